@@ -1,0 +1,1 @@
+"""ygmon's benchmarks: each `bench_*.py` module measures a figure against its baseline."""

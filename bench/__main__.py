@@ -1,0 +1,35 @@
+"""`make bench`: run every bench/bench_*.py module's `run()` and print its figures.
+
+`python -m bench NAME ...` runs only the modules whose name contains one of NAME.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+import time
+from pathlib import Path
+
+
+def main(selected: list[str]) -> int:
+    names = sorted(
+        m.name
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if m.name.startswith("bench_") and (not selected or any(s in m.name for s in selected))
+    )
+    missed = 0
+    for name in names:
+        started = time.perf_counter()
+        print(f"== {name}", flush=True)
+        for figure in importlib.import_module(f"bench.{name}").run():
+            print(f"  {figure.line()}", flush=True)
+            missed += figure.ok is False
+        print(f"  ({time.perf_counter() - started:.1f} s)", flush=True)
+    if not names:
+        print("no benchmark matched")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,5 @@
+import sys
+
+from ygmon.cli import main
+
+sys.exit(main())

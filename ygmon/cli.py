@@ -1,0 +1,74 @@
+"""The `ygmon` console script: global options, then one subcommand module each.
+
+Subcommands live in ygmon/commands/, one module per command, each with
+`register(subparsers)`; plain `ygmon` opens the terminal app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ygmon import __version__
+from ygmon.errors import ConfigError, YgmonError
+
+COMMAND_MODULES = (
+    "ygmon.commands.status",
+    "ygmon.commands.db",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ygmon", description="Monitor and run the platform's background jobs."
+    )
+    parser.add_argument("--version", action="version", version=f"ygmon {__version__}")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="config file (default: $YGMON_CONFIG, ./ygmon.toml, ~/.config/ygmon/config.toml)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="profile (default: $YGMON_PROFILE, the file's default_profile, else 'local')",
+    )
+    remote = parser.add_argument_group("remote backend (no config file needed)")
+    remote.add_argument("--api-url", metavar="URL", help="read a remote `ygmon serve` at URL")
+    remote.add_argument("--token", metavar="JWT", help="bearer token of an ADMIN user")
+    remote.add_argument("--read-only", action="store_true", default=None, help="never send a retry")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        handler = _default_handler(parser)
+    try:
+        return int(handler(args) or 0)
+    except ConfigError as exc:
+        print(f"ygmon: {exc}", file=sys.stderr)
+        return 2
+    except YgmonError as exc:
+        print(f"ygmon: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _default_handler(parser: argparse.ArgumentParser):
+    try:
+        return importlib.import_module("ygmon.commands.tui").run
+    except ModuleNotFoundError:
+        return lambda _args: parser.print_help()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

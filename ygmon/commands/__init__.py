@@ -1,0 +1,1 @@
+"""One module per `ygmon` subcommand, each exposing `register(subparsers)`."""

@@ -1,0 +1,40 @@
+"""What every subcommand needs: the resolved settings and a redacted URL for display."""
+
+from __future__ import annotations
+
+import argparse
+
+from sqlalchemy.engine import make_url
+
+from ygmon.config import LocalProfile, Settings, load_settings
+from ygmon.errors import ConfigError
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Settings from the file and environment, then the command line's remote options."""
+    return load_settings(
+        config=args.config,
+        profile=args.profile,
+        overrides={
+            "api_url": getattr(args, "api_url", None),
+            "token": getattr(args, "token", None),
+            "read_only": getattr(args, "read_only", None),
+        },
+    )
+
+
+def local_profile(settings: Settings, command: str) -> LocalProfile:
+    if not isinstance(settings.profile, LocalProfile):
+        raise ConfigError(
+            f"config error: 'ygmon {command}' needs a local profile, "
+            f"and '{settings.profile_name}' is remote"
+        )
+    return settings.profile
+
+
+def redact(url: str) -> str:
+    """The URL with any password hidden, fit to print."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("@")[-1]

@@ -1,0 +1,48 @@
+"""`ygmon db upgrade|current`: apply or show the schema migrations."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from ygmon.commands.common import local_profile, redact, settings_from
+from ygmon.db import Database
+from ygmon.db.migrate import current_revision, upgrade
+from ygmon.db.reachability import checked
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("db", help="database schema migrations")
+    actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
+    actions.add_parser("upgrade", help="apply migrations up to the newest").set_defaults(
+        handler=_upgrade
+    )
+    actions.add_parser("current", help="print the schema revision").set_defaults(handler=_current)
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    profile = local_profile(settings_from(args), "db upgrade")
+
+    async def run() -> str:
+        db = Database(profile.database_url)
+        try:
+            return await checked(db, upgrade(db))
+        finally:
+            await db.dispose()
+
+    print(f"{redact(profile.database_url)}: at revision {asyncio.run(run())}")
+    return 0
+
+
+def _current(args: argparse.Namespace) -> int:
+    profile = local_profile(settings_from(args), "db current")
+
+    async def run() -> str | None:
+        db = Database(profile.database_url)
+        try:
+            return await checked(db, current_revision(db))
+        finally:
+            await db.dispose()
+
+    print(asyncio.run(run()) or "(no schema)")
+    return 0

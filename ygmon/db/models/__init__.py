@@ -1,0 +1,46 @@
+"""Every table of ygmon's database; importing this registers them all on Base.metadata."""
+
+from ygmon.db.models.aggregation_log import MetricsAggregationJobsLog
+from ygmon.db.models.analytics import AnalyticsEvent
+from ygmon.db.models.assets import IpAsset
+from ygmon.db.models.content import BlogPost, Creator, License, Project
+from ygmon.db.models.enums import (
+    AggregationJobStatus,
+    AssetType,
+    BlogPostStatus,
+    DigestFrequency,
+    LicenseStatus,
+    NotificationPriority,
+    ProjectStatus,
+    ScanStatus,
+    UserRole,
+)
+from ygmon.db.models.metrics import DailyMetric, HourlyMetric, MonthlyMetric, WeeklyMetric
+from ygmon.db.models.notifications import Notification, NotificationPreference
+from ygmon.db.models.users import User
+
+__all__ = [
+    "AggregationJobStatus",
+    "AnalyticsEvent",
+    "AssetType",
+    "BlogPost",
+    "BlogPostStatus",
+    "Creator",
+    "DailyMetric",
+    "DigestFrequency",
+    "HourlyMetric",
+    "IpAsset",
+    "License",
+    "LicenseStatus",
+    "MetricsAggregationJobsLog",
+    "MonthlyMetric",
+    "Notification",
+    "NotificationPreference",
+    "NotificationPriority",
+    "Project",
+    "ProjectStatus",
+    "ScanStatus",
+    "User",
+    "UserRole",
+    "WeeklyMetric",
+]

@@ -1,0 +1,39 @@
+"""Raw analytics events, with the fields the enrichment job fills in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ygmon.db.base import Base, IdMixin, utcnow
+
+
+class AnalyticsEvent(IdMixin, Base):
+    __tablename__ = "analytics_events"
+    __table_args__ = (Index("ix_analytics_events_occurred_at", "occurred_at"),)
+
+    event_type: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    ip_asset_id: Mapped[str | None] = mapped_column(
+        ForeignKey("ip_assets.id", ondelete="SET NULL"), index=True
+    )
+    project_id: Mapped[str | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    license_id: Mapped[str | None] = mapped_column(ForeignKey("licenses.id", ondelete="SET NULL"))
+    session_id: Mapped[str | None] = mapped_column(String(64))
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+    referrer: Mapped[str | None] = mapped_column(String(512))
+    props: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Filled by the analytics-enrichment job; enriched_at stays NULL until it ran.
+    user_role: Mapped[str | None] = mapped_column(String(16))
+    country: Mapped[str | None] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(100))
+    device_type: Mapped[str | None] = mapped_column(String(16))
+    browser: Mapped[str | None] = mapped_column(String(64))
+    os: Mapped[str | None] = mapped_column(String(64))
+    enriched_at: Mapped[datetime | None] = mapped_column()

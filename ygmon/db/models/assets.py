@@ -1,0 +1,39 @@
+"""IP assets: uploaded media, their virus-scan state, thumbnail and preview clip."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ygmon.db.base import Base, IdMixin, TimestampMixin, enum_type
+from ygmon.db.models.enums import AssetType, ScanStatus
+
+
+class IpAsset(IdMixin, TimestampMixin, Base):
+    __tablename__ = "ip_assets"
+    __table_args__ = (Index("ix_ip_assets_type_created", "type", "created_at"),)
+
+    title: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    type: Mapped[AssetType] = mapped_column(enum_type(AssetType))
+    mime_type: Mapped[str | None] = mapped_column(String(100))
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    storage_key: Mapped[str] = mapped_column(String(512))
+    scan_status: Mapped[ScanStatus] = mapped_column(
+        enum_type(ScanStatus), default=ScanStatus.PENDING
+    )
+    thumbnail_url: Mapped[str | None] = mapped_column(String(512))
+    preview_url: Mapped[str | None] = mapped_column(String(512))
+    # The contract's AssetPreviewMetadata lives here (previewGenerated, previewError, ...).
+    metadata_: Mapped[dict[str, Any] | None] = mapped_column("metadata")
+    creator_id: Mapped[str | None] = mapped_column(
+        ForeignKey("creators.id", ondelete="SET NULL"), index=True
+    )
+    project_id: Mapped[str | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), index=True
+    )
+    deleted_at: Mapped[datetime | None] = mapped_column()

@@ -1,0 +1,1 @@
+"""What the UI reads: the Monitor protocol, its typed models, and its two backends."""

@@ -1,0 +1,70 @@
+"""The Monitor protocol: everything the UI and the CLI may ask of a backend.
+
+Two implementations return the same typed models: LocalMonitor reads the database and
+the job registry; RemoteMonitor calls the admin REST API. Optional abilities are
+class-level flags, and every failure is a YgmonError (ygmon.errors).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from ygmon.monitor.schemas import (
+    AllWorkersHealth,
+    BackendInfo,
+    JobDetail,
+    JobState,
+    JobSummary,
+    LogQuery,
+    MetricsAggregationJobLog,
+    NotificationJobStats,
+    Page,
+    PreviewAsset,
+    PreviewStatus,
+    QueueStats,
+    RetryResult,
+    SearchIndexStats,
+    WorkerInfo,
+)
+
+
+@runtime_checkable
+class Monitor(Protocol):
+    SUPPORTS_RETRY: bool
+    """False on a read-only backend: retry() raises ReadOnlyError, the UI says why."""
+    SUPPORTS_LOCAL_WORKER: bool
+    """True when this machine runs the jobs, so the UI may start a worker."""
+
+    async def about(self) -> BackendInfo: ...
+
+    async def health(self) -> AllWorkersHealth: ...
+
+    async def queues(self) -> list[QueueStats]: ...
+
+    async def workers(self) -> list[WorkerInfo]: ...
+
+    async def search_index_stats(self) -> SearchIndexStats: ...
+
+    async def notification_stats(self) -> NotificationJobStats: ...
+
+    async def aggregation_logs(self, query: LogQuery) -> Page[MetricsAggregationJobLog]: ...
+
+    async def jobs(
+        self, queue: str, state: JobState | None = None, page: int = 1, page_size: int = 50
+    ) -> Page[JobSummary]:
+        """Jobs of one queue, newest first; `state=None` means every state."""
+        ...
+
+    async def failed_jobs(self, page: int = 1, page_size: int = 50) -> Page[JobSummary]:
+        """Failed jobs across every queue, newest failure first."""
+        ...
+
+    async def job(self, queue: str, job_id: str) -> JobDetail: ...
+
+    async def previews(
+        self, status: PreviewStatus | None = None, page: int = 1, page_size: int = 50
+    ) -> Page[PreviewAsset]: ...
+
+    async def retry(self, queue: str, job_id: str) -> RetryResult: ...
+
+    async def close(self) -> None: ...
