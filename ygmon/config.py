@@ -134,13 +134,13 @@ def find_config_file(explicit: str | None = None) -> Path | None:
     """The file to read: --config, $YGMON_CONFIG, ./ygmon.toml, ~/.config/ygmon/config.toml."""
     chosen = explicit or os.environ.get("YGMON_CONFIG")
     if chosen:
-        path = Path(chosen).expanduser()
+        path = Path(chosen).expanduser().absolute()
         if not path.is_file():
             raise ConfigError(f"config error in {path}: no such file")
         return path
     for candidate in (Path("ygmon.toml"), Path("~/.config/ygmon/config.toml").expanduser()):
         if candidate.is_file():
-            return candidate
+            return candidate.absolute()
     return None
 
 

@@ -1,0 +1,64 @@
+"""The console script: help, version, and `status` on the embedded default."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import ygmon
+from ygmon.db.migrate import head_revision
+
+EXE = str(Path(sys.executable).with_name("ygmon"))
+
+
+def run(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
+    clean["HOME"] = str(cwd)
+    return subprocess.run(
+        [EXE, *args], cwd=cwd, env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_help_lists_subcommands(tmp_path: Path) -> None:
+    result = run("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for word in ("status", "db", "--config", "--profile", "--api-url"):
+        assert word in result.stdout
+
+
+def test_version(tmp_path: Path) -> None:
+    result = run("--version", cwd=tmp_path)
+    assert result.stdout.strip() == f"ygmon {ygmon.__version__}"
+
+
+def test_status_json_on_embedded_default_migrates_on_first_use(tmp_path: Path) -> None:
+    result = run("status", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["kind"] == "local" and doc["profile"] == "local"
+    assert doc["database"]["revision"] == head_revision()
+    assert doc["database"]["upToDate"] is True
+    assert (tmp_path / "ygmon.db").exists()
+
+
+def test_status_on_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    result = run("status", cwd=tmp_path, YGMON_DATABASE_URL="postgresql+asyncpg://u@127.0.0.1:9/x")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("ygmon: cannot reach the database")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_db_upgrade_and_current(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
+    assert run("db", "current", cwd=tmp_path, YGMON_DATABASE_URL=url).stdout.strip() == (
+        "(no schema)"
+    )
+    up = run("db", "upgrade", cwd=tmp_path, YGMON_DATABASE_URL=url)
+    assert up.returncode == 0 and head_revision() in up.stdout
+    assert run("db", "current", cwd=tmp_path, YGMON_DATABASE_URL=url).stdout.strip() == (
+        head_revision()
+    )
