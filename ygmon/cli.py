@@ -17,6 +17,11 @@ from ygmon.errors import ConfigError, YgmonError
 COMMAND_MODULES = (
     "ygmon.commands.status",
     "ygmon.commands.db",
+    "ygmon.commands.demo",
+    "ygmon.commands.worker",
+    "ygmon.commands.enqueue",
+    "ygmon.commands.serve",
+    "ygmon.commands.token",
 )
 
 

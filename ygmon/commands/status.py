@@ -31,7 +31,56 @@ async def gather(settings: Settings) -> dict[str, Any]:
     if isinstance(profile, LocalProfile):
         doc["database"] = await _database_status(profile.database_url)
         doc["broker"] = redact(profile.broker_url)
+        doc.update(_jobs_status(profile))
+    else:
+        doc.update(await _remote_status(settings))
     return doc
+
+
+async def _remote_status(settings: Settings) -> dict[str, Any]:
+    """The same `queues` and `workers` through the remote admin API, plus its health."""
+    from ygmon.monitor.factory import make_monitor
+
+    monitor = make_monitor(settings)
+    try:
+        queues = [q.to_json() for q in await monitor.queues()]
+        workers = [w.to_json() for w in await monitor.workers()]
+        health = (await monitor.health()).to_json()
+    finally:
+        await monitor.close()
+    return {
+        "api": {"url": settings.profile.api_url, "readOnly": not monitor.SUPPORTS_RETRY},
+        "health": health,
+        "queues": [
+            {k: q[k] for k in ("name", "waiting", "active", "completed", "failed", "delayed")}
+            for q in queues
+        ],
+        "workers": workers,
+    }
+
+
+def _jobs_status(profile: LocalProfile) -> dict[str, Any]:
+    """Every queue's counts and the registered workers, read from the job registry.
+
+    Only the registry store is opened (no Huey instances): the counts are kept per queue
+    and state, so this stays a few reads however many jobs wait.
+    """
+    from ygmon.jobs.broker import make_store
+    from ygmon.jobs.registry import JobRegistry
+
+    registry = JobRegistry(make_store(profile.broker_url, profile.namespace), lambda _r: None)
+    try:
+        queues = [q.to_json() for q in registry.queue_stats()]
+        workers = [w.to_json() for w in registry.workers()]
+    finally:
+        registry.close()
+    return {
+        "queues": [
+            {k: q[k] for k in ("name", "waiting", "active", "completed", "failed", "delayed")}
+            for q in queues
+        ],
+        "workers": workers,
+    }
 
 
 async def _database_status(url: str) -> dict[str, Any]:
@@ -59,6 +108,24 @@ def _print_text(doc: dict[str, Any]) -> None:
         behind = "" if db["upToDate"] else f" (behind {db['head']}: run 'ygmon db upgrade')"
         print(f"database  {db['url']}  revision {db['revision'] or 'none'}{behind}")
         print(f"broker    {doc['broker']}")
+    if "api" in doc:
+        read_only = " (read-only)" if doc["api"]["readOnly"] else ""
+        print(f"api       {doc['api']['url']}{read_only}")
+        print(f"health    {'healthy' if doc['health']['healthy'] else 'UNHEALTHY'}")
+    if "queues" in doc:
+        _print_jobs(doc)
+
+
+def _print_jobs(doc: dict[str, Any]) -> None:
+    print(f"workers   {len(doc['workers'])}")
+    for w in doc["workers"]:
+        print(f"  {w['id']}  {w['concurrency']} threads  last beat {w['lastHeartbeat']}")
+    print(f"{'queue':<28}{'waiting':>9}{'active':>8}{'delayed':>9}{'completed':>11}{'failed':>8}")
+    for q in doc["queues"]:
+        print(
+            f"{q['name']:<28}{q['waiting']:>9}{q['active']:>8}{q['delayed']:>9}"
+            f"{q['completed']:>11}{q['failed']:>8}"
+        )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,324 @@
+"""Latency of GET /api/admin/jobs/aggregation/logs over 1,000,000 log rows, on Postgres
+and on SQLite, against the same statements run directly on the database in the same run.
+
+Cases: page 1 and page 1000 (pageSize 50), without a filter and with each filter. The
+API side is a real `ygmon serve` app (uvicorn on 127.0.0.1, keep-alive client); the
+direct side runs ygmon.monitor.queries' count and page statements through the same
+async engine. Rows go in with COPY (Postgres) and executemany (SQLite).
+
+    .venv/bin/python -m bench api
+
+Postgres comes from YGMON_BENCH_POSTGRES_URL (default: YGMON_TEST_POSTGRES_URL, else
+postgresql+asyncpg://postgres@127.0.0.1:5432/test); a fresh database is created and
+dropped. YGMON_BENCH_LOG_ROWS changes the row count, YGMON_BENCH_REPEAT the samples.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sqlite3
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from bench.figure import Figure
+from ygmon.api.app import create_app
+from ygmon.api.auth import issue_token
+from ygmon.config import LocalProfile
+from ygmon.db import Database
+from ygmon.db.migrate import upgrade
+from ygmon.monitor import queries
+from ygmon.monitor.schemas import LogQuery
+
+ROWS = int(os.environ.get("YGMON_BENCH_LOG_ROWS", "1000000"))
+REPEAT = int(os.environ.get("YGMON_BENCH_REPEAT", "15"))
+PG_URL = os.environ.get(
+    "YGMON_BENCH_POSTGRES_URL",
+    os.environ.get("YGMON_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"),
+)
+SECRET = "bench-secret-" + "x" * 40
+START = datetime(2020, 1, 1, tzinfo=UTC)
+TYPES = ("daily", "daily", "daily", "weekly", "monthly")
+COLUMNS = (
+    "id",
+    "job_type",
+    "period_start_date",
+    "period_end_date",
+    "started_at",
+    "completed_at",
+    "status",
+    "records_processed",
+    "records_created",
+    "records_updated",
+    "errors_count",
+    "duration_seconds",
+    "memory_used_mb",
+    "error_message",
+    "error_stack",
+    "metadata",
+    "created_at",
+)
+
+
+def _status(i: int) -> str:
+    if i % 50 == 7:
+        return "FAILED"
+    if i % 10 == 3:
+        return "PARTIAL"
+    return "COMPLETED"
+
+
+def _rows(n: int) -> Iterator[tuple[Any, ...]]:
+    """Deterministic rows: one run every 5 minutes, newest last; every filter of the
+    bench keeps at least 100,000 of 1,000,000 rows, so page 1000 is full."""
+    for i in range(n):
+        began = START + timedelta(minutes=5 * i)
+        day = began.date()
+        status = _status(i)
+        yield (
+            f"{i:032x}",
+            TYPES[i % 5],
+            day - timedelta(days=1),
+            day,
+            began,
+            began + timedelta(seconds=42),
+            status,
+            1000 + i % 997,
+            i % 101,
+            i % 37,
+            1 if status != "COMPLETED" else 0,
+            42.125,
+            128,
+            "boom" if status == "FAILED" else None,
+            None,
+            "{}",
+            began,
+        )
+
+
+def _filters(n: int) -> dict[str, dict[str, str]]:
+    last_day = (START + timedelta(minutes=5 * (n - 1))).date()
+    span = last_day - START.date()
+    return {
+        "none": {},
+        "jobType": {"jobType": "weekly"},
+        "status": {"status": "PARTIAL"},
+        "startDate": {"startDate": (last_day - span * 0.3).isoformat()},
+        "endDate": {"endDate": (START.date() + span * 0.3).isoformat()},
+    }
+
+
+def _query(params: dict[str, str], page: int) -> LogQuery:
+    return LogQuery(
+        page=page,
+        page_size=50,
+        job_type=params.get("jobType"),
+        status=params.get("status"),
+        start_date=date.fromisoformat(params["startDate"]) if "startDate" in params else None,
+        end_date=date.fromisoformat(params["endDate"]) if "endDate" in params else None,
+    )
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+async def _load_postgres(url: str, n: int) -> None:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(dsn)
+    try:
+        records = ((*r[:15], r[15], r[16]) for r in _rows(n))
+        await conn.copy_records_to_table(
+            "metrics_aggregation_jobs_log", records=records, columns=COLUMNS
+        )
+        await conn.execute("VACUUM ANALYZE metrics_aggregation_jobs_log")
+    finally:
+        await conn.close()
+
+
+def _load_sqlite(path: str, n: int) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=OFF")
+        marks = ",".join("?" * len(COLUMNS))
+        sql = f"insert into metrics_aggregation_jobs_log ({','.join(COLUMNS)}) values ({marks})"
+
+        def adapt(r: tuple[Any, ...]) -> tuple[Any, ...]:
+            # The UTCDateTime column stores naive UTC text on SQLite.
+            return tuple(
+                v.replace(tzinfo=None).isoformat(sep=" ")
+                if isinstance(v, datetime)
+                else v.isoformat()
+                if isinstance(v, date)
+                else v
+                for v in r
+            )
+
+        conn.executemany(sql, (adapt(r) for r in _rows(n)))
+        conn.commit()
+        conn.execute("ANALYZE")
+    finally:
+        conn.close()
+
+
+@contextmanager
+def _postgres_db() -> Iterator[str]:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(PG_URL)
+    name = f"ygmon_bench_{uuid.uuid4().hex[:8]}"
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    async def run(sql: str) -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(drivername="postgresql+asyncpg", database=name).render_as_string(
+            hide_password=False
+        )
+    finally:
+        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+# --- measuring -------------------------------------------------------------------------
+
+
+@contextmanager
+def _serve(profile: LocalProfile) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(profile, per_minute=10_000_000)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def _time_api(client: httpx.Client, params: dict[str, str], page: int) -> float:
+    query = {**params, "page": str(page), "pageSize": "50"}
+    client.get("/api/admin/jobs/aggregation/logs", params=query).raise_for_status()  # warm
+    samples = []
+    for _ in range(REPEAT):
+        t = time.perf_counter()
+        response = client.get("/api/admin/jobs/aggregation/logs", params=query)
+        samples.append(time.perf_counter() - t)
+        assert response.status_code == 200, response.text
+    return _median_ms(samples)
+
+
+async def _time_direct(db: Database, query: LogQuery) -> float:
+    async def once() -> None:
+        async with db.reader() as session:
+            await queries.aggregation_logs(session, query)
+
+    await once()  # warm
+    samples = []
+    for _ in range(REPEAT):
+        t = time.perf_counter()
+        await once()
+        samples.append(time.perf_counter() - t)
+    return _median_ms(samples)
+
+
+def _measure(label: str, url: str, broker: str, profile_dir: Path) -> list[Figure]:
+    profile = LocalProfile(database_url=url, broker_url=broker, jwt_secret=SECRET)
+    token = issue_token(SECRET, "ADMIN", "bench", 3600)
+    figures = []
+    db = Database(url)
+    loop = asyncio.new_event_loop()
+    try:
+        with (
+            _serve(profile) as base,
+            httpx.Client(
+                base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60
+            ) as client,
+        ):
+            for name, params in _filters(ROWS).items():
+                for page in (1, 1000):
+                    api_ms = _time_api(client, params, page)
+                    direct_ms = loop.run_until_complete(_time_direct(db, _query(params, page)))
+                    target = "API adds <= 5 ms"
+                    ok = api_ms - direct_ms <= 5
+                    if label == "postgres" and page == 1 and name != "none":
+                        target += ", < 30 ms"
+                        ok = ok and api_ms < 30
+                    figures.append(
+                        Figure(
+                            f"{label} logs page {page} filter {name}",
+                            api_ms,
+                            "ms (median)",
+                            "same query direct",
+                            direct_ms,
+                            target,
+                            ok,
+                        )
+                    )
+    finally:
+        loop.run_until_complete(db.dispose())
+        loop.close()
+    return figures
+
+
+def _prepare(url: str, loader: Callable[[], None]) -> float:
+    async def migrate() -> None:
+        db = Database(url)
+        try:
+            await upgrade(db)
+        finally:
+            await db.dispose()
+
+    asyncio.run(migrate())
+    started = time.perf_counter()
+    loader()
+    return time.perf_counter() - started
+
+
+def run() -> list[Figure]:
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="ygmon-bench-api-") as tmp:
+        tmp_path = Path(tmp)
+        broker = f"sqlite:///{tmp_path / 'queue.db'}"
+        with _postgres_db() as pg_url:
+            seconds = _prepare(pg_url, lambda: asyncio.run(_load_postgres(pg_url, ROWS)))
+            figures.append(Figure(f"postgres load {ROWS:,} rows (COPY)", seconds, "s"))
+            figures += _measure("postgres", pg_url, broker, tmp_path)
+        sqlite_path = tmp_path / "logs.db"
+        sqlite_url = f"sqlite+aiosqlite:///{sqlite_path}"
+        seconds = _prepare(sqlite_url, lambda: _load_sqlite(str(sqlite_path), ROWS))
+        figures.append(Figure(f"sqlite load {ROWS:,} rows (executemany)", seconds, "s"))
+        figures += _measure("sqlite", sqlite_url, broker, tmp_path)
+    return figures

@@ -1,0 +1,264 @@
+"""No-op job throughput through ygmon's worker against bare Huey, and `ygmon status`
+with 1,000,000 jobs waiting.
+
+Both throughputs are measured in one run on the same storage, with 2 thread workers,
+as enqueue plus drain of N no-op jobs. Redis comes from YGMON_BENCH_REDIS_URL (default
+redis://127.0.0.1:6379/0); keys live under a fresh namespace and are deleted afterwards.
+
+    .venv/bin/python -m bench jobs
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from huey import PriorityRedisHuey, SqliteHuey
+from huey.consumer import Consumer
+
+from bench.figure import Figure
+from ygmon.config import LocalProfile
+from ygmon.jobs.runtime import open_runtime
+from ygmon.jobs.worker import in_process_worker
+
+N = int(os.environ.get("YGMON_BENCH_JOBS", "5000"))
+WAITING = int(os.environ.get("YGMON_BENCH_WAITING", "1000000"))
+REDIS_URL = os.environ.get("YGMON_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+WORKERS = 2
+ROUNDS = int(os.environ.get("YGMON_BENCH_ROUNDS", "2"))
+
+
+class _Quiet(Consumer):
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+def _bare_huey(kind: str, where: str, ns: str) -> float:
+    """Jobs/s of bare Huey: the same storage class and consumer settings ygmon uses."""
+    name = f"{ns}_bare"
+    if kind == "sqlite":
+        huey = SqliteHuey(name, filename=where, results=False, utc=True, timeout=30)
+    else:
+        huey = PriorityRedisHuey(name, url=where, results=False, utc=True, read_timeout=1)
+    done = threading.Event()
+    lock = threading.Lock()
+    count = [0]
+
+    @huey.task(name="noop")
+    def noop() -> None:
+        with lock:
+            count[0] += 1
+            if count[0] == N:
+                done.set()
+
+    consumer = _Quiet(
+        huey,
+        workers=WORKERS,
+        worker_type="thread",
+        initial_delay=0.05,
+        backoff=1.5,
+        max_delay=0.5,
+        check_worker_health=False,
+    )
+    consumer.start()
+    try:
+        started = time.perf_counter()
+        for _ in range(N):
+            noop()
+        if not done.wait(120):
+            raise RuntimeError(f"bare huey drained only {count[0]} of {N}")
+        return N / (time.perf_counter() - started)
+    finally:
+        consumer.stop(graceful=True)
+        if kind == "redis":
+            huey.storage.flush_all()
+
+
+def _ygmon(kind: str, where: str, ns: str) -> float:
+    url = f"sqlite:///{where}" if kind == "sqlite" else where
+    profile = LocalProfile(broker_url=url, namespace=ns)
+    runtime = open_runtime(profile)
+    try:
+        with in_process_worker(profile, ["maintenance"], WORKERS, runtime=runtime):
+            started = time.perf_counter()
+            for _ in range(N):
+                runtime.enqueue("canary")
+            runtime.wait_idle(120, ["maintenance"])
+            elapsed = time.perf_counter() - started
+        stats = runtime.registry.counts("maintenance")
+        if stats.completed != min(N, 1000) or stats.failed:
+            raise RuntimeError(f"ygmon registry disagrees: {stats}")
+        return N / elapsed
+    finally:
+        runtime.close()
+        if kind == "redis":
+            _drop_redis_keys(where, ns)
+
+
+def _drop_redis_keys(url: str, ns: str) -> None:
+    import redis
+
+    r = redis.Redis.from_url(url)
+    for pattern in (f"{ns}:*", f"huey.*{ns}*"):
+        keys = list(r.scan_iter(pattern, count=10_000))
+        for i in range(0, len(keys), 10_000):
+            r.delete(*keys[i : i + 10_000])
+
+
+def _fill_waiting(kind: str, where: str, ns: str, queue: str, n: int) -> None:
+    """Put `n` waiting jobs in the registry's own layout, in bulk (what `n` enqueues
+    would leave there; going through Huey one by one would take minutes)."""
+    now = time.time()
+    if kind == "sqlite":
+        from ygmon.jobs.store_sqlite import SqliteRegistryStore
+
+        store = SqliteRegistryStore(where, ns)
+        with store._write() as cur:
+            cur.executemany(
+                "insert into ygmon_job (ns, id, queue, task, state, args, kwargs, "
+                "attempts_made, attempts_allowed, enqueued_at, sort_at) "
+                "values (?, ?, ?, 'canary', 'waiting', '[]', '{}', '0', '1', ?, ?)",
+                ((ns, f"w{i}", queue, repr(now + i * 1e-6), now + i * 1e-6) for i in range(n)),
+            )
+            store._bump(cur, queue, "waiting", n)
+        store.close()
+        return
+    import redis
+
+    r = redis.Redis.from_url(where)
+    p = f"{ns}:ygmon:"
+    for start in range(0, n, 20_000):
+        pipe = r.pipeline(transaction=False)
+        ids = {f"w{i}": now + i * 1e-6 for i in range(start, min(n, start + 20_000))}
+        for job_id, at in ids.items():
+            pipe.hset(
+                p + "job:" + job_id,
+                mapping={
+                    "id": job_id,
+                    "queue": queue,
+                    "task": "canary",
+                    "state": "waiting",
+                    "args": "[]",
+                    "kwargs": "{}",
+                    "attempts_made": "0",
+                    "attempts_allowed": "1",
+                    "enqueued_at": repr(at),
+                    "sort_at": repr(at),
+                },
+            )
+        for key in (f"idx:{queue}:waiting", "idx:*:waiting"):
+            pipe.zadd(p + key, ids)
+        pipe.execute()
+    r.hincrby(p + "counts", f"{queue}|waiting", n)
+
+
+_STATUS_PROBE = """
+import contextlib, io, json, sys, time
+started = time.perf_counter()
+from ygmon.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    rc = main(["--config", sys.argv[1], "status", "--json"])
+whole = time.perf_counter() - started
+from ygmon.commands.status import _jobs_status
+from ygmon.config import load_settings
+profile = load_settings(config=sys.argv[1]).profile
+started = time.perf_counter()
+jobs = _jobs_status(profile)
+part = time.perf_counter() - started
+doc = json.loads(out.getvalue())
+waiting = [q["waiting"] for q in doc["queues"] if q["name"] == "search-index-update"][0]
+print(json.dumps({"rc": rc, "whole": whole, "jobs": part, "waiting": waiting}))
+"""
+
+
+def _status_seconds(kind: str, where: str, ns: str, tmp: Path) -> tuple[float, float]:
+    """Best of three fresh processes: (the whole `status --json` call including its
+    lazy imports and the database check, the queues-and-workers part alone)."""
+    url = f"sqlite:///{where}" if kind == "sqlite" else where
+    config = tmp / f"status-{kind}.toml"
+    config.write_text(
+        "[profiles.local]\n"
+        f"broker_url = {url!r}\nnamespace = {ns!r}\n"
+        f"database_url = {'sqlite+aiosqlite:///' + str(tmp / 'app.db')!r}\n"
+    )
+    whole, part = [], []
+    for _ in range(3):
+        out = subprocess.run(
+            [sys.executable, "-c", _STATUS_PROBE, str(config)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        if result["waiting"] != WAITING:
+            raise RuntimeError(f"status saw {result['waiting']} waiting, not {WAITING}")
+        whole.append(result["whole"])
+        part.append(result["jobs"])
+    return min(whole), min(part)
+
+
+def run() -> list[Figure]:
+    logging.disable(logging.ERROR)
+    figures = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for kind in ("redis", "sqlite"):
+            ns = f"bench{uuid.uuid4().hex[:8]}"
+            where = REDIS_URL if kind == "redis" else str(tmp / f"{ns}.db")
+            # Alternate the two, twice, and keep each one's best: the machine is shared,
+            # and a burst of other load should not decide the ratio.
+            bare = ours = 0.0
+            for round_ in range(ROUNDS):
+                bare = max(bare, _bare_huey(kind, where, f"{ns}r{round_}"))
+                ours = max(ours, _ygmon(kind, where, f"{ns}y{round_}"))
+            figures.append(
+                Figure(
+                    f"ygmon worker, no-op jobs, {kind}, {WORKERS} threads, N={N}",
+                    ours,
+                    "jobs/s",
+                    "bare huey",
+                    bare,
+                    ">= 0.7x bare huey",
+                    ours >= 0.7 * bare,
+                )
+            )
+        for kind in ("redis", "sqlite"):
+            ns = f"bench{uuid.uuid4().hex[:8]}"
+            where = REDIS_URL if kind == "redis" else str(tmp / f"{ns}-status.db")
+            try:
+                _fill_waiting(kind, where, ns, "search-index-update", WAITING)
+                with contextlib.redirect_stdout(io.StringIO()):
+                    whole, part = _status_seconds(kind, where, ns, tmp)
+            finally:
+                if kind == "redis":
+                    _drop_redis_keys(where, ns)
+            figures.append(
+                Figure(
+                    f"status --json queues+workers, {WAITING:,} waiting, {kind}",
+                    part * 1000,
+                    "ms",
+                    target="< 50 ms",
+                    ok=part < 0.05,
+                )
+            )
+            figures.append(
+                Figure(
+                    f"ygmon status --json whole call (lazy imports + database check), {kind}",
+                    whole * 1000,
+                    "ms",
+                    target="< 50 ms",
+                    ok=whole < 0.05,
+                )
+            )
+    return figures

@@ -1,0 +1,284 @@
+"""The terminal app's costs: launch to first data, memory while paging 1,000,000 log rows,
+and the UI time of a refresh that changed nothing.
+
+(a) Whole-process time from launch to the first screen painted with data, on the demo
+    database, beside a bare Textual app painting one label (same run); target <= 3x.
+(b) Peak RSS of an app paging through Logs over 1,000,000 rows in
+    metrics_aggregation_jobs_log (< 120 MB); the table never holds more than one page.
+(c) UI time of a refresh of a 500-row queue table where nothing changed (< 20 ms).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.figure import Figure
+
+NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+RUNS = 3
+LOG_ROWS = 1_000_000
+
+# Child processes: each prints one JSON line and exits. They build the app the way
+# `ygmon` does (make_monitor + YgmonApp) and run it headless.
+_APP_CHILD = """
+import json, sys, time
+from ygmon.app import YgmonApp
+from ygmon.config import LocalProfile, Settings
+from ygmon.monitor.factory import make_monitor
+from ygmon.tui.ui_config import UiConfig
+
+profile = LocalProfile(database_url=sys.argv[1], broker_url=sys.argv[2], namespace="benchtui")
+app = YgmonApp(make_monitor(Settings("local", profile, None)), target="bench",
+               ui=UiConfig(auto_refresh=False, cursor_blink=False))
+"""
+
+FIRST_PAINT = (
+    _APP_CHILD
+    + """
+def check():
+    if getattr(app.screen, "polls", 0) > 0:
+        app.call_after_refresh(app.exit)
+    else:
+        app.set_timer(0.005, check)
+app.call_later(check)
+app.run(headless=True, size=(120, 40))
+"""
+)
+
+BARE = """
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("hello")
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+Bare().run(headless=True, size=(120, 40))
+"""
+
+PAGING = (
+    _APP_CHILD
+    + """
+from ygmon.screens.logs import PAGE_SIZE
+from ygmon.widgets.keyed_table import KeyedTable
+PAGES = int(sys.argv[3])
+async def drive():
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await app.workers.wait_for_complete()
+        most = 0
+        for _ in range(PAGES):
+            await pilot.press("pagedown")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            most = max(most, app.screen.query_one(KeyedTable).row_count)
+        total = app.screen.total_pages
+        print(json.dumps({"page": app.screen.page, "pages": total, "most_rows": most,
+                          "page_size": PAGE_SIZE}))
+import asyncio
+asyncio.run(drive())
+"""
+)
+
+
+def _child(code: str, *args: str) -> tuple[float, str]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=600
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"bench child failed: {done.stderr[-2000:]}")
+    return elapsed, done.stdout
+
+
+async def _demo_database(url: str) -> None:
+    from ygmon.db import Database
+    from ygmon.db.migrate import ensure_schema
+    from ygmon.demo.seed import seed_database
+
+    db = Database(url)
+    try:
+        await ensure_schema(db)
+        await seed_database(db, now=NOW, seed=7)
+    finally:
+        await db.dispose()
+
+
+def first_paint(directory: Path) -> Figure:
+    url = f"sqlite+aiosqlite:///{directory / 'demo.db'}"
+    asyncio.run(_demo_database(url))
+    broker = f"sqlite:///{directory / 'queue.db'}"
+    _child(FIRST_PAINT, url, broker)  # warm the OS cache and the bytecode
+    _child(BARE)
+    app = statistics.median(_child(FIRST_PAINT, url, broker)[0] for _ in range(RUNS))
+    bare = statistics.median(_child(BARE)[0] for _ in range(RUNS))
+    return Figure(
+        "launch to first screen with data (demo db)",
+        app * 1000,
+        "ms",
+        "bare Textual app, one label",
+        bare * 1000,
+        target="<= 3x",
+        ok=app <= 3 * bare,
+    )
+
+
+def _fill_logs(path: Path, rows: int) -> None:
+    """1,000,000 aggregation runs written straight to SQLite (fast, same columns)."""
+    asyncio.run(_empty_schema(f"sqlite+aiosqlite:///{path}"))
+    rng = random.Random(7)
+    statuses = ["COMPLETED"] * 8 + ["FAILED", "PARTIAL"]
+    start = datetime(2024, 1, 1)
+    con = sqlite3.connect(path)
+
+    def make(i: int) -> tuple:
+        began = start + timedelta(minutes=i)
+        status = statuses[rng.randrange(len(statuses))]
+        failed = status == "FAILED"
+        return (
+            f"{i:032x}",
+            "hourly",
+            began.date().isoformat(),
+            began.date().isoformat(),
+            f"{began:%Y-%m-%d %H:%M:%S}.000000",
+            f"{began:%Y-%m-%d %H:%M:%S}.500000",
+            status,
+            rng.randrange(500),
+            0,
+            0,
+            int(failed),
+            0.5,
+            60,
+            "boom" if failed else None,
+            "Traceback: boom" if failed else None,
+            "{}",
+            f"{began:%Y-%m-%d %H:%M:%S}.000000",
+        )
+
+    with con:
+        con.executemany(
+            "INSERT INTO metrics_aggregation_jobs_log (id, job_type, period_start_date,"
+            " period_end_date, started_at, completed_at, status, records_processed,"
+            " records_created, records_updated, errors_count, duration_seconds,"
+            " memory_used_mb, error_message, error_stack, metadata, created_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (make(i) for i in range(rows)),
+        )
+    con.close()
+
+
+async def _empty_schema(url: str) -> None:
+    from ygmon.db import Database
+    from ygmon.db.migrate import ensure_schema
+
+    db = Database(url)
+    try:
+        await ensure_schema(db)
+    finally:
+        await db.dispose()
+
+
+def paging_memory(directory: Path, pages: int = 30) -> list[Figure]:
+    path = directory / "million.db"
+    _fill_logs(path, LOG_ROWS)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    _, out = _child(
+        PAGING, f"sqlite+aiosqlite:///{path}", f"sqlite:///{directory / 'q.db'}", str(pages)
+    )
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = json.loads(out.strip().splitlines()[-1])
+    peak_mb = max(peak_kb, before) / 1024
+    return [
+        Figure(
+            f"peak RSS paging Logs ({pages} pages of {LOG_ROWS:,} rows)",
+            peak_mb,
+            "MB",
+            target="< 120 MB",
+            ok=peak_mb < 120,
+        ),
+        Figure(
+            "most rows the Logs table held",
+            result["most_rows"],
+            "rows",
+            target=f"<= one page ({result['page_size']})",
+            ok=result["most_rows"] <= result["page_size"] and result["page"] == pages + 1,
+        ),
+    ]
+
+
+async def _unchanged_refresh() -> tuple[float, float]:
+    from textual.app import App
+
+    from ygmon.screens.queue_jobs import COLUMNS
+    from ygmon.widgets.keyed_table import KeyedTable
+
+    rows = [
+        (f"job-{i:04d}", (f"job-{i:04d}", "canary", "completed", "1/3", f"{i}m ago", "-"))
+        for i in range(500)
+    ]
+
+    class TableApp(App):
+        def compose(self):
+            yield KeyedTable(COLUMNS)
+
+    app = TableApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.query_one(KeyedTable)
+        started = time.perf_counter()
+        table.sync(rows)
+        await pilot.pause()
+        build = time.perf_counter() - started
+        # Pilot.pause() itself waits a fixed time for the app to go idle: measure it empty
+        # and count only what a refresh adds to it (the sync, and any repaint it causes).
+        idle = []
+        for _ in range(20):
+            started = time.perf_counter()
+            await pilot.pause()
+            idle.append(time.perf_counter() - started)
+        syncs, settles = [], []
+        for _ in range(20):
+            started = time.perf_counter()
+            table.sync([(key, tuple(cells)) for key, cells in rows])
+            synced = time.perf_counter()
+            await pilot.pause()
+            syncs.append(synced - started)
+            settles.append(time.perf_counter() - synced)
+        assert table.cells_written == 0
+    added = max(0.0, statistics.median(settles) - statistics.median(idle))
+    return statistics.median(syncs) + added, build - statistics.median(idle)
+
+
+def unchanged_refresh() -> Figure:
+    unchanged, build = asyncio.run(_unchanged_refresh())
+    return Figure(
+        "UI time of an unchanged refresh, 500-row queue table",
+        unchanged * 1000,
+        "ms",
+        "first fill of the same table",
+        build * 1000,
+        target="< 20 ms",
+        ok=unchanged < 0.020,
+    )
+
+
+def run() -> list[Figure]:
+    with tempfile.TemporaryDirectory(prefix="ygmon-bench-tui-") as tmp:
+        directory = Path(tmp)
+        return [first_paint(directory), *paging_memory(directory), unchanged_refresh()]
+
+
+if __name__ == "__main__":
+    for figure in run():
+        print(figure.line())

@@ -1,0 +1,53 @@
+"""The OpenAPI document validates, and a bounded property-based fuzz run over it
+(schemathesis, over real HTTP) finds no 500 and no response that breaks its schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from openapi_spec_validator import validate
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from servers import Api, bearer
+
+
+def test_openapi_document_validates(api: Api) -> None:
+    doc = httpx.get(api.base_url + "/openapi.json", timeout=10).json()
+    validate(doc)
+    assert len([p for p in doc["paths"] if p.startswith("/api/admin/jobs")]) == 11
+
+
+@pytest.fixture(scope="module")
+def openapi_schema(api: Api) -> Iterator[schemathesis.BaseSchema]:
+    yield schemathesis.openapi.from_url(api.base_url + "/openapi.json")
+
+
+schema = schemathesis.pytest.from_fixture("openapi_schema")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_fuzz_finds_no_500_and_no_schema_break(case: schemathesis.Case, api: Api) -> None:
+    case.call_and_validate(
+        base_url=api.base_url,
+        headers=bearer(api.token),
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+        ],
+    )

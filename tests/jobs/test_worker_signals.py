@@ -1,0 +1,93 @@
+"""A real `ygmon worker` killed with SIGKILL loses nothing; SIGTERM lets jobs finish."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+
+from ygmon.jobs.runtime import JobRuntime
+from ygmon.monitor.schemas import JobState
+
+Spawn = Callable[..., subprocess.Popen[str]]
+
+
+def _until(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
+def test_sigkill_then_new_worker_completes_every_job_once(
+    runtime: JobRuntime, spawn_worker: Spawn
+) -> None:
+    slow = [runtime.enqueue("canary", job_id=f"slow-{i}", seconds=1.0) for i in range(4)]
+    quick = [runtime.enqueue("canary", job_id=f"quick-{i}") for i in range(6)]
+    first = spawn_worker("--no-schedule", "--queues", "maintenance", "--workers", "4")
+    _until(lambda: runtime.registry.counts("maintenance").active == 4)
+    active, _ = runtime.registry.list_jobs("maintenance", JobState.ACTIVE, 0, 10)
+    killed = {j.id for j in active}
+    assert killed == set(slow)
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+    assert runtime.registry.counts("maintenance").active == 4  # Huey alone would lose them
+
+    second = spawn_worker("--no-schedule", "--queues", "maintenance", "--workers", "4")
+    runtime.wait_idle(20, ["maintenance"])
+    stats = runtime.registry.counts("maintenance")
+    assert (stats.completed, stats.failed, stats.waiting, stats.active) == (10, 0, 0, 0)
+    for job_id in killed:
+        job = runtime.registry.get_job(job_id)
+        assert job.state == JobState.COMPLETED and job.stalled_count == 1
+        assert job.kwargs == {"seconds": 1.0}
+    for job_id in quick:
+        assert runtime.registry.get_job(job_id).stalled_count == 0
+    # The dead worker left the registry through the sweep; the live one is listed.
+    assert [w.pid for w in runtime.registry.workers()] == [second.pid]
+    second.send_signal(signal.SIGTERM)
+    assert second.wait(10) == 0
+
+
+def test_sigkill_past_max_stalled_fails_the_job(runtime: JobRuntime, spawn_worker: Spawn) -> None:
+    # A job that keeps killing its worker: after max_stalled (1) returns it fails.
+    runtime.enqueue("canary", job_id="doomed", seconds=30)
+    for stalls in range(2):
+        proc = spawn_worker("--no-schedule", "--queues", "maintenance")
+
+        def running_here(stalls: int = stalls, proc: subprocess.Popen[str] = proc) -> bool:
+            job = runtime.registry.get_job("doomed")
+            on = f":{proc.pid}:"
+            return job.state == JobState.ACTIVE and on in (job.worker_id or "")
+
+        _until(running_here)
+        assert runtime.registry.get_job("doomed").stalled_count == stalls
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    survivor = spawn_worker("--no-schedule", "--queues", "maintenance")
+    _until(lambda: runtime.registry.counts("maintenance").failed == 1)
+    job = runtime.registry.get_job("doomed")
+    assert job.error_message == "job stalled more than allowable limit"
+    assert job.stalled_count == 2
+    survivor.send_signal(signal.SIGTERM)
+    assert survivor.wait(10) == 0
+
+
+def test_sigterm_lets_running_jobs_finish_and_leaves_the_registry(
+    runtime: JobRuntime, spawn_worker: Spawn
+) -> None:
+    runtime.enqueue("canary", job_id="short-0", seconds=0.6)
+    runtime.enqueue("canary", job_id="short-1", seconds=0.6)
+    proc = spawn_worker("--no-schedule", "--queues", "maintenance", "--workers", "3")
+    runtime.enqueue("canary", job_id="long", seconds=60)  # outlives the 2 s grace
+    _until(lambda: runtime.registry.counts("maintenance").active == 3)
+    assert [w.pid for w in runtime.registry.workers()] == [proc.pid]
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(15) == 0
+    assert time.monotonic() - started < 2.0 + 3.0  # the grace, plus process exit
+    stats = runtime.registry.counts("maintenance")
+    assert (stats.completed, stats.active, stats.waiting) == (2, 0, 1)
+    assert runtime.registry.get_job("long").state == JobState.WAITING
+    assert runtime.registry.workers() == []

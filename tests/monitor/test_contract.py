@@ -1,0 +1,108 @@
+"""The Monitor contract: LocalMonitor and RemoteMonitor (through a real `ygmon serve`)
+give equal results for every call, and the results are what the seeded data says."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from servers import FAILED_JOBS, LOG_ROWS
+
+from ygmon.errors import CannotRetryError, NotFoundError
+from ygmon.monitor.local import LocalMonitor
+from ygmon.monitor.protocol import Monitor
+from ygmon.monitor.remote import RemoteMonitor
+from ygmon.monitor.schemas import JobState, LogQuery
+
+Call = Callable[[Monitor], Awaitable[Any]]
+
+CALLS: dict[str, Call] = {
+    "health": lambda m: m.health(),
+    "queues": lambda m: m.queues(),
+    "workers": lambda m: m.workers(),
+    "search_index_stats": lambda m: m.search_index_stats(),
+    "notification_stats": lambda m: m.notification_stats(),
+    "logs_default": lambda m: m.aggregation_logs(LogQuery()),
+    "logs_page2": lambda m: m.aggregation_logs(LogQuery(page=2, page_size=10)),
+    "logs_past_end": lambda m: m.aggregation_logs(LogQuery(page=9, page_size=10)),
+    "logs_type": lambda m: m.aggregation_logs(LogQuery(job_type="weekly")),
+    "logs_status": lambda m: m.aggregation_logs(LogQuery(status="FAILED", page_size=3)),
+    "logs_dates": lambda m: m.aggregation_logs(
+        LogQuery(start_date=date(2026, 1, 10), end_date=date(2026, 1, 20))
+    ),
+    "jobs_all": lambda m: m.jobs("maintenance"),
+    "jobs_failed": lambda m: m.jobs("maintenance", JobState.FAILED, 1, 1),
+    "jobs_waiting": lambda m: m.jobs("notification-delivery", JobState.WAITING),
+    "failed_jobs": lambda m: m.failed_jobs(),
+    "job": lambda m: m.job("maintenance", FAILED_JOBS[0]),
+    "previews": lambda m: m.previews(),
+    "previews_ready": lambda m: m.previews("ready"),
+    "previews_failed": lambda m: m.previews("failed"),
+    "previews_generating": lambda m: m.previews("generating", 1, 1),
+}
+
+
+def dump(value: Any) -> Any:
+    if isinstance(value, list):
+        return [dump(v) for v in value]
+    return value.to_json()
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+async def test_local_and_remote_agree(pair: tuple[Monitor, Monitor], name: str) -> None:
+    local, remote = pair
+    assert isinstance(local, LocalMonitor) and isinstance(remote, RemoteMonitor)
+    call = CALLS[name]
+    assert dump(await call(remote)) == dump(await call(local))
+
+
+ERRORS: dict[str, tuple[Call, type[Exception], str]] = {
+    "job_unknown": (lambda m: m.job("maintenance", "nope"), NotFoundError, "Job not found"),
+    "job_other_queue": (lambda m: m.job("email", FAILED_JOBS[0]), NotFoundError, "Job not found"),
+    "jobs_unknown_queue": (lambda m: m.jobs("no-such-queue"), NotFoundError, "Queue not found"),
+    "retry_unknown": (lambda m: m.retry("maintenance", "nope"), NotFoundError, "Job not found"),
+    "retry_completed": (
+        lambda m: m.retry("maintenance", "ok-1"),
+        CannotRetryError,
+        "Cannot retry job",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(ERRORS))
+async def test_errors_are_the_same_type_and_message(monitor: Monitor, name: str) -> None:
+    call, error, message = ERRORS[name]
+    with pytest.raises(error) as info:
+        await call(monitor)
+    assert info.value.message == message
+
+
+async def test_seeded_values(monitor: Monitor) -> None:
+    logs = await monitor.aggregation_logs(LogQuery(page_size=10))
+    assert logs.pagination.total == LOG_ROWS and logs.pagination.total_pages == 4
+    assert [r.id for r in logs.data][:2] == [f"log-{LOG_ROWS - 1:03d}", f"log-{LOG_ROWS - 2:03d}"]
+    failed = await monitor.failed_jobs()
+    assert sorted(j.id for j in failed.data) == sorted(FAILED_JOBS)
+    assert all(j.error_message == "canary asked to fail" for j in failed.data)
+    detail = await monitor.job("maintenance", FAILED_JOBS[0])
+    assert detail.kwargs == {"fail": True} and "RuntimeError" in (detail.error_stack or "")
+    stats = await monitor.notification_stats()
+    assert stats.delivery.waiting == 2
+    assert stats.digest.next_daily_run is not None and stats.digest.last_daily_run is None
+    health = await monitor.health()
+    assert health.healthy is False and health.groups["blog"].scheduled_jobs == 2
+    assert list(health.groups) == [
+        "email",
+        "blog",
+        "notifications",
+        "search",
+        "analytics",
+        "previews",
+        "maintenance",
+    ]
+    previews = await monitor.previews()
+    assert {p.status for p in previews.data} == {"ready", "failed", "generating"}
+    assert all(p.type in ("VIDEO", "AUDIO") for p in previews.data)
+    assert monitor.SUPPORTS_RETRY is True

@@ -1,0 +1,106 @@
+"""RemoteMonitor maps every status of the API to the YgmonError a screen shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from servers import TEST_SECRET, remote_settings, seed_database, serve_on_loopback
+
+from ygmon.api.auth import issue_token
+from ygmon.config import LocalProfile
+from ygmon.errors import (
+    ForbiddenError,
+    InvalidQueryError,
+    RateLimitedError,
+    ServerError,
+    UnauthorizedError,
+    UnavailableError,
+)
+from ygmon.monitor.factory import make_monitor
+from ygmon.monitor.remote import RemoteMonitor
+from ygmon.monitor.schemas import LogQuery
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> LocalProfile:
+    p = LocalProfile(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
+        broker_url=f"sqlite:///{tmp_path / 'queue.db'}",
+        jwt_secret=TEST_SECRET,
+    )
+    seed_database(p.database_url)
+    return p
+
+
+async def test_rate_limit_maps_to_rate_limited_with_retry_after(profile: LocalProfile) -> None:
+    with serve_on_loopback(profile, per_minute=2) as (url, token):
+        monitor = make_monitor(remote_settings(url, token))
+        assert isinstance(monitor, RemoteMonitor)
+        try:
+            await monitor.queues()
+            assert monitor.rate_limit == 2 and monitor.rate_remaining == 1
+            await monitor.queues()
+            assert monitor.rate_remaining == 0
+            with pytest.raises(RateLimitedError) as info:
+                await monitor.queues()
+            assert 0 < info.value.retry_after <= 60
+            assert "try again in" in info.value.message
+        finally:
+            await monitor.close()
+
+
+async def test_auth_failures_map_to_unauthorized_and_forbidden(profile: LocalProfile) -> None:
+    with serve_on_loopback(profile) as (url, _token):
+        for token, error in (
+            ("garbage", UnauthorizedError),
+            (issue_token(TEST_SECRET, "ADMIN", "u", -5), UnauthorizedError),
+            (issue_token(TEST_SECRET, "VIEWER", "u", 60), ForbiddenError),
+        ):
+            monitor = make_monitor(remote_settings(url, token))
+            try:
+                with pytest.raises(error):
+                    await monitor.health()
+            finally:
+                await monitor.close()
+
+
+async def test_invalid_query_keeps_the_details(profile: LocalProfile) -> None:
+    with serve_on_loopback(profile) as (url, token):
+        monitor = make_monitor(remote_settings(url, token))
+        try:
+            # LogQuery itself rejects page=0 on the client; a jobType longer than the
+            # server's 64 characters is what only the server refuses.
+            with pytest.raises(InvalidQueryError) as info:
+                await monitor.aggregation_logs(LogQuery(job_type="x" * 65))
+            assert info.value.details[0]["path"] == ["jobType"]
+        finally:
+            await monitor.close()
+
+
+async def test_network_failures_and_5xx(profile: LocalProfile, tmp_path: Path) -> None:
+    down = make_monitor(remote_settings("http://127.0.0.1:1", "t"))
+    try:
+        with pytest.raises(UnavailableError, match="cannot reach"):
+            await down.queues()
+    finally:
+        await down.close()
+    broken = profile.model_copy(update={"broker_url": "redis://127.0.0.1:1/0"})
+    with serve_on_loopback(broken) as (url, token):
+        monitor = make_monitor(remote_settings(url, token))
+        try:
+            with pytest.raises(UnavailableError, match="cannot reach its broker or database"):
+                await monitor.queues()
+        finally:
+            await monitor.close()
+    (tmp_path / "bad.sqlite").write_bytes(b"not a database" * 100)
+    corrupt = profile.model_copy(
+        update={"database_url": f"sqlite+aiosqlite:///{tmp_path / 'bad.sqlite'}"}
+    )
+    with serve_on_loopback(corrupt) as (url, token):
+        monitor = make_monitor(remote_settings(url, token))
+        try:
+            with pytest.raises(ServerError, match="500"):
+                await monitor.aggregation_logs(LogQuery())
+        finally:
+            await monitor.close()

@@ -1,0 +1,154 @@
+"""Fixtures of the UI tests: a seeded database, the app over a real Local or Remote monitor.
+
+The database holds the demo seed (ygmon.demo.seed) at a frozen time, plus real jobs run
+by a real in-process worker: completed and failed canaries and a flaky job that fails
+until told otherwise (so a retry can end completed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from servers import serve_on_loopback
+
+from ygmon.app import YgmonApp
+from ygmon.commands.tui import worker_command
+from ygmon.config import LocalProfile, RemoteProfile, Settings
+from ygmon.monitor.factory import make_monitor
+from ygmon.tui.ui_config import UiConfig
+
+NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+TEST_SECRET = "ygmon-ui-test-secret-0123456789-abcdefghij"
+OK_JOBS = ("ok-1", "ok-2")
+FAILED_JOBS = ("bad-1", "bad-2")
+NEVER_FIXED = "/nonexistent/ygmon-ui-fix"
+"""The failed canaries of the shared data fail until this path exists: never."""
+
+
+def frozen_clock() -> datetime:
+    return NOW
+
+
+def make_profile(directory: Path, **overrides: object) -> LocalProfile:
+    return LocalProfile(
+        database_url=f"sqlite+aiosqlite:///{directory / 'ygmon.db'}",
+        broker_url=f"sqlite:///{directory / 'queue.db'}",
+        namespace=f"ui{directory.name[-12:].replace('-', '_')}",
+        jwt_secret=TEST_SECRET,
+        media_dir=str(directory / "media"),
+        **overrides,
+    )
+
+
+async def _seed_rows(url: str) -> None:
+    from ygmon.db import Database
+    from ygmon.db.migrate import upgrade
+    from ygmon.demo.seed import seed_database
+
+    db = Database(url)
+    try:
+        await upgrade(db)
+        await seed_database(db, now=NOW, seed=7)
+    finally:
+        await db.dispose()
+
+
+def seed_jobs(profile: LocalProfile, fix_path: str) -> None:
+    """Completed canaries and canaries that fail (their one attempt) until `fix_path` exists."""
+    from ygmon.jobs.runtime import open_runtime
+    from ygmon.jobs.worker import in_process_worker
+
+    with (
+        open_runtime(profile, clock=frozen_clock) as rt,
+        in_process_worker(profile, ["maintenance"], runtime=rt, clock=frozen_clock),
+    ):
+        for job_id in OK_JOBS:
+            rt.enqueue("canary", job_id=job_id)
+        for job_id in FAILED_JOBS:
+            rt.enqueue("canary", job_id=job_id, fail_unless=fix_path)
+        rt.wait_idle(20, queues=["maintenance"])
+
+
+def seeded(directory: Path, fix_path: str = NEVER_FIXED, **overrides: object) -> LocalProfile:
+    profile = make_profile(directory, **overrides)
+    asyncio.run(_seed_rows(profile.database_url))
+    seed_jobs(profile, fix_path)
+    return profile
+
+
+@pytest.fixture(scope="session")
+def shared_profile(tmp_path_factory: pytest.TempPathFactory) -> LocalProfile:
+    """Seeded once for every test that only reads (snapshots, navigation)."""
+    return seeded(tmp_path_factory.mktemp("ui-shared"))
+
+
+@pytest.fixture
+def fresh_profile(tmp_path: Path) -> LocalProfile:
+    """Seeded for one test that changes the data; its failed jobs succeed once
+    `tmp_path / "fixed"` exists."""
+    return seeded(tmp_path, fix_path=str(tmp_path / "fixed"))
+
+
+def build_app(
+    settings: Settings, ui: UiConfig, target: str = "test", worker_config: Path | None = None
+) -> YgmonApp:
+    """The app as `ygmon` builds it: the shared factory gives the monitor; a local app
+    may start `ygmon worker` with `worker_config` (a config file of the same profile)."""
+    local = isinstance(settings.profile, LocalProfile)
+    command = None
+    if local:
+        source = Settings(settings.profile_name, settings.profile, worker_config)
+        command = worker_command(source)
+    return YgmonApp(
+        make_monitor(settings, clock=frozen_clock if local else None),
+        target=target,
+        ui=ui,
+        worker_command=command,
+    )
+
+
+def local_settings(profile: LocalProfile) -> Settings:
+    return Settings(profile_name="local", profile=profile, source=None)
+
+
+def remote_settings(base_url: str, token: str, **overrides: object) -> Settings:
+    return Settings(
+        profile_name="remote",
+        profile=RemoteProfile(api_url=base_url, token=token, timeout=5, **overrides),
+        source=None,
+    )
+
+
+@contextmanager
+def backend_settings(kind: str, profile: LocalProfile) -> Iterator[Settings]:
+    """Settings for the local backend, or for a real `ygmon serve` over the same data."""
+    if kind == "local":
+        yield local_settings(profile)
+        return
+    with serve_on_loopback(profile, clock=frozen_clock) as (base_url, token):
+        yield remote_settings(base_url, token)
+
+
+@pytest.fixture(params=["local", "remote"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+AppFactory = Callable[..., YgmonApp]
+
+
+def write_config(profile: LocalProfile, directory: Path) -> Path:
+    """A config file whose one profile, `local`, is `profile` (for `ygmon worker`)."""
+    lines = ["[profiles.local]"]
+    for key, value in profile.model_dump(exclude_defaults=True).items():
+        if isinstance(value, str | int | float | bool):
+            lines.append(f"{key} = {json.dumps(value)}")
+    path = directory / "ygmon.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path

@@ -1,0 +1,71 @@
+"""Every screen by its key, over the local and the remote backend."""
+
+from __future__ import annotations
+
+from conftest import FAILED_JOBS, NOW, backend_settings, build_app
+from pilot_helpers import settle
+from textual.widgets import Static
+
+from ygmon.screens.failed import FailedScreen
+from ygmon.screens.logs import LogsScreen
+from ygmon.screens.overview import OverviewScreen
+from ygmon.screens.previews import PreviewsScreen
+from ygmon.screens.queue_jobs import QueueJobsScreen
+from ygmon.screens.queues import QueuesScreen
+from ygmon.screens.worker_control import WorkerScreen
+from ygmon.tui.ui_config import UiConfig
+from ygmon.widgets.keyed_table import KeyedTable
+from ygmon.widgets.status_banner import StatusBanner
+
+
+async def test_every_screen_by_its_key(backend, shared_profile) -> None:
+    with backend_settings(backend, shared_profile) as settings:
+        app = build_app(settings, UiConfig.frozen(NOW))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, OverviewScreen)
+            assert app.screen.query("QueueTile")
+            await pilot.press("2")
+            await settle(pilot)
+            assert isinstance(app.screen, QueuesScreen)
+            assert app.screen.query_one(KeyedTable).row_count >= 10
+            await pilot.press("3")
+            await settle(pilot)
+            assert isinstance(app.screen, LogsScreen)
+            assert "page 1 of" in str(app.screen.query_one("#logs-page").render())
+            await pilot.press("4")
+            await settle(pilot)
+            assert isinstance(app.screen, FailedScreen)
+            table = app.screen.query_one(KeyedTable)
+            assert {str(r.key.value) for r in table.ordered_rows} >= set(FAILED_JOBS)
+            await pilot.press("5")
+            await settle(pilot)
+            assert isinstance(app.screen, PreviewsScreen)
+            assert app.screen.query_one(KeyedTable).row_count > 0
+            await pilot.press("6")
+            await settle(pilot)
+            assert isinstance(app.screen, WorkerScreen)
+            state = str(app.screen.query_one("#worker-state", Static).render())
+            assert ("remote" in state) == (backend == "remote")
+            for screen in app.screen_stack:
+                for banner in screen.query(StatusBanner):
+                    assert not banner.has_class("-error")
+
+
+async def test_queue_drill_down_to_a_job(backend, shared_profile) -> None:
+    with backend_settings(backend, shared_profile) as settings:
+        app = build_app(settings, UiConfig.frozen(NOW))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            await settle(pilot)
+            table = app.screen.query_one(KeyedTable)
+            table.move_cursor(row=table.get_row_index("maintenance"))
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, QueueJobsScreen)
+            jobs = app.screen.query_one(KeyedTable)
+            jobs.move_cursor(row=jobs.get_row_index(FAILED_JOBS[0]))
+            await pilot.press("enter")
+            await settle(pilot)
+            text = str(app.screen.query_one("#job-text", Static).render())
+            assert FAILED_JOBS[0] in text and "does not exist" in text

@@ -1,0 +1,77 @@
+"""Snapshots of every screen at 80x24 and 120x40 over the seeded data at a frozen time,
+and of the failure banner, the stale marker, the confirm dialog and the READ-ONLY badge.
+
+`make snapshots` rewrites them after a deliberate change.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import NOW, build_app, frozen_clock, local_settings, remote_settings
+from pilot_helpers import settle
+from restartable_server import RestartableServer
+from servers import admin_token
+from textual.pilot import Pilot
+
+from ygmon.tui.ui_config import UiConfig
+from ygmon.widgets.keyed_table import KeyedTable
+
+CLOSED_PORT = 9
+"""Nothing listens on the discard port: a connection is refused at once."""
+STALE_PORT = 47311
+"""Fixed, because the banner names the URL it cannot reach."""
+SIZES = [(80, 24), (120, 40)]
+SCREENS = ["1", "2", "3", "4", "5", "6"]
+
+
+def keys_then_settle(*keys: str):
+    async def run(pilot: Pilot) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("key", SCREENS)
+def test_screen(snap_compare, shared_profile, key: str, size: tuple[int, int]) -> None:
+    app = build_app(local_settings(shared_profile), UiConfig.frozen(NOW), target="local: demo")
+    assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(key))
+
+
+def test_confirm_dialog(snap_compare, shared_profile) -> None:
+    app = build_app(local_settings(shared_profile), UiConfig.frozen(NOW), target="local: demo")
+    assert snap_compare(app, run_before=keys_then_settle("4", "r"))
+
+
+def test_read_only_badge(snap_compare, shared_profile) -> None:
+    profile = shared_profile.model_copy(update={"read_only": True})
+    app = build_app(local_settings(profile), UiConfig.frozen(NOW), target="local: demo")
+    assert snap_compare(app, run_before=keys_then_settle("4"))
+
+
+def test_error_banner_with_no_data(snap_compare) -> None:
+    settings = remote_settings(f"http://127.0.0.1:{CLOSED_PORT}", "no-token")
+    app = build_app(settings, UiConfig.frozen(NOW), target="remote: gone")
+    assert snap_compare(app, run_before=keys_then_settle("2"))
+
+
+def test_stale_marker(snap_compare, shared_profile) -> None:
+    server = RestartableServer(shared_profile, STALE_PORT, clock=frozen_clock)
+    server.start()
+    settings = remote_settings(server.base_url, admin_token(shared_profile))
+    app = build_app(settings, UiConfig.frozen(NOW), target="remote: test")
+
+    async def lose_server(pilot: Pilot) -> None:
+        await keys_then_settle("2")(pilot)
+        assert app.screen.query_one(KeyedTable).row_count > 0
+        server.stop()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+
+    try:
+        assert snap_compare(app, run_before=lose_server)
+    finally:
+        server.stop()

@@ -1,0 +1,58 @@
+"""The ASGI app of `ygmon serve`: the routers behind the guard, over one LocalMonitor."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI
+
+from ygmon import __version__
+from ygmon.api import routes_contract, routes_extension
+from ygmon.api.auth import signing_secret
+from ygmon.api.errors import install_error_handlers
+from ygmon.api.guard import Guard
+from ygmon.api.rate_limit import PER_MINUTE, RateLimiter, make_storage
+from ygmon.config import LocalProfile
+from ygmon.monitor.local import LocalMonitor
+
+
+def create_app(
+    profile: LocalProfile,
+    *,
+    read_only: bool | None = None,
+    clock: Callable[[], datetime] | None = None,
+    per_minute: int = PER_MINUTE,
+) -> FastAPI:
+    """The admin API over `profile`'s database and job registry.
+
+    ConfigError when the JWT secret is too short. `read_only` defaults to the profile's.
+    """
+    read_only = profile.read_only if read_only is None else read_only
+    secret = signing_secret(profile)
+    monitor = LocalMonitor(profile, clock, read_only=read_only)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await monitor.close()
+
+    app = FastAPI(
+        title="ygmon admin API",
+        version=__version__,
+        description=(
+            "The platform's Admin Job Monitoring API. Endpoints marked "
+            "`x-ygmon-extension` (tag `extension`) are ygmon's additions to the contract."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.monitor = monitor
+    app.state.read_only = read_only
+    install_error_handlers(app)
+    app.include_router(routes_contract.router)
+    app.include_router(routes_extension.router)
+    app.middleware("http")(Guard(secret, RateLimiter(make_storage(profile), per_minute), read_only))
+    return app

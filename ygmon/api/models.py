@@ -1,0 +1,70 @@
+"""Response envelopes and the OpenAPI pieces shared by every route.
+
+Handlers send JSON they serialised themselves (the monitor models' to_json); these
+models exist so the OpenAPI document says exactly what goes over the wire.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from ygmon.monitor.schemas import Pagination
+
+T = TypeVar("T")
+
+
+class Envelope(BaseModel, Generic[T]):
+    success: bool
+    data: T
+
+
+class PageEnvelope(BaseModel, Generic[T]):
+    success: bool
+    data: list[T]
+    pagination: Pagination
+
+
+class ErrorBody(BaseModel):
+    success: bool
+    error: str
+    details: list[dict[str, Any]] | None = None
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: _error("Unauthorized: no, malformed, expired or wrongly signed token"),
+    403: _error("Forbidden: Admin access required"),
+    429: _error("Too many requests. Please try again later."),
+    500: _error("Internal server error"),
+    503: _error("The broker or the database cannot be reached"),
+}
+QUERY_ERRORS = {**ERRORS, 400: _error("Invalid query parameters")}
+NOT_FOUND = {**QUERY_ERRORS, 404: _error("Not found")}
+
+EXTENSION = {"x-ygmon-extension": True}
+"""Marks an endpoint the contract does not list (the TUI needs it)."""
+
+
+def query_param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+PAGE = query_param(
+    "page", {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1}, "Page"
+)
+PAGE_SIZE = query_param(
+    "pageSize", {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}, "Items per page"
+)
+MAX_PAGE = 1_000_000
+MAX_PAGE_SIZE = 100

@@ -1,0 +1,95 @@
+"""The contract's "Admin Job Monitoring" endpoints, paths and defaults as it states them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from ygmon.api.deps import monitor_of, ok, ok_page
+from ygmon.api.models import (
+    ERRORS,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    NOT_FOUND,
+    PAGE,
+    PAGE_SIZE,
+    QUERY_ERRORS,
+    Envelope,
+    PageEnvelope,
+    query_param,
+)
+from ygmon.api.params import QueryParams
+from ygmon.db.models.enums import AggregationJobStatus
+from ygmon.monitor.schemas import (
+    LogQuery,
+    MetricsAggregationJobLog,
+    NotificationJobStats,
+    RetryResult,
+    SearchIndexStats,
+)
+
+router = APIRouter(prefix="/api/admin/jobs", tags=["admin jobs"])
+STATUSES = [s.value for s in AggregationJobStatus]
+DATE = {"type": "string", "format": "date"}
+
+
+@router.get("/health", responses=ERRORS, response_model=Envelope[dict])
+async def health(request: Request) -> JSONResponse:
+    """Every worker group's health; `healthy` only when every group is."""
+    return ok(await monitor_of(request).health())
+
+
+@router.get(
+    "/aggregation/logs",
+    responses=QUERY_ERRORS,
+    response_model=PageEnvelope[MetricsAggregationJobLog],
+    openapi_extra={
+        "parameters": [
+            PAGE,
+            PAGE_SIZE,
+            query_param("jobType", {"type": "string", "maxLength": 64}, "daily | weekly | monthly"),
+            query_param("status", {"type": "string", "enum": STATUSES}, "AggregationJobStatus"),
+            query_param("startDate", DATE, "periodStartDate >= startDate"),
+            query_param("endDate", DATE, "periodEndDate <= endDate"),
+        ]
+    },
+)
+async def aggregation_logs(request: Request) -> JSONResponse:
+    """Aggregation runs, newest first, filtered and paginated."""
+    q = QueryParams(request.query_params)
+    page = q.integer("page", 1, 1, MAX_PAGE)
+    page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
+    job_type = q.text("jobType")
+    status = q.choice("status", STATUSES)
+    start = q.day("startDate")
+    end = q.day("endDate")
+    q.check()
+    query = LogQuery(
+        page=page,
+        page_size=page_size,
+        job_type=job_type,
+        status=status,
+        start_date=start,
+        end_date=end,
+    )
+    return ok_page(await monitor_of(request).aggregation_logs(query))
+
+
+@router.get("/search-index/stats", responses=ERRORS, response_model=Envelope[SearchIndexStats])
+async def search_index_stats(request: Request) -> JSONResponse:
+    return ok(await monitor_of(request).search_index_stats())
+
+
+@router.get("/notifications/stats", responses=ERRORS, response_model=Envelope[NotificationJobStats])
+async def notification_stats(request: Request) -> JSONResponse:
+    return ok(await monitor_of(request).notification_stats())
+
+
+@router.post(
+    "/{queueName}/{jobId}/retry",
+    responses={**NOT_FOUND, 400: {"description": "Cannot retry job"}},
+    response_model=Envelope[RetryResult],
+)
+async def retry(request: Request, queueName: str, jobId: str) -> JSONResponse:
+    """Enqueue a failed job again (403 on a read-only server)."""
+    return ok(await monitor_of(request).retry(queueName, jobId))

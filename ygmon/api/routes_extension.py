@@ -1,0 +1,126 @@
+"""Endpoints the TUI needs beyond the contract, marked `x-ygmon-extension` in OpenAPI."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from ygmon.api.deps import monitor_of, ok, ok_page
+from ygmon.api.models import (
+    ERRORS,
+    EXTENSION,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    NOT_FOUND,
+    PAGE,
+    PAGE_SIZE,
+    QUERY_ERRORS,
+    Envelope,
+    PageEnvelope,
+    query_param,
+)
+from ygmon.api.params import QueryParams
+from ygmon.monitor.schemas import (
+    JobDetail,
+    JobState,
+    JobSummary,
+    PreviewAsset,
+    QueueStats,
+    WorkerInfo,
+)
+
+router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
+STATES = [s.value for s in JobState]
+PREVIEW_STATUSES = ["ready", "failed", "generating"]
+
+
+def _extra(*params: dict) -> dict:
+    return {**EXTENSION, "parameters": list(params)} if params else dict(EXTENSION)
+
+
+@router.get(
+    "/queues",
+    responses=QUERY_ERRORS,
+    response_model=Envelope[list[QueueStats]],
+    openapi_extra=_extra(),
+)
+async def queues(request: Request) -> JSONResponse:
+    """Every queue's counts, in a fixed order."""
+    return ok(await monitor_of(request).queues())
+
+
+@router.get(
+    "/failed",
+    responses=QUERY_ERRORS,
+    response_model=PageEnvelope[JobSummary],
+    openapi_extra=_extra(PAGE, PAGE_SIZE),
+)
+async def failed_jobs(request: Request) -> JSONResponse:
+    """Failed jobs across every queue, newest failure first."""
+    q = QueryParams(request.query_params)
+    page = q.integer("page", 1, 1, MAX_PAGE)
+    page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
+    q.check()
+    return ok_page(await monitor_of(request).failed_jobs(page, page_size))
+
+
+@router.get(
+    "/queues/{queueName}/jobs",
+    responses=NOT_FOUND,
+    response_model=PageEnvelope[JobSummary],
+    openapi_extra=_extra(
+        query_param("state", {"type": "string", "enum": STATES}, "Only jobs in this state"),
+        PAGE,
+        PAGE_SIZE,
+    ),
+)
+async def jobs(request: Request, queueName: str) -> JSONResponse:
+    """Jobs of one queue, newest first."""
+    q = QueryParams(request.query_params)
+    state = q.choice("state", STATES)
+    page = q.integer("page", 1, 1, MAX_PAGE)
+    page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
+    q.check()
+    result = await monitor_of(request).jobs(
+        queueName, JobState(state) if state else None, page, page_size
+    )
+    return ok_page(result)
+
+
+@router.get(
+    "/queues/{queueName}/jobs/{jobId}",
+    responses=NOT_FOUND,
+    response_model=Envelope[JobDetail],
+    openapi_extra=_extra(),
+)
+async def job(request: Request, queueName: str, jobId: str) -> JSONResponse:
+    """One job with arguments, attempts, times, error and stack."""
+    return ok(await monitor_of(request).job(queueName, jobId))
+
+
+@router.get(
+    "/previews",
+    responses=QUERY_ERRORS,
+    response_model=PageEnvelope[PreviewAsset],
+    openapi_extra=_extra(
+        query_param("status", {"type": "string", "enum": PREVIEW_STATUSES}, "Preview status"),
+        PAGE,
+        PAGE_SIZE,
+    ),
+)
+async def previews(request: Request) -> JSONResponse:
+    """Video and audio assets with their preview state, newest first."""
+    q = QueryParams(request.query_params)
+    status = q.choice("status", PREVIEW_STATUSES)
+    page = q.integer("page", 1, 1, MAX_PAGE)
+    page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
+    q.check()
+    return ok_page(await monitor_of(request).previews(status, page, page_size))  # type: ignore[arg-type]
+
+
+@router.get(
+    "/workers", responses=ERRORS, response_model=Envelope[list[WorkerInfo]], openapi_extra=_extra()
+)
+async def workers(request: Request) -> JSONResponse:
+    """Worker processes whose heartbeat is registered, newest first."""
+    return ok(await monitor_of(request).workers())

@@ -1,0 +1,126 @@
+"""The ygmon terminal app: six screens over one Monitor, switched by number keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ygmon.monitor.protocol import Monitor
+from ygmon.screens.failed import FailedScreen
+from ygmon.screens.help_screen import HelpScreen
+from ygmon.screens.logs import LogsScreen
+from ygmon.screens.overview import OverviewScreen
+from ygmon.screens.polled_screen import PolledScreen
+from ygmon.screens.previews import PreviewsScreen
+from ygmon.screens.queues import QueuesScreen
+from ygmon.screens.worker_control import WorkerScreen
+from ygmon.tui.local_worker import LocalWorker
+from ygmon.tui.refresh_policy import RefreshPolicy
+from ygmon.tui.ui_config import UiConfig
+
+SCREENS_BY_KEY = (
+    ("1", "overview", "Overview", OverviewScreen),
+    ("2", "queues", "Queues", QueuesScreen),
+    ("3", "logs", "Logs", LogsScreen),
+    ("4", "failed", "Failed", FailedScreen),
+    ("5", "previews", "Previews", PreviewsScreen),
+    ("6", "worker", "Worker", WorkerScreen),
+)
+
+# Grouped keys take one slot in the footer, so every key fits at 80 columns; `?` lists each.
+SCREENS = Binding.Group("Screens", compact=True)
+SPEED = Binding.Group("Speed", compact=True)
+
+
+class YgmonApp(App):
+    TITLE = "ygmon"
+    CSS_PATH = "app.tcss"
+    MODES = {mode: cls for _key, mode, _title, cls in SCREENS_BY_KEY}
+    BINDINGS = [
+        *(
+            Binding(key, f"switch_mode('{mode}')", title, id=f"screen.{mode}", group=SCREENS)
+            for key, mode, title, _cls in SCREENS_BY_KEY
+        ),
+        Binding("ctrl+r", "refresh_now", "Refresh", id="refresh.now"),
+        Binding("p", "toggle_pause", "Pause", id="refresh.pause"),
+        Binding(
+            "plus", "faster", "Refresh faster", id="refresh.faster", key_display="+", group=SPEED
+        ),
+        Binding("minus", "slower", "Refresh slower", id="refresh.slower", group=SPEED),
+        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        monitor: Monitor,
+        *,
+        target: str,
+        ui: UiConfig | None = None,
+        worker_command: Sequence[str] | None = None,
+        read_only: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.monitor = monitor
+        self.target = target
+        self.ui = ui or UiConfig()
+        self._read_only = read_only
+        self.policy = RefreshPolicy(interval=self.ui.refresh_interval)
+        self.local_worker = (
+            LocalWorker(worker_command)
+            if worker_command and monitor.SUPPORTS_LOCAL_WORKER
+            else None
+        )
+
+    @property
+    def read_only(self) -> bool:
+        # A RemoteMonitor learns that the server is read-only from its answers.
+        return bool(self._read_only) or not self.monitor.SUPPORTS_RETRY
+
+    def on_mount(self) -> None:
+        self.switch_mode("overview")
+
+    async def on_unmount(self) -> None:
+        # A worker started from the app stops with it; the monitor's connections close.
+        if self.local_worker is not None:
+            await self.local_worker.stop()
+        await self.monitor.close()
+
+    def _polled(self) -> PolledScreen | None:
+        screen = self.screen
+        return screen if isinstance(screen, PolledScreen) else None
+
+    def action_refresh_now(self) -> None:
+        if (screen := self._polled()) is not None:
+            screen.refresh_now()
+
+    def action_toggle_pause(self) -> None:
+        self.policy.paused = not self.policy.paused
+        self.notify("Refresh paused." if self.policy.paused else "Refresh resumed.")
+        self.action_refresh_now()
+
+    def action_faster(self) -> None:
+        self.policy.faster()
+        self.notify(f"Refreshing every {self.policy.interval:g}s.")
+        self.action_refresh_now()
+
+    def action_slower(self) -> None:
+        self.policy.slower()
+        self.notify(f"Refreshing every {self.policy.interval:g}s.")
+        self.action_refresh_now()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key, mode, title, _cls in SCREENS_BY_KEY:
+            yield SystemCommand(
+                f"{title} screen",
+                f"Show the {title} screen (key {key})",
+                lambda mode=mode: self.switch_mode(mode),
+            )

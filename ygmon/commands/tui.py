@@ -1,0 +1,42 @@
+"""Plain `ygmon`: open the terminal app on the configured (or --api-url) backend."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ygmon.commands.common import redact, settings_from
+from ygmon.config import LocalProfile, Settings
+
+
+def worker_command(settings: Settings) -> list[str]:
+    """`ygmon worker` with the same config file and profile as this app."""
+    command = [sys.executable, "-m", "ygmon"]
+    if settings.source is not None:
+        command += ["--config", str(settings.source)]
+    return [*command, "--profile", settings.profile_name, "worker"]
+
+
+def target_of(settings: Settings) -> str:
+    profile = settings.profile
+    if isinstance(profile, LocalProfile):
+        return f"{settings.profile_name}: {redact(profile.database_url)}"
+    return f"{settings.profile_name}: {profile.api_url}"
+
+
+def run(args: argparse.Namespace) -> int:
+    # Textual is imported here so the other subcommands start without it.
+    from ygmon.app import YgmonApp
+    from ygmon.monitor.factory import make_monitor
+    from ygmon.tui.ui_config import UiConfig
+
+    settings = settings_from(args)
+    monitor = make_monitor(settings)
+    app = YgmonApp(
+        monitor,
+        target=target_of(settings),
+        ui=UiConfig(refresh_interval=settings.profile.refresh_interval),
+        worker_command=worker_command(settings),
+    )
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,64 @@
+"""`ygmon worker [--workers N] [--queues a,b]`: run the job consumers and the schedule.
+
+All queues run in this one process, a Huey consumer per queue on threads (why: see
+ygmon.jobs.worker). SIGTERM and SIGINT stop it gracefully: running jobs get the
+profile's shutdown_grace to finish, whatever still runs is put back to waiting, and the
+worker leaves the registry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+
+from ygmon.commands.common import local_profile, settings_from
+from ygmon.errors import ConfigError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("worker", help="run the job consumers until SIGTERM/SIGINT")
+    parser.add_argument(
+        "--workers", type=int, metavar="N", help="threads per queue (default: the profile's)"
+    )
+    parser.add_argument(
+        "--queues", metavar="A,B", help="comma-separated queues to run (default: all)"
+    )
+    parser.add_argument(
+        "--no-schedule",
+        action="store_true",
+        help="do not enqueue periodic jobs (when another worker runs the schedule)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ygmon.jobs.worker import WorkerProcess
+
+    profile = local_profile(settings_from(args), "worker")
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError("--workers expects a whole number of at least 1")
+    queues = [q.strip() for q in args.queues.split(",") if q.strip()] if args.queues else None
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    worker = WorkerProcess(profile, queues, args.workers, periodic=not args.no_schedule)
+    worker.start()
+    print(
+        f"worker {worker.id} running {len(worker.queues)} queues "
+        f"({sum(worker.concurrency.values())} threads)",
+        flush=True,
+    )
+    while not stop.wait(1.0):
+        pass
+    print(f"worker {worker.id} stopping (grace {profile.shutdown_grace:g}s)", flush=True)
+    worker.stop()
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,220 @@
+"""The words the demo data is made of: names, places, browsers, titles and error texts.
+
+Kept apart from the generators so those read as the shape of the data, not its spelling.
+"""
+
+from __future__ import annotations
+
+FIRST_NAMES = (
+    "Amara", "Bruno", "Chen", "Dalia", "Emeka", "Freya", "Gustavo", "Hana", "Ines", "Jonas",
+    "Kavya", "Luca", "Maya", "Nikolai", "Olu", "Priya", "Quentin", "Rosa", "Sami", "Tomas",
+    "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zoe",
+)  # fmt: skip
+LAST_NAMES = (
+    "Adeyemi", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ito",
+    "Jensen", "Kowalski", "Larsen", "Moreau", "Nakamura", "Okafor", "Patel", "Rossi", "Silva",
+    "Tanaka", "Usman", "Varga", "Weber", "Yilmaz", "Zhang",
+)  # fmt: skip
+
+# (country, region, city); weights roughly follow where a creative platform's traffic is.
+PLACES = (
+    ("US", "California", "Los Angeles"),
+    ("US", "New York", "New York"),
+    ("US", "Tennessee", "Nashville"),
+    ("GB", "England", "London"),
+    ("DE", "Berlin", "Berlin"),
+    ("FR", "Ile-de-France", "Paris"),
+    ("NG", "Lagos", "Lagos"),
+    ("BR", "Sao Paulo", "Sao Paulo"),
+    ("JP", "Tokyo", "Tokyo"),
+    ("IN", "Maharashtra", "Mumbai"),
+    ("CA", "Ontario", "Toronto"),
+    ("SE", "Stockholm", "Stockholm"),
+)
+PLACE_WEIGHTS = (14, 10, 4, 10, 7, 6, 5, 6, 5, 6, 5, 3)
+
+# (user agent, device type, browser, os): what the enrichment job derives from the agent.
+USER_AGENTS = (
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Safari/537.36",
+        "desktop", "Chrome", "Windows",
+    ),
+    (
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6_1) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/18.1 Safari/605.1.15",
+        "desktop", "Safari", "macOS",
+    ),
+    (
+        "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0",
+        "desktop", "Firefox", "Linux",
+    ),
+    (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+        "mobile", "Mobile Safari", "iOS",
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.6778.81 Mobile Safari/537.36",
+        "mobile", "Chrome Mobile", "Android",
+    ),
+    (
+        "Mozilla/5.0 (iPad; CPU OS 17_7 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/17.7 Mobile/15E148 Safari/604.1",
+        "tablet", "Mobile Safari", "iPadOS",
+    ),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.70",
+        "desktop", "Edge", "Windows",
+    ),
+)  # fmt: skip
+USER_AGENT_WEIGHTS = (30, 16, 6, 22, 16, 5, 5)
+
+REFERRERS = (
+    None,
+    "https://www.google.com/",
+    "https://www.instagram.com/",
+    "https://t.co/",
+    "https://www.linkedin.com/",
+    "https://news.ycombinator.com/",
+)
+
+# (event type, weight); asset views dominate, licences are rare, as on any marketplace.
+EVENT_TYPES = (
+    ("asset.viewed", 46),
+    ("asset.preview_played", 16),
+    ("asset.clicked", 12),
+    ("search.performed", 10),
+    ("project.viewed", 6),
+    ("asset.downloaded", 4),
+    ("asset.favorited", 4),
+    ("license.requested", 1.5),
+    ("license.created", 0.5),
+)
+
+SPECIALTIES = (
+    "cinematography", "sound design", "film scoring", "voice acting", "motion graphics",
+    "drone footage", "foley", "lo-fi beats", "documentary", "ambient", "animation", "podcasting",
+)  # fmt: skip
+STAGE_WORDS = (
+    "Northlight", "Velvet", "Echo", "Saltwater", "Paper", "Neon", "Harbor", "Static", "Juniper",
+    "Copper", "Midnight", "Atlas",
+)  # fmt: skip
+STAGE_SUFFIXES = ("Studio", "Sound", "Films", "Collective", "Audio", "Works", "Pictures")
+
+VIDEO_TITLES = (
+    "Golden hour over the harbour",
+    "City timelapse, rush hour",
+    "Slow-motion rain on glass",
+    "Drone pass over pine forest",
+    "Neon alley at night",
+)
+AUDIO_TITLES = (
+    "Warm lo-fi loop, 90 bpm",
+    "Cinematic rise and hit",
+    "Morning birdsong, field recording",
+    "Analog synth pad in A minor",
+    "Podcast intro sting",
+)
+TAGS = (
+    "4k", "loop", "royalty-free", "ambient", "b-roll", "nature", "urban", "night", "cinematic",
+    "vintage", "upbeat", "calm",
+)  # fmt: skip
+
+PROJECT_TITLES = (
+    ("Spring sneaker launch", "Short-form social ads for the spring collection."),
+    ("Coffee brand rebrand film", "A 60-second brand film and cut-downs."),
+    ("Travel podcast season 3", "Intro, outro and bed music for twelve episodes."),
+    ("Fintech explainer series", "Animated explainers with voice-over."),
+    ("Festival aftermovie", "Drone and crowd footage, licensed for one year."),
+    ("Museum audio guide", "Narration and ambient beds for the new wing."),
+)
+
+BLOG_TITLES = (
+    "How licensing works on the platform",
+    "Five ways to price your stock footage",
+    "Creator spotlight: sound designers to follow",
+    "What brands look for in a b-roll library",
+    "Behind the scenes of a drone shoot",
+    "Music licensing terms, explained",
+    "Our new preview player",
+    "Year in review: the most licensed assets",
+    "Tips for recording clean field audio",
+    "Scheduling releases for maximum reach",
+    "Meet the curation team",
+    "Getting paid: royalties and payouts",
+)
+
+NOTIFICATION_KINDS = (
+    ("LICENSE", "New license request", "{brand} asked to license \u201c{asset}\u201d."),
+    ("LICENSE", "License approved", "Your license for \u201c{asset}\u201d is now active."),
+    ("ROYALTY", "Royalty statement ready", "Your statement for last month is ready."),
+    ("PAYOUT", "Payout sent", "A payout of ${amount} is on its way."),
+    ("PROJECT", "Added to a project", "{brand} added you to \u201c{project}\u201d."),
+    ("MESSAGE", "New message", "{brand} sent you a message."),
+    ("SYSTEM", "Scheduled maintenance", "The platform is read-only on Sunday 02:00-02:30 UTC."),
+)
+
+# What a failed aggregation run records: (error message, the innermost frames of its stack
+# as (file under the package root, line, function, code), exception type).
+_AGG = "ygmon/pipelines/analytics/aggregate.py"
+_EVENTS = "ygmon/pipelines/analytics/events.py"
+_METRICS = "ygmon/pipelines/analytics/metrics.py"
+AGGREGATION_FAILURES = (
+    (
+        'connection to server at "db-primary.internal" (10.0.3.12), port 5432 failed: '
+        "timeout expired",
+        (
+            (_AGG, 88, "run", "rows = await load_events(db, period)"),
+            (_EVENTS, 41, "load_events", "result = await session.execute(query)"),
+            ("sqlalchemy/ext/asyncio/session.py", 461, "execute", "result = await greenlet_spawn("),
+        ),
+        "sqlalchemy.exc.OperationalError",
+    ),
+    (
+        "deadlock detected: process 48121 waits for ShareLock on transaction 9912345",
+        (
+            (_AGG, 121, "run", "await upsert_metrics(db, rows)"),
+            (_METRICS, 67, "upsert_metrics", "await session.execute(stmt)"),
+        ),
+        "sqlalchemy.exc.DBAPIError",
+    ),
+    (
+        "canceling statement due to statement timeout",
+        (
+            (_AGG, 95, "run", "totals = await sum_daily(db, period)"),
+            (_METRICS, 112, "sum_daily", "return (await session.execute(q)).all()"),
+        ),
+        "sqlalchemy.exc.OperationalError",
+    ),
+    (
+        "worker lost: the job stalled twice (no heartbeat for 30 s)",
+        (
+            (
+                "ygmon/jobs/stalled.py",
+                58,
+                "recover",
+                "raise StalledJobError(job.id, job.stall_count)",
+            ),
+        ),
+        "ygmon.jobs.errors.StalledJobError",
+    ),
+)
+# A PARTIAL run: (summary with the count, why the first one was skipped).
+AGGREGATION_PARTIAL_ERRORS = (
+    ("{n} {events} skipped: ip_asset_id refers to a deleted asset", "asset was deleted"),
+    ("{n} {events} skipped: occurred_at outside the aggregation period", "outside the period"),
+    ("{n} {events} skipped: malformed props (watchSeconds is not a number)", "malformed props"),
+)
+PARTIAL_FRAMES = (
+    (_AGG, 104, "run", "check_event(event)"),
+    (_EVENTS, 77, "check_event", "raise SkippedEvent(event.id, reason)"),
+)
+
+PREVIEW_ERRORS = (
+    "ffmpeg exited with status 1: moov atom not found (the upload is truncated)",
+    "ffmpeg exited with status 1: Invalid data found when processing input",
+    "storage upload failed: 503 Slow Down (bucket ygmon-previews)",
+)

@@ -1,0 +1,193 @@
+"""The job runtime of one profile: a Huey instance per queue, its tasks, the registry.
+
+Producers (the CLI, the API, the demo) and workers open the same runtime; a worker
+process then runs consumers over it (ygmon.jobs.worker).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from huey import crontab
+from huey.api import Huey, TaskWrapper
+
+from ygmon.config import LocalProfile
+from ygmon.jobs import signals
+from ygmon.jobs.broker import make_huey, make_store
+from ygmon.jobs.completions import CompletionWriter
+from ygmon.jobs.queues import QUEUE_NAMES, QUEUES, queue_spec
+from ygmon.jobs.registry import JobRegistry
+from ygmon.jobs.tasks import TASKS, task_spec
+
+# How often a worker trims history beyond FACTS.md's retention. Each finish trims its
+# own queue already; this catches queues that went quiet while their jobs aged out.
+RETENTION_SWEEP = crontab(minute="*/5")
+
+
+class JobRuntime:
+    def __init__(self, profile: LocalProfile, clock: Callable[[], datetime] | None = None) -> None:
+        self.profile = profile
+        self.clock = clock
+        self.worker_id: str | None = None
+        """Set by the worker process that runs consumers over this runtime."""
+        self.registry = JobRegistry(
+            make_store(profile.broker_url, profile.namespace), self._requeue, clock
+        )
+        self.hueys: dict[str, Huey] = {}
+        self.completions = CompletionWriter(self._write_completions)
+        self._tasks: dict[str, TaskWrapper] = {}
+        self._task_queue: dict[str, str] = {}
+        for spec in QUEUES:
+            huey = make_huey(profile.broker_url, profile.namespace, spec.name)
+            self.hueys[spec.name] = huey
+            signals.connect(huey, spec.name, self)
+        for task in TASKS.values():
+            self._register(task.name, task.queue, task.func)
+        self._register_maintenance()
+
+    def _write_completions(self, queue: str, moves: list[dict[str, Any]]) -> None:
+        storage = self.hueys[queue].storage
+        writer = (lambda: storage.db(commit=True)) if hasattr(storage, "db") else None
+        self.registry.store.move_many(moves, writer=writer)
+
+    def _register(
+        self,
+        name: str,
+        queue: str,
+        func: Callable[..., Any],
+        attempts: int | None = None,
+        backoff_delay: float | None = None,
+    ) -> TaskWrapper:
+        spec = queue_spec(queue)
+        wrapper = self.hueys[queue].task(
+            retries=spec.retries if attempts is None else attempts - 1,
+            retry_delay=spec.backoff_delay if backoff_delay is None else backoff_delay,
+            retry_backoff=spec.retry_backoff,
+            priority=spec.priority,
+            name=name,
+        )(func)
+        self._tasks[name] = wrapper
+        self._task_queue[name] = queue
+        return wrapper
+
+    def register_task(
+        self,
+        name: str,
+        queue: str,
+        func: Callable[..., Any],
+        *,
+        attempts: int | None = None,
+        backoff_delay: float | None = None,
+    ) -> None:
+        """Run `func` as task `name` on `queue` (attempts and backoff default to the
+        queue's). For pipelines wired at run time and for tests; a worker runs it only
+        when it shares this runtime (in_process_worker(..., runtime=...))."""
+        self._register(name, queue, func, attempts, backoff_delay)
+
+    def _register_maintenance(self) -> None:
+        registry = self.registry
+
+        def sweep_retention() -> int:
+            """Trim finished jobs past retention. Idempotent: trimming twice trims nothing."""
+            return registry.apply_retention()
+
+        self._tasks["sweep-retention"] = self.hueys["maintenance"].periodic_task(
+            RETENTION_SWEEP, name="sweep-retention"
+        )(sweep_retention)
+        self._task_queue["sweep-retention"] = "maintenance"
+
+    # --- producing ---------------------------------------------------------------
+
+    def attempts_allowed(self, task: Any) -> int:
+        wrapper = self._tasks.get(task.name)
+        return (wrapper.task_class.default_retries if wrapper else task.retries) + 1
+
+    def enqueue(
+        self,
+        task: str,
+        *,
+        job_id: str | None = None,
+        delay: float | None = None,
+        **kwargs: Any,
+    ) -> str:
+        """Enqueue `task` with `kwargs`; returns the job id (`job_id` if given)."""
+        if task not in self._tasks:
+            task_spec(task)  # UnknownTaskError listing the known ones
+        wrapper = self._tasks[task]
+        job_id = job_id or uuid.uuid4().hex
+        huey_task = wrapper.s(id=job_id, delay=delay, **kwargs)
+        self.hueys[self._task_queue[task]].enqueue(huey_task)
+        return job_id
+
+    def _requeue(self, record: dict[str, Any]) -> None:
+        """Put a registry record back on its queue: same id, task and arguments."""
+        import json
+
+        wrapper = self._tasks.get(record["task"])
+        if wrapper is None:
+            return
+        allowed = int(record.get("attempts_allowed") or 1)
+        made = int(record.get("attempts_made") or 0)
+        task = wrapper.task_class(
+            (),
+            json.loads(record.get("kwargs") or "{}"),
+            id=record["id"],
+            retries=allowed - max(made, 1),
+        )
+        task.args = tuple(json.loads(record.get("args") or "[]"))
+        self.hueys[record["queue"]].enqueue(task)
+
+    # --- waiting -----------------------------------------------------------------
+
+    def wait_idle(self, timeout: float = 10.0, queues: Iterable[str] | None = None) -> None:
+        """Return once no job of `queues` (default: all) is waiting, delayed or active.
+
+        Raises TimeoutError after `timeout` seconds, naming what is left.
+        """
+        names = set(queues or QUEUE_NAMES)
+        deadline = time.monotonic() + timeout
+        pause = 0.005
+        while True:
+            counts = self.registry.store.counts()
+            busy = {
+                (q, s): n
+                for (q, s), n in counts.items()
+                if q in names and s in ("waiting", "delayed", "active") and n
+            }
+            if not busy:
+                return
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"jobs still pending after {timeout}s: {busy}")
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+    def now(self) -> datetime:
+        return self.clock() if self.clock else datetime.now(UTC)
+
+    def close(self) -> None:
+        self.completions.close()
+        for huey in self.hueys.values():
+            storage = huey.storage
+            if hasattr(storage, "close"):
+                storage.close()
+            pool = getattr(storage, "pool", None)
+            if pool is not None:
+                pool.disconnect()
+        self.registry.close()
+
+    def __enter__(self) -> JobRuntime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_runtime(
+    profile: LocalProfile, *, clock: Callable[[], datetime] | None = None
+) -> JobRuntime:
+    """The runtime of `profile`; UnavailableError when its broker cannot be reached."""
+    return JobRuntime(profile, clock)

@@ -1,0 +1,178 @@
+"""Huey signal and hook handlers that write the job registry.
+
+Huey calls them synchronously in the thread that enqueues or runs the task, so each is
+one atomic store move. Where the broker allows, the move rides on Huey's own write: the
+enqueue record goes in the same SQLite transaction or Redis script as the task itself
+(broker.defer_to_enqueue), and on SQLite the `active` mark goes in the dequeue's
+transaction. A failed registry write is logged, never raised: Huey would otherwise
+treat a registry hiccup as the task's own failure.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from huey import signals as S
+from huey.api import Huey
+
+from ygmon.errors import YgmonError
+from ygmon.jobs.broker import (
+    RegistrySqliteStorage,
+    defer_to_enqueue,
+    header_for_enqueue,
+)
+
+if TYPE_CHECKING:
+    from ygmon.jobs.runtime import JobRuntime
+
+log = logging.getLogger("ygmon.jobs")
+_PENDING = frozenset({"waiting", "delayed", "active"})
+_QUEUED = frozenset({"waiting", "delayed"})
+_ACTIVE = frozenset({"active"})
+
+
+def _result_json(value: Any) -> str | None:
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = json.dumps(repr(value))
+    return text if len(text) <= 10_000 else None
+
+
+def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
+    registry = runtime.registry
+    store = registry.store
+    storage = huey.storage
+    on_sqlite = isinstance(storage, RegistrySqliteStorage)
+    # On SQLite every registry write of this queue uses its Huey connection: one
+    # connection per queue, so the registry never waits on the process's own queue.
+    writer = (lambda: storage.db(commit=True)) if on_sqlite else None
+
+    def guarded(fn):
+        def handler(signal: str, task: Any, *args: Any) -> None:
+            try:
+                fn(signal, task, *args)
+            except YgmonError as exc:
+                log.error("job registry: %s (job %s, signal %s)", exc, task.id, signal)
+
+        return handler
+
+    @guarded
+    def on_queued(signal: str, task: Any, *args: Any) -> None:
+        now = registry.now()
+        eta = task.eta
+        if eta is not None and eta.replace(tzinfo=UTC) > datetime.now(UTC):
+            state = "delayed"
+        else:
+            state = "delayed" if signal == S.SIGNAL_SCHEDULED else "waiting"
+        move = {
+            "job_id": task.id,
+            "to_state": state,
+            "fields": {},
+            "allowed_from": frozenset({"delayed", "active"}) if state == "waiting" else _PENDING,
+            "create": {
+                "queue": queue,
+                "task": task.name,
+                "args": json.dumps(list(task.args)),
+                "kwargs": json.dumps(task.kwargs),
+                "attempts_made": "0",
+                "attempts_allowed": str(runtime.attempts_allowed(task)),
+                "enqueued_at": repr(now),
+                "stalled_count": "0",
+                "priority": str(task.priority or 0),
+            },
+        }
+        if signal != S.SIGNAL_ENQUEUED:
+            store.move(**move, writer=writer)
+        elif on_sqlite:
+            defer_to_enqueue(lambda cur: store.move_in(cur, **move))  # type: ignore[attr-defined]
+        else:
+            header_for_enqueue(task.id, task.retries)
+            defer_to_enqueue(
+                lambda key, member, score: store.move(**move, enqueue=(key, member, score))  # type: ignore[call-arg]
+            )
+
+    def activate_in(cur: Any, data: bytes) -> None:
+        """SQLite: mark the job active inside the dequeue's transaction."""
+        task = huey.deserialize_task(data)
+        store.move_in(cur, task.id, "active", _active_fields(task), _QUEUED)  # type: ignore[attr-defined]
+
+    def _active_fields(task: Any) -> dict[str, str | None]:
+        allowed = runtime.attempts_allowed(task)
+        return {
+            "started_at": repr(registry.now()),
+            "worker_id": runtime.worker_id,
+            "attempts_made": str(max(1, allowed - task.retries)),
+            "finished_at": None,
+        }
+
+    def on_finished(task: Any, value: Any, exc: BaseException | None) -> None:
+        # A post-execute hook rather than SIGNAL_COMPLETE: only the hook sees the value.
+        if exc is not None:
+            return  # on_error has recorded it
+        now = registry.now()
+        runtime.completions.add(
+            queue,
+            {
+                "job_id": task.id,
+                "to_state": "completed",
+                "fields": {
+                    "finished_at": repr(now),
+                    "progress": "100",
+                    "result": _result_json(value),
+                    # An earlier attempt's error no longer describes the job.
+                    "error_message": None,
+                    "error_stack": None,
+                },
+                "allowed_from": _ACTIVE,
+                "sort_at": now,
+                "retention": registry.retention("completed", now),
+            },
+        )
+
+    @guarded
+    def on_error(signal: str, task: Any, exc: BaseException) -> None:
+        now = registry.now()
+        message = str(exc) or type(exc).__name__
+        stack = "".join(traceback.format_exception(exc))
+        if task.retries:
+            # Not final: Huey re-enqueues or schedules it next, and that signal moves it.
+            store.set_fields(task.id, {"error_message": message, "error_stack": stack})
+            return
+        store.move(
+            task.id,
+            "failed",
+            {"finished_at": repr(now), "error_message": message, "error_stack": stack},
+            allowed_from=frozenset({"active"}),
+            sort_at=now,
+            retention=registry.retention("failed", now),
+            writer=writer,
+        )
+
+    @guarded
+    def on_cancelled(signal: str, task: Any, *args: Any) -> None:
+        now = registry.now()
+        store.move(
+            task.id,
+            "cancelled",
+            {"finished_at": repr(now)},
+            allowed_from=_PENDING,
+            sort_at=now,
+            retention=registry.retention("cancelled", now),
+            writer=writer,
+        )
+
+    huey.signal(S.SIGNAL_ENQUEUED, S.SIGNAL_SCHEDULED)(on_queued)
+    if on_sqlite:
+        storage.on_dequeue = activate_in
+    else:
+        storage.activate = lambda conn, key, member: store.activate(  # type: ignore[attr-defined]
+            conn, key, member, registry.now(), runtime.worker_id
+        )
+    huey.post_execute("ygmon-registry")(on_finished)
+    huey.signal(S.SIGNAL_ERROR)(on_error)
+    huey.signal(S.SIGNAL_REVOKED, S.SIGNAL_EXPIRED, S.SIGNAL_CANCELED)(on_cancelled)

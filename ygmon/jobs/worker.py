@@ -1,0 +1,172 @@
+"""A worker process: Huey consumers for the chosen queues, heartbeats, stalled-job sweeps.
+
+Why one process with a consumer per queue on threads, rather than a supervisor of
+per-queue processes: Huey serves one queue per instance, and ygmon has thirteen queues
+whose work waits on I/O (Postgres, SMTP, HTTP, an ffmpeg subprocess), so threads run it
+as well as processes would, at a fraction of the memory, with one heartbeat and one
+registry connection for the lot. Heavier deployments scale out by starting more
+`ygmon worker` processes (optionally with --queues), which the heartbeats and the
+stalled-job sweep already handle.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+
+from huey.consumer import Consumer
+
+from ygmon.config import LocalProfile
+from ygmon.errors import YgmonError
+from ygmon.jobs.queues import QUEUE_NAMES, concurrency_for, queue_spec
+from ygmon.jobs.runtime import JobRuntime, open_runtime
+
+log = logging.getLogger("ygmon.worker")
+
+HEARTBEAT_INTERVAL = 2.0
+"""Seconds between two heartbeats (at most; a third of stalled_after when that is short),
+well under the default stalled_after of 30 s."""
+
+
+class _EmbeddedConsumer(Consumer):
+    """Huey's consumer without its own signal handlers: the worker process owns them."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+class WorkerProcess:
+    """Runs the consumers of `queues` (default: all) in this process."""
+
+    def __init__(
+        self,
+        profile: LocalProfile,
+        queues: Sequence[str] | None = None,
+        workers: int | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        runtime: JobRuntime | None = None,
+        periodic: bool = True,
+    ) -> None:
+        self.profile = profile
+        self.queues = [queue_spec(q).name for q in (queues or QUEUE_NAMES)]
+        self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.runtime = runtime or open_runtime(profile, clock=clock)
+        self._owns_runtime = runtime is None
+        self.runtime.worker_id = self.id
+        self.concurrency = {
+            q: concurrency_for(queue_spec(q), profile, workers) for q in self.queues
+        }
+        self.consumers = [
+            _EmbeddedConsumer(
+                self.runtime.hueys[q],
+                workers=self.concurrency[q],
+                worker_type="thread",
+                # Several workers each running the schedule would enqueue every periodic
+                # job once per worker: deployments give the schedule to one of them.
+                periodic=periodic,
+                initial_delay=0.05,
+                backoff=1.5,
+                max_delay=0.5,
+                check_worker_health=False,
+            )
+            for q in self.queues
+        ]
+        self._stop = threading.Event()
+        self._beat_thread = threading.Thread(target=self._beat_loop, name="ygmon-heartbeat")
+        self.started_at = self.runtime.registry.now()
+
+    def _beat(self) -> None:
+        registry = self.runtime.registry
+        registry.store.beat(
+            {
+                "id": self.id,
+                "host": socket.gethostname(),
+                "pid": str(os.getpid()),
+                "queues": self.queues,  # type: ignore[dict-item]
+                "concurrency": str(sum(self.concurrency.values())),
+                "started_at": repr(self.started_at),
+                "last_heartbeat": repr(registry.now()),
+            }
+        )
+
+    def _beat_loop(self) -> None:
+        interval = min(HEARTBEAT_INTERVAL, self.profile.stalled_after / 3)
+        while not self._stop.wait(interval):
+            try:
+                self._beat()
+                self.runtime.registry.recover_stalled(
+                    self.profile.stalled_after, self.profile.max_stalled
+                )
+            except YgmonError as exc:
+                log.error("heartbeat: %s", exc)
+
+    def start(self) -> None:
+        self._beat()
+        # Jobs of workers that died before this one started come back first.
+        self.runtime.registry.recover_stalled(self.profile.stalled_after, self.profile.max_stalled)
+        for consumer in self.consumers:
+            consumer.start()
+        self._beat_thread.start()
+
+    def stop(self, grace: float | None = None) -> None:
+        """Let running jobs finish within `grace` seconds (default: shutdown_grace),
+        put back to waiting whatever still runs, and leave the registry."""
+        grace = self.profile.shutdown_grace if grace is None else grace
+        deadline = time.monotonic() + grace
+        for consumer in self.consumers:
+            consumer.stop_flag.set()
+        for consumer in self.consumers:
+            for _, thread in consumer.worker_threads:
+                thread.join(max(0.0, deadline - time.monotonic()))
+            consumer.scheduler.join(max(0.0, deadline - time.monotonic()))
+        self._stop.set()
+        if self._beat_thread.is_alive():
+            self._beat_thread.join()
+        self.runtime.completions.flush()
+        registry = self.runtime.registry
+        try:
+            left = registry.requeue_worker_jobs(self.id)
+            if left:
+                log.warning("grace period over: %d running jobs put back to waiting", len(left))
+            registry.store.remove_worker(self.id)
+        finally:
+            if self._owns_runtime:
+                self.runtime.close()
+
+    def running(self) -> bool:
+        return any(t.is_alive() for c in self.consumers for _, t in c.worker_threads)
+
+
+@contextmanager
+def in_process_worker(
+    profile: LocalProfile,
+    queues: Sequence[str] | None = None,
+    workers: int | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    grace: float | None = None,
+    runtime: JobRuntime | None = None,
+    periodic: bool = False,
+) -> Iterator[WorkerProcess]:
+    """Run real consumers on threads of this process; stop them gracefully on exit.
+
+    With `runtime`, the consumers share it (and the tasks registered on it); otherwise
+    the worker opens and closes its own. The periodic schedule is off unless asked
+    for, so what runs is exactly what the caller enqueued.
+    """
+    worker = WorkerProcess(
+        profile, queues, workers, clock=clock, runtime=runtime, periodic=periodic
+    )
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop(grace)

@@ -1,0 +1,39 @@
+"""Worker health per worker group, built from the registry's worker heartbeats.
+
+A queue "is running" when a worker whose heartbeat is fresher than the profile's
+stalled_after serves it; a group is healthy when each of its queues is running, and
+the whole is healthy only when every group is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ygmon.jobs.queues import GROUP_NAMES, WORKER_GROUPS
+from ygmon.monitor.schemas import AllWorkersHealth, WorkerHealth, WorkerInfo, WorkerStatus
+
+NO_WORKER = "no live worker runs this queue"
+
+
+def build_health(
+    workers: list[WorkerInfo], now: datetime, stalled_after: float, scheduled_jobs: int
+) -> AllWorkersHealth:
+    live: set[str] = set()
+    for w in workers:
+        if (now - w.last_heartbeat).total_seconds() <= stalled_after:
+            live.update(w.queues)
+    groups: dict[str, WorkerHealth] = {}
+    for group in GROUP_NAMES:
+        statuses = {
+            queue: WorkerStatus(
+                is_running=queue in live, error=None if queue in live else NO_WORKER
+            )
+            for queue in WORKER_GROUPS[group]
+        }
+        healthy = all(s.is_running for s in statuses.values())
+        groups[group] = WorkerHealth(
+            healthy=healthy,
+            workers=statuses,
+            scheduled_jobs=scheduled_jobs if group == "blog" else None,
+        )
+    return AllWorkersHealth(healthy=all(g.healthy for g in groups.values()), groups=groups)

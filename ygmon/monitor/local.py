@@ -1,0 +1,240 @@
+"""LocalMonitor: the Monitor over this machine's database and job registry.
+
+The database is read with async SQLAlchemy; the registry is synchronous (it also runs in
+Huey's worker threads), so its calls go through asyncio.to_thread. Both are opened on
+first use, and a storage that cannot be reached becomes UnavailableError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from ygmon.config import LocalProfile
+from ygmon.db import Database, is_sqlite
+from ygmon.db.migrate import ensure_schema
+from ygmon.db.models.content import BlogPost
+from ygmon.db.models.enums import BlogPostStatus
+from ygmon.db.reachability import checked
+from ygmon.errors import NotFoundError, ReadOnlyError, UnavailableError, YgmonError
+from ygmon.jobs.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
+from ygmon.monitor import queries
+from ygmon.monitor.health import build_health
+from ygmon.monitor.schemas import (
+    AllWorkersHealth,
+    BackendInfo,
+    DigestRuns,
+    JobDetail,
+    JobState,
+    JobSummary,
+    LogQuery,
+    MetricsAggregationJobLog,
+    NotificationJobStats,
+    Page,
+    Pagination,
+    PreviewAsset,
+    PreviewStatus,
+    QueueStats,
+    RetryResult,
+    SearchIndexStats,
+    WorkerInfo,
+)
+
+T = TypeVar("T")
+
+DIGEST_QUEUE = "notification-digest"
+# The digest pipeline registers one task per frequency under these names; the registry
+# keeps the last finish time per queue and task.
+DIGEST_TASKS = {"daily": "digest-daily", "weekly": "digest-weekly"}
+READ_ONLY_MESSAGE = "Retry is disabled: this backend is read-only"
+
+
+def unknown_queue(queue: str) -> NotFoundError:
+    return NotFoundError("Queue not found")
+
+
+def redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("@")[-1]
+
+
+class LocalMonitor:
+    SUPPORTS_LOCAL_WORKER = True
+
+    def __init__(
+        self,
+        profile: LocalProfile,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        read_only: bool | None = None,
+    ) -> None:
+        self.profile = profile
+        self.clock = clock
+        self.read_only = profile.read_only if read_only is None else read_only
+        self.SUPPORTS_RETRY = not self.read_only
+        self._db: Database | None = None
+        self._db_lock = asyncio.Lock()
+        self._runtime: Any = None
+        self._runtime_lock = threading.Lock()
+        self._revision: str | None = None
+
+    def now(self) -> datetime:
+        return self.clock() if self.clock else datetime.now(UTC)
+
+    # --- the two storages ---------------------------------------------------------
+
+    async def database(self) -> Database:
+        async with self._db_lock:
+            if self._db is None:
+                db = Database(self.profile.database_url)
+                if is_sqlite(self.profile.database_url):
+                    # The embedded default migrates itself on first use.
+                    self._revision = await checked(db, ensure_schema(db))
+                self._db = db
+            return self._db
+
+    async def _read(self, work: Callable[[Any], Awaitable[T]]) -> T:
+        db = await self.database()
+
+        async def run() -> T:
+            async with db.reader() as session:
+                return await work(session)
+
+        return await checked(db, run())
+
+    def _open_runtime(self) -> Any:
+        with self._runtime_lock:
+            if self._runtime is None:
+                from ygmon.jobs.runtime import open_runtime
+
+                self._runtime = open_runtime(self.profile, clock=self.clock)
+            return self._runtime
+
+    async def _registry(self, call: Callable[[Any], T]) -> T:
+        def work() -> T:
+            try:
+                return call(self._open_runtime().registry)
+            except YgmonError:
+                raise
+            except (OSError, sqlite3.Error) as exc:
+                raise UnavailableError(f"cannot reach the job registry: {exc}") from exc
+            except Exception as exc:
+                if type(exc).__module__.startswith("redis"):
+                    raise UnavailableError(f"cannot reach the job registry: {exc}") from exc
+                raise
+
+        return await asyncio.to_thread(work)
+
+    # --- the Monitor protocol -----------------------------------------------------
+
+    async def about(self) -> BackendInfo:
+        await self.database()
+        return BackendInfo(
+            kind="local",
+            target=redact(self.profile.database_url),
+            database=redact(self.profile.database_url),
+            broker=redact(self.profile.broker_url),
+            schema_revision=self._revision,
+            read_only=self.read_only,
+        )
+
+    async def health(self) -> AllWorkersHealth:
+        workers = await self.workers()
+
+        async def scheduled(session: Any) -> int:
+            stmt = (
+                select(func.count())
+                .select_from(BlogPost)
+                .where(BlogPost.status == BlogPostStatus.SCHEDULED, BlogPost.deleted_at.is_(None))
+            )
+            return (await session.execute(stmt)).scalar_one()
+
+        posts = await self._read(scheduled)
+        return build_health(workers, self.now(), self.profile.stalled_after, posts)
+
+    async def queues(self) -> list[QueueStats]:
+        return await self._registry(lambda r: r.queue_stats())
+
+    async def workers(self) -> list[WorkerInfo]:
+        return await self._registry(lambda r: r.workers())
+
+    async def _counts(self, names: list[str]) -> dict[str, QueueStats]:
+        stats = {q.name: q for q in await self.queues()}
+        return {n: stats.get(n, QueueStats(name=n)) for n in names}
+
+    async def search_index_stats(self) -> SearchIndexStats:
+        c = await self._counts(["search-index-update", "search-index-bulk", "search-index-reindex"])
+        return SearchIndexStats(
+            realtime=c["search-index-update"].counts(),
+            bulk=c["search-index-bulk"].counts(),
+            reindex=c["search-index-reindex"].counts(),
+        )
+
+    async def notification_stats(self) -> NotificationJobStats:
+        delivery = (await self._counts(["notification-delivery"]))["notification-delivery"]
+        last = await self._registry(
+            lambda r: {k: r.last_finished(DIGEST_QUEUE, t) for k, t in DIGEST_TASKS.items()}
+        )
+        now = self.now()
+        return NotificationJobStats(
+            delivery=delivery.counts(),
+            digest=DigestRuns(
+                last_daily_run=last["daily"],
+                last_weekly_run=last["weekly"],
+                next_daily_run=next_run(DIGEST_SCHEDULES["daily"], now),
+                next_weekly_run=next_run(DIGEST_SCHEDULES["weekly"], now),
+            ),
+        )
+
+    async def aggregation_logs(self, query: LogQuery) -> Page[MetricsAggregationJobLog]:
+        return await self._read(lambda s: queries.aggregation_logs(s, query))
+
+    async def jobs(
+        self, queue: str, state: JobState | None = None, page: int = 1, page_size: int = 50
+    ) -> Page[JobSummary]:
+        if queue not in QUEUES_BY_NAME:
+            raise unknown_queue(queue)
+        rows, total = await self._registry(
+            lambda r: r.list_jobs(queue, state, (page - 1) * page_size, page_size)
+        )
+        return Page[JobSummary](data=rows, pagination=Pagination.of(page, page_size, total))
+
+    async def failed_jobs(self, page: int = 1, page_size: int = 50) -> Page[JobSummary]:
+        rows, total = await self._registry(
+            lambda r: r.list_jobs(None, JobState.FAILED, (page - 1) * page_size, page_size)
+        )
+        return Page[JobSummary](data=rows, pagination=Pagination.of(page, page_size, total))
+
+    async def job(self, queue: str, job_id: str) -> JobDetail:
+        detail = await self._registry(lambda r: r.get_job(job_id))
+        if detail.queue != queue:
+            raise NotFoundError("Job not found")
+        return detail
+
+    async def previews(
+        self, status: PreviewStatus | None = None, page: int = 1, page_size: int = 50
+    ) -> Page[PreviewAsset]:
+        return await self._read(lambda s: queries.previews(s, status, page, page_size))
+
+    async def retry(self, queue: str, job_id: str) -> RetryResult:
+        if self.read_only:
+            raise ReadOnlyError(READ_ONLY_MESSAGE)
+        detail = await self._registry(lambda r: r.retry(queue, job_id))
+        return RetryResult(job_id=detail.id)
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.dispose()
+            self._db = None
+        runtime, self._runtime = self._runtime, None
+        if runtime is not None:
+            await asyncio.to_thread(runtime.close)

@@ -1,0 +1,223 @@
+"""RemoteMonitor: the Monitor as an HTTP client of another ygmon's admin REST API.
+
+Each contract status maps back to the YgmonError a LocalMonitor would raise, with a
+message fit for a screen, so the UI cannot tell which backend it reads from errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ygmon.config import RemoteProfile
+from ygmon.errors import (
+    CannotRetryError,
+    ForbiddenError,
+    InvalidQueryError,
+    NotFoundError,
+    RateLimitedError,
+    ReadOnlyError,
+    ServerError,
+    UnauthorizedError,
+    UnavailableError,
+    YgmonError,
+)
+from ygmon.monitor.schemas import (
+    AllWorkersHealth,
+    BackendInfo,
+    JobDetail,
+    JobState,
+    JobSummary,
+    LogQuery,
+    MetricsAggregationJobLog,
+    NotificationJobStats,
+    Page,
+    PreviewAsset,
+    PreviewStatus,
+    QueueStats,
+    RetryResult,
+    SearchIndexStats,
+    WorkerInfo,
+)
+
+BASE = "/api/admin/jobs"
+READ_ONLY_HEADER = "X-Ygmon-Read-Only"
+
+
+class RemoteMonitor:
+    SUPPORTS_LOCAL_WORKER = False
+
+    def __init__(
+        self, profile: RemoteProfile, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.profile = profile
+        self.SUPPORTS_RETRY = not profile.read_only
+        self.server_read_only = False
+        self.rate_limit: int | None = None
+        """X-RateLimit-Limit of the last response."""
+        self.rate_remaining: int | None = None
+        """X-RateLimit-Remaining of the last response."""
+        headers = {"Accept": "application/json"}
+        if profile.token:
+            headers["Authorization"] = f"Bearer {profile.token}"
+        self._client = httpx.AsyncClient(
+            base_url=profile.api_url.rstrip("/"),
+            headers=headers,
+            timeout=httpx.Timeout(profile.timeout),
+            transport=transport,
+        )
+
+    # --- HTTP ---------------------------------------------------------------------
+
+    async def _request(self, method: str, path: str, params: dict[str, Any] | None = None) -> Any:
+        clean = {k: str(v) for k, v in (params or {}).items() if v is not None}
+        url = f"{self.profile.api_url.rstrip('/')}{BASE}{path}"
+        try:
+            response = await self._client.request(method, BASE + path, params=clean)
+        except httpx.TimeoutException:
+            raise UnavailableError(
+                f"{url} did not answer within {self.profile.timeout:g} s"
+            ) from None
+        except httpx.HTTPError as exc:
+            reason = str(exc) or type(exc).__name__
+            raise UnavailableError(f"cannot reach {self.profile.api_url}: {reason}") from None
+        self._note_headers(response)
+        if response.status_code == 200:
+            try:
+                return response.json()
+            except ValueError:
+                raise ServerError(f"{url} answered with something that is not JSON") from None
+        raise self._error(response)
+
+    def _note_headers(self, response: httpx.Response) -> None:
+        for attr, header in (
+            ("rate_limit", "X-RateLimit-Limit"),
+            ("rate_remaining", "X-RateLimit-Remaining"),
+        ):
+            value = response.headers.get(header)
+            if value is not None and value.isdigit():
+                setattr(self, attr, int(value))
+        if response.headers.get(READ_ONLY_HEADER) == "true":
+            self.server_read_only = True
+            self.SUPPORTS_RETRY = False
+
+    def _error(self, response: httpx.Response) -> YgmonError:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        message = body.get("error") if isinstance(body, dict) else None
+        status = response.status_code
+        if status == 400 and isinstance(body, dict) and body.get("details") is not None:
+            return InvalidQueryError(body["details"])
+        if status == 400:
+            return CannotRetryError(message or "Cannot retry job")
+        if status == 401:
+            return UnauthorizedError(
+                "The server rejected the token (missing, expired or wrongly signed): "
+                "set a fresh ADMIN token with --token or the profile's `token`"
+            )
+        if status == 403:
+            if message and "read-only" in message:
+                return ReadOnlyError(message)
+            return ForbiddenError(
+                "Forbidden: Admin access required (the token's role is not ADMIN)"
+            )
+        if status == 404:
+            return NotFoundError(message or "Not found")
+        if status == 429:
+            raw = response.headers.get("Retry-After", "60")
+            try:
+                retry_after = float(raw)
+            except ValueError:
+                retry_after = 60.0
+            return RateLimitedError(
+                f"Too many requests: try again in {retry_after:g} s", retry_after
+            )
+        if status == 503:
+            return UnavailableError(f"{self.profile.api_url} cannot reach its broker or database")
+        return ServerError(f"{self.profile.api_url} failed ({status}): {message or 'server error'}")
+
+    async def _data(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return (await self._request("GET", path, params))["data"]
+
+    async def _page(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        body = await self._request("GET", path, params)
+        return {"data": body["data"], "pagination": body["pagination"]}
+
+    # --- the Monitor protocol -----------------------------------------------------
+
+    async def about(self) -> BackendInfo:
+        return BackendInfo(
+            kind="remote",
+            target=self.profile.api_url,
+            read_only=self.profile.read_only or self.server_read_only,
+        )
+
+    async def health(self) -> AllWorkersHealth:
+        return AllWorkersHealth.model_validate(await self._data("/health"))
+
+    async def queues(self) -> list[QueueStats]:
+        return [QueueStats.model_validate(q) for q in await self._data("/queues")]
+
+    async def workers(self) -> list[WorkerInfo]:
+        return [WorkerInfo.model_validate(w) for w in await self._data("/workers")]
+
+    async def search_index_stats(self) -> SearchIndexStats:
+        return SearchIndexStats.model_validate(await self._data("/search-index/stats"))
+
+    async def notification_stats(self) -> NotificationJobStats:
+        return NotificationJobStats.model_validate(await self._data("/notifications/stats"))
+
+    async def aggregation_logs(self, query: LogQuery) -> Page[MetricsAggregationJobLog]:
+        params = {
+            "page": query.page,
+            "pageSize": query.page_size,
+            "jobType": query.job_type,
+            "status": query.status.value if query.status else None,
+            "startDate": query.start_date.isoformat() if query.start_date else None,
+            "endDate": query.end_date.isoformat() if query.end_date else None,
+        }
+        body = await self._page("/aggregation/logs", params)
+        return Page[MetricsAggregationJobLog].model_validate(body)
+
+    async def jobs(
+        self, queue: str, state: JobState | None = None, page: int = 1, page_size: int = 50
+    ) -> Page[JobSummary]:
+        params = {"state": state.value if state else None, "page": page, "pageSize": page_size}
+        body = await self._page(f"/queues/{_seg(queue)}/jobs", params)
+        return Page[JobSummary].model_validate(body)
+
+    async def failed_jobs(self, page: int = 1, page_size: int = 50) -> Page[JobSummary]:
+        body = await self._page("/failed", {"page": page, "pageSize": page_size})
+        return Page[JobSummary].model_validate(body)
+
+    async def job(self, queue: str, job_id: str) -> JobDetail:
+        return JobDetail.model_validate(
+            await self._data(f"/queues/{_seg(queue)}/jobs/{_seg(job_id)}")
+        )
+
+    async def previews(
+        self, status: PreviewStatus | None = None, page: int = 1, page_size: int = 50
+    ) -> Page[PreviewAsset]:
+        body = await self._page(
+            "/previews", {"status": status, "page": page, "pageSize": page_size}
+        )
+        return Page[PreviewAsset].model_validate(body)
+
+    async def retry(self, queue: str, job_id: str) -> RetryResult:
+        if self.profile.read_only:
+            raise ReadOnlyError("Retry is disabled: this profile is read-only")
+        body = await self._request("POST", f"/{_seg(queue)}/{_seg(job_id)}/retry")
+        return RetryResult.model_validate(body["data"])
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+def _seg(value: str) -> str:
+    """One URL path segment, so a job id cannot climb the path."""
+    from urllib.parse import quote
+
+    return quote(value, safe="")

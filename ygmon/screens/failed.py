@@ -1,0 +1,89 @@
+"""Failed: failed jobs across queues, newest first; `r` retries one after a confirm."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+
+from ygmon.errors import YgmonError
+from ygmon.monitor.schemas import JobSummary, Page
+from ygmon.screens.confirm_dialog import ConfirmDialog
+from ygmon.screens.polled_screen import PolledScreen
+from ygmon.tui.formatting import age
+from ygmon.widgets.empty_state import EmptyState
+from ygmon.widgets.keyed_table import KeyedTable
+
+COLUMNS = [
+    ("queue", "Queue"),
+    ("task", "Task"),
+    ("tries", "Tries"),
+    ("failed", "Failed"),
+    ("error", "Error"),
+]
+
+
+class FailedScreen(PolledScreen):
+    TITLE = "Failed"
+    BINDINGS = [Binding("r", "retry", "Retry job", id="failed.retry")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._jobs: dict[str, JobSummary] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield KeyedTable(COLUMNS, id="failed-table")
+        yield EmptyState(
+            "No failed jobs. A job lands here when it fails its last attempt; "
+            "retried jobs leave the list.",
+            id="failed-empty",
+        )
+
+    async def fetch(self) -> Page[JobSummary]:
+        return await self.monitor.failed_jobs(page=1, page_size=100)
+
+    def show(self, data: Page[JobSummary]) -> None:
+        now = self.now()
+        self._jobs = {job.id: job for job in data.data}
+        self.query_one(KeyedTable).sync(
+            [
+                (
+                    job.id,
+                    (
+                        job.queue,
+                        job.task,
+                        f"{job.attempts_made}/{job.attempts_allowed}",
+                        age(job.finished_at, now),
+                        (job.error_message or "")[:60],
+                    ),
+                )
+                for job in data.data
+            ]
+        )
+        self.query_one(EmptyState).set_shown(not data.data)
+
+    def action_retry(self) -> None:
+        job = self._jobs.get(self.query_one(KeyedTable).selected_key or "")
+        if job is None:
+            self.notify("No failed job is selected.", severity="warning")
+            return
+        if not self.monitor.SUPPORTS_RETRY:
+            self.notify(
+                "This backend is read-only (--read-only or a read-only server): "
+                "retries are refused.",
+                title="Retry refused",
+                severity="error",
+            )
+            return
+        question = f"Retry {job.task} job {job.id[:12]} on queue {job.queue}?"
+        self.app.push_screen(ConfirmDialog(question), lambda yes: self._retry(job) if yes else None)
+
+    @work(exclusive=True, exit_on_error=False, group="retry")
+    async def _retry(self, job: JobSummary) -> None:
+        try:
+            result = await self.monitor.retry(job.queue, job.id)
+        except YgmonError as exc:
+            self.notify(exc.message, title=exc.title, severity="error")
+        else:
+            self.notify(f"Job {result.job_id[:12]} {result.status}.", title="Retry")
+        self.refresh_now()

@@ -1,0 +1,157 @@
+"""Logs: metrics aggregation runs, one page at a time, filtered; Enter expands a row."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from ygmon.db.models.enums import AggregationJobStatus
+from ygmon.errors import InvalidQueryError
+from ygmon.monitor.schemas import LogQuery, MetricsAggregationJobLog, Page
+from ygmon.screens.polled_screen import PolledScreen
+from ygmon.tui.formatting import count, duration, stamp
+from ygmon.widgets.empty_state import EmptyState
+from ygmon.widgets.keyed_table import KeyedTable
+
+PAGE_SIZE = 20
+"""One page fits an 80x24 terminal; the table never holds more than one page."""
+
+COLUMNS = [
+    ("job_type", "Job type"),
+    ("period", "Period"),
+    ("status", "Status"),
+    ("records", "Records"),
+    ("duration", "Duration"),
+    ("started", "Started at"),
+]
+BADGES = {"COMPLETED": "[ OK ]", "FAILED": "[FAIL]", "PARTIAL": "[PART]", "RUNNING": "[RUN ]"}
+
+
+def log_row(log: MetricsAggregationJobLog) -> tuple[str, tuple[str, ...]]:
+    return log.id, (
+        log.job_type,
+        f"{log.period_start_date:%m-%d}..{log.period_end_date:%m-%d}",
+        f"{BADGES.get(log.status.value, log.status.value)} {log.status.value.lower()}",
+        count(log.records_processed),
+        duration(log.duration_seconds),
+        stamp(log.started_at),
+    )
+
+
+def _date(text: str, name: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidQueryError(
+            [{"field": name, "message": f"'{text}' is not a date (YYYY-MM-DD)"}]
+        ) from None
+
+
+PAGES = Binding.Group("Page", compact=True)
+
+
+class LogsScreen(PolledScreen):
+    TITLE = "Logs"
+    AUTO_FOCUS = "#logs-table"
+    BINDINGS = [
+        Binding("pageup", "page(-1)", "Previous page", id="logs.prev", priority=True, group=PAGES),
+        Binding("pagedown", "page(1)", "Next page", id="logs.next", priority=True, group=PAGES),
+        Binding("f", "focus_filters", "Filters", id="logs.filters"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page = 1
+        self.total_pages = 1
+        self._rows: dict[str, MetricsAggregationJobLog] = {}
+        self._expanded: str | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="logs-filters"):
+            yield Input(placeholder="job type", id="filter-type")
+            yield Select(
+                [(s.value.lower(), s.value) for s in AggregationJobStatus],
+                prompt="any status",
+                id="filter-status",
+            )
+            yield Input(placeholder="from YYYY-MM-DD", id="filter-start")
+            yield Input(placeholder="to YYYY-MM-DD", id="filter-end")
+        yield KeyedTable(COLUMNS, id="logs-table")
+        yield EmptyState("", id="logs-empty")
+        yield Static("", id="log-expanded", markup=False)
+        yield Label("", id="logs-page")
+
+    def query_for_page(self) -> LogQuery:
+        status = self.query_one("#filter-status", Select).value
+        return LogQuery(
+            page=self.page,
+            page_size=PAGE_SIZE,
+            job_type=self.query_one("#filter-type", Input).value.strip() or None,
+            status=None if status is Select.NULL else AggregationJobStatus(status),
+            start_date=_date(self.query_one("#filter-start", Input).value, "startDate"),
+            end_date=_date(self.query_one("#filter-end", Input).value, "endDate"),
+        )
+
+    async def fetch(self) -> Page[MetricsAggregationJobLog]:
+        return await self.monitor.aggregation_logs(self.query_for_page())
+
+    def show(self, data: Page[MetricsAggregationJobLog]) -> None:
+        self.total_pages = max(1, data.pagination.total_pages)
+        self._rows = {log.id: log for log in data.data}
+        self.query_one(KeyedTable).sync([log_row(log) for log in data.data])
+        self.query_one("#logs-page", Label).update(
+            f"page {self.page} of {self.total_pages} ({data.pagination.total:,} runs)"
+            "  PgUp/PgDn pages, Enter expands"
+        )
+        empty = self.query_one(EmptyState)
+        empty.update(
+            "No aggregation runs match these filters. Runs are logged when the "
+            "analytics queue aggregates metrics; clear the filters to see all."
+        )
+        empty.set_shown(not data.data)
+        self._show_expanded()
+
+    def action_page(self, step: int) -> None:
+        page = min(max(1, self.page + step), self.total_pages)
+        if page != self.page:
+            self.page = page
+            self._expanded = None
+            self.refresh_now()
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#filter-type", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Select.Changed)
+    def apply_filters(self) -> None:
+        self.page = 1
+        self._expanded = None
+        self.refresh_now()
+
+    @on(DataTable.RowSelected, "#logs-table")
+    def toggle_row(self, event: DataTable.RowSelected) -> None:
+        key = str(event.row_key.value)
+        self._expanded = None if self._expanded == key else key
+        self._show_expanded()
+
+    def _show_expanded(self) -> None:
+        panel = self.query_one("#log-expanded", Static)
+        log = self._rows.get(self._expanded or "")
+        if log is None:
+            panel.update("")
+            panel.display = False
+            return
+        panel.display = True
+        text = f"{log.job_type} {log.period_start_date}..{log.period_end_date}: {log.status.value}"
+        text += f"\n{log.error_message or 'No error.'}"
+        if log.error_stack:
+            text += "\n" + log.error_stack
+        panel.update(text)

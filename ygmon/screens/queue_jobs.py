@@ -1,0 +1,82 @@
+"""One queue's jobs, filtered by state (`s` cycles it); Enter opens a job."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Label
+
+from ygmon.monitor.schemas import JobState, JobSummary, Page
+from ygmon.screens.job_detail import JobDetailScreen
+from ygmon.screens.polled_screen import PolledScreen
+from ygmon.tui.formatting import age
+from ygmon.widgets.empty_state import EmptyState
+from ygmon.widgets.keyed_table import KeyedTable
+
+STATES: list[JobState | None] = [None, *JobState]
+COLUMNS = [
+    ("id", "Job"),
+    ("task", "Task"),
+    ("state", "State"),
+    ("attempts", "Tries"),
+    ("enqueued", "Enqueued"),
+    ("finished", "Finished"),
+]
+
+
+class QueueJobsScreen(PolledScreen):
+    BINDINGS = [
+        Binding("s", "next_state", "State filter", id="jobs.state"),
+        Binding("escape", "app.pop_screen", "Back", id="jobs.back"),
+    ]
+
+    def __init__(self, queue: str) -> None:
+        super().__init__()
+        self.queue = queue
+        self.state: JobState | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Label("", id="jobs-title", classes="screen-title")
+        yield KeyedTable(COLUMNS, id="jobs-table")
+        yield EmptyState("", id="jobs-empty")
+
+    async def fetch(self) -> Page[JobSummary]:
+        return await self.monitor.jobs(self.queue, self.state, page=1, page_size=100)
+
+    def show(self, data: Page[JobSummary]) -> None:
+        state = self.state.value if self.state else "all states"
+        self.query_one("#jobs-title", Label).update(
+            f"Queue {self.queue}: {state} ({data.pagination.total:,} jobs, newest 100 shown)"
+        )
+        now = self.now()
+        self.query_one(KeyedTable).sync(
+            [
+                (
+                    job.id,
+                    (
+                        job.id[:12],
+                        job.task,
+                        job.state.value,
+                        f"{job.attempts_made}/{job.attempts_allowed}",
+                        age(job.enqueued_at, now),
+                        age(job.finished_at, now),
+                    ),
+                )
+                for job in data.data
+            ]
+        )
+        empty = self.query_one(EmptyState)
+        empty.update(
+            f"No {state} jobs in {self.queue}. Jobs appear here when the app or "
+            "`ygmon enqueue` adds them; press s for another state."
+        )
+        empty.set_shown(not data.data)
+
+    def action_next_state(self) -> None:
+        self.state = STATES[(STATES.index(self.state) + 1) % len(STATES)]
+        self.refresh_now()
+
+    @on(DataTable.RowSelected, "#jobs-table")
+    def open_job(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(JobDetailScreen(self.queue, str(event.row_key.value)))

@@ -1,0 +1,1 @@
+"""UI state that does not draw anything: refresh timing, error wording, formatting."""

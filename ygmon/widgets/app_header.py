@@ -1,0 +1,28 @@
+"""The top line: product, backend target, READ-ONLY badge, rate-limit budget, refresh state."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+
+class AppHeader(Horizontal):
+    def compose(self) -> ComposeResult:
+        yield Label("ygmon", id="header-title")
+        yield Label("", id="header-target")
+        yield Label("READ-ONLY", id="header-readonly")
+        yield Label("", id="header-budget")
+        yield Label("", id="header-refresh")
+
+    def show_backend(self, target: str, read_only: bool) -> None:
+        self.query_one("#header-target", Label).update(target)
+        self.set_class(read_only, "-read-only")
+
+    def show_budget(self, remaining: int | None, limit: int | None) -> None:
+        text = "" if remaining is None else f"API {remaining}/{limit or '?'}"
+        self.query_one("#header-budget", Label).update(text)
+
+    def show_refresh(self, interval: float, paused: bool, manual: bool = False) -> None:
+        text = "manual refresh" if manual else "PAUSED" if paused else f"every {interval:g}s"
+        self.query_one("#header-refresh", Label).update(text)

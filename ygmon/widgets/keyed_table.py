@@ -1,0 +1,84 @@
+"""A DataTable whose rows are keyed and updated in place: cursor and scroll survive a refresh."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowDoesNotExist
+
+
+def _plain(cell: Any) -> Any:
+    # DataTable would read a str as Rich markup: "[Errno 2]" in an error must stay as is.
+    return Text(cell) if isinstance(cell, str) else cell
+
+
+class KeyedTable(DataTable):
+    """`sync(rows)` makes the table equal `rows`, touching only the cells that changed."""
+
+    DEFAULT_CSS = """
+    KeyedTable { height: 1fr; }
+    """
+
+    def __init__(self, columns: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self._column_keys = [key for key, _label in columns]
+        self._labels = [label for _key, label in columns]
+        self._shown: dict[str, tuple[Any, ...]] = {}
+        self.cells_written = 0
+        """Cells written by the last sync (a refresh with no change writes none)."""
+
+    def on_mount(self) -> None:
+        for key, label in zip(self._column_keys, self._labels, strict=True):
+            self.add_column(label, key=key)
+
+    @property
+    def selected_key(self) -> str | None:
+        if self.row_count == 0:
+            return None
+        try:
+            key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        except Exception:
+            return None
+        return key.value
+
+    def sync(self, rows: Sequence[tuple[str, tuple[Any, ...]]]) -> None:
+        written = 0
+        wanted = dict(rows)
+        order = [key for key, _ in rows]
+        with self.app.batch_update():
+            for key in [k for k in self._shown if k not in wanted]:
+                with contextlib.suppress(RowDoesNotExist):
+                    self.remove_row(key)
+                del self._shown[key]
+            shown_order = [k for k in self._rows_in_order() if k in wanted]
+            if shown_order != [k for k in order if k in self._shown]:
+                # The order changed (a new job at the top): rebuild, keep the selected key.
+                selected = self.selected_key
+                self.clear()
+                self._shown.clear()
+                for key, cells in rows:
+                    self.add_row(*map(_plain, cells), key=key)
+                    self._shown[key] = cells
+                    written += len(cells)
+                if selected in self._shown:
+                    self.move_cursor(row=self.get_row_index(selected), animate=False)
+            else:
+                for key, cells in rows:
+                    old = self._shown.get(key)
+                    if old is None:
+                        self.add_row(*map(_plain, cells), key=key)
+                        written += len(cells)
+                    elif old != cells:
+                        for column, (before, after) in enumerate(zip(old, cells, strict=True)):
+                            if before != after:
+                                self.update_cell(key, self._column_keys[column], _plain(after))
+                                written += 1
+                    self._shown[key] = cells
+        self.cells_written = written
+
+    def _rows_in_order(self) -> list[str]:
+        return [row.key.value for row in self.ordered_rows]
