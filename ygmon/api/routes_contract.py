@@ -19,7 +19,7 @@ from ygmon.api.models import (
     query_param,
 )
 from ygmon.api.params import QueryParams
-from ygmon.db.models.enums import AggregationJobStatus
+from ygmon.enums import AggregationJobStatus
 from ygmon.monitor.schemas import (
     LogQuery,
     MetricsAggregationJobLog,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-
-from sqlalchemy.engine import make_url
+from urllib.parse import urlsplit, urlunsplit
 
 from ygmon.config import LocalProfile, Settings, load_settings
 from ygmon.errors import ConfigError
@@ -34,7 +33,8 @@ def local_profile(settings: Settings, command: str) -> LocalProfile:
 
 def redact(url: str) -> str:
     """The URL with any password hidden, fit to print."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url.split("@")[-1]
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))

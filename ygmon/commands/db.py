@@ -1,4 +1,8 @@
-"""`ygmon db upgrade|current`: apply or show the schema migrations."""
+"""`ygmon db upgrade|current`: apply or show the schema migrations.
+
+SQLAlchemy and Alembic are imported in the handlers: every `ygmon` start registers this
+command, few run it.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,6 @@ import argparse
 import asyncio
 
 from ygmon.commands.common import local_profile, redact, settings_from
-from ygmon.db import Database
-from ygmon.db.migrate import current_revision, upgrade
-from ygmon.db.reachability import checked
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +22,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
+    from ygmon.db import Database
+    from ygmon.db.migrate import upgrade
+    from ygmon.db.reachability import checked
+
     profile = local_profile(settings_from(args), "db upgrade")
 
     async def run() -> str:
@@ -35,6 +40,10 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 
 def _current(args: argparse.Namespace) -> int:
+    from ygmon.db import Database
+    from ygmon.db.migrate import current_revision
+    from ygmon.db.reachability import checked
+
     profile = local_profile(settings_from(args), "db current")
 
     async def run() -> str | None:

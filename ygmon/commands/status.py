@@ -9,9 +9,6 @@ from typing import Any
 
 from ygmon.commands.common import redact, settings_from
 from ygmon.config import LocalProfile, Settings
-from ygmon.db import Database, is_sqlite
-from ygmon.db.migrate import current_revision, ensure_schema, head_revision
-from ygmon.db.reachability import checked
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -84,6 +81,11 @@ def _jobs_status(profile: LocalProfile) -> dict[str, Any]:
 
 
 async def _database_status(url: str) -> dict[str, Any]:
+    # Imported here: a remote profile never needs SQLAlchemy or Alembic.
+    from ygmon.db import Database, is_sqlite
+    from ygmon.db.migrate import current_revision, ensure_schema, head_revision
+    from ygmon.db.reachability import checked
+
     db = Database(url)
     try:
         # The embedded default migrates itself on first use; a server database is

@@ -9,14 +9,15 @@ from __future__ import annotations
 import argparse
 
 from ygmon.commands.common import local_profile, settings_from
+from ygmon.enums import UserRole
 from ygmon.errors import ConfigError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ygmon.api.auth import ROLES
-
     parser = sub.add_parser("token", help="print a JWT for `ygmon serve`")
-    parser.add_argument("--role", required=True, choices=ROLES, help="the token's role")
+    parser.add_argument(
+        "--role", required=True, choices=[r.value for r in UserRole], help="the token's role"
+    )
     parser.add_argument("--user", default="ygmon-admin", metavar="ID", help="the user id (sub)")
     parser.add_argument(
         "--ttl", type=float, default=3600.0, metavar="SECONDS", help="lifetime (default 3600)"

@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from ygmon.db.models.enums import AggregationJobStatus
+from ygmon.enums import AggregationJobStatus
 
 
 def _to_utc_ms(value: datetime) -> datetime:

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, Select, Static
 
-from ygmon.db.models.enums import AggregationJobStatus
+from ygmon.enums import AggregationJobStatus
 from ygmon.errors import InvalidQueryError
 from ygmon.monitor.schemas import LogQuery, MetricsAggregationJobLog, Page
 from ygmon.screens.polled_screen import PolledScreen

@@ -1,74 +1,25 @@
-"""Enumerations named by the contract and FACTS.md, stored as plain strings."""
+"""The domain enumerations, re-exported where the models live (defined in ygmon.enums)."""
 
-from __future__ import annotations
+from ygmon.enums import (
+    AggregationJobStatus,
+    AssetType,
+    BlogPostStatus,
+    DigestFrequency,
+    LicenseStatus,
+    NotificationPriority,
+    ProjectStatus,
+    ScanStatus,
+    UserRole,
+)
 
-import enum
-
-
-class UserRole(enum.StrEnum):
-    ADMIN = "ADMIN"
-    CREATOR = "CREATOR"
-    BRAND = "BRAND"
-    VIEWER = "VIEWER"
-
-
-class AggregationJobStatus(enum.StrEnum):
-    RUNNING = "RUNNING"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-    PARTIAL = "PARTIAL"
-
-
-class AssetType(enum.StrEnum):
-    IMAGE = "IMAGE"
-    VIDEO = "VIDEO"
-    AUDIO = "AUDIO"
-    DOCUMENT = "DOCUMENT"
-    THREE_D = "THREE_D"
-    OTHER = "OTHER"
-
-
-class ScanStatus(enum.StrEnum):
-    PENDING = "PENDING"
-    SCANNING = "SCANNING"
-    CLEAN = "CLEAN"
-    INFECTED = "INFECTED"
-    ERROR = "ERROR"
-
-
-class LicenseStatus(enum.StrEnum):
-    DRAFT = "DRAFT"
-    PENDING_APPROVAL = "PENDING_APPROVAL"
-    ACTIVE = "ACTIVE"
-    EXPIRED = "EXPIRED"
-    TERMINATED = "TERMINATED"
-
-
-class ProjectStatus(enum.StrEnum):
-    DRAFT = "DRAFT"
-    ACTIVE = "ACTIVE"
-    COMPLETED = "COMPLETED"
-    ARCHIVED = "ARCHIVED"
-
-
-class BlogPostStatus(enum.StrEnum):
-    DRAFT = "DRAFT"
-    SCHEDULED = "SCHEDULED"
-    PUBLISHED = "PUBLISHED"
-    ARCHIVED = "ARCHIVED"
-
-
-class DigestFrequency(enum.StrEnum):
-    """FACTS.md: IMMEDIATE is the default; DAILY 09:00 UTC; WEEKLY Monday 09:00 UTC."""
-
-    IMMEDIATE = "IMMEDIATE"
-    DAILY = "DAILY"
-    WEEKLY = "WEEKLY"
-    NEVER = "NEVER"
-
-
-class NotificationPriority(enum.StrEnum):
-    LOW = "LOW"
-    MEDIUM = "MEDIUM"
-    HIGH = "HIGH"
-    URGENT = "URGENT"
+__all__ = [
+    "AggregationJobStatus",
+    "AssetType",
+    "BlogPostStatus",
+    "DigestFrequency",
+    "LicenseStatus",
+    "NotificationPriority",
+    "ProjectStatus",
+    "ScanStatus",
+    "UserRole",
+]

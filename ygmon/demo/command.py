@@ -1,0 +1,128 @@
+"""`ygmon demo [--no-tui] [--force]`: a fresh seeded database, jobs flowing, the app open.
+
+What `make run` calls. It creates the local profile's SQLite database (refusing one that
+holds data unless --force, which starts from empty), migrates and seeds it, enqueues a
+mix of canary jobs, then starts a local worker and opens the app (or, with --no-tui,
+prints what it made and exits; with --follow, prints `ygmon status` every 2 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ygmon.commands.common import local_profile, redact, settings_from
+from ygmon.config import LocalProfile, Settings
+from ygmon.db import Database
+from ygmon.db.migrate import upgrade
+from ygmon.db.reachability import checked
+from ygmon.demo import SeedSummary, seed_database
+from ygmon.demo.assets import KEY_PREFIX
+from ygmon.demo.fresh_database import (
+    DatabaseNotEmptyError,
+    data_in,
+    embedded_broker_path,
+    sqlite_path,
+    wipe,
+)
+from ygmon.demo.job_mix import DEMO_JOBS, enqueue_demo_jobs
+from ygmon.demo.live import FIX_FILE_NAME, run_live
+from ygmon.errors import YgmonError
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    database: Path
+    summary: SeedSummary
+    media_dir: Path
+    seconds: float
+    jobs: int
+    fix_file: Path
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    try:
+        result = create_demo(settings, force=args.force, seed=args.seed)
+    except DatabaseNotEmptyError as exc:
+        print(f"ygmon: {exc}", file=sys.stderr)
+        return 2
+    _print_summary(settings, result)
+    if args.no_tui:
+        print("next           'ygmon worker' runs the jobs; 'ygmon' opens the app")
+        return 0
+    return run_live(args, settings, fix_file=result.fix_file, follow=args.follow)
+
+
+def create_demo(settings: Settings, *, force: bool, seed: int = 7) -> DemoResult:
+    """Everything but the worker and the app: database, seed data, media and jobs."""
+    profile = local_profile(settings, "demo")
+    path = sqlite_path(profile.database_url, settings.profile_name)
+    reason = data_in(path)
+    if reason and not force:
+        raise DatabaseNotEmptyError(
+            f"{path} already holds data ({reason}); "
+            "'ygmon demo --force' replaces it with a fresh demo database"
+        )
+    try:
+        wipe(path)
+        broker = embedded_broker_path(profile.broker_url)
+        if force and broker is not None:
+            # Starting from empty includes the queues: old demo jobs would mix with the new.
+            wipe(broker)
+        media_dir = Path(profile.media_dir)
+        # Only the demo's own media folder goes: other files under media_dir are not ours.
+        shutil.rmtree(media_dir / KEY_PREFIX, ignore_errors=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        summary = asyncio.run(_seed(profile, media_dir, seed))
+        fix_file = media_dir / KEY_PREFIX / FIX_FILE_NAME
+        jobs = _enqueue(profile, fix_file)
+    except OSError as exc:
+        raise YgmonError(f"cannot write the demo: {exc.strerror}: {exc.filename}") from None
+    return DemoResult(path, summary, media_dir, time.perf_counter() - started, jobs, fix_file)
+
+
+async def _seed(profile: LocalProfile, media_dir: Path, seed: int) -> SeedSummary:
+    db = Database(profile.database_url)
+    try:
+        await checked(db, upgrade(db))
+        return await seed_database(db, now=datetime.now(UTC), seed=seed, media_dir=media_dir)
+    finally:
+        await db.dispose()
+
+
+def _enqueue(profile: LocalProfile, fix_file: Path) -> int:
+    """How many jobs went onto the queues."""
+    # Imported here: every `ygmon` command imports this module, few need Huey.
+    from ygmon.jobs.runtime import open_runtime
+
+    with open_runtime(profile) as runtime:
+        return len(enqueue_demo_jobs(runtime, fix_file))
+
+
+def _print_summary(settings: Settings, result: DemoResult) -> None:
+    rows = result.summary.rows
+    failing = sum(1 for job in DEMO_JOBS if job.fail)
+    fixable = sum(1 for job in DEMO_JOBS if job.fixable)
+    print(f"demo database  {redact(settings.profile.database_url)}  ({result.database.absolute()})")
+    print(
+        f"seeded         {result.summary.total_rows:,} rows in {result.seconds:.1f} s: "
+        f"{rows['users']} users, {rows['ip_assets']} video/audio assets, "
+        f"{rows['analytics_events']:,} analytics events, "
+        f"{rows['metrics_aggregation_jobs_log']} aggregation runs"
+    )
+    print(
+        f"media          {len(result.summary.media_files)} files in {result.media_dir / KEY_PREFIX}"
+    )
+    print(
+        f"jobs           {result.jobs} canary jobs enqueued: {failing} will fail, "
+        f"{fixable} fail until {result.fix_file} exists (then retry them)"
+    )
+    print(f"admin user     {result.summary.admin_email}")
