@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# The repo's ./ygmon.db is the demo's own: each `make run` starts a fresh demo in it
+# (`ygmon demo` alone refuses to replace a database that holds data).
 run: $(STAMP)
-	$(BIN)/ygmon demo
+	$(BIN)/ygmon demo --force
 
 test: $(STAMP)
 	$(BIN)/ruff check .

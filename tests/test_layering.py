@@ -5,6 +5,7 @@ from __future__ import annotations
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import ygmon
 
@@ -34,3 +35,32 @@ def test_core_never_imports_textual() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"core imported textual: {result.stdout.strip()}"
+
+
+UI = ("ygmon.app", "ygmon.screens", "ygmon.widgets", "ygmon.tui")
+UI_MAY_NOT_IMPORT = ("sqlalchemy", "httpx", "huey", "redis", "ygmon.db", "ygmon.api", "ygmon.jobs")
+
+
+def test_ui_reads_only_through_the_monitor() -> None:
+    """Data flows storage -> monitor -> screens: no screen reaches for SQL or HTTP."""
+    import ast
+    import importlib.util
+
+    offenders = []
+    for info in pkgutil.walk_packages(ygmon.__path__, "ygmon."):
+        if not info.name.startswith(UI):
+            continue
+        origin = importlib.util.find_spec(info.name).origin
+        tree = ast.parse(Path(origin).read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [
+                f"{info.name} imports {n}"
+                for n in names
+                if any(n == bad or n.startswith(bad + ".") for bad in UI_MAY_NOT_IMPORT)
+            ]
+    assert offenders == []
