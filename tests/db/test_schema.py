@@ -13,7 +13,12 @@ from sqlalchemy import inspect, select, text
 from ygmon.db import Database
 from ygmon.db import models as m
 from ygmon.db.base import Base
-from ygmon.db.migrate import current_revision, ensure_schema, head_revision
+from ygmon.db.migrate import (
+    current_revision,
+    ensure_schema,
+    head_revision,
+    script_head_revision,
+)
 
 T0 = datetime(2026, 11, 2, 9, 30, 15, 123000, tzinfo=UTC)
 
@@ -168,3 +173,7 @@ async def test_sqlite_runs_in_wal_with_a_busy_timeout(sqlite_url: str) -> None:
             assert (await session.scalar(text("PRAGMA busy_timeout"))) >= 5000
     finally:
         await db.dispose()
+
+
+def test_head_constant_names_the_newest_script() -> None:
+    assert head_revision() == script_head_revision()

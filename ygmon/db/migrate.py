@@ -1,21 +1,30 @@
-"""Schema migrations: Alembic scripts ship inside the package and run programmatically."""
+"""Schema migrations: Alembic scripts ship inside the package and run programmatically.
+
+Alembic is imported only when a migration runs: the TUI and `ygmon status` check the
+revision on every start, and the check needs one SELECT, not Alembic's ~250 ms import.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from ygmon.db.engine import Database
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# The newest script in migrations/versions; tests/db/test_schema.py keeps it honest.
+HEAD_REVISION = "0001"
 
 
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url:
@@ -24,22 +33,34 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def head_revision() -> str:
-    script = ScriptDirectory.from_config(alembic_config())
-    head = script.get_current_head()
+    return HEAD_REVISION
+
+
+def script_head_revision() -> str:
+    """The head as Alembic reads it from the scripts (slow: loads every script)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the package ships no migrations"
     return head
 
 
 async def current_revision(db: Database) -> str | None:
-    def _read(sync_conn: Any) -> str | None:
-        return MigrationContext.configure(sync_conn).get_current_revision()
-
     async with db.engine.connect() as conn:
-        return await conn.run_sync(_read)
+        has_table = await conn.run_sync(
+            lambda sync_conn: sync_conn.dialect.has_table(sync_conn, "alembic_version")
+        )
+        if not has_table:
+            return None
+        try:
+            return await conn.scalar(text("SELECT version_num FROM alembic_version"))
+        except DBAPIError:
+            return None
 
 
 async def upgrade(db: Database, revision: str = "head") -> str:
     """Apply migrations up to `revision` on `db`; returns the revision now in force."""
+    from alembic import command
 
     def _run(sync_conn: Any) -> None:
         cfg = alembic_config()
@@ -53,6 +74,6 @@ async def upgrade(db: Database, revision: str = "head") -> str:
 
 async def ensure_schema(db: Database) -> str:
     """Bring the database to the head revision when it is behind (first use included)."""
-    if await current_revision(db) != head_revision():
+    if await current_revision(db) != HEAD_REVISION:
         return await upgrade(db)
-    return head_revision()
+    return HEAD_REVISION
