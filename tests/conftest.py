@@ -35,30 +35,10 @@ def need_service(env: str, what: str) -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty Postgres database (asyncpg URL), dropped afterwards."""
-    base = need_service(PG_ENV, "PostgreSQL")
-    import asyncio
+    from servers import postgres_database
 
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base)
-    name = f"ygmon_t_{uuid.uuid4().hex[:12]}"
-    admin_dsn = url.set(drivername="postgresql", database=url.database or "postgres")
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(admin_dsn.render_as_string(hide_password=False))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(drivername="postgresql+asyncpg", database=name).render_as_string(
-            hide_password=False
-        )
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with postgres_database(need_service(PG_ENV, "PostgreSQL")) as url:
+        yield url
 
 
 @pytest.fixture
