@@ -88,3 +88,19 @@ async def test_remote_shows_the_rate_limit_budget(shared_profile) -> None:
             await settle(pilot)
             budget = str(app.screen.query_one("#header-budget").render())
             assert budget.startswith("API ") and budget.endswith("/50")
+
+
+async def test_overview_poll_stays_inside_the_remote_rate_limit(shared_profile) -> None:
+    """Three requests a poll after the first (30 polls a minute fit 100 requests)."""
+    with serve_on_loopback(shared_profile, clock=frozen_clock) as (url, _):
+        app = build_app(remote_settings(url, admin_token(shared_profile)), UiConfig.frozen(NOW))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            spent = []
+            for _ in range(3):  # a minute window may roll over between two polls
+                before = app.monitor.rate_remaining
+                await pilot.press("ctrl+r")
+                await settle(pilot)
+                spent.append(before - app.monitor.rate_remaining)
+            steady = spent[1:]  # the first refresh may still carry start-up requests
+            assert 3 in steady and all(s == 3 or s < 0 for s in steady), spent
