@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 from servers import TEST_SECRET, remote_settings, seed_database, serve_on_loopback
 
@@ -104,3 +105,26 @@ async def test_network_failures_and_5xx(profile: LocalProfile, tmp_path: Path) -
                 await monitor.aggregation_logs(LogQuery())
         finally:
             await monitor.close()
+
+
+async def test_budget_keeps_the_lowest_remaining_of_a_window() -> None:
+    """A poll's concurrent answers arrive out of order; the budget must not climb back."""
+    monitor = make_monitor(remote_settings("http://127.0.0.1:1", "t"))
+    assert isinstance(monitor, RemoteMonitor)
+
+    def answer(remaining: int, reset: int) -> httpx.Response:
+        headers = {
+            "X-RateLimit-Limit": "100",
+            "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": str(reset),
+        }
+        return httpx.Response(200, headers=headers)
+
+    try:
+        for remaining in (97, 99, 98):  # decremented 99, 98, 97; answered 97 first
+            monitor._note_headers(answer(remaining, 1_700_000_060))
+        assert monitor.rate_remaining == 97
+        monitor._note_headers(answer(99, 1_700_000_120))  # a new window starts afresh
+        assert monitor.rate_remaining == 99 and monitor.rate_limit == 100
+    finally:
+        await monitor.close()

@@ -57,7 +57,8 @@ class RemoteMonitor:
         self.rate_limit: int | None = None
         """X-RateLimit-Limit of the last response."""
         self.rate_remaining: int | None = None
-        """X-RateLimit-Remaining of the last response."""
+        """Lowest X-RateLimit-Remaining seen in the current X-RateLimit-Reset window."""
+        self._rate_reset: str | None = None
         headers = {"Accept": "application/json"}
         if profile.token:
             headers["Authorization"] = f"Bearer {profile.token}"
@@ -91,13 +92,19 @@ class RemoteMonitor:
         raise self._error(response)
 
     def _note_headers(self, response: httpx.Response) -> None:
-        for attr, header in (
-            ("rate_limit", "X-RateLimit-Limit"),
-            ("rate_remaining", "X-RateLimit-Remaining"),
-        ):
-            value = response.headers.get(header)
-            if value is not None and value.isdigit():
-                setattr(self, attr, int(value))
+        limit = response.headers.get("X-RateLimit-Limit", "")
+        if limit.isdigit():
+            self.rate_limit = int(limit)
+        remaining = response.headers.get("X-RateLimit-Remaining", "")
+        if remaining.isdigit():
+            # A poll's calls run concurrently and their answers arrive in any order, so the
+            # last answer may predate another's decrement: keep the lowest within one window.
+            reset = response.headers.get("X-RateLimit-Reset")
+            if reset == self._rate_reset and self.rate_remaining is not None:
+                self.rate_remaining = min(self.rate_remaining, int(remaining))
+            else:
+                self.rate_remaining = int(remaining)
+            self._rate_reset = reset
         if response.headers.get(READ_ONLY_HEADER) == "true":
             self.server_read_only = True
             self.SUPPORTS_RETRY = False
