@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import compileall
 import importlib
 import pkgutil
 import sys
@@ -12,7 +13,16 @@ import time
 from pathlib import Path
 
 
+def _compile_bytecode() -> None:
+    # An editable install under PYTHONDONTWRITEBYTECODE (set on some CI machines) never
+    # caches ygmon's bytecode, so every process would recompile the package and the
+    # start-up figures would measure the compiler; an installed wheel ships compiled.
+    package = Path(__file__).resolve().parent.parent / "ygmon"
+    compileall.compile_dir(str(package), quiet=1)
+
+
 def main(selected: list[str]) -> int:
+    _compile_bytecode()
     names = sorted(
         m.name
         for m in pkgutil.iter_modules([str(Path(__file__).parent)])

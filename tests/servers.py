@@ -79,7 +79,7 @@ def serve_on_loopback(
 def _config_file(profile: LocalProfile, directory: Path) -> Path:
     """A config file whose only profile is `profile` (the namespace has no env override)."""
     lines = ["[profiles.local]"]
-    for key, value in profile.model_dump(exclude_defaults=True).items():
+    for key, value in profile.table(changed_only=True).items():
         if isinstance(value, str | int | float | bool) and not isinstance(value, dict):
             lines.append(f"{key} = {json.dumps(value)}")
     path = directory / "ygmon-serve.toml"

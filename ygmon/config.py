@@ -3,17 +3,19 @@
 A profile is either local (ygmon reads the database and job registry itself) or remote
 (ygmon is an HTTP client of another ygmon's admin API). Which one is decided by the
 keys it holds: `api_url` makes a profile remote.
+
+Profiles are small frozen classes checked by a few typed rules rather than pydantic
+models or dataclasses: every command reads the config first, and pydantic's import
+alone cost more than the 50 ms `ygmon status` is allowed for its whole answer.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from ygmon.errors import ConfigError
 
@@ -26,66 +28,231 @@ DEFAULT_BROKER_URL = "sqlite:///./ygmon-queue.db"
 LOCAL_MAX_CONCURRENCY = 2
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, use_attribute_docstrings=True)
+class _Rule(NamedTuple):
+    """What one setting accepts: a TOML type, optionally bounded."""
+
+    kind: Literal["str", "optional_str", "int", "float", "bool", "counts", "kind"]
+    above: float | None = None
+    """Exclusive lower bound."""
+    at_least: float | None = None
+    at_most: float | None = None
+
+    def bound_words(self) -> str:
+        words = []
+        if self.above is not None:
+            words.append(f"greater than {self.above:g}")
+        if self.at_least is not None:
+            words.append(f"at least {self.at_least:g}")
+        if self.at_most is not None:
+            words.append(f"at most {self.at_most:g}")
+        return " and ".join(words)
+
+    def within(self, value: float) -> bool:
+        return (
+            (self.above is None or value > self.above)
+            and (self.at_least is None or value >= self.at_least)
+            and (self.at_most is None or value <= self.at_most)
+        )
 
 
-class LocalProfile(_Strict):
+_WORDS = {
+    "str": "a string",
+    "optional_str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "a boolean (true or false)",
+    "counts": "a table of queue names to integers",
+}
+
+
+class _Setting:
+    """A profile class attribute declaring a setting's default and rule."""
+
+    __slots__ = ("default", "rule")
+
+    def __init__(self, default: Any, rule: _Rule) -> None:
+        self.default = default
+        self.rule = rule
+
+
+_REQUIRED = object()
+
+
+def _setting(default: Any = _REQUIRED, rule: _Rule | None = None) -> Any:
+    # Typed Any so a checker reads `name: str = _setting(...)` as the annotation says.
+    return _Setting(default, rule or _Rule("str"))
+
+
+def _fail(where: str, message: str) -> ConfigError:
+    return ConfigError(f"config error in {where}: {message}")
+
+
+def _checked(rule: _Rule, value: Any, loc: str, where: str) -> Any:
+    """The value as the profile stores it, or ConfigError naming `loc`."""
+    kind = rule.kind
+    if kind == "counts":
+        if not isinstance(value, dict):
+            raise _fail(where, f"key '{loc}' expects {_WORDS[kind]}, got {value!r}")
+        inner = _Rule("int", at_least=1)
+        return {k: _checked(inner, v, f"{loc}.{k}", where) for k, v in value.items()}
+    if kind == "optional_str" and value is None:
+        return None
+    ok = {
+        "str": isinstance(value, str),
+        "optional_str": isinstance(value, str),
+        "bool": isinstance(value, bool),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "float": isinstance(value, int | float) and not isinstance(value, bool),
+    }.get(kind, True)
+    if not ok:
+        raise _fail(where, f"key '{loc}' expects {_WORDS[kind]}, got {value!r}")
+    if kind == "float":
+        value = float(value)
+    if kind in ("int", "float") and not rule.within(value):
+        raise _fail(
+            where, f"key '{loc}' expects {_WORDS[kind]} {rule.bound_words()}, got {value!r}"
+        )
+    return value
+
+
+class _Profile:
+    """A frozen set of checked settings; subclasses declare them with `_setting`.
+
+    Hand-rolled rather than a dataclass: the dataclasses module (with inspect) alone
+    costs ~20 ms, which `ygmon status` cannot spare.
+    """
+
+    KIND: ClassVar[str]
+    _SETTINGS: ClassVar[dict[str, _Setting]]
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls._SETTINGS = {k: v for k, v in vars(cls).items() if isinstance(v, _Setting)}
+
+    def __init__(self, **values: Any) -> None:
+        # Direct construction (tests, benches) gets the same checks as a file does.
+        cls = type(self)
+        for key in values:
+            if key not in cls._SETTINGS and key != "kind":
+                raise _fail("settings", f"unknown key '{key}'")
+        if values.get("kind", cls.KIND) != cls.KIND:
+            raise _fail("settings", f"key 'kind' expects '{cls.KIND}', got {values['kind']!r}")
+        for name, setting in cls._SETTINGS.items():
+            if name in values:
+                value = _checked(setting.rule, values[name], name, "settings")
+            elif setting.default is _REQUIRED:
+                raise _fail("settings", f"missing key '{name}'")
+            else:
+                default = setting.default
+                value = dict(default) if isinstance(default, dict) else default
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen: use .replace({name}=...)")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self.table() == other.table()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self.table().items())
+        return f"{type(self).__name__}({inner})"
+
+    @classmethod
+    def setting_names(cls) -> tuple[str, ...]:
+        return ("kind", *cls._SETTINGS)
+
+    @classmethod
+    def from_table(cls, data: dict[str, Any], where: str, prefix: str) -> Any:
+        """Check a TOML table key by key; ConfigError names the first bad key."""
+        values = {}
+        for key, value in data.items():
+            loc = f"{prefix}.{key}" if prefix else key
+            if key == "kind":
+                if value != cls.KIND:
+                    raise _fail(where, f"key '{loc}' expects 'local' or 'remote', got {value!r}")
+                continue
+            if key not in cls._SETTINGS:
+                raise _fail(where, f"unknown key '{loc}'")
+            values[key] = _checked(cls._SETTINGS[key].rule, value, loc, where)
+        for name, setting in cls._SETTINGS.items():
+            if setting.default is _REQUIRED and name not in values:
+                raise _fail(where, f"missing key '{f'{prefix}.{name}' if prefix else name}'")
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Any:
+        """A copy with some settings changed (checked like the originals)."""
+        return type(self)(**{**self.table(), **changes})
+
+    def table(self, changed_only: bool = False) -> dict[str, Any]:
+        """The settings as a TOML profile table, optionally only those off their default."""
+        table: dict[str, Any] = {} if changed_only else {"kind": self.KIND}
+        for name, setting in self._SETTINGS.items():
+            value = getattr(self, name)
+            if not changed_only or value != setting.default:
+                table[name] = value
+        return table
+
+
+_STR = _Rule("str")
+_OPT_STR = _Rule("optional_str")
+_BOOL = _Rule("bool")
+_SECONDS = _Rule("float", above=0)
+
+
+class LocalProfile(_Profile):
     """A profile that reads the database and job registry on this machine."""
 
-    kind: Literal["local"] = "local"
-    database_url: str = DEFAULT_DATABASE_URL
+    KIND: ClassVar[str] = "local"
+    kind: ClassVar[Literal["local"]] = "local"
+    database_url: str = _setting(DEFAULT_DATABASE_URL, _STR)
     """SQLAlchemy async URL: sqlite+aiosqlite:///PATH or postgresql+asyncpg://..."""
-    broker_url: str = DEFAULT_BROKER_URL
+    broker_url: str = _setting(DEFAULT_BROKER_URL, _STR)
     """Huey storage: sqlite:///PATH (embedded) or redis://HOST:PORT/DB."""
-    namespace: str = "ygmon"
+    namespace: str = _setting("ygmon", _STR)
     """Prefix of queue names and registry keys, so deployments can share one Redis."""
-    jwt_secret: str | None = None
+    jwt_secret: str | None = _setting(None, _OPT_STR)
     """HS256 secret for `ygmon serve` and `ygmon token` (at least 32 bytes)."""
-    serve_host: str = "127.0.0.1"
-    serve_port: Annotated[int, Field(ge=1, le=65535)] = 8420
-    read_only: bool = False
+    serve_host: str = _setting("127.0.0.1", _STR)
+    serve_port: int = _setting(8420, _Rule("int", at_least=1, at_most=65535))
+    read_only: bool = _setting(False, _BOOL)
     """When serving: refuse retries."""
-    stalled_after: Annotated[float, Field(gt=0)] = 30.0
+    stalled_after: float = _setting(30.0, _SECONDS)
     """Seconds without a worker heartbeat before its active jobs count as stalled."""
-    max_stalled: Annotated[int, Field(ge=0)] = 1
+    max_stalled: int = _setting(1, _Rule("int", at_least=0))
     """How many times a job may stall before it fails."""
-    shutdown_grace: Annotated[float, Field(ge=0)] = 10.0
+    shutdown_grace: float = _setting(10.0, _Rule("float", at_least=0))
     """Seconds running jobs get to finish after SIGTERM/SIGINT."""
-    concurrency: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    concurrency: dict[str, int] = _setting({}, _Rule("counts"))
     """Worker threads per queue, overriding the defaults."""
-    refresh_interval: Annotated[float, Field(gt=0)] = 2.0
+    refresh_interval: float = _setting(2.0, _SECONDS)
     """Seconds between two polls of the TUI."""
-    media_dir: str = "./media"
+    media_dir: str = _setting("./media", _STR)
     """Where asset originals and generated previews live."""
 
 
-class RemoteProfile(_Strict):
+class RemoteProfile(_Profile):
     """A profile that reads another ygmon's admin REST API."""
 
-    kind: Literal["remote"] = "remote"
-    api_url: str
+    KIND: ClassVar[str] = "remote"
+    kind: ClassVar[Literal["remote"]] = "remote"
+    api_url: str = _setting(rule=_STR)
     """Base URL of `ygmon serve`, e.g. https://jobs.example.com"""
-    token: str | None = None
+    token: str | None = _setting(None, _OPT_STR)
     """Bearer JWT of an ADMIN user."""
-    read_only: bool = False
+    read_only: bool = _setting(False, _BOOL)
     """Never send a retry from this client."""
-    timeout: Annotated[float, Field(gt=0)] = 10.0
+    timeout: float = _setting(10.0, _SECONDS)
     """Seconds before an HTTP request gives up."""
-    refresh_interval: Annotated[float, Field(gt=0)] = 2.0
+    refresh_interval: float = _setting(2.0, _SECONDS)
     """Seconds between two polls of the TUI."""
 
 
 Profile = LocalProfile | RemoteProfile
 
 
-class ConfigFile(_Strict):
-    default_profile: str | None = None
-    profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """The resolved configuration: which profile, from which file."""
 
     profile_name: str
@@ -95,39 +262,6 @@ class Settings:
     @property
     def is_remote(self) -> bool:
         return isinstance(self.profile, RemoteProfile)
-
-
-_TYPE_WORDS = {
-    "string_type": "a string",
-    "int_type": "an integer",
-    "float_type": "a number",
-    "bool_type": "a boolean (true or false)",
-    "dict_type": "a table",
-    "literal_error": "one of the allowed values",
-}
-
-
-def _describe(error: dict[str, Any], prefix: str) -> str:
-    loc = ".".join(str(p) for p in (prefix, *error["loc"]) if p != "")
-    if error["type"] == "extra_forbidden":
-        return f"unknown key '{loc}'"
-    if error["type"] == "missing":
-        return f"missing key '{loc}'"
-    expected = _TYPE_WORDS.get(error["type"])
-    got = error.get("input")
-    if expected:
-        return f"key '{loc}' expects {expected}, got {got!r}"
-    return f"key '{loc}': {error['msg']} (got {got!r})"
-
-
-def _validate(model: type[BaseModel], data: dict[str, Any], source: Path | None, prefix: str):
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        where = str(source) if source else "built-in defaults"
-        raise ConfigError(
-            f"config error in {where}: {_describe(exc.errors()[0], prefix)}"
-        ) from None
 
 
 def find_config_file(explicit: str | None = None) -> Path | None:
@@ -154,12 +288,29 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config error in {path}: {exc.strerror}") from None
 
 
-_ENV_KEYS = {
-    "YGMON_DATABASE_URL": "database_url",
-    "YGMON_BROKER_URL": "broker_url",
-    "YGMON_TOKEN": "token",
-    "YGMON_JWT_SECRET": "jwt_secret",
-    "YGMON_STALLED_AFTER": "stalled_after",
+def _file_tables(raw: dict[str, Any], where: str) -> tuple[str | None, dict[str, Any]]:
+    """The file's `default_profile` and `profiles`, the only top-level keys it may hold."""
+    for key in raw:
+        if key not in ("default_profile", "profiles"):
+            raise _fail(where, f"unknown key '{key}'")
+    default = raw.get("default_profile")
+    if default is not None and not isinstance(default, str):
+        raise _fail(where, f"key 'default_profile' expects a string, got {default!r}")
+    profiles = raw.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise _fail(where, f"key 'profiles' expects a table, got {profiles!r}")
+    for name, table in profiles.items():
+        if not isinstance(table, dict):
+            raise _fail(where, f"key 'profiles.{name}' expects a table, got {table!r}")
+    return default, profiles
+
+
+_ENV_KEYS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "YGMON_DATABASE_URL": ("database_url", str),
+    "YGMON_BROKER_URL": ("broker_url", str),
+    "YGMON_TOKEN": ("token", str),
+    "YGMON_JWT_SECRET": ("jwt_secret", str),
+    "YGMON_STALLED_AFTER": ("stalled_after", float),
 }
 
 
@@ -170,33 +321,34 @@ def _apply_overrides(data: dict[str, Any], cli: dict[str, Any]) -> dict[str, Any
     if api_url:
         # An API URL from the environment turns the profile remote: the file's
         # local-only keys no longer apply.
-        merged = {k: v for k, v in merged.items() if k in RemoteProfile.model_fields}
+        merged = {k: v for k, v in merged.items() if k in RemoteProfile.setting_names()}
         merged.update(kind="remote", api_url=api_url)
-    kind = merged.get("kind") or ("remote" if "api_url" in merged else "local")
-    fields = (RemoteProfile if kind == "remote" else LocalProfile).model_fields
-    for env, key in _ENV_KEYS.items():
+    keys = _profile_class(merged).setting_names()
+    for env, (key, convert) in _ENV_KEYS.items():
         value = os.environ.get(env)
-        if not value or key not in fields:
+        if not value or key not in keys:
             continue
-        if key == "stalled_after":
-            try:
-                value = float(value)
-            except ValueError:
-                raise ConfigError(
-                    f"config error in environment: {env} expects a number, got {value!r}"
-                ) from None
-        merged[key] = value
+        try:
+            merged[key] = convert(value)
+        except ValueError:
+            raise ConfigError(
+                f"config error in environment: {env} expects a number, got {value!r}"
+            ) from None
     for key, value in cli.items():
-        if value is not None and key in fields:
+        if value is not None and key in keys:
             merged[key] = value
     return merged
 
 
+def _profile_class(data: dict[str, Any]) -> type[LocalProfile] | type[RemoteProfile]:
+    kind = data.get("kind") or ("remote" if "api_url" in data else "local")
+    return RemoteProfile if kind == "remote" else LocalProfile
+
+
 def build_profile(data: dict[str, Any], source: Path | None = None, prefix: str = "") -> Profile:
     """Validate one profile table into a local or remote profile."""
-    kind = data.get("kind") or ("remote" if "api_url" in data else "local")
-    model = RemoteProfile if kind == "remote" else LocalProfile
-    return _validate(model, data, source, prefix)
+    where = str(source) if source else "built-in defaults"
+    return _profile_class(data).from_table(data, where, prefix)
 
 
 def load_settings(
@@ -209,16 +361,15 @@ def load_settings(
     Raises ConfigError with one line naming the file and the key.
     """
     path = find_config_file(config)
-    raw = _read_toml(path) if path else {}
-    parsed: ConfigFile = _validate(ConfigFile, raw, path, "")
-    name = profile or os.environ.get("YGMON_PROFILE") or parsed.default_profile or "local"
-    if name in parsed.profiles:
-        table = parsed.profiles[name]
+    where = str(path) if path else "built-in defaults"
+    default, profiles = _file_tables(_read_toml(path) if path else {}, where)
+    name = profile or os.environ.get("YGMON_PROFILE") or default or "local"
+    if name in profiles:
+        table = profiles[name]
     elif name == "local":
         table = {}
     else:
-        known = ", ".join(sorted(parsed.profiles)) or "none"
-        where = str(path) if path else "built-in defaults"
+        known = ", ".join(sorted(profiles)) or "none"
         raise ConfigError(f"config error in {where}: no profile '{name}' (profiles: {known})")
     built = build_profile(_apply_overrides(table, overrides or {}), path, f"profiles.{name}")
     return Settings(profile_name=name, profile=built, source=path)

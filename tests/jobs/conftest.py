@@ -52,7 +52,9 @@ def worker_config(job_profile: LocalProfile, tmp_path: Path) -> Path:
     path = tmp_path / "ygmon.toml"
     profile = job_profile
     lines = ["default_profile = 'test'", "", "[profiles.test]"]
-    for key, value in profile.model_dump(exclude={"concurrency", "kind"}).items():
+    for key, value in profile.table().items():
+        if key in ("concurrency", "kind"):
+            continue
         if value is None:
             continue
         if isinstance(value, bool):

@@ -86,7 +86,7 @@ async def test_network_failures_and_5xx(profile: LocalProfile, tmp_path: Path) -
             await down.queues()
     finally:
         await down.close()
-    broken = profile.model_copy(update={"broker_url": "redis://127.0.0.1:1/0"})
+    broken = profile.replace(broker_url="redis://127.0.0.1:1/0")
     with serve_on_loopback(broken) as (url, token):
         monitor = make_monitor(remote_settings(url, token))
         try:
@@ -95,9 +95,7 @@ async def test_network_failures_and_5xx(profile: LocalProfile, tmp_path: Path) -
         finally:
             await monitor.close()
     (tmp_path / "bad.sqlite").write_bytes(b"not a database" * 100)
-    corrupt = profile.model_copy(
-        update={"database_url": f"sqlite+aiosqlite:///{tmp_path / 'bad.sqlite'}"}
-    )
+    corrupt = profile.replace(database_url=f"sqlite+aiosqlite:///{tmp_path / 'bad.sqlite'}")
     with serve_on_loopback(corrupt) as (url, token):
         monitor = make_monitor(remote_settings(url, token))
         try:

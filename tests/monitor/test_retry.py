@@ -49,7 +49,7 @@ async def test_retry_moves_a_failed_job_to_waiting(fresh: LocalProfile, kind: st
 async def test_read_only_backends_refuse_retry(fresh: LocalProfile) -> None:
     profile = fresh
     with serve_on_loopback(profile, read_only=True) as (base_url, token):
-        local = make_monitor(local_settings(profile.model_copy(update={"read_only": True})))
+        local = make_monitor(local_settings(profile.replace(read_only=True)))
         server_ro = make_monitor(remote_settings(base_url, token))
         client_ro = make_monitor(remote_settings(base_url, token, read_only=True))
         try:

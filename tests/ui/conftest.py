@@ -146,7 +146,7 @@ AppFactory = Callable[..., YgmonApp]
 def write_config(profile: LocalProfile, directory: Path) -> Path:
     """A config file whose one profile, `local`, is `profile` (for `ygmon worker`)."""
     lines = ["[profiles.local]"]
-    for key, value in profile.model_dump(exclude_defaults=True).items():
+    for key, value in profile.table(changed_only=True).items():
         if isinstance(value, str | int | float | bool):
             lines.append(f"{key} = {json.dumps(value)}")
     path = directory / "ygmon.toml"

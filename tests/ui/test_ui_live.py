@@ -64,7 +64,7 @@ async def test_retry_from_failed_screen_ends_completed(backend, fresh_profile, t
 def read_only_settings(kind: str, profile) -> Iterator[Settings]:
     """A read-only local profile, or a `ygmon serve --read-only` the client learns about."""
     if kind == "local":
-        yield local_settings(profile.model_copy(update={"read_only": True}))
+        yield local_settings(profile.replace(read_only=True))
         return
     with serve_on_loopback(profile, read_only=True, clock=frozen_clock) as (url, token):
         yield remote_settings(url, token)

@@ -68,8 +68,8 @@ async def test_database_lost_shows_banner_and_recovers(postgres_url, tmp_path) -
     proxy.start()
     try:
         through_proxy = url.set(host="127.0.0.1", port=proxy.port)
-        profile = make_profile(tmp_path).model_copy(
-            update={"database_url": through_proxy.render_as_string(hide_password=False)}
+        profile = make_profile(tmp_path).replace(
+            database_url=through_proxy.render_as_string(hide_password=False)
         )
         await lose_and_recover(local_settings(profile), proxy.stop, proxy.start)
     finally:

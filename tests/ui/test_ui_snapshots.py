@@ -47,7 +47,7 @@ def test_confirm_dialog(snap_compare, shared_profile) -> None:
 
 
 def test_read_only_badge(snap_compare, shared_profile) -> None:
-    profile = shared_profile.model_copy(update={"read_only": True})
+    profile = shared_profile.replace(read_only=True)
     app = build_app(local_settings(profile), UiConfig.frozen(NOW), target="local: demo")
     assert snap_compare(app, run_before=keys_then_settle("4"))
 

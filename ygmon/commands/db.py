@@ -7,7 +7,6 @@ command, few run it.
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 from ygmon.commands.common import local_profile, redact, settings_from
 
@@ -35,6 +34,8 @@ def _upgrade(args: argparse.Namespace) -> int:
         finally:
             await db.dispose()
 
+    import asyncio  # here: `ygmon status` loads this module and must not pay for asyncio
+
     print(f"{redact(profile.database_url)}: at revision {asyncio.run(run())}")
     return 0
 
@@ -52,6 +53,8 @@ def _current(args: argparse.Namespace) -> int:
             return await checked(db, current_revision(db))
         finally:
             await db.dispose()
+
+    import asyncio
 
     print(asyncio.run(run()) or "(no schema)")
     return 0

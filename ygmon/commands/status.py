@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
+import os
 from typing import Any
 
 from ygmon.commands.common import redact, settings_from
@@ -17,21 +17,46 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-async def gather(settings: Settings) -> dict[str, Any]:
+def collect(settings: Settings) -> dict[str, Any]:
     """The status document; `ygmon status --json` prints it as it is."""
     profile = settings.profile
-    doc: dict[str, Any] = {
+    if isinstance(profile, LocalProfile):
+        # The everyday case, an embedded database already at head, is answered with
+        # the stdlib alone: status must answer within 50 ms, and SQLAlchemy's import
+        # alone costs several times that.
+        database = _embedded_database_status(profile.database_url)
+        if database is not None:
+            return {**_header(settings), **_local_status(profile, database)}
+    import asyncio
+
+    return asyncio.run(gather(settings))
+
+
+def _header(settings: Settings) -> dict[str, Any]:
+    return {
         "profile": settings.profile_name,
         "config": str(settings.source) if settings.source else None,
         "kind": "remote" if settings.is_remote else "local",
     }
+
+
+def _local_status(profile: LocalProfile, database: dict[str, Any]) -> dict[str, Any]:
+    from ygmon.jobs.registry_snapshot import snapshot
+
+    return {
+        "database": database,
+        "broker": redact(profile.broker_url),
+        **snapshot(profile.broker_url, profile.namespace),
+    }
+
+
+async def gather(settings: Settings) -> dict[str, Any]:
+    """The status document through SQLAlchemy or the remote API (the general path)."""
+    profile = settings.profile
     if isinstance(profile, LocalProfile):
-        doc["database"] = await _database_status(profile.database_url)
-        doc["broker"] = redact(profile.broker_url)
-        doc.update(_jobs_status(profile))
-    else:
-        doc.update(await _remote_status(settings))
-    return doc
+        database = await _database_status(profile.database_url)
+        return {**_header(settings), **_local_status(profile, database)}
+    return {**_header(settings), **await _remote_status(settings)}
 
 
 async def _remote_status(settings: Settings) -> dict[str, Any]:
@@ -56,27 +81,37 @@ async def _remote_status(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _jobs_status(profile: LocalProfile) -> dict[str, Any]:
-    """Every queue's counts and the registered workers, read from the job registry.
+def _embedded_database_status(url: str) -> dict[str, Any] | None:
+    """The database entry of an SQLite file already at head, read with sqlite3; None
+    whenever SQLAlchemy must look (not SQLite, no file yet, behind head, odd URL)."""
+    import sqlite3
 
-    Only the registry store is opened (no Huey instances): the counts are kept per queue
-    and state, so this stays a few reads however many jobs wait.
-    """
-    from ygmon.jobs.broker import make_store
-    from ygmon.jobs.registry import JobRegistry
+    from ygmon.db.schema_head import HEAD_REVISION
 
-    registry = JobRegistry(make_store(profile.broker_url, profile.namespace), lambda _r: None)
+    for prefix in ("sqlite+aiosqlite:///", "sqlite:///"):
+        if url.startswith(prefix):
+            path = url[len(prefix) :]
+            break
+    else:
+        return None
+    if not path or "?" in path or path.startswith(":memory:") or not os.path.isfile(path):
+        return None
     try:
-        queues = [q.to_json() for q in registry.queue_stats()]
-        workers = [w.to_json() for w in registry.workers()]
-    finally:
-        registry.close()
+        conn = sqlite3.connect(path, timeout=30)
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    if row is None or row[0] != HEAD_REVISION:
+        return None
     return {
-        "queues": [
-            {k: q[k] for k in ("name", "waiting", "active", "completed", "failed", "delayed")}
-            for q in queues
-        ],
-        "workers": workers,
+        "url": redact(url),
+        "reachable": True,
+        "revision": row[0],
+        "head": HEAD_REVISION,
+        "upToDate": True,
     }
 
 
@@ -131,7 +166,7 @@ def _print_jobs(doc: dict[str, Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    doc = asyncio.run(gather(settings_from(args)))
+    doc = collect(settings_from(args))
     if args.json:
         print(json.dumps(doc, indent=2))
     else:

@@ -9,10 +9,6 @@ worker leaves the registry.
 from __future__ import annotations
 
 import argparse
-import logging
-import signal
-import sys
-import threading
 
 from ygmon.commands.common import local_profile, settings_from
 from ygmon.errors import ConfigError
@@ -35,6 +31,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, as in every command module: `ygmon status` registers them all.
+    import logging
+    import signal
+    import sys
+    import threading
+
     from ygmon.jobs.worker import WorkerProcess
 
     profile = local_profile(settings_from(args), "worker")

@@ -13,13 +13,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from ygmon.db.engine import Database
+from ygmon.db.schema_head import HEAD_REVISION
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-# The newest script in migrations/versions; tests/db/test_schema.py keeps it honest.
-HEAD_REVISION = "0001"
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -12,14 +12,13 @@ import struct
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from huey import PriorityRedisHuey, SqliteHuey
 from huey.api import Huey
 from huey.storage import PriorityRedisStorage, SqliteStorage
 
-from ygmon.errors import ConfigError
+from ygmon.jobs.broker_url import broker_kind, sqlite_path
 from ygmon.jobs.store import RegistryStore
 
 _pending = threading.local()
@@ -142,24 +141,6 @@ class _RedisHuey(PriorityRedisHuey):
     storage_class = RegistryRedisStorage
 
 
-def _sqlite_path(url: str) -> str:
-    path = url[len("sqlite:///") :]
-    if not path:
-        raise ConfigError(f"config error: broker_url '{url}' names no file")
-    Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    return str(Path(path).expanduser())
-
-
-def broker_kind(url: str) -> str:
-    if url.startswith("sqlite:///"):
-        return "sqlite"
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        return "redis"
-    raise ConfigError(
-        f"config error: broker_url '{url}' is neither sqlite:///PATH nor redis://HOST:PORT/DB"
-    )
-
-
 def huey_name(namespace: str, queue: str) -> str:
     # Redis storage keeps only [A-Za-z0-9_] of a name; '_' keeps queues apart.
     return f"{namespace}_{queue.replace('-', '_')}"
@@ -169,7 +150,7 @@ def make_huey(url: str, namespace: str, queue: str) -> Huey:
     """One Huey instance serves one queue. Results live in the registry, not in Huey."""
     name = huey_name(namespace, queue)
     if broker_kind(url) == "sqlite":
-        return _SqliteHuey(name, filename=_sqlite_path(url), results=False, utc=True, timeout=30)
+        return _SqliteHuey(name, filename=sqlite_path(url), results=False, utc=True, timeout=30)
     return _RedisHuey(name, url=url, results=False, utc=True, read_timeout=1)
 
 
@@ -177,7 +158,7 @@ def make_store(url: str, namespace: str) -> RegistryStore:
     if broker_kind(url) == "sqlite":
         from ygmon.jobs.store_sqlite import SqliteRegistryStore
 
-        return SqliteRegistryStore(_sqlite_path(url), namespace)
+        return SqliteRegistryStore(sqlite_path(url), namespace)
     from ygmon.jobs.store_redis import RedisRegistryStore
 
     return RedisRegistryStore(url, namespace)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ygmon.errors import CannotRetryError, NotFoundError
 from ygmon.jobs.queues import QUEUE_NAMES
+from ygmon.jobs.registry_snapshot import queue_rows, worker_rows
 from ygmon.jobs.store import FINISHED_STATES, RegistryStore, Retention
 from ygmon.monitor.schemas import JobDetail, JobState, JobSummary, QueueStats, WorkerInfo
 
@@ -69,14 +70,7 @@ class JobRegistry:
         self.store.ping()
 
     def queue_stats(self) -> list[QueueStats]:
-        counts = self.store.counts()
-        names = list(QUEUE_NAMES) + sorted({q for q, _ in counts} - set(QUEUE_NAMES))
-        return [
-            QueueStats(
-                name=name, **{s: counts.get((name, s), 0) for s in _STATES if s != "cancelled"}
-            )
-            for name in names
-        ]
+        return [QueueStats(**row) for row in queue_rows(self.store.counts())]
 
     def counts(self, queue: str) -> QueueStats:
         counts = self.store.counts()
@@ -125,19 +119,7 @@ class JobRegistry:
         return self._detail(record)
 
     def workers(self) -> list[WorkerInfo]:
-        rows = sorted(self.store.workers(), key=lambda w: float(w["started_at"]), reverse=True)
-        return [
-            WorkerInfo(
-                id=w["id"],
-                host=w["host"],
-                pid=int(w["pid"]),
-                queues=list(w["queues"]),
-                concurrency=int(w["concurrency"]),
-                started_at=_ts(w["started_at"]),
-                last_heartbeat=_ts(w["last_heartbeat"]),
-            )
-            for w in rows
-        ]
+        return [WorkerInfo(**row) for row in worker_rows(self.store.workers())]
 
     def last_finished(self, queue: str, task: str | None = None) -> datetime | None:
         return _ts_float(self.store.last_finished(queue if task is None else f"{queue}|{task}"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
@@ -25,21 +25,10 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from ygmon.enums import AggregationJobStatus
-
-
-def _to_utc_ms(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    value = value.astimezone(UTC)
-    return value.replace(microsecond=value.microsecond // 1000 * 1000)
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
+from ygmon.timestamps import iso, to_utc_ms
 
 Timestamp = Annotated[
-    datetime, AfterValidator(_to_utc_ms), PlainSerializer(_iso, return_type=str, when_used="json")
+    datetime, AfterValidator(to_utc_ms), PlainSerializer(iso, return_type=str, when_used="json")
 ]
 
 
