@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import importlib
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ygmon.monitor.protocol import Monitor
-from ygmon.screens.failed import FailedScreen
 from ygmon.screens.help_screen import HelpScreen
-from ygmon.screens.logs import LogsScreen
 from ygmon.screens.overview import OverviewScreen
 from ygmon.screens.polled_screen import PolledScreen
-from ygmon.screens.previews import PreviewsScreen
-from ygmon.screens.queues import QueuesScreen
-from ygmon.screens.worker_control import WorkerScreen
 from ygmon.tui.local_worker import LocalWorker
 from ygmon.tui.refresh_policy import RefreshPolicy
 from ygmon.tui.ui_config import UiConfig
 
-SCREENS_BY_KEY = (
+if TYPE_CHECKING:
+    from ygmon.monitor.protocol import Monitor
+
+
+def _later(module: str, name: str) -> Callable[[], Screen]:
+    """Makes screen `name` of ygmon.screens.`module`, imported on the first switch to it:
+    the app opens on the Overview, which need not wait for the others' modules (and the
+    DataTable, Input and Select they bring)."""
+
+    def make() -> Screen:
+        return getattr(importlib.import_module(f"ygmon.screens.{module}"), name)()
+
+    return make
+
+
+SCREENS_BY_KEY: tuple[tuple[str, str, str, Callable[[], Screen]], ...] = (
     ("1", "overview", "Overview", OverviewScreen),
-    ("2", "queues", "Queues", QueuesScreen),
-    ("3", "logs", "Logs", LogsScreen),
-    ("4", "failed", "Failed", FailedScreen),
-    ("5", "previews", "Previews", PreviewsScreen),
-    ("6", "worker", "Worker", WorkerScreen),
+    ("2", "queues", "Queues", _later("queues", "QueuesScreen")),
+    ("3", "logs", "Logs", _later("logs", "LogsScreen")),
+    ("4", "failed", "Failed", _later("failed", "FailedScreen")),
+    ("5", "previews", "Previews", _later("previews", "PreviewsScreen")),
+    ("6", "worker", "Worker", _later("worker_control", "WorkerScreen")),
 )
 
 # Grouped keys take one slot in the footer, so every key fits at 80 columns; `?` lists each.
@@ -38,7 +49,11 @@ SPEED = Binding.Group("Speed", compact=True)
 class YgmonApp(App):
     TITLE = "ygmon"
     CSS_PATH = "app.tcss"
-    MODES = {mode: cls for _key, mode, _title, cls in SCREENS_BY_KEY}
+    MODES = {mode: make for _key, mode, _title, make in SCREENS_BY_KEY}
+    # Starting in the Overview's mode, rather than switching to it from Textual's blank
+    # default screen on mount, composes one screen instead of two, resumes it once
+    # instead of twice (each resume starts a poll) and parses the CSS once.
+    DEFAULT_MODE = "overview"
     BINDINGS = [
         *(
             Binding(key, f"switch_mode('{mode}')", title, id=f"screen.{mode}", group=SCREENS)
@@ -79,9 +94,6 @@ class YgmonApp(App):
     def read_only(self) -> bool:
         # A RemoteMonitor learns that the server is read-only from its answers.
         return bool(self._read_only) or not self.monitor.SUPPORTS_RETRY
-
-    def on_mount(self) -> None:
-        self.switch_mode("overview")
 
     async def on_unmount(self) -> None:
         # A worker started from the app stops with it; the monitor's connections close.

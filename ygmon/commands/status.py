@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from typing import Any
 
 from ygmon.commands.common import redact, settings_from
@@ -84,32 +83,16 @@ async def _remote_status(settings: Settings) -> dict[str, Any]:
 def _embedded_database_status(url: str) -> dict[str, Any] | None:
     """The database entry of an SQLite file already at head, read with sqlite3; None
     whenever SQLAlchemy must look (not SQLite, no file yet, behind head, odd URL)."""
-    import sqlite3
-
+    from ygmon.db import embedded
     from ygmon.db.schema_head import HEAD_REVISION
 
-    for prefix in ("sqlite+aiosqlite:///", "sqlite:///"):
-        if url.startswith(prefix):
-            path = url[len(prefix) :]
-            break
-    else:
-        return None
-    if not path or "?" in path or path.startswith(":memory:") or not os.path.isfile(path):
-        return None
-    try:
-        conn = sqlite3.connect(path, timeout=30)
-        try:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-    if row is None or row[0] != HEAD_REVISION:
+    path = embedded.sqlite_file(url)
+    if path is None or not embedded.at_head(path):
         return None
     return {
         "url": redact(url),
         "reachable": True,
-        "revision": row[0],
+        "revision": HEAD_REVISION,
         "head": HEAD_REVISION,
         "upToDate": True,
     }

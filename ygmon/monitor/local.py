@@ -12,20 +12,13 @@ import sqlite3
 import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
-
-from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ygmon.config import LocalProfile
-from ygmon.db import Database, is_sqlite
-from ygmon.db.migrate import ensure_schema
-from ygmon.db.models.content import BlogPost
-from ygmon.db.models.enums import BlogPostStatus
-from ygmon.db.reachability import checked
+from ygmon.db import embedded
+from ygmon.db.schema_head import HEAD_REVISION
 from ygmon.errors import NotFoundError, ReadOnlyError, UnavailableError, YgmonError
 from ygmon.jobs.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
-from ygmon.monitor import queries
 from ygmon.monitor.health import build_health
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
@@ -47,6 +40,13 @@ from ygmon.monitor.schemas import (
     WorkerInfo,
 )
 
+if TYPE_CHECKING:
+    from ygmon.db import Database
+
+# SQLAlchemy, the models and Huey are imported where first used: the Overview's polls
+# need none of them on an embedded database (ygmon.db.embedded), and together they
+# cost the terminal app about three times a bare Textual app's start-up.
+
 T = TypeVar("T")
 
 DIGEST_QUEUE = "notification-digest"
@@ -61,6 +61,8 @@ def unknown_queue(queue: str) -> NotFoundError:
 
 
 def redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
@@ -85,7 +87,10 @@ class LocalMonitor:
         self._db_lock = asyncio.Lock()
         self._runtime: Any = None
         self._runtime_lock = threading.Lock()
+        self._reader: Any = None
+        self._reader_lock = threading.Lock()
         self._revision: str | None = None
+        self._embedded_path = embedded.sqlite_file(profile.database_url)
 
     def now(self) -> datetime:
         return self.clock() if self.clock else datetime.now(UTC)
@@ -93,6 +98,10 @@ class LocalMonitor:
     # --- the two storages ---------------------------------------------------------
 
     async def database(self) -> Database:
+        from ygmon.db import Database, is_sqlite
+        from ygmon.db.migrate import ensure_schema
+        from ygmon.db.reachability import checked
+
         async with self._db_lock:
             if self._db is None:
                 db = Database(self.profile.database_url)
@@ -103,6 +112,8 @@ class LocalMonitor:
             return self._db
 
     async def _read(self, work: Callable[[Any], Awaitable[T]]) -> T:
+        from ygmon.db.reachability import checked
+
         db = await self.database()
 
         async def run() -> T:
@@ -119,10 +130,32 @@ class LocalMonitor:
                 self._runtime = open_runtime(self.profile, clock=self.clock)
             return self._runtime
 
-    async def _registry(self, call: Callable[[Any], T]) -> T:
+    def _open_reader(self) -> Any:
+        """The registry over its store alone, for reads: Huey (and redis-py's ~300 ms on
+        import) loads only when a retry needs the runtime to put a job back."""
+        with self._reader_lock:
+            if self._reader is None:
+                from ygmon.jobs.broker_url import broker_kind, sqlite_path
+                from ygmon.jobs.registry import JobRegistry
+
+                url, namespace = self.profile.broker_url, self.profile.namespace
+                if broker_kind(url) == "sqlite":
+                    from ygmon.jobs.store_sqlite import SqliteRegistryStore
+
+                    store: Any = SqliteRegistryStore(sqlite_path(url), namespace)
+                else:
+                    from ygmon.jobs.store_redis import RedisRegistryStore
+
+                    store = RedisRegistryStore(url, namespace)
+                self._reader = JobRegistry(
+                    store, lambda record: self._open_runtime()._requeue(record), self.clock
+                )
+            return self._reader
+
+    async def _registry(self, call: Callable[[Any], T], *, runtime: bool = False) -> T:
         def work() -> T:
             try:
-                return call(self._open_runtime().registry)
+                return call(self._open_runtime().registry if runtime else self._open_reader())
             except YgmonError:
                 raise
             except (OSError, sqlite3.Error) as exc:
@@ -149,6 +182,16 @@ class LocalMonitor:
 
     async def health(self) -> AllWorkersHealth:
         workers = await self.workers()
+        if self._embedded_path is not None:
+            posts = await asyncio.to_thread(embedded.scheduled_posts, self._embedded_path)
+            if posts is not None:
+                self._revision = HEAD_REVISION
+                return build_health(workers, self.now(), self.profile.stalled_after, posts)
+
+        from sqlalchemy import func, select
+
+        from ygmon.db.models.content import BlogPost
+        from ygmon.db.models.enums import BlogPostStatus
 
         async def scheduled(session: Any) -> int:
             stmt = (
@@ -196,6 +239,8 @@ class LocalMonitor:
         )
 
     async def aggregation_logs(self, query: LogQuery) -> Page[MetricsAggregationJobLog]:
+        from ygmon.monitor import queries
+
         return await self._read(lambda s: queries.aggregation_logs(s, query))
 
     async def jobs(
@@ -223,12 +268,14 @@ class LocalMonitor:
     async def previews(
         self, status: PreviewStatus | None = None, page: int = 1, page_size: int = 50
     ) -> Page[PreviewAsset]:
+        from ygmon.monitor import queries
+
         return await self._read(lambda s: queries.previews(s, status, page, page_size))
 
     async def retry(self, queue: str, job_id: str) -> RetryResult:
         if self.read_only:
             raise ReadOnlyError(READ_ONLY_MESSAGE)
-        detail = await self._registry(lambda r: r.retry(queue, job_id))
+        detail = await self._registry(lambda r: r.retry(queue, job_id), runtime=True)
         return RetryResult(job_id=detail.id)
 
     async def close(self) -> None:
@@ -238,3 +285,6 @@ class LocalMonitor:
         runtime, self._runtime = self._runtime, None
         if runtime is not None:
             await asyncio.to_thread(runtime.close)
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            await asyncio.to_thread(reader.close)

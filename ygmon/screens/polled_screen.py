@@ -15,10 +15,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from ygmon.tui.error_text import banner_text
 from ygmon.tui.formatting import age
+from ygmon.widgets.app_footer import AppFooter
 from ygmon.widgets.app_header import AppHeader
 from ygmon.widgets.status_banner import StatusBanner
 
@@ -42,7 +43,7 @@ class PolledScreen(Screen):
         yield AppHeader()
         yield StatusBanner()
         yield from self.compose_body()
-        yield Footer(compact=True, show_command_palette=False)
+        yield AppFooter(compact=True, show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Log
+from textual.widgets import Label, Log
 
 from ygmon.tui.local_worker import LocalWorker
+from ygmon.widgets.app_footer import AppFooter
 from ygmon.widgets.app_header import AppHeader
 
 
@@ -25,7 +26,7 @@ class WorkerScreen(Screen):
         with Vertical(id="worker-panel"):
             yield Label("", id="worker-state")
             yield Log(id="worker-log", max_lines=2000)
-        yield Footer(compact=True, show_command_palette=False)
+        yield AppFooter(compact=True, show_command_palette=False)
 
     @property
     def worker(self) -> LocalWorker | None:

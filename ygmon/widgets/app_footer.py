@@ -1,0 +1,26 @@
+"""The key bar: Textual's Footer, rebuilt once however many binding changes queue up."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+
+class AppFooter(Footer):
+    """Footer queues a full recompose (a dozen keys torn down and mounted again) for
+    every binding change it hears of, and a screen's start alone sends four: three of
+    them landed on the first data paint and cost it about 150 ms. The recompose reads
+    the bindings when it runs, so one queued at a time shows the latest of them all."""
+
+    _recompose_queued = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self._recompose_queued:
+            return
+        super().bindings_changed(screen)
+        # The conditions under which Footer.bindings_changed queued a recompose.
+        self._recompose_queued = screen.app.app_focus and self.is_attached and screen is self.screen
+
+    async def recompose(self) -> None:
+        self._recompose_queued = False
+        await super().recompose()
