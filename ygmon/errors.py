@@ -83,6 +83,12 @@ class UnavailableError(YgmonError):
     status_code = 503
 
 
+class SchemaBehindError(UnavailableError):
+    """The database answers, but its schema is not the revision this ygmon reads."""
+
+    title = "Database not migrated"
+
+
 class ServerError(YgmonError):
     title = "Server error"
     status_code = 500

@@ -66,6 +66,7 @@ def test_server_error_is_500_without_a_stack(tmp_path: Path) -> None:
         assert response.status_code == 500
         assert response.json() == {"success": False, "error": "Internal server error"}
         assert "Traceback" not in response.text and "sqlite" not in response.text.lower()
+        assert "X-RateLimit-Remaining" in response.headers, "the guard's headers on a 500 too"
 
 
 def test_read_only_server_refuses_retry(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select, text
+from sqlalchemy import delete, func, inspect, select, text, update
 
 from ygmon.db import Database
 from ygmon.db import models as m
@@ -18,6 +18,7 @@ from ygmon.db.migrate import (
     ensure_schema,
     head_revision,
     script_head_revision,
+    upgrade,
 )
 
 T0 = datetime(2026, 11, 2, 9, 30, 15, 123000, tzinfo=UTC)
@@ -125,9 +126,9 @@ def _columns(obj: Base) -> dict[str, Any]:
 
 async def test_every_model_round_trips(database: Database) -> None:
     written = _instances()
-    assert {type(o).__tablename__ for o in written} == set(Base.metadata.tables), (
-        "every table needs an instance here"
-    )
+    assert {type(o).__tablename__ for o in written} == set(Base.metadata.tables) - {
+        m.MetricsAggregationJobsLogCount.__tablename__  # written by triggers alone
+    }, "every table needs an instance here"
     async with database.writer() as session:
         for obj in written:  # in foreign-key order: no relationship() tells the flush
             session.add(obj)
@@ -177,3 +178,112 @@ async def test_sqlite_runs_in_wal_with_a_busy_timeout(sqlite_url: str) -> None:
 
 def test_head_constant_names_the_newest_script() -> None:
     assert head_revision() == script_head_revision()
+
+
+# --- the aggregation log's tally -------------------------------------------------------
+
+
+def _run(n: int, job_type: str, status: m.AggregationJobStatus, day: int) -> m.Base:
+    return m.MetricsAggregationJobsLog(
+        id=f"run{n}",
+        job_type=job_type,
+        period_start_date=date(2026, 11, day),
+        period_end_date=date(2026, 11, day + 1),
+        started_at=T0 + timedelta(days=day, minutes=n),
+        status=status,
+    )
+
+
+async def _tally_matches_log(database: Database) -> list[tuple[Any, ...]]:
+    """The tally as the triggers left it; asserts it equals a count over the log."""
+    Log, Tally = m.MetricsAggregationJobsLog, m.MetricsAggregationJobsLogCount
+    key = (Log.job_type, Log.status, Log.period_start_date, Log.period_end_date)
+    async with database.reader() as session:
+        counted = (
+            await session.execute(
+                select(*key, func.count(), func.min(Log.started_at), func.max(Log.started_at))
+                .group_by(*key)
+                .order_by(*key)
+            )
+        ).all()
+        tally = (
+            await session.execute(
+                select(
+                    Tally.job_type,
+                    Tally.status,
+                    Tally.period_start_date,
+                    Tally.period_end_date,
+                    Tally.runs,
+                    Tally.earliest_started_at,
+                    Tally.latest_started_at,
+                ).order_by(
+                    Tally.job_type, Tally.status, Tally.period_start_date, Tally.period_end_date
+                )
+            )
+        ).all()
+    assert [r[:5] for r in tally] == [r[:5] for r in counted]
+    for kept, exact in zip(tally, counted, strict=True):
+        assert kept[5] <= exact[5] and kept[6] >= exact[6], "bounds enclose the runs"
+    return tally
+
+
+async def test_triggers_keep_the_aggregation_log_tally(database: Database) -> None:
+    Log, Status = m.MetricsAggregationJobsLog, m.AggregationJobStatus
+    async with database.writer() as session:
+        session.add_all(
+            [_run(i, ("daily", "weekly")[i % 2], Status.RUNNING, 1 + i % 3) for i in range(12)]
+        )
+    assert sum(r[4] for r in await _tally_matches_log(database)) == 12
+
+    async with database.writer() as session:  # runs finish: RUNNING tallies empty out
+        await session.execute(update(Log).values(status=Status.COMPLETED))
+        await session.execute(
+            update(Log).where(Log.id.in_(["run1", "run2"])).values(status=Status.FAILED)
+        )
+    tally = await _tally_matches_log(database)
+    assert Status.RUNNING not in {r[1] for r in tally}
+
+    async with database.writer() as session:  # other columns leave the tally alone
+        await session.execute(update(Log).values(records_processed=7, errors_count=1))
+        await session.execute(
+            update(Log)
+            .where(Log.id == "run3")
+            .values(job_type="monthly", started_at=T0 + timedelta(days=30))
+        )
+    await _tally_matches_log(database)
+
+    async with database.writer() as session:
+        await session.execute(delete(Log).where(Log.job_type == "weekly"))
+    assert sum(r[4] for r in await _tally_matches_log(database)) == 7
+
+    async with database.writer() as session:
+        await session.execute(delete(Log))
+    assert await _tally_matches_log(database) == []
+
+
+async def test_truncating_the_log_empties_the_tally(postgres_url: str) -> None:
+    db = Database(postgres_url)
+    try:
+        await upgrade(db)
+        async with db.writer() as session:
+            session.add(_run(1, "daily", m.AggregationJobStatus.COMPLETED, 1))
+        async with db.writer() as session:
+            await session.execute(text("TRUNCATE metrics_aggregation_jobs_log"))
+        assert await _tally_matches_log(db) == []
+    finally:
+        await db.dispose()
+
+
+async def test_the_tally_migration_counts_the_runs_already_there(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        await upgrade(db, "0001")
+        async with db.writer() as session:
+            session.add_all(
+                [_run(i, "daily", m.AggregationJobStatus.COMPLETED, 1 + i % 2) for i in range(5)]
+            )
+        await upgrade(db)
+        tally = await _tally_matches_log(db)
+        assert [r[4] for r in tally] == [3, 2]
+    finally:
+        await db.dispose()

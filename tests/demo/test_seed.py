@@ -118,7 +118,7 @@ async def _dump(url: str, *, seed: int) -> dict[str, list[tuple]]:
         out = {}
         async with db.reader() as s:
             for table in Base.metadata.sorted_tables:
-                rows = (await s.execute(select(table).order_by(table.c.id))).all()
+                rows = (await s.execute(select(table).order_by(*table.primary_key.columns))).all()
                 out[table.name] = [tuple(r) for r in rows]
         return out
     finally:

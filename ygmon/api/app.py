@@ -54,5 +54,10 @@ def create_app(
     install_error_handlers(app)
     app.include_router(routes_contract.router)
     app.include_router(routes_extension.router)
-    app.middleware("http")(Guard(secret, RateLimiter(make_storage(profile), per_minute), read_only))
+    app.add_middleware(
+        Guard,
+        secret=secret,
+        limiter=RateLimiter(make_storage(profile), per_minute),
+        read_only=read_only,
+    )
     return app

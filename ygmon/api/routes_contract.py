@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from ygmon.api.deps import monitor_of, ok, ok_page
 from ygmon.api.models import (
@@ -54,7 +54,7 @@ async def health(request: Request) -> JSONResponse:
         ]
     },
 )
-async def aggregation_logs(request: Request) -> JSONResponse:
+async def aggregation_logs(request: Request) -> Response:
     """Aggregation runs, newest first, filtered and paginated."""
     q = QueryParams(request.query_params)
     page = q.integer("page", 1, 1, MAX_PAGE)

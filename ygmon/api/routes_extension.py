@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from ygmon.api.deps import monitor_of, ok, ok_page
 from ygmon.api.models import (
@@ -55,7 +55,7 @@ async def queues(request: Request) -> JSONResponse:
     response_model=PageEnvelope[JobSummary],
     openapi_extra=_extra(PAGE, PAGE_SIZE),
 )
-async def failed_jobs(request: Request) -> JSONResponse:
+async def failed_jobs(request: Request) -> Response:
     """Failed jobs across every queue, newest failure first."""
     q = QueryParams(request.query_params)
     page = q.integer("page", 1, 1, MAX_PAGE)
@@ -74,7 +74,7 @@ async def failed_jobs(request: Request) -> JSONResponse:
         PAGE_SIZE,
     ),
 )
-async def jobs(request: Request, queueName: str) -> JSONResponse:
+async def jobs(request: Request, queueName: str) -> Response:
     """Jobs of one queue, newest first."""
     q = QueryParams(request.query_params)
     state = q.choice("state", STATES)
@@ -108,7 +108,7 @@ async def job(request: Request, queueName: str, jobId: str) -> JSONResponse:
         PAGE_SIZE,
     ),
 )
-async def previews(request: Request) -> JSONResponse:
+async def previews(request: Request) -> Response:
     """Video and audio assets with their preview state, newest first."""
     q = QueryParams(request.query_params)
     status = q.choice("status", PREVIEW_STATUSES)

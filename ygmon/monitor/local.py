@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ygmon.config import LocalProfile
 from ygmon.db import embedded
 from ygmon.db.schema_head import HEAD_REVISION
-from ygmon.errors import NotFoundError, ReadOnlyError, UnavailableError, YgmonError
+from ygmon.errors import (
+    NotFoundError,
+    ReadOnlyError,
+    SchemaBehindError,
+    UnavailableError,
+    YgmonError,
+)
 from ygmon.jobs.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
 from ygmon.monitor.health import build_health
 from ygmon.monitor.schemas import (
@@ -48,6 +54,9 @@ if TYPE_CHECKING:
 # cost the terminal app about three times a bare Textual app's start-up.
 
 T = TypeVar("T")
+# Held here: pydantic rebuilds a parametrized generic, schema and all, whenever its
+# cache entry has been collected (about a millisecond a call).
+JobPage = Page[JobSummary]
 
 DIGEST_QUEUE = "notification-digest"
 # The digest pipeline registers one task per frequency under these names; the registry
@@ -99,7 +108,7 @@ class LocalMonitor:
 
     async def database(self) -> Database:
         from ygmon.db import Database, is_sqlite
-        from ygmon.db.migrate import ensure_schema
+        from ygmon.db.migrate import current_revision, ensure_schema
         from ygmon.db.reachability import checked
 
         async with self._db_lock:
@@ -108,6 +117,18 @@ class LocalMonitor:
                 if is_sqlite(self.profile.database_url):
                     # The embedded default migrates itself on first use.
                     self._revision = await checked(db, ensure_schema(db))
+                else:
+                    # Migrating a server database is a deliberate act: say so, rather
+                    # than fail every query on a missing table.
+                    revision = await checked(db, current_revision(db))
+                    if revision != HEAD_REVISION:
+                        await db.dispose()
+                        raise SchemaBehindError(
+                            f"the database {redact(self.profile.database_url)} is at revision "
+                            f"{revision or 'none'} and ygmon reads {HEAD_REVISION}: "
+                            "run 'ygmon db upgrade'"
+                        )
+                    self._revision = revision
                 self._db = db
             return self._db
 
@@ -251,13 +272,13 @@ class LocalMonitor:
         rows, total = await self._registry(
             lambda r: r.list_jobs(queue, state, (page - 1) * page_size, page_size)
         )
-        return Page[JobSummary](data=rows, pagination=Pagination.of(page, page_size, total))
+        return JobPage(data=rows, pagination=Pagination.of(page, page_size, total))
 
     async def failed_jobs(self, page: int = 1, page_size: int = 50) -> Page[JobSummary]:
         rows, total = await self._registry(
             lambda r: r.list_jobs(None, JobState.FAILED, (page - 1) * page_size, page_size)
         )
-        return Page[JobSummary](data=rows, pagination=Pagination.of(page, page_size, total))
+        return JobPage(data=rows, pagination=Pagination.of(page, page_size, total))
 
     async def job(self, queue: str, job_id: str) -> JobDetail:
         detail = await self._registry(lambda r: r.get_job(job_id))

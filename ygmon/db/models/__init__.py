@@ -1,6 +1,9 @@
 """Every table of ygmon's database; importing this registers them all on Base.metadata."""
 
-from ygmon.db.models.aggregation_log import MetricsAggregationJobsLog
+from ygmon.db.models.aggregation_log import (
+    MetricsAggregationJobsLog,
+    MetricsAggregationJobsLogCount,
+)
 from ygmon.db.models.analytics import AnalyticsEvent
 from ygmon.db.models.assets import IpAsset
 from ygmon.db.models.content import BlogPost, Creator, License, Project
@@ -33,6 +36,7 @@ __all__ = [
     "License",
     "LicenseStatus",
     "MetricsAggregationJobsLog",
+    "MetricsAggregationJobsLogCount",
     "MonthlyMetric",
     "Notification",
     "NotificationPreference",
