@@ -8,6 +8,7 @@ so deployments (and tests) can share one Redis.
 
 from __future__ import annotations
 
+import collections
 import struct
 import threading
 import time
@@ -50,10 +51,23 @@ class RegistrySqliteStorage(SqliteStorage):
     """Huey's SQLite storage whose enqueue and dequeue also write the job registry,
     in the same transaction (the registry's tables live in the same file)."""
 
-    on_dequeue: Callable[[Any, bytes], None] | None = None
-    """Marks the job active in the dequeue's transaction: a worker killed between
-    taking a task and running it still leaves the job `active`, so the stalled-job
-    sweep finds it."""
+    decode: Callable[[bytes], Any] | None = None
+    """Huey's deserialize_task: a dequeue decodes its task once, for both the registry
+    and the consumer (see _SqliteHuey.dequeue)."""
+    on_dequeue: Callable[[Any, Any], None] | None = None
+    """(cursor, decoded task): marks the job active in the dequeue's transaction: a
+    worker killed between taking a task and running it still leaves the job `active`,
+    so the stalled-job sweep finds it."""
+    before_commit: Callable[[Any], None] | None = None
+    """(cursor): writes in the dequeue's transaction whatever else is due (batched
+    completions), so it costs no commit of its own."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._handed: collections.deque[tuple[bytes, Any]] = collections.deque()
+        self._wanting = 0
+        """Threads of this process blocked in `take` for the lock."""
+        self._wanting_lock = threading.Lock()
 
     def enqueue(self, data: bytes, priority: float | None = None) -> None:
         write = _take_pending()
@@ -66,23 +80,68 @@ class RegistrySqliteStorage(SqliteStorage):
                 write(curs)
 
     def dequeue(self) -> bytes | None:
-        if not self.sql("select 1 from task where queue = ? limit 1", (self.name,), results=True):
-            return None
-        with self.db(commit=True) as curs:
-            curs.execute(
-                "select id, data from task where queue = ? order by priority desc, id limit 1",
-                (self.name,),
-            )
-            row = curs.fetchone()
-            if row is None:
+        taken = self.take()
+        return None if taken is None else taken[0]
+
+    def take(self) -> tuple[bytes, Any] | None:
+        """Dequeue: (the task's bytes, the task decoded when `decode` is set) or None.
+
+        Group commit: when other threads of this process wait to dequeue too, one
+        transaction takes a task for each of them (each marked active like any other)
+        and hands them over as they get the lock, so they skip a commit of their own.
+        Nothing is taken for a thread that is not already asking, so a task never
+        waits in this process for a thread to come free.
+        """
+        with self._wanting_lock:
+            self._wanting += 1
+        with self.lock:
+            # Counted only until it holds the lock: whoever is still counted then is
+            # blocked right here, and checks the hand-over first thing.
+            with self._wanting_lock:
+                self._wanting -= 1
+                others = self._wanting
+            if self._handed:
+                return self._handed.popleft()
+            conn = self.conn
+            if not conn.execute(
+                "select 1 from task where queue = ? limit 1", (self.name,)
+            ).fetchone():
                 return None
-            curs.execute("delete from task where id = ?", (row[0],))
-            if curs.rowcount != 1:
+            taken = self._take_in(conn, 1 + others)
+            if not taken:
                 return None
-            data = bytes(row[1])
-            if self.on_dequeue is not None:
-                self.on_dequeue(curs, data)
-            return data
+            self._handed.extend(taken[1:])
+            return taken[0]
+
+    def _take_in(self, conn: Any, n: int) -> list[tuple[bytes, Any]]:
+        """Up to `n` tasks out of the queue and into `active`, in one transaction."""
+        curs = conn.cursor()
+        try:
+            curs.execute(self.begin_sql)
+            rows = curs.execute(
+                "select id, data from task where queue = ? order by priority desc, id limit ?",
+                (self.name, n),
+            ).fetchall()
+            taken = []
+            for task_id, blob in rows:
+                curs.execute("delete from task where id = ?", (task_id,))
+                if curs.rowcount != 1:
+                    continue
+                data = bytes(blob)
+                task = None if self.decode is None else self.decode(data)
+                if self.on_dequeue is not None:
+                    self.on_dequeue(curs, task)
+                taken.append((data, task))
+            if taken and self.before_commit is not None:
+                self.before_commit(curs)
+        except Exception:
+            conn.rollback()
+            raise
+        else:
+            conn.commit()
+        finally:
+            curs.close()
+        return taken
 
 
 class RegistryRedisStorage(PriorityRedisStorage):
@@ -135,6 +194,14 @@ class RegistryRedisStorage(PriorityRedisStorage):
 
 class _SqliteHuey(SqliteHuey):
     storage_class = RegistrySqliteStorage
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.storage.decode = self.deserialize_task
+
+    def dequeue(self) -> Any:
+        taken = self.storage.take()
+        return None if taken is None else taken[1]
 
 
 class _RedisHuey(PriorityRedisHuey):

@@ -1,18 +1,21 @@
-"""Write-behind of job completions: worker threads hand them over, a flusher thread
-writes them in batches (one SQLite transaction per queue, one Redis pipeline).
+"""Write-behind of job completions: worker threads hand them over and they are written
+in batches, one transaction (or Redis pipeline) per queue.
 
 Why: a no-op job costs Huey two storage writes (enqueue, dequeue); ygmon folds its
 registry writes into those two, and batching the third (the completion) keeps the
-worker near bare Huey's throughput. Safety: until its completion is written a job
-stays `active`; if the process dies in that window (at most FLUSH_INTERVAL), the
-stalled-job sweep runs it again and it completes once: at least once, never counted
-twice.
+worker near bare Huey's throughput. On SQLite a batch rides on the queue's next dequeue
+(`take`, in that dequeue's transaction), so completions cost no commit of their own
+while the queue is busy; the flusher thread writes whatever no dequeue took. Safety:
+until its completion is written a job stays `active`; if the process dies in that window
+(a few hundredths of a second at most), the stalled-job sweep runs it again and it completes
+once: at least once, never counted twice.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,44 +24,92 @@ from ygmon.errors import YgmonError
 log = logging.getLogger("ygmon.jobs")
 
 FLUSH_INTERVAL = 0.01
-"""Seconds a completion may wait before it is written."""
+"""Seconds between two rounds of the flusher (which, without piggybacking, writes
+everything handed over)."""
 BATCH = 256
+TAKE_AT = 32
+TAKE_AFTER = 0.05
+"""A dequeue takes its queue's completions along once TAKE_AT wait, or the oldest has
+waited TAKE_AFTER seconds: each batch dirties a few pages (index ends, counters, the
+last-finished times, the trim) whatever its size, so batches of a handful cost a page
+or more per job, and batches of 32 a fraction of one."""
 
 
 class CompletionWriter:
-    def __init__(self, write_batch: Callable[[str, list[dict[str, Any]]], None]) -> None:
+    def __init__(
+        self,
+        write_batch: Callable[[str, list[dict[str, Any]]], None],
+        *,
+        piggyback: bool = False,
+    ) -> None:
+        """`piggyback`: dequeues `take` batches, so the flusher leaves a queue's
+        completions to them a little past TAKE_AFTER (a queue nobody dequeues from any
+        more); otherwise it writes everything each FLUSH_INTERVAL."""
         self._write_batch = write_batch
+        self._idle_after = TAKE_AFTER + FLUSH_INTERVAL if piggyback else 0.0
         self._lock = threading.Lock()
-        self._items: list[tuple[str, dict[str, Any]]] = []
+        self._items: dict[str, list[dict[str, Any]]] = {}
+        self._since: dict[str, float] = {}
         self._wake = threading.Event()
         self._closed = False
         self._thread: threading.Thread | None = None
 
     def add(self, queue: str, move: dict[str, Any]) -> None:
         with self._lock:
-            self._items.append((queue, move))
+            items = self._items.setdefault(queue, [])
+            if not items:
+                self._since[queue] = time.monotonic()
+            items.append(move)
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="ygmon-completions", daemon=True
                 )
                 self._thread.start()
-            if len(self._items) >= BATCH:
+            if len(items) >= BATCH:
                 self._wake.set()
+
+    def take(self, queue: str) -> list[dict[str, Any]]:
+        """The completions of `queue` when a batch is due (TAKE_AT of them, or the oldest
+        has waited TAKE_AFTER); the caller writes them or hands them back."""
+        with self._lock:
+            items = self._items.get(queue)
+            if not items or (
+                len(items) < TAKE_AT and time.monotonic() - self._since[queue] < TAKE_AFTER
+            ):
+                return []
+            self._items[queue] = []
+            return items
+
+    def give_back(self, queue: str, moves: list[dict[str, Any]]) -> None:
+        """Return what `take` gave when writing it failed; the flusher tries again."""
+        with self._lock:
+            items = self._items.setdefault(queue, [])
+            if not items:
+                self._since[queue] = time.monotonic() - self._idle_after
+            items[:0] = moves
+        self._wake.set()
 
     def _run(self) -> None:
         while not self._closed:
             self._wake.wait(FLUSH_INTERVAL)
             self._wake.clear()
-            self.flush()
+            self._flush(time.monotonic() - self._idle_after)
 
     def flush(self) -> None:
-        """Write everything handed over so far (the flusher, shutdown and close call it)."""
+        """Write everything handed over so far (shutdown and close call it)."""
+        self._flush(None)
+
+    def _flush(self, older_than: float | None) -> None:
         with self._lock:
-            items, self._items = self._items, []
-        by_queue: dict[str, list[dict[str, Any]]] = {}
-        for queue, move in items:
-            by_queue.setdefault(queue, []).append(move)
-        for queue, moves in by_queue.items():
+            due = {
+                queue: items
+                for queue, items in self._items.items()
+                if items
+                and (older_than is None or self._since[queue] <= older_than or len(items) >= BATCH)
+            }
+            for queue in due:
+                self._items[queue] = []
+        for queue, moves in due.items():
             try:
                 self._write_batch(queue, moves)
             except YgmonError as exc:

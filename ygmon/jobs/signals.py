@@ -3,15 +3,17 @@
 Huey calls them synchronously in the thread that enqueues or runs the task, so each is
 one atomic store move. Where the broker allows, the move rides on Huey's own write: the
 enqueue record goes in the same SQLite transaction or Redis script as the task itself
-(broker.defer_to_enqueue), and on SQLite the `active` mark goes in the dequeue's
-transaction. A failed registry write is logged, never raised: Huey would otherwise
-treat a registry hiccup as the task's own failure.
+(broker.defer_to_enqueue), and on SQLite the `active` mark, and the queue's batched
+completions when due, go in the dequeue's transaction. A failed registry write is
+logged, never raised: Huey would otherwise treat a registry hiccup as the task's own
+failure.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import traceback
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ygmon.jobs")
 _PENDING = frozenset({"waiting", "delayed", "active"})
-_QUEUED = frozenset({"waiting", "delayed"})
 _ACTIVE = frozenset({"active"})
 
 
@@ -89,17 +90,33 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
         if signal != S.SIGNAL_ENQUEUED:
             store.move(**move, writer=writer)
         elif on_sqlite:
-            defer_to_enqueue(lambda cur: store.move_in(cur, **move))  # type: ignore[attr-defined]
+            defer_to_enqueue(store.enqueue_writer(move))  # type: ignore[attr-defined]
         else:
             header_for_enqueue(task.id, task.retries)
             defer_to_enqueue(
                 lambda key, member, score: store.move(**move, enqueue=(key, member, score))  # type: ignore[call-arg]
             )
 
-    def activate_in(cur: Any, data: bytes) -> None:
+    def activate_in(cur: Any, task: Any) -> None:
         """SQLite: mark the job active inside the dequeue's transaction."""
-        task = huey.deserialize_task(data)
-        store.move_in(cur, task.id, "active", _active_fields(task), _QUEUED)  # type: ignore[attr-defined]
+        store.activate_in(cur, task.id, queue, _active_fields(task))  # type: ignore[attr-defined]
+
+    def complete_in(cur: Any) -> None:
+        """SQLite: write this queue's due completions inside the dequeue's transaction.
+
+        A savepoint keeps a failing batch from taking the dequeue down with it; the
+        batch goes back to the flusher, which logs it if it fails again."""
+        moves = runtime.completions.take(queue)
+        if not moves:
+            return
+        cur.execute("savepoint ygmon_completions")
+        try:
+            store.move_many_in(cur, moves)  # type: ignore[attr-defined]
+        except sqlite3.Error as exc:
+            cur.execute("rollback to ygmon_completions")
+            runtime.completions.give_back(queue, moves)
+            log.warning("job registry: completions deferred: %s", exc)
+        cur.execute("release ygmon_completions")
 
     def _active_fields(task: Any) -> dict[str, str | None]:
         allowed = runtime.attempts_allowed(task)
@@ -107,7 +124,6 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
             "started_at": repr(registry.now()),
             "worker_id": runtime.worker_id,
             "attempts_made": str(max(1, allowed - task.retries)),
-            "finished_at": None,
         }
 
     def on_finished(task: Any, value: Any, exc: BaseException | None) -> None:
@@ -169,6 +185,7 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
     huey.signal(S.SIGNAL_ENQUEUED, S.SIGNAL_SCHEDULED)(on_queued)
     if on_sqlite:
         storage.on_dequeue = activate_in
+        storage.before_commit = complete_in
     else:
         storage.activate = lambda conn, key, member: store.activate(  # type: ignore[attr-defined]
             conn, key, member, registry.now(), runtime.worker_id
