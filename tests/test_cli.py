@@ -62,3 +62,25 @@ def test_db_upgrade_and_current(tmp_path: Path) -> None:
     assert run("db", "current", cwd=tmp_path, YGMON_DATABASE_URL=url).stdout.strip() == (
         head_revision()
     )
+
+
+def test_command_named_skips_the_values_of_global_options() -> None:
+    from ygmon.cli import command_named
+
+    assert command_named(["--config", "status", "db", "current"]) == "db"
+    assert command_named(["--read-only", "--token", "t", "status", "--json"]) == "status"
+    assert command_named(["--api-url=http://x", "worker"]) == "worker"
+    assert command_named([]) is None
+    assert command_named(["--config", "c.toml"]) is None
+    assert command_named(["bogus"]) is None
+
+
+def test_status_into_a_reader_that_left_is_quiet(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
+    proc = subprocess.Popen(
+        [EXE, "status"], cwd=tmp_path, env=clean, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # as `ygmon status | head -0` would
+    assert proc.wait(60) == 141
+    assert proc.stderr.read() == b""

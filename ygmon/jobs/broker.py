@@ -20,7 +20,6 @@ from huey.api import Huey
 from huey.storage import PriorityRedisStorage, SqliteStorage
 
 from ygmon.jobs.broker_url import broker_kind, sqlite_path
-from ygmon.jobs.store import RegistryStore
 
 _pending = threading.local()
 
@@ -219,13 +218,3 @@ def make_huey(url: str, namespace: str, queue: str) -> Huey:
     if broker_kind(url) == "sqlite":
         return _SqliteHuey(name, filename=sqlite_path(url), results=False, utc=True, timeout=30)
     return _RedisHuey(name, url=url, results=False, utc=True, read_timeout=1)
-
-
-def make_store(url: str, namespace: str) -> RegistryStore:
-    if broker_kind(url) == "sqlite":
-        from ygmon.jobs.store_sqlite import SqliteRegistryStore
-
-        return SqliteRegistryStore(sqlite_path(url), namespace)
-    from ygmon.jobs.store_redis import RedisRegistryStore
-
-    return RedisRegistryStore(url, namespace)

@@ -1,15 +1,19 @@
-"""What a profile's `broker_url` names: Huey's SQLite file or a Redis server.
+"""What a profile's `broker_url` names (Huey's SQLite file or a Redis server), and the
+job registry's store beside it.
 
-Apart from ygmon.jobs.broker so that readers which never start Huey (`ygmon status`)
-can resolve the URL without importing Huey and redis-py.
+Apart from ygmon.jobs.broker so that readers which never start Huey (`ygmon status`,
+the terminal app's polls) resolve the URL and open the registry without importing Huey.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ygmon.errors import ConfigError
+
+if TYPE_CHECKING:
+    from ygmon.jobs.store import RegistryStore
 
 
 def broker_kind(url: str) -> Literal["sqlite", "redis"]:
@@ -30,3 +34,14 @@ def sqlite_path(url: str, create_parent: bool = True) -> str:
     if create_parent:
         Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
     return str(Path(path).expanduser())
+
+
+def make_store(url: str, namespace: str) -> RegistryStore:
+    """The registry's store in the broker `url` names (its tables or keys, no Huey)."""
+    if broker_kind(url) == "sqlite":
+        from ygmon.jobs.store_sqlite import SqliteRegistryStore
+
+        return SqliteRegistryStore(sqlite_path(url), namespace)
+    from ygmon.jobs.store_redis import RedisRegistryStore
+
+    return RedisRegistryStore(url, namespace)

@@ -17,8 +17,8 @@ from huey.api import Huey, TaskWrapper
 
 from ygmon.config import LocalProfile
 from ygmon.jobs import signals
-from ygmon.jobs.broker import make_huey, make_store
-from ygmon.jobs.broker_url import broker_kind
+from ygmon.jobs.broker import make_huey
+from ygmon.jobs.broker_url import broker_kind, make_store
 from ygmon.jobs.completions import CompletionWriter
 from ygmon.jobs.queues import QUEUE_NAMES, QUEUES, queue_spec
 from ygmon.jobs.registry import JobRegistry

@@ -152,22 +152,14 @@ class LocalMonitor:
             return self._runtime
 
     def _open_reader(self) -> Any:
-        """The registry over its store alone, for reads: Huey (and redis-py's ~300 ms on
-        import) loads only when a retry needs the runtime to put a job back."""
+        """The registry over its store alone, for reads: Huey loads only when a retry
+        needs the runtime to put a job back."""
         with self._reader_lock:
             if self._reader is None:
-                from ygmon.jobs.broker_url import broker_kind, sqlite_path
+                from ygmon.jobs.broker_url import make_store
                 from ygmon.jobs.registry import JobRegistry
 
-                url, namespace = self.profile.broker_url, self.profile.namespace
-                if broker_kind(url) == "sqlite":
-                    from ygmon.jobs.store_sqlite import SqliteRegistryStore
-
-                    store: Any = SqliteRegistryStore(sqlite_path(url), namespace)
-                else:
-                    from ygmon.jobs.store_redis import RedisRegistryStore
-
-                    store = RedisRegistryStore(url, namespace)
+                store = make_store(self.profile.broker_url, self.profile.namespace)
                 self._reader = JobRegistry(
                     store, lambda record: self._open_runtime()._requeue(record), self.clock
                 )
