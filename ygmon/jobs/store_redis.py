@@ -44,13 +44,14 @@ local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time)
   local jk = p .. 'job:' .. id
   local cur = redis.call('HGET', jk, 'state')
   local queue
+  local created
   if not cur then
     if create == nil then return 0 end
-    local flat = {'id', id}
+    -- The new record's fields go out with the state below: one HSET, not two.
+    created = {'id', id}
     for k, v in pairs(create) do
-      if v ~= cjson.null then flat[#flat + 1] = k; flat[#flat + 1] = v end
+      if v ~= cjson.null then created[#created + 1] = k; created[#created + 1] = v end
     end
-    redis.call('HSET', jk, unpack(flat))
     queue = create['queue']
   else
     if allowed ~= '' and not string.find(allowed, ',' .. cur .. ',', 1, true) then return 0 end
@@ -59,8 +60,12 @@ local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time)
     redis.call('ZREM', p .. 'idx:*:' .. cur, id)
     redis.call('HINCRBY', p .. 'counts', queue .. '|' .. cur, -1)
   end
-  if sort_at == '' then sort_at = redis.call('HGET', jk, 'enqueued_at') end
-  local flat = {'state', to, 'sort_at', sort_at}
+  if sort_at == '' then
+    sort_at = created and create['enqueued_at'] or redis.call('HGET', jk, 'enqueued_at')
+  end
+  local flat = created or {}
+  flat[#flat + 1] = 'state'; flat[#flat + 1] = to
+  flat[#flat + 1] = 'sort_at'; flat[#flat + 1] = sort_at
   for k, v in pairs(fields) do
     if v == cjson.null then redis.call('HDEL', jk, k)
     else flat[#flat + 1] = k; flat[#flat + 1] = v end
