@@ -7,7 +7,7 @@ worker near bare Huey's throughput. On SQLite a batch rides on the queue's next 
 (`take`, in that dequeue's transaction), so completions cost no commit of their own
 while the queue is busy; the flusher thread writes whatever no dequeue took. Safety:
 until its completion is written a job stays `active`; if the process dies in that window
-(a few hundredths of a second at most), the stalled-job sweep runs it again and it completes
+(a twentieth of a second or so), the stalled-job sweep runs it again and it completes
 once: at least once, never counted twice.
 """
 
@@ -24,8 +24,11 @@ from ygmon.errors import YgmonError
 log = logging.getLogger("ygmon.jobs")
 
 FLUSH_INTERVAL = 0.01
-"""Seconds between two rounds of the flusher (which, without piggybacking, writes
-everything handed over)."""
+"""Seconds between two rounds of the flusher when dequeues take the batches (SQLite)."""
+WRITE_INTERVAL = 0.05
+"""Seconds between two rounds of the flusher when it writes everything handed over
+(Redis): each round is one script per queue whatever its size, and rounds of a handful
+of jobs cost more Python per job than the job's own enqueue."""
 BATCH = 256
 TAKE_AT = 32
 TAKE_AFTER = 0.05
@@ -44,9 +47,10 @@ class CompletionWriter:
     ) -> None:
         """`piggyback`: dequeues `take` batches, so the flusher leaves a queue's
         completions to them a little past TAKE_AFTER (a queue nobody dequeues from any
-        more); otherwise it writes everything each FLUSH_INTERVAL."""
+        more); otherwise it writes everything each WRITE_INTERVAL."""
         self._write_batch = write_batch
         self._idle_after = TAKE_AFTER + FLUSH_INTERVAL if piggyback else 0.0
+        self._interval = FLUSH_INTERVAL if piggyback else WRITE_INTERVAL
         self._lock = threading.Lock()
         self._items: dict[str, list[dict[str, Any]]] = {}
         self._since: dict[str, float] = {}
@@ -91,7 +95,7 @@ class CompletionWriter:
 
     def _run(self) -> None:
         while not self._closed:
-            self._wake.wait(FLUSH_INTERVAL)
+            self._wake.wait(self._interval)
             self._wake.clear()
             self._flush(time.monotonic() - self._idle_after)
 
