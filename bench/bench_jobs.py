@@ -161,8 +161,7 @@ def _fill_waiting(kind: str, where: str, ns: str, queue: str, n: int) -> None:
                     "sort_at": repr(at),
                 },
             )
-        for key in (f"idx:{queue}:waiting", "idx:*:waiting"):
-            pipe.zadd(p + key, ids)
+        pipe.zadd(p + f"idx:{queue}:waiting", ids)
         pipe.execute()
     r.hincrby(p + "counts", f"{queue}|waiting", n)
 

@@ -1,6 +1,6 @@
 """The job registry in Redis, beside Huey's queues, kept as BullMQ keeps job state.
 
-Keys (all under `<namespace>:ygmon:`): `job:<id>` a hash per job; `idx:<queue|*>:<state>`
+Keys (all under `<namespace>:ygmon:`): `job:<id>` a hash per job; `idx:<queue>:<state>`
 sorted sets by list order; `counts` a hash `queue|state -> n`; `workers` a hash of
 heartbeats; `last` a hash of last completion times. Each move is one Lua script, so the
 record, the indexes and the counters change atomically.
@@ -23,7 +23,6 @@ _DELETE_JOB_LUA = """
 local function drop(p, id, queue, state)
   redis.call('DEL', p .. 'job:' .. id)
   redis.call('ZREM', p .. 'idx:' .. queue .. ':' .. state, id)
-  redis.call('ZREM', p .. 'idx:*:' .. state, id)
   redis.call('HINCRBY', p .. 'counts', queue .. '|' .. state, -1)
 end
 local function trim(p, queue, state, keep, min_time)
@@ -57,7 +56,6 @@ local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time)
     if allowed ~= '' and not string.find(allowed, ',' .. cur .. ',', 1, true) then return 0 end
     queue = redis.call('HGET', jk, 'queue')
     redis.call('ZREM', p .. 'idx:' .. queue .. ':' .. cur, id)
-    redis.call('ZREM', p .. 'idx:*:' .. cur, id)
     redis.call('HINCRBY', p .. 'counts', queue .. '|' .. cur, -1)
   end
   if sort_at == '' then
@@ -72,7 +70,6 @@ local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time)
   end
   redis.call('HSET', jk, unpack(flat))
   redis.call('ZADD', p .. 'idx:' .. queue .. ':' .. to, sort_at, id)
-  redis.call('ZADD', p .. 'idx:*:' .. to, sort_at, id)
   redis.call('HINCRBY', p .. 'counts', queue .. '|' .. to, 1)
   if to == 'completed' then
     local task = redis.call('HGET', jk, 'task')
@@ -296,24 +293,37 @@ class RedisRegistryStore:
             out[(queue, state)] = int(n)
         return out
 
-    def _index(self, queue: str | None, state: str | None) -> str:
-        return f"{self.p}idx:{queue or '*'}:{state or '*'}"
+    def _ranges(
+        self, queue: str | None, state: str, counts: Mapping[tuple[str, str], int]
+    ) -> list[str]:
+        """The per-queue index keys holding `state` jobs (of `queue`, or of every queue).
+
+        There is no all-queues index: keeping one cost two more writes per state change,
+        and the counters say which of the few queues to merge."""
+        queues = (
+            [queue]
+            if queue is not None
+            else [q for (q, s), n in counts.items() if s == state and n > 0]
+        )
+        return [f"{self.p}idx:{q}:{state}" for q in queues]
 
     def page(
         self, queue: str | None, state: str | None, offset: int, limit: int
     ) -> tuple[list[dict[str, str | None]], int]:
-        # One sorted set per queue-or-all and state; every state at once is a merge of
-        # the states' first offset+limit entries (a page, never a scan).
+        # Totals from the counters; rows from the first offset+limit entries of each
+        # queue's index per state, merged (a page, never a scan).
         states = [state] if state is not None else list(_STATES)
         try:
+            counts = self.counts()
+            total = sum(
+                n for (q, s), n in counts.items() if s in states and (queue is None or q == queue)
+            )
             pipe = self.r.pipeline()
             for s in states:
-                pipe.zcard(self._index(queue, s))
-                pipe.zrevrange(self._index(queue, s), 0, offset + limit - 1, withscores=True)
-            replies = pipe.execute()
-            total = sum(int(n) for n in replies[0::2])
+                for key in self._ranges(queue, s, counts):
+                    pipe.zrevrange(key, 0, offset + limit - 1, withscores=True)
             merged = sorted(
-                (pair for chunk in replies[1::2] for pair in chunk),
+                (pair for chunk in pipe.execute() for pair in chunk),
                 key=lambda pair: pair[1],
                 reverse=True,
             )[offset : offset + limit]
@@ -327,9 +337,13 @@ class RedisRegistryStore:
 
     def ids_in(self, queue: str | None, state: str, limit: int) -> list[str]:
         try:
-            return list(self.r.zrange(self._index(queue, state), 0, limit - 1))
+            pipe = self.r.pipeline()
+            for key in self._ranges(queue, state, self.counts()):
+                pipe.zrange(key, 0, limit - 1, withscores=True)
+            pairs = [pair for chunk in pipe.execute() for pair in chunk]
         except redis.RedisError as exc:
             raise self._fail(exc) from None
+        return [job_id for job_id, _ in sorted(pairs, key=lambda pair: pair[1])[:limit]]
 
     def beat(self, worker: Mapping[str, str]) -> None:
         try:
