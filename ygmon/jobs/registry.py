@@ -14,7 +14,7 @@ from typing import Any
 
 from ygmon.errors import CannotRetryError, NotFoundError
 from ygmon.jobs.queues import QUEUE_NAMES
-from ygmon.jobs.registry_snapshot import queue_rows, worker_rows
+from ygmon.jobs.registry_snapshot import queue_row, queue_rows, worker_rows
 from ygmon.jobs.store import FINISHED_STATES, RegistryStore, Retention
 from ygmon.monitor.schemas import JobDetail, JobState, JobSummary, QueueStats, WorkerInfo
 
@@ -26,7 +26,6 @@ RETENTION: dict[str, tuple[int, timedelta]] = {
     "cancelled": (1000, timedelta(hours=24)),
 }
 STALLED_MESSAGE = "job stalled more than allowable limit"
-_STATES = [s.value for s in JobState]
 
 Requeue = Callable[[dict[str, Any]], None]
 """Puts a record's job back on its Huey queue (same id, task and arguments)."""
@@ -73,10 +72,7 @@ class JobRegistry:
         return [QueueStats(**row) for row in queue_rows(self.store.counts())]
 
     def counts(self, queue: str) -> QueueStats:
-        counts = self.store.counts()
-        return QueueStats(
-            name=queue, **{s: counts.get((queue, s), 0) for s in _STATES if s != "cancelled"}
-        )
+        return QueueStats(**queue_row(queue, self.store.counts()))
 
     def list_jobs(
         self, queue: str | None, state: JobState | None, offset: int, limit: int

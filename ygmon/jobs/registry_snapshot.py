@@ -29,9 +29,12 @@ Counts = Mapping[tuple[str, str], int]
 def queue_rows(counts: Counts) -> list[dict[str, Any]]:
     """One row per queue: FACTS.md's queues in their order, then any other seen."""
     names = list(QUEUE_NAMES) + sorted({q for q, _ in counts} - set(QUEUE_NAMES))
-    return [
-        {"name": name, **{s: counts.get((name, s), 0) for s in COUNTED_STATES}} for name in names
-    ]
+    return [queue_row(name, counts) for name in names]
+
+
+def queue_row(name: str, counts: Counts) -> dict[str, Any]:
+    """One queue's QueueStats fields."""
+    return {"name": name, **{s: counts.get((name, s), 0) for s in COUNTED_STATES}}
 
 
 def worker_rows(workers: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
