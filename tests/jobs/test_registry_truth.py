@@ -151,3 +151,28 @@ def test_a_retried_attempt_is_tracked_to_completion(runtime: JobRuntime, tmp_pat
         assert job.error_message is None
     stats = runtime.registry.counts("maintenance")
     assert (stats.completed, stats.failed, stats.delayed, stats.waiting) == (2, 0, 0, 0)
+
+
+def pause(n: int) -> int:
+    time.sleep(0.005)
+    return n
+
+
+def test_last_finished_is_the_newest_completion(runtime: JobRuntime) -> None:
+    """Per queue and per task, as written with batched completions (and read by the
+    digest health check). One worker thread and a 5 ms job put the finishes in order,
+    several to a batch."""
+    runtime.register_task("pause-a", "maintenance", pause, attempts=1)
+    runtime.register_task("pause-b", "maintenance", pause, attempts=1)
+    assert runtime.registry.last_finished("maintenance") is None
+    for n in range(1, 8):
+        runtime.enqueue("pause-a" if n % 3 else "pause-b", job_id=f"j{n}", n=n)
+    with in_process_worker(runtime.profile, ["maintenance"], workers=1, runtime=runtime):
+        runtime.wait_idle(10, ["maintenance"])
+    jobs = [runtime.registry.get_job(f"j{n}") for n in range(1, 8)]
+    assert all(j.state == JobState.COMPLETED for j in jobs)
+    # Job records carry milliseconds; the last-finished times full precision.
+    ms = timedelta(milliseconds=1)
+    assert abs(runtime.registry.last_finished("maintenance") - jobs[6].finished_at) < ms
+    assert abs(runtime.registry.last_finished("maintenance", "pause-a") - jobs[6].finished_at) < ms
+    assert abs(runtime.registry.last_finished("maintenance", "pause-b") - jobs[5].finished_at) < ms

@@ -20,8 +20,14 @@ from huey.api import Huey
 from huey.storage import PriorityRedisStorage, SqliteStorage
 
 from ygmon.jobs.broker_url import broker_kind, sqlite_path
+from ygmon.jobs.store_redis import WAKE_KEEP, WAKE_SUFFIX
 
 _pending = threading.local()
+_prefetched = threading.local()
+"""Per consumer thread: the revocation entries read with the task it dequeued last, and
+the queue that dequeue left empty."""
+_running = threading.local()
+"""Per consumer thread: the task it runs, and the revocation delete Huey left to ygmon."""
 
 
 def defer_to_enqueue(write: Callable[..., Any]) -> None:
@@ -35,9 +41,9 @@ def defer_to_enqueue(write: Callable[..., Any]) -> None:
     _pending.write = write
 
 
-def header_for_enqueue(job_id: str, retries: int) -> None:
+def header_for_enqueue(job_id: str, retries: int, class_revoke_key: str) -> None:
     """Redis: the header the next enqueue of this thread puts before Huey's payload."""
-    _pending.header = f"{job_id}|{retries}".encode()
+    _pending.header = f"{job_id}|{retries}\0{class_revoke_key}".encode()
 
 
 def _take_pending() -> Callable[..., Any] | None:
@@ -149,11 +155,13 @@ class RegistryRedisStorage(PriorityRedisStorage):
     dequeue pops the task and marks its job active in one script too.
 
     A member is Huey's 8-byte timestamp (FIFO within a priority), then a 2-byte length
-    and a header `job id|retries left` the scripts read, then Huey's payload.
+    and a header `job id|retries left\0class revocation key` the scripts read, then
+    Huey's payload.
     """
 
-    activate: Callable[[Any, str, bytes | None], bytes | None] | None = None
-    """(conn, queue key, member or None) -> member: the registry's activation."""
+    activate: Callable[[Any, str, str, bool], list[Any] | None] | None = None
+    """(conn, queue key, result key, woken) -> store_redis.activate's reply: the
+    registry's atomic pop-and-mark-active."""
 
     def enqueue(self, data: bytes, priority: float | None = None) -> None:
         write = _take_pending()
@@ -167,24 +175,48 @@ class RegistryRedisStorage(PriorityRedisStorage):
             + data
         )
         if write is not None:
-            write(self.queue_key, member, score)
-        else:
-            self.conn.zadd(self.queue_key, {member: score})
+            write(self.queue_key, member, score)  # the script pushes the wake token too
+            return
+        wake = self.queue_key + WAKE_SUFFIX
+        pipe = self.conn.pipeline()
+        pipe.zadd(self.queue_key, {member: score})
+        pipe.lpush(wake, b"1")
+        pipe.ltrim(wake, 0, WAKE_KEEP - 1)
+        pipe.execute()
 
     def dequeue(self) -> bytes | None:
+        # An idle worker blocks on the wake-up list, never on the queue: a blocking pop
+        # of the queue would hold the task outside both the queue and `active` until the
+        # activate script ran, and a worker killed in between would lose it. The task
+        # leaves the queue only inside the script, already marked active. A worker that
+        # saw the queue empty goes to the list straight away, so a queue fed slower than
+        # it drains costs two calls per task (wait, take), not three.
         if self.activate is None:
             raise RuntimeError("RegistryRedisStorage needs its activate hook")
-        member = self.activate(self.conn, self.queue_key, None)
-        if member is None and self.blocking:
-            try:
-                _, member, _ = self.conn.bzpopmin(self.queue_key, timeout=self.read_timeout)
-            except (TimeoutError, TypeError, IndexError):
-                return None
-            member = self.activate(self.conn, self.queue_key, member)
-        if member is None:
+        _prefetched.revoke = None
+        woken = False
+        if self.blocking and getattr(_prefetched, "emptied", None) == self.queue_key:
+            # On a timeout, look anyway: tokens are capped, and this costs one call a second.
+            woken = self.conn.blpop(self.queue_key + WAKE_SUFFIX, self.read_timeout) is not None
+        reply = self.activate(self.conn, self.queue_key, self.result_key, woken)
+        _prefetched.emptied = self.queue_key if reply is None or reply[1] == 0 else None
+        if reply is None:
             return None
+        member = reply[0]
+        if len(reply) == 6:
+            _prefetched.revoke = {reply[2].decode(): reply[3], reply[4].decode(): reply[5]}
         (n,) = struct.unpack(">H", member[8:10])
         return member[10 + n :]
+
+    def peek_many(self, keys: list[str]) -> dict[str, bytes]:
+        # Huey checks the revocation entries of each task it is about to run; the
+        # activate script read them with the task, so this thread's first look at
+        # exactly those keys is answered from there, without a round trip.
+        seen = getattr(_prefetched, "revoke", None)
+        _prefetched.revoke = None
+        if seen is not None and len(keys) == len(seen) and all(k in seen for k in keys):
+            return {k: v for k, v in seen.items() if v is not None}
+        return super().peek_many(keys)
 
     def enqueued_items(self, limit: int | None = None) -> list[bytes]:
         items = self.conn.zrange(self.queue_key, 0, limit - 1 if limit else -1)
@@ -204,7 +236,41 @@ class _SqliteHuey(SqliteHuey):
 
 
 class _RedisHuey(PriorityRedisHuey):
+    """Huey on RegistryRedisStorage. After a task ran, Huey deletes its revocation
+    entry in a round trip of its own; here that delete is handed to the registry's
+    post-execute hook (take_revoke_delete), which writes it with the job's completion."""
+
     storage_class = RegistryRedisStorage
+
+    def _execute(self, task: Any, timestamp: Any) -> Any:
+        _running.task = task
+        _running.revoke_delete = None
+        try:
+            return super()._execute(task, timestamp)
+        finally:
+            _running.task = None
+            key = take_revoke_delete()
+            if key is not None:  # nobody took it along: delete it as Huey would
+                self.storage.delete_data(key)
+
+    def delete(self, key: str) -> bool:
+        task = getattr(_running, "task", None)
+        # Only Huey's own delete once the task left flight; a task restoring itself
+        # from inside its body still deletes right away.
+        if task is not None and key == task.revoke_id and task not in self._tasks_in_flight:
+            _running.revoke_delete = key
+            return True
+        return super().delete(key)
+
+
+def take_revoke_delete() -> str | None:
+    """The revocation entry of the task this thread just ran, whose delete Huey left
+    to ygmon (Redis only; None otherwise). The caller deletes it, now or with the
+    job's completion: a task that may run again under its id (a retry) must not find
+    a revocation placed while its previous attempt ran."""
+    key = getattr(_running, "revoke_delete", None)
+    _running.revoke_delete = None
+    return key
 
 
 def huey_name(namespace: str, queue: str) -> str:

@@ -8,6 +8,7 @@ counters stay exact. Reads turn store records into the contract's models.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -55,7 +56,7 @@ class JobRegistry:
         """Retention per finished state; FACTS.md's unless changed (tests shrink it)."""
 
     def now(self) -> float:
-        return (self._clock() if self._clock else datetime.now(UTC)).timestamp()
+        return self._clock().timestamp() if self._clock else time.time()
 
     def retention(self, state: str, now: float | None = None) -> Retention | None:
         if state not in self.limits:

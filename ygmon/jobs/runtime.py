@@ -95,11 +95,12 @@ class JobRuntime:
         *,
         attempts: int | None = None,
         backoff_delay: float | None = None,
-    ) -> None:
+    ) -> TaskWrapper:
         """Run `func` as task `name` on `queue` (attempts and backoff default to the
-        queue's). For pipelines wired at run time and for tests; a worker runs it only
-        when it shares this runtime (in_process_worker(..., runtime=...))."""
-        self._register(name, queue, func, attempts, backoff_delay)
+        queue's); returns Huey's wrapper of it. For pipelines wired at run time and for
+        tests; a worker runs it only when it shares this runtime
+        (in_process_worker(..., runtime=...))."""
+        return self._register(name, queue, func, attempts, backoff_delay)
 
     def _register_maintenance(self) -> None:
         registry = self.registry

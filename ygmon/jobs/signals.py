@@ -26,6 +26,7 @@ from ygmon.jobs.broker import (
     RegistrySqliteStorage,
     defer_to_enqueue,
     header_for_enqueue,
+    take_revoke_delete,
 )
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
         elif on_sqlite:
             defer_to_enqueue(store.enqueue_writer(move))  # type: ignore[attr-defined]
         else:
-            header_for_enqueue(task.id, task.retries)
+            header_for_enqueue(task.id, task.retries, huey._task_key(type(task), "rt"))
             defer_to_enqueue(
                 lambda key, member, score: store.move(**move, enqueue=(key, member, score))  # type: ignore[call-arg]
             )
@@ -128,13 +129,17 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
 
     def on_finished(task: Any, value: Any, exc: BaseException | None) -> None:
         # A post-execute hook rather than SIGNAL_COMPLETE: only the hook sees the value.
+        revoke_delete = take_revoke_delete()
         if exc is not None:
+            if revoke_delete is not None:
+                storage.delete_data(revoke_delete)  # before Huey enqueues a retry
             return  # on_error has recorded it
         now = registry.now()
         runtime.completions.add(
             queue,
             {
                 "job_id": task.id,
+                "huey_delete": (storage.result_key, revoke_delete) if revoke_delete else None,
                 "to_state": "completed",
                 "fields": {
                     "finished_at": repr(now),
@@ -187,8 +192,8 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
         storage.on_dequeue = activate_in
         storage.before_commit = complete_in
     else:
-        storage.activate = lambda conn, key, member: store.activate(  # type: ignore[attr-defined]
-            conn, key, member, registry.now(), runtime.worker_id
+        storage.activate = lambda conn, key, result_key, woken: store.activate(  # type: ignore[attr-defined]
+            conn, key, result_key, registry.now(), runtime.worker_id, woken
         )
     huey.post_execute("ygmon-registry")(on_finished)
     huey.signal(S.SIGNAL_ERROR)(on_error)

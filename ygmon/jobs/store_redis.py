@@ -3,7 +3,8 @@
 Keys (all under `<namespace>:ygmon:`): `job:<id>` a hash per job; `idx:<queue>:<state>`
 sorted sets by list order; `counts` a hash `queue|state -> n`; `workers` a hash of
 heartbeats; `last` a hash of last completion times. Each move is one Lua script, so the
-record, the indexes and the counters change atomically.
+record, the indexes and the counters change atomically. Beside each Huey queue key, a
+`<queue key>.wake` list wakes idle workers (WAKE_SUFFIX).
 """
 
 from __future__ import annotations
@@ -19,30 +20,46 @@ from ygmon.jobs.store import FIELDS, Retention
 
 _STATES = ("waiting", "delayed", "active", "completed", "failed", "cancelled")
 
+WAKE_SUFFIX = ".wake"
+"""A Huey queue key plus this names its wake-up list: a token per enqueue, one taken per
+task taken, which an idle worker blocks on instead of on the queue itself (see
+broker.RegistryRedisStorage)."""
+WAKE_KEEP = 64
+"""Tokens kept at most: they wake blocked workers, and a worker that found tasks left
+takes the next one without looking at the list. A stale token costs one empty look at
+the queue."""
+
 _DELETE_JOB_LUA = """
-local function drop(p, id, queue, state)
-  redis.call('DEL', p .. 'job:' .. id)
-  redis.call('ZREM', p .. 'idx:' .. queue .. ':' .. state, id)
-  redis.call('HINCRBY', p .. 'counts', queue .. '|' .. state, -1)
-end
 local function trim(p, queue, state, keep, min_time)
   local k = p .. 'idx:' .. queue .. ':' .. state
   local old = redis.call('ZCOUNT', k, '-inf', '(' .. min_time)
   local drop_n = math.max(old, redis.call('ZCARD', k) - keep)
   if drop_n <= 0 then return 0 end
   local ids = redis.call('ZRANGE', k, 0, drop_n - 1)
-  for _, id in ipairs(ids) do drop(p, id, queue, state) end
+  for i = 1, #ids, 1000 do
+    local keys = {}
+    for j = i, math.min(i + 999, #ids) do keys[#keys + 1] = p .. 'job:' .. ids[j] end
+    redis.call('DEL', unpack(keys))
+  end
+  redis.call('ZREMRANGEBYRANK', k, 0, #ids - 1)
+  redis.call('HINCRBY', p .. 'counts', queue .. '|' .. state, -#ids)
   return #ids
 end
 """
 
+# `move` writes one job's change; given a `batch` table it leaves the counters, the
+# last-finished times and the trims to `flush`, which writes each once per batch.
 _MOVE_FN_LUA = (
     _DELETE_JOB_LUA
     + """
-local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time)
+local function bump(p, batch, key, n)
+  if batch then batch.counts[key] = (batch.counts[key] or 0) + n
+  else redis.call('HINCRBY', p .. 'counts', key, n) end
+end
+local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time, batch)
   local jk = p .. 'job:' .. id
-  local cur = redis.call('HGET', jk, 'state')
-  local queue
+  local now = redis.call('HMGET', jk, 'state', 'queue', 'task')
+  local cur, queue, task = now[1], now[2], now[3]
   local created
   if not cur then
     if create == nil then return 0 end
@@ -51,12 +68,11 @@ local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time)
     for k, v in pairs(create) do
       if v ~= cjson.null then created[#created + 1] = k; created[#created + 1] = v end
     end
-    queue = create['queue']
+    queue, task = create['queue'], create['task']
   else
     if allowed ~= '' and not string.find(allowed, ',' .. cur .. ',', 1, true) then return 0 end
-    queue = redis.call('HGET', jk, 'queue')
     redis.call('ZREM', p .. 'idx:' .. queue .. ':' .. cur, id)
-    redis.call('HINCRBY', p .. 'counts', queue .. '|' .. cur, -1)
+    bump(p, batch, queue .. '|' .. cur, -1)
   end
   if sort_at == '' then
     sort_at = created and create['enqueued_at'] or redis.call('HGET', jk, 'enqueued_at')
@@ -64,72 +80,119 @@ local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time)
   local flat = created or {}
   flat[#flat + 1] = 'state'; flat[#flat + 1] = to
   flat[#flat + 1] = 'sort_at'; flat[#flat + 1] = sort_at
+  local gone = {}
   for k, v in pairs(fields) do
-    if v == cjson.null then redis.call('HDEL', jk, k)
+    if v == cjson.null then gone[#gone + 1] = k
     else flat[#flat + 1] = k; flat[#flat + 1] = v end
   end
+  if #gone > 0 then redis.call('HDEL', jk, unpack(gone)) end
   redis.call('HSET', jk, unpack(flat))
   redis.call('ZADD', p .. 'idx:' .. queue .. ':' .. to, sort_at, id)
-  redis.call('HINCRBY', p .. 'counts', queue .. '|' .. to, 1)
+  bump(p, batch, queue .. '|' .. to, 1)
   if to == 'completed' then
-    local task = redis.call('HGET', jk, 'task')
-    redis.call('HSET', p .. 'last', queue, sort_at, queue .. '|' .. task, sort_at)
+    if batch then
+      batch.last[queue] = sort_at
+      batch.last[queue .. '|' .. task] = sort_at
+    else
+      redis.call('HSET', p .. 'last', queue, sort_at, queue .. '|' .. task, sort_at)
+    end
   end
-  if keep ~= '' then trim(p, queue, to, tonumber(keep), min_time) end
+  if keep ~= '' then
+    if batch then batch.trims[queue .. '|' .. to] = {queue, to, tonumber(keep), min_time}
+    else trim(p, queue, to, tonumber(keep), min_time) end
+  end
   return 1
+end
+local function flush(p, batch)
+  for key, n in pairs(batch.counts) do
+    if n ~= 0 then redis.call('HINCRBY', p .. 'counts', key, n) end
+  end
+  local last = {}
+  for key, at in pairs(batch.last) do last[#last + 1] = key; last[#last + 1] = at end
+  if #last > 0 then redis.call('HSET', p .. 'last', unpack(last)) end
+  for _, t in pairs(batch.trims) do trim(p, t[1], t[2], t[3], t[4]) end
 end
 """
 )
 
 _MOVE_LUA = (
     _MOVE_FN_LUA
+    + f"local WAKE_SUFFIX, WAKE_KEEP = '{WAKE_SUFFIX}', {WAKE_KEEP}\n"
     + """
-if ARGV[10] then redis.call('ZADD', ARGV[10], ARGV[12], ARGV[11]) end
+if ARGV[10] then
+  redis.call('ZADD', ARGV[10], ARGV[12], ARGV[11])
+  redis.call('LPUSH', ARGV[10] .. WAKE_SUFFIX, '1')
+  redis.call('LTRIM', ARGV[10] .. WAKE_SUFFIX, 0, WAKE_KEEP - 1)
+end
 local create = nil
 if ARGV[7] ~= '' then create = cjson.decode(ARGV[7]) end
-return move(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], cjson.decode(ARGV[6]), create,
-            ARGV[8], ARGV[9])
+local fields = {}
+if ARGV[6] ~= '' then fields = cjson.decode(ARGV[6]) end
+return move(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], fields, create,
+            ARGV[8], ARGV[9], nil)
 """
 )
 
 # Several moves in one script run: ARGV[1] is the prefix, ARGV[2] a JSON list of
-# [id, to, allowed, sort_at, fields, keep, min_time].
+# [id, to, allowed, sort_at, fields, keep, min_time(, hash, field to delete from it)].
+# The trims use the batch's last retention per queue and state (its newest cut-off).
 _MOVE_MANY_LUA = (
     _MOVE_FN_LUA
     + """
+local batch = {counts = {}, last = {}, trims = {}}
+local huey = {}
 local done = 0
 for _, m in ipairs(cjson.decode(ARGV[2])) do
-  done = done + move(ARGV[1], m[1], m[2], m[3], m[4], m[5], nil, m[6], m[7])
+  done = done + move(ARGV[1], m[1], m[2], m[3], m[4], m[5], nil, m[6], m[7], batch)
+  if m[9] then
+    huey[m[8]] = huey[m[8]] or {}
+    table.insert(huey[m[8]], m[9])
+  end
 end
+flush(ARGV[1], batch)
+for hash, gone in pairs(huey) do redis.call('HDEL', hash, unpack(gone)) end
 return done
 """
 )
 
-# Take the next task of a Huey queue (or the member given) and mark its job active, in
-# one step: the member carries the job id and retries left in a header (see
-# ygmon.jobs.broker.RegistryRedisStorage), since Lua cannot read Huey's pickle.
+# Take the next task of a Huey queue and mark its job active, in one step, and say how
+# many tasks are left (the worker blocks on the wake-up list once none is): the member
+# carries the job id, retries left and the task's class revocation key in a header (see
+# ygmon.jobs.broker.RegistryRedisStorage), since Lua cannot read Huey's pickle. The
+# reply also carries the task's two revocation entries from Huey's result hash (ARGV[5]),
+# which Huey would otherwise read in a round trip of its own just after.
 _ACTIVATE_LUA = (
     _MOVE_FN_LUA
+    + f"local WAKE_SUFFIX = '{WAKE_SUFFIX}'\n"
     + """
-local member = ARGV[5]
-if member == '' then
-  local popped = redis.call('ZPOPMIN', KEYS[1])
-  if #popped == 0 then return false end
-  member = popped[1]
-end
+local popped = redis.call('ZPOPMIN', KEYS[1])
+if #popped == 0 then return false end
+local member = popped[1]
+-- The wake-up list holds about one token per waiting task; a worker that blocked took
+-- this task's token already.
+if ARGV[6] == '' then redis.call('LPOP', KEYS[1] .. WAKE_SUFFIX) end
+local left = redis.call('ZCARD', KEYS[1])
 local n = struct.unpack('>I2', string.sub(member, 9, 10))
 local header = string.sub(member, 11, 10 + n)
+local rt_key = false
+local z = string.find(header, '\\0', 1, true)
+if z then
+  rt_key = string.sub(header, z + 1)
+  header = string.sub(header, 1, z - 1)
+end
 local sep = string.find(header, '|[^|]*$')
 local id = string.sub(header, 1, sep - 1)
 local retries = tonumber(string.sub(header, sep + 1))
 local p = ARGV[1]
 local allowed_n = tonumber(redis.call('HGET', p .. 'job:' .. id, 'attempts_allowed') or '1')
-local fields = {started_at = ARGV[2], worker_id = ARGV[3],
+local fields = {started_at = ARGV[2], worker_id = ARGV[3], finished_at = cjson.null,
                 attempts_made = tostring(math.max(1, allowed_n - retries))}
 if ARGV[3] == '' then fields['worker_id'] = cjson.null end
-redis.call('HDEL', p .. 'job:' .. id, 'finished_at')
-move(p, id, 'active', ARGV[4], '', fields, nil, '', '')
-return member
+move(p, id, 'active', ARGV[4], '', fields, nil, '', '', nil)
+if not rt_key then return {member, left} end
+local r_key = 'r:' .. id
+local seen = redis.call('HMGET', ARGV[5], r_key, rt_key)
+return {member, left, r_key, seen[1], rt_key, seen[2]}
 """
 )
 
@@ -196,7 +259,7 @@ class RedisRegistryStore:
             to_state,
             allowed,
             "" if sort_at is None else repr(sort_at),
-            json.dumps(dict(fields)),
+            json.dumps(dict(fields)) if fields else "",
             json.dumps(dict(create)) if create is not None else "",
             "" if retention is None else retention.keep,
             "" if retention is None else repr(retention.min_time),
@@ -204,7 +267,8 @@ class RedisRegistryStore:
         ]
 
     def move_many(self, moves: list[dict[str, Any]], writer: object = None) -> None:
-        """Several `move`s of existing jobs (keyword dicts, no `create`) in one script."""
+        """Several `move`s of existing jobs (keyword dicts, no `create`) in one script;
+        a move's `huey_delete=(hash, field)` deletes that field of Huey's too."""
         batch = []
         for m in moves:
             allowed_from, sort_at, retention = (
@@ -221,6 +285,7 @@ class RedisRegistryStore:
                     dict(m.get("fields") or {}),
                     "" if retention is None else str(retention.keep),
                     "" if retention is None else repr(retention.min_time),
+                    *(m.get("huey_delete") or ()),
                 ]
             )
         try:
@@ -232,12 +297,16 @@ class RedisRegistryStore:
         self,
         conn: redis.Redis,
         queue_key: str,
-        member: bytes | None,
+        result_key: str,
         started_at: float,
         worker_id: str | None,
-    ) -> bytes | None:
-        """Pop the next member of Huey's queue `queue_key` (or take `member`, already
-        popped) and mark its job active; the member, or None when the queue is empty."""
+        woken: bool = False,
+    ) -> list[Any] | None:
+        """Pop the next member of Huey's queue `queue_key` and mark its job active: None
+        when the queue is empty, else [member, tasks left] and, when the member names
+        its class revocation key, [id key, its entry, class key, its entry] of Huey's
+        result hash `result_key` (an entry is None when absent). `woken`: the caller
+        took a token off the queue's wake-up list for this (else the script takes one)."""
         try:
             return self._activate(
                 keys=[queue_key],
@@ -246,7 +315,8 @@ class RedisRegistryStore:
                     repr(started_at),
                     worker_id or "",
                     ",waiting,delayed,",
-                    member or b"",
+                    result_key,
+                    "1" if woken else "",
                 ],
                 client=conn,
             )
