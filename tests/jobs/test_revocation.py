@@ -1,9 +1,9 @@
 """Huey's revocations hold under ygmon's worker: a revoked job is not run and ends
 `cancelled`; a revocation placed while a job runs does not stop its retry.
 
-On Redis the activate script reads a task's revocation entries as it takes the task,
-and the entry's delete after a successful run goes out with the job's completion; these
-tests hold both brokers to Huey's own behaviour.
+ygmon's dequeue step reads a task's revocation entries as it takes the task, and the
+entry's delete after a successful run goes out with the job's completion (see
+ygmon.jobs.revocations); these tests hold both brokers to Huey's own behaviour.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from huey.storage import PriorityRedisStorage
+from huey.storage import BaseStorage, RedisStorage, SqliteStorage
 
 from ygmon.jobs.runtime import JobRuntime
 from ygmon.jobs.worker import in_process_worker
@@ -22,16 +22,17 @@ def test_revoked_jobs_are_cancelled_and_not_run(
     runtime: JobRuntime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     huey = runtime.hueys["maintenance"]
+    # Every check must be answered by what the task's own dequeue read, none by a
+    # second look at Huey's storage.
     looked_again: list[list[str]] = []
-    if isinstance(huey.storage, PriorityRedisStorage):
-        # Every check must come from the task's own activation, none from a second look.
-        fallback = PriorityRedisStorage.peek_many
+    huey_storage = SqliteStorage if isinstance(huey.storage, SqliteStorage) else RedisStorage
+    fallback = huey_storage.peek_many
 
-        def second_look(storage: PriorityRedisStorage, keys: list[str]) -> dict[str, bytes]:
-            looked_again.append(keys)
-            return fallback(storage, keys)
+    def second_look(storage: BaseStorage, keys: list[str]) -> dict[str, bytes]:
+        looked_again.append(keys)
+        return fallback(storage, keys)
 
-        monkeypatch.setattr(PriorityRedisStorage, "peek_many", second_look)
+    monkeypatch.setattr(huey_storage, "peek_many", second_look)
     ran: list[str] = []
 
     def probe(tag: str) -> None:

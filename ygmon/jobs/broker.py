@@ -20,14 +20,19 @@ from huey.api import Huey
 from huey.storage import PriorityRedisStorage, SqliteStorage
 
 from ygmon.jobs.broker_url import broker_kind, sqlite_path
+from ygmon.jobs.revocations import (
+    DeferredRevocationDelete,
+    PrefetchedRevocations,
+    prefetched,
+)
 from ygmon.jobs.store_redis import WAKE_KEEP, WAKE_SUFFIX
 
 _pending = threading.local()
-_prefetched = threading.local()
-"""Per consumer thread: the revocation entries read with the task it dequeued last, and
-the queue that dequeue left empty."""
-_running = threading.local()
-"""Per consumer thread: the task it runs, and the revocation delete Huey left to ygmon."""
+_emptied = threading.local()
+"""Per consumer thread (Redis): the queue its last dequeue left empty."""
+
+_Taken = tuple[bytes, Any, dict[str, bytes | None] | None]
+"""An SQLite dequeue: the task's bytes, the task decoded, its revocation entries."""
 
 
 def defer_to_enqueue(write: Callable[..., Any]) -> None:
@@ -52,7 +57,7 @@ def _take_pending() -> Callable[..., Any] | None:
     return write
 
 
-class RegistrySqliteStorage(SqliteStorage):
+class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
     """Huey's SQLite storage whose enqueue and dequeue also write the job registry,
     in the same transaction (the registry's tables live in the same file)."""
 
@@ -66,10 +71,13 @@ class RegistrySqliteStorage(SqliteStorage):
     before_commit: Callable[[Any], None] | None = None
     """(cursor): writes in the dequeue's transaction whatever else is due (batched
     completions), so it costs no commit of its own."""
+    revoke_keys: Callable[[Any], list[str]] | None = None
+    """Huey's _revoke_keys: a dequeue reads a task's revocation entries in its own
+    transaction (see ygmon.jobs.revocations)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._handed: collections.deque[tuple[bytes, Any]] = collections.deque()
+        self._handed: collections.deque[_Taken] = collections.deque()
         self._wanting = 0
         """Threads of this process blocked in `take` for the lock."""
         self._wanting_lock = threading.Lock()
@@ -88,8 +96,9 @@ class RegistrySqliteStorage(SqliteStorage):
         taken = self.take()
         return None if taken is None else taken[0]
 
-    def take(self) -> tuple[bytes, Any] | None:
-        """Dequeue: (the task's bytes, the task decoded when `decode` is set) or None.
+    def take(self) -> _Taken | None:
+        """Dequeue: (the task's bytes, the task decoded when `decode` is set, its
+        revocation entries when `revoke_keys` is set too) or None.
 
         Group commit: when other threads of this process wait to dequeue too, one
         transaction takes a task for each of them (each marked active like any other)
@@ -118,7 +127,7 @@ class RegistrySqliteStorage(SqliteStorage):
             self._handed.extend(taken[1:])
             return taken[0]
 
-    def _take_in(self, conn: Any, n: int) -> list[tuple[bytes, Any]]:
+    def _take_in(self, conn: Any, n: int) -> list[_Taken]:
         """Up to `n` tasks out of the queue and into `active`, in one transaction."""
         curs = conn.cursor()
         try:
@@ -136,7 +145,7 @@ class RegistrySqliteStorage(SqliteStorage):
                 task = None if self.decode is None else self.decode(data)
                 if self.on_dequeue is not None:
                     self.on_dequeue(curs, task)
-                taken.append((data, task))
+                taken.append((data, task, self._revocations(curs, task)))
             if taken and self.before_commit is not None:
                 self.before_commit(curs)
         except Exception:
@@ -148,8 +157,18 @@ class RegistrySqliteStorage(SqliteStorage):
             curs.close()
         return taken
 
+    def _revocations(self, curs: Any, task: Any) -> dict[str, bytes | None] | None:
+        if task is None or self.revoke_keys is None:
+            return None
+        keys = self.revoke_keys(task)
+        rows = curs.execute(
+            f"select key, value from kv where queue = ? and key in ({','.join('?' * len(keys))})",
+            (self.name, *keys),
+        ).fetchall()
+        return dict.fromkeys(keys) | {key: bytes(value) for key, value in rows}
 
-class RegistryRedisStorage(PriorityRedisStorage):
+
+class RegistryRedisStorage(PrefetchedRevocations, PriorityRedisStorage):
     """Huey's priority Redis storage whose enqueue runs the registry's script, which
     adds the task to the queue and records the job in one atomic step, and whose
     dequeue pops the task and marks its job active in one script too.
@@ -193,84 +212,45 @@ class RegistryRedisStorage(PriorityRedisStorage):
         # it drains costs two calls per task (wait, take), not three.
         if self.activate is None:
             raise RuntimeError("RegistryRedisStorage needs its activate hook")
-        _prefetched.revoke = None
+        prefetched(None)
         woken = False
-        if self.blocking and getattr(_prefetched, "emptied", None) == self.queue_key:
+        if self.blocking and getattr(_emptied, "queue", None) == self.queue_key:
             # On a timeout, look anyway: tokens are capped, and this costs one call a second.
             woken = self.conn.blpop(self.queue_key + WAKE_SUFFIX, self.read_timeout) is not None
         reply = self.activate(self.conn, self.queue_key, self.result_key, woken)
-        _prefetched.emptied = self.queue_key if reply is None or reply[1] == 0 else None
+        _emptied.queue = self.queue_key if reply is None or reply[1] == 0 else None
         if reply is None:
             return None
         member = reply[0]
         if len(reply) == 6:
-            _prefetched.revoke = {reply[2].decode(): reply[3], reply[4].decode(): reply[5]}
+            prefetched({reply[2].decode(): reply[3], reply[4].decode(): reply[5]})
         (n,) = struct.unpack(">H", member[8:10])
         return member[10 + n :]
-
-    def peek_many(self, keys: list[str]) -> dict[str, bytes]:
-        # Huey checks the revocation entries of each task it is about to run; the
-        # activate script read them with the task, so this thread's first look at
-        # exactly those keys is answered from there, without a round trip.
-        seen = getattr(_prefetched, "revoke", None)
-        _prefetched.revoke = None
-        if seen is not None and len(keys) == len(seen) and all(k in seen for k in keys):
-            return {k: v for k, v in seen.items() if v is not None}
-        return super().peek_many(keys)
 
     def enqueued_items(self, limit: int | None = None) -> list[bytes]:
         items = self.conn.zrange(self.queue_key, 0, limit - 1 if limit else -1)
         return [m[10 + struct.unpack(">H", m[8:10])[0] :] for m in items]
 
 
-class _SqliteHuey(SqliteHuey):
+class _SqliteHuey(DeferredRevocationDelete, SqliteHuey):
     storage_class = RegistrySqliteStorage
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.storage.decode = self.deserialize_task
+        self.storage.revoke_keys = self._revoke_keys
 
     def dequeue(self) -> Any:
+        prefetched(None)
         taken = self.storage.take()
-        return None if taken is None else taken[1]
+        if taken is None:
+            return None
+        prefetched(taken[2])
+        return taken[1]
 
 
-class _RedisHuey(PriorityRedisHuey):
-    """Huey on RegistryRedisStorage. After a task ran, Huey deletes its revocation
-    entry in a round trip of its own; here that delete is handed to the registry's
-    post-execute hook (take_revoke_delete), which writes it with the job's completion."""
-
+class _RedisHuey(DeferredRevocationDelete, PriorityRedisHuey):
     storage_class = RegistryRedisStorage
-
-    def _execute(self, task: Any, timestamp: Any) -> Any:
-        _running.task = task
-        _running.revoke_delete = None
-        try:
-            return super()._execute(task, timestamp)
-        finally:
-            _running.task = None
-            key = take_revoke_delete()
-            if key is not None:  # nobody took it along: delete it as Huey would
-                self.storage.delete_data(key)
-
-    def delete(self, key: str) -> bool:
-        task = getattr(_running, "task", None)
-        # Only Huey's own delete once the task left flight; a task restoring itself
-        # from inside its body still deletes right away.
-        if task is not None and key == task.revoke_id and task not in self._tasks_in_flight:
-            _running.revoke_delete = key
-            return True
-        return super().delete(key)
-
-
-def take_revoke_delete() -> str | None:
-    """The revocation entry of the task this thread just ran, whose delete Huey left
-    to ygmon (Redis only; None otherwise). The caller deletes it, now or with the
-    job's completion: a task that may run again under its id (a retry) must not find
-    a revocation placed while its previous attempt ran."""
-    key = getattr(_running, "revoke_delete", None)
-    _running.revoke_delete = None
-    return key
 
 
 def huey_name(namespace: str, queue: str) -> str:

@@ -26,8 +26,8 @@ from ygmon.jobs.broker import (
     RegistrySqliteStorage,
     defer_to_enqueue,
     header_for_enqueue,
-    take_revoke_delete,
 )
+from ygmon.jobs.revocations import take_revoke_delete
 
 if TYPE_CHECKING:
     from ygmon.jobs.runtime import JobRuntime
@@ -53,6 +53,8 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
     # On SQLite every registry write of this queue uses its Huey connection: one
     # connection per queue, so the registry never waits on the process's own queue.
     writer = (lambda: storage.db(commit=True)) if on_sqlite else None
+    # Where Huey keeps a revocation entry: its `kv` rows of this queue, or its hash.
+    huey_where = storage.name if on_sqlite else storage.result_key
 
     def guarded(fn):
         def handler(signal: str, task: Any, *args: Any) -> None:
@@ -139,7 +141,7 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
             queue,
             {
                 "job_id": task.id,
-                "huey_delete": (storage.result_key, revoke_delete) if revoke_delete else None,
+                "huey_delete": (huey_where, revoke_delete) if revoke_delete else None,
                 "to_state": "completed",
                 "fields": {
                     "finished_at": repr(now),

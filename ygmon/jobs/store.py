@@ -72,7 +72,9 @@ class RegistryStore(Protocol):
         """
 
     def move_many(self, moves: list[dict[str, Any]], writer: Any = None) -> None:
-        """Several `move`s (keyword dicts), written together."""
+        """Several `move`s (keyword dicts), written together. A move may carry
+        `huey_delete=(where, key)`: a revocation entry of Huey's to delete with it (its
+        hash on Redis, its queue's `kv` rows on SQLite; see ygmon.jobs.revocations)."""
 
     def set_fields(self, job_id: str, fields: Mapping[str, str | None]) -> None: ...
 

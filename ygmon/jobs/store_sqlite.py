@@ -208,7 +208,8 @@ class SqliteRegistryStore:
 
     def move_many_in(self, cur: sqlite3.Cursor, moves: list[dict[str, Any]]) -> None:
         """`move_many` inside the caller's write transaction `cur`: the counters, the
-        last-finished times and the trims are written once for the whole batch."""
+        last-finished times and the trims are written once for the whole batch. A
+        move's `huey_delete=(Huey queue name, key)` deletes that entry of Huey's too."""
         deltas: Deltas = {}
         finished: list[tuple[str, str, str | None, float]] = []
         trims: dict[tuple[str, str], Retention] = {}
@@ -254,6 +255,11 @@ class SqliteRegistryStore:
             self._set_last(cur, last)
         for (queue, state), retention in trims.items():
             self._trim(cur, queue, state, retention)
+        # Huey's revocation entries of jobs that ran (see ygmon.jobs.revocations);
+        # Huey's `kv` table lives in this file.
+        huey_deletes = [m["huey_delete"] for m in moves if m.get("huey_delete")]
+        if huey_deletes:
+            cur.executemany("delete from kv where queue = ? and key = ?", huey_deletes)
 
     def enqueue_writer(self, move: dict[str, Any]) -> Callable[[sqlite3.Cursor], None]:
         """`move_in(cur, **move)` for an enqueue, its statements built now: the caller
