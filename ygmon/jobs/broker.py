@@ -74,6 +74,9 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
     revoke_keys: Callable[[Any], list[str]] | None = None
     """Huey's _revoke_keys: a dequeue reads a task's revocation entries in its own
     transaction (see ygmon.jobs.revocations)."""
+    free_slots: Callable[[Any], int] | None = None
+    """(cursor) -> how many more of this queue's jobs may be active now, read in the
+    dequeue's transaction; None when the queue has no ceiling (QueueSpec.max_concurrency)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,9 +135,14 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
         curs = conn.cursor()
         try:
             curs.execute(self.begin_sql)
+            # Completions first: a finished job no longer holds a slot of the ceiling.
+            if self.before_commit is not None:
+                self.before_commit(curs)
+            if self.free_slots is not None:
+                n = min(n, self.free_slots(curs))
             rows = curs.execute(
                 "select id, data from task where queue = ? order by priority desc, id limit ?",
-                (self.name, n),
+                (self.name, max(n, 0)),
             ).fetchall()
             taken = []
             for task_id, blob in rows:
@@ -146,8 +154,6 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
                 if self.on_dequeue is not None:
                     self.on_dequeue(curs, task)
                 taken.append((data, task, self._revocations(curs, task)))
-            if taken and self.before_commit is not None:
-                self.before_commit(curs)
         except Exception:
             conn.rollback()
             raise
@@ -178,7 +184,7 @@ class RegistryRedisStorage(PrefetchedRevocations, PriorityRedisStorage):
     Huey's payload.
     """
 
-    activate: Callable[[Any, str, str, bool], list[Any] | None] | None = None
+    activate: Callable[[Any, str, str, bool], list[Any] | int | None] | None = None
     """(conn, queue key, result key, woken) -> store_redis.activate's reply: the
     registry's atomic pop-and-mark-active."""
 
@@ -218,6 +224,10 @@ class RegistryRedisStorage(PrefetchedRevocations, PriorityRedisStorage):
             # On a timeout, look anyway: tokens are capped, and this costs one call a second.
             woken = self.conn.blpop(self.queue_key + WAKE_SUFFIX, self.read_timeout) is not None
         reply = self.activate(self.conn, self.queue_key, self.result_key, woken)
+        if reply == 0:  # the queue's ceiling is reached: wait, as an idle worker would
+            _emptied.queue = None
+            time.sleep(self.read_timeout)
+            return None
         _emptied.queue = self.queue_key if reply is None or reply[1] == 0 else None
         if reply is None:
             return None

@@ -32,7 +32,9 @@ class QueueSpec(NamedTuple):
     schedules: tuple[tuple[str, str], ...] = ()
     """(schedule name, cron in UTC) of a periodic queue."""
     max_concurrency: int | None = None
-    """A hard ceiling no configuration may lift (the full reindex never runs twice)."""
+    """A ceiling no configuration may lift, across every worker of the deployment (the
+    full reindex never runs twice at once): a worker takes a task of the queue only while
+    fewer of its jobs are active in the registry, checked in the same atomic step."""
 
     @property
     def retries(self) -> int:

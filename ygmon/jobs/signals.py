@@ -27,6 +27,7 @@ from ygmon.jobs.broker import (
     defer_to_enqueue,
     header_for_enqueue,
 )
+from ygmon.jobs.queues import queue_spec
 from ygmon.jobs.revocations import take_revoke_delete
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
     writer = (lambda: storage.db(commit=True)) if on_sqlite else None
     # Where Huey keeps a revocation entry: its `kv` rows of this queue, or its hash.
     huey_where = storage.name if on_sqlite else storage.result_key
+    limit = queue_spec(queue).max_concurrency
+    ceiling = None if limit is None else (queue, limit)
 
     def guarded(fn):
         def handler(signal: str, task: Any, *args: Any) -> None:
@@ -193,9 +196,11 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
     if on_sqlite:
         storage.on_dequeue = activate_in
         storage.before_commit = complete_in
+        if ceiling is not None:
+            storage.free_slots = lambda cur: ceiling[1] - store.active_in(cur, queue)  # type: ignore[attr-defined]
     else:
         storage.activate = lambda conn, key, result_key, woken: store.activate(  # type: ignore[attr-defined]
-            conn, key, result_key, registry.now(), runtime.worker_id, woken
+            conn, key, result_key, registry.now(), runtime.worker_id, woken, ceiling
         )
     huey.post_execute("ygmon-registry")(on_finished)
     huey.signal(S.SIGNAL_ERROR)(on_error)

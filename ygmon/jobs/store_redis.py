@@ -165,6 +165,11 @@ _ACTIVATE_LUA = (
     _MOVE_FN_LUA
     + f"local WAKE_SUFFIX = '{WAKE_SUFFIX}'\n"
     + """
+local p = ARGV[1]
+if ARGV[7] ~= '' then
+  local active = tonumber(redis.call('HGET', p .. 'counts', ARGV[8] .. '|active') or '0')
+  if active >= tonumber(ARGV[7]) then return 0 end
+end
 local popped = redis.call('ZPOPMIN', KEYS[1])
 if #popped == 0 then return false end
 local member = popped[1]
@@ -183,7 +188,6 @@ end
 local sep = string.find(header, '|[^|]*$')
 local id = string.sub(header, 1, sep - 1)
 local retries = tonumber(string.sub(header, sep + 1))
-local p = ARGV[1]
 local allowed_n = tonumber(redis.call('HGET', p .. 'job:' .. id, 'attempts_allowed') or '1')
 local fields = {started_at = ARGV[2], worker_id = ARGV[3], finished_at = cjson.null,
                 attempts_made = tostring(math.max(1, allowed_n - retries))}
@@ -301,12 +305,15 @@ class RedisRegistryStore:
         started_at: float,
         worker_id: str | None,
         woken: bool = False,
-    ) -> list[Any] | None:
+        ceiling: tuple[str, int] | None = None,
+    ) -> list[Any] | int | None:
         """Pop the next member of Huey's queue `queue_key` and mark its job active: None
         when the queue is empty, else [member, tasks left] and, when the member names
         its class revocation key, [id key, its entry, class key, its entry] of Huey's
         result hash `result_key` (an entry is None when absent). `woken`: the caller
-        took a token off the queue's wake-up list for this (else the script takes one)."""
+        took a token off the queue's wake-up list for this (else the script takes one).
+        `ceiling=(queue, n)`: take nothing, and answer 0, while n jobs of the registry's
+        `queue` are active."""
         try:
             return self._activate(
                 keys=[queue_key],
@@ -317,6 +324,7 @@ class RedisRegistryStore:
                     ",waiting,delayed,",
                     result_key,
                     "1" if woken else "",
+                    *((str(ceiling[1]), ceiling[0]) if ceiling else ("", "")),
                 ],
                 client=conn,
             )

@@ -340,6 +340,14 @@ class SqliteRegistryStore:
                 found.update((r[0], r[1:]) for r in rows)
         return found
 
+    def active_in(self, cur: sqlite3.Cursor, queue: str) -> int:
+        """Jobs of `queue` active now, read inside the caller's transaction `cur`."""
+        row = cur.execute(
+            "select n from ygmon_count where ns = ? and queue = ? and state = 'active'",
+            (self.ns, queue),
+        ).fetchone()
+        return row[0] if row else 0
+
     def activate_in(
         self, cur: sqlite3.Cursor, job_id: str, queue: str, fields: Mapping[str, str | None]
     ) -> bool:
