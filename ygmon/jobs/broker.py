@@ -25,6 +25,7 @@ from ygmon.jobs.revocations import (
     PrefetchedRevocations,
     prefetched,
 )
+from ygmon.jobs.schedule_handoff import ScheduleHandoff, take_schedule_entry
 from ygmon.jobs.store_redis import WAKE_KEEP, WAKE_SUFFIX
 
 _pending = threading.local()
@@ -87,13 +88,31 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
 
     def enqueue(self, data: bytes, priority: float | None = None) -> None:
         write = _take_pending()
+        entry = take_schedule_entry()
         with self.db(commit=True) as curs:
+            if entry is not None:
+                curs.execute("delete from schedule where id = ?", (entry,))
+                if curs.rowcount != 1:
+                    return  # another worker's scheduler moved it already
             curs.execute(
                 "insert into task (queue, data, priority) values (?, ?, ?)",
                 (self.name, self.to_blob(data), priority or 0),
             )
             if write is not None:
                 write(curs)
+
+    def due(self, ts: Any) -> list[tuple[int, bytes]]:
+        """The tasks due by `ts` as (schedule row id, data), left on the schedule."""
+        rows = self.sql(
+            "select id, data from schedule where queue = ? and timestamp <= ? "
+            "order by timestamp, id",
+            (self.name, ts.timestamp()),
+            results=True,
+        )
+        return [(row_id, bytes(data)) for row_id, data in rows]
+
+    def drop_due(self, entry: int) -> None:
+        self.sql("delete from schedule where id = ?", (entry,), commit=True)
 
     def dequeue(self) -> bytes | None:
         taken = self.take()
@@ -199,8 +218,14 @@ class RegistryRedisStorage(PrefetchedRevocations, PriorityRedisStorage):
             + header
             + data
         )
+        entry = take_schedule_entry()
         if write is not None:
-            write(self.queue_key, member, score)  # the script pushes the wake token too
+            # The script pushes the wake token too, and takes `entry` off the schedule
+            # (or, when another worker's scheduler did, does nothing).
+            scheduled = None if entry is None else (self.schedule_key, entry)
+            write(self.queue_key, member, score, scheduled)
+            return
+        if entry is not None and not self.conn.zrem(self.schedule_key, entry):
             return
         wake = self.queue_key + WAKE_SUFFIX
         pipe = self.conn.pipeline()
@@ -237,12 +262,20 @@ class RegistryRedisStorage(PrefetchedRevocations, PriorityRedisStorage):
         (n,) = struct.unpack(">H", member[8:10])
         return member[10 + n :]
 
+    def due(self, ts: Any) -> list[tuple[bytes, bytes]]:
+        """The tasks due by `ts` as (schedule member, data), left on the schedule."""
+        members = self.conn.zrangebyscore(self.schedule_key, "-inf", self.convert_ts(ts))
+        return [(m, m) for m in members]
+
+    def drop_due(self, entry: bytes) -> None:
+        self.conn.zrem(self.schedule_key, entry)
+
     def enqueued_items(self, limit: int | None = None) -> list[bytes]:
         items = self.conn.zrange(self.queue_key, 0, limit - 1 if limit else -1)
         return [m[10 + struct.unpack(">H", m[8:10])[0] :] for m in items]
 
 
-class _SqliteHuey(DeferredRevocationDelete, SqliteHuey):
+class _SqliteHuey(ScheduleHandoff, DeferredRevocationDelete, SqliteHuey):
     storage_class = RegistrySqliteStorage
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -259,7 +292,7 @@ class _SqliteHuey(DeferredRevocationDelete, SqliteHuey):
         return taken[1]
 
 
-class _RedisHuey(DeferredRevocationDelete, PriorityRedisHuey):
+class _RedisHuey(ScheduleHandoff, DeferredRevocationDelete, PriorityRedisHuey):
     storage_class = RegistryRedisStorage
 
 

@@ -100,7 +100,9 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
         else:
             header_for_enqueue(task.id, task.retries, huey._task_key(type(task), "rt"))
             defer_to_enqueue(
-                lambda key, member, score: store.move(**move, enqueue=(key, member, score))  # type: ignore[call-arg]
+                lambda key, member, score, scheduled: store.move(  # type: ignore[call-arg]
+                    **move, enqueue=(key, member, score), from_schedule=scheduled
+                )
             )
 
     def activate_in(cur: Any, task: Any) -> None:

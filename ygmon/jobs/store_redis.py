@@ -119,6 +119,8 @@ _MOVE_LUA = (
     _MOVE_FN_LUA
     + f"local WAKE_SUFFIX, WAKE_KEEP = '{WAKE_SUFFIX}', {WAKE_KEEP}\n"
     + """
+-- A task due on Huey's schedule moves from there only if it is still there.
+if ARGV[13] and redis.call('ZREM', ARGV[13], ARGV[14]) == 0 then return 0 end
 if ARGV[10] then
   redis.call('ZADD', ARGV[10], ARGV[12], ARGV[11])
   redis.call('LPUSH', ARGV[10] .. WAKE_SUFFIX, '1')
@@ -234,12 +236,17 @@ class RedisRegistryStore:
         retention: Retention | None = None,
         writer: object = None,
         enqueue: tuple[str, bytes, float] | None = None,
+        from_schedule: tuple[str, bytes] | None = None,
     ) -> bool:
         """See RegistryStore.move. `enqueue=(huey queue key, member, score)` also adds
-        the task to Huey's queue in the same script, whatever the move decided."""
+        the task to Huey's queue in the same script, whatever the move decided;
+        `from_schedule=(huey schedule key, member)` makes all of it depend on taking
+        that member off the schedule (see ygmon.jobs.schedule_handoff)."""
         args = self._move_args(
             job_id, to_state, fields, allowed_from, create, sort_at, retention, enqueue
         )
+        if enqueue is not None and from_schedule is not None:
+            args.extend(from_schedule)
         try:
             return bool(self._move(args=args))
         except redis.RedisError as exc:
