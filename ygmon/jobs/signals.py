@@ -11,6 +11,7 @@ failure.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sqlite3
@@ -59,6 +60,10 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
     limit = queue_spec(queue).max_concurrency
     ceiling = None if limit is None else (queue, limit)
 
+    @functools.cache
+    def class_revoke_key(task_class: type) -> str:
+        return huey._task_key(task_class, "rt")
+
     def guarded(fn):
         def handler(signal: str, task: Any, *args: Any) -> None:
             try:
@@ -84,8 +89,8 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
             "create": {
                 "queue": queue,
                 "task": task.name,
-                "args": json.dumps(list(task.args)),
-                "kwargs": json.dumps(task.kwargs),
+                "args": json.dumps(list(task.args)) if task.args else "[]",
+                "kwargs": json.dumps(task.kwargs) if task.kwargs else "{}",
                 "attempts_made": "0",
                 "attempts_allowed": str(runtime.attempts_allowed(task)),
                 "enqueued_at": repr(now),
@@ -98,7 +103,7 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
         elif on_sqlite:
             defer_to_enqueue(store.enqueue_writer(move))  # type: ignore[attr-defined]
         else:
-            header_for_enqueue(task.id, task.retries, huey._task_key(type(task), "rt"))
+            header_for_enqueue(task.id, task.retries, class_revoke_key(type(task)))
             defer_to_enqueue(
                 lambda key, member, score, scheduled: store.move(  # type: ignore[call-arg]
                     **move, enqueue=(key, member, score), from_schedule=scheduled

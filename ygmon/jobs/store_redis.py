@@ -9,6 +9,7 @@ record, the indexes and the counters change atomically. Beside each Huey queue k
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -205,6 +206,12 @@ return {member, left, r_key, seen[1], rt_key, seen[2]}
 _TRIM_LUA = _DELETE_JOB_LUA + "return trim(ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5])"
 
 
+@functools.cache
+def _allowed(states: frozenset[str] | None) -> str:
+    """The scripts' form of a set of states a move may start from ('' for any)."""
+    return "" if states is None else "," + ",".join(sorted(states)) + ","
+
+
 class RedisRegistryStore:
     def __init__(self, url: str, namespace: str) -> None:
         self.url = url
@@ -263,15 +270,14 @@ class RedisRegistryStore:
         retention: Retention | None = None,
         enqueue: tuple[str, bytes, float] | None = None,
     ) -> list[object]:
-        allowed = "," + ",".join(sorted(allowed_from)) + "," if allowed_from is not None else ""
         return [
             self.p,
             job_id,
             to_state,
-            allowed,
+            _allowed(allowed_from),
             "" if sort_at is None else repr(sort_at),
-            json.dumps(dict(fields)) if fields else "",
-            json.dumps(dict(create)) if create is not None else "",
+            json.dumps(fields) if fields else "",
+            json.dumps(create) if create is not None else "",
             "" if retention is None else retention.keep,
             "" if retention is None else repr(retention.min_time),
             *(enqueue or ()),
@@ -291,7 +297,7 @@ class RedisRegistryStore:
                 [
                     m["job_id"],
                     m["to_state"],
-                    "," + ",".join(sorted(allowed_from)) + "," if allowed_from else "",
+                    _allowed(allowed_from) if allowed_from else "",
                     "" if sort_at is None else repr(sort_at),
                     dict(m.get("fields") or {}),
                     "" if retention is None else str(retention.keep),
