@@ -1,14 +1,19 @@
 """The SQLite registry's cheap paths: a running job lives in `ygmon_active` yet reads as
 `active` everywhere, one dequeue transaction may take a task for a waiting thread too,
-completions ride on dequeues, and files from before `ygmon_active` are adopted."""
+completions ride on dequeues (and survive one that rolls back), and files from before
+`ygmon_active` are adopted."""
 
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from ygmon.config import LocalProfile
+from ygmon.jobs import completions
 from ygmon.jobs.runtime import new_job_id, open_runtime
 from ygmon.jobs.store_sqlite import SqliteRegistryStore
 from ygmon.jobs.worker import in_process_worker
@@ -143,3 +148,29 @@ def test_a_file_from_before_ygmon_active_is_adopted(tmp_path: Path) -> None:
         assert store.get("old")["state"] == "completed"  # type: ignore[index]
     finally:
         store.close()
+
+
+def test_completions_taken_by_a_dequeue_that_rolls_back_are_still_written(
+    tmp_path: Path, namespace: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(completions, "TAKE_AT", 1)  # the next dequeue takes any completion
+    profile = _profile(tmp_path, namespace)
+    with open_runtime(profile) as runtime:
+        huey = runtime.hueys["maintenance"]
+        runtime.enqueue("canary", job_id="done")
+        runtime.enqueue("canary", job_id="next")
+        huey.execute(huey.dequeue())  # "done" ran; its completion waits for a dequeue
+        activate = huey.storage.on_dequeue
+
+        def disk_fails(cur: sqlite3.Cursor, task: object) -> None:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        huey.storage.on_dequeue = disk_fails
+        with pytest.raises(sqlite3.OperationalError):
+            huey.storage.take()  # took "done"'s completion along, then rolled back
+        huey.storage.on_dequeue = activate
+        deadline = time.monotonic() + 5
+        while runtime.registry.get_job("done").state != JobState.COMPLETED:
+            assert time.monotonic() < deadline, "the completion was lost with the rollback"
+            time.sleep(0.02)
+        assert runtime.registry.get_job("next").state == JobState.WAITING

@@ -35,6 +35,11 @@ _emptied = threading.local()
 _Taken = tuple[bytes, Any, dict[str, bytes | None] | None]
 """An SQLite dequeue: the task's bytes, the task decoded, its revocation entries."""
 
+Unreadable = Callable[[Any, bytes, Exception], None]
+"""(cursor or None, task bytes, the error): a task this worker cannot read (a task name
+it does not know, typically a newer producer's) was taken off the queue; the registry
+records its job as failed (in the dequeue's transaction on SQLite)."""
+
 
 def defer_to_enqueue(write: Callable[..., Any]) -> None:
     """Have the next storage enqueue of this thread run `write` in the same step.
@@ -69,12 +74,14 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
     """(cursor, decoded task): marks the job active in the dequeue's transaction: a
     worker killed between taking a task and running it still leaves the job `active`,
     so the stalled-job sweep finds it."""
-    before_commit: Callable[[Any], None] | None = None
-    """(cursor): writes in the dequeue's transaction whatever else is due (batched
-    completions), so it costs no commit of its own."""
+    before_commit: Callable[[Any], Callable[[], None] | None] | None = None
+    """(cursor) -> undo or None: writes in the dequeue's transaction whatever else is
+    due (batched completions), so it costs no commit of its own; `undo` takes them back
+    if the transaction rolls back."""
     revoke_keys: Callable[[Any], list[str]] | None = None
     """Huey's _revoke_keys: a dequeue reads a task's revocation entries in its own
     transaction (see ygmon.jobs.revocations)."""
+    on_unreadable: Unreadable | None = None
     free_slots: Callable[[Any], int] | None = None
     """(cursor) -> how many more of this queue's jobs may be active now, read in the
     dequeue's transaction; None when the queue has no ceiling (QueueSpec.max_concurrency)."""
@@ -152,11 +159,12 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
     def _take_in(self, conn: Any, n: int) -> list[_Taken]:
         """Up to `n` tasks out of the queue and into `active`, in one transaction."""
         curs = conn.cursor()
+        undo = None
         try:
             curs.execute(self.begin_sql)
             # Completions first: a finished job no longer holds a slot of the ceiling.
             if self.before_commit is not None:
-                self.before_commit(curs)
+                undo = self.before_commit(curs)
             if self.free_slots is not None:
                 n = min(n, self.free_slots(curs))
             rows = curs.execute(
@@ -169,15 +177,23 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
                 if curs.rowcount != 1:
                     continue
                 data = bytes(blob)
-                task = None if self.decode is None else self.decode(data)
+                try:
+                    task = None if self.decode is None else self.decode(data)
+                except Exception as exc:
+                    # Left on the queue, it would fail every dequeue of it for good.
+                    if self.on_unreadable is None:
+                        raise
+                    self.on_unreadable(curs, data, exc)
+                    continue
                 if self.on_dequeue is not None:
                     self.on_dequeue(curs, task)
                 taken.append((data, task, self._revocations(curs, task)))
+            conn.commit()
         except Exception:
             conn.rollback()
+            if undo is not None:
+                undo()
             raise
-        else:
-            conn.commit()
         finally:
             curs.close()
         return taken
@@ -206,6 +222,7 @@ class RegistryRedisStorage(PrefetchedRevocations, PriorityRedisStorage):
     activate: Callable[[Any, str, str, bool], list[Any] | int | None] | None = None
     """(conn, queue key, result key, woken) -> store_redis.activate's reply: the
     registry's atomic pop-and-mark-active."""
+    on_unreadable: Unreadable | None = None
 
     def enqueue(self, data: bytes, priority: float | None = None) -> None:
         write = _take_pending()
@@ -294,6 +311,19 @@ class _SqliteHuey(ScheduleHandoff, DeferredRevocationDelete, SqliteHuey):
 
 class _RedisHuey(ScheduleHandoff, DeferredRevocationDelete, PriorityRedisHuey):
     storage_class = RegistryRedisStorage
+
+    def dequeue(self) -> Any:
+        data = self.storage.dequeue()
+        if data is None:
+            return None
+        try:
+            return self.deserialize_task(data)
+        except Exception as exc:
+            # Huey would log it and drop the task, leaving its job `active` for good.
+            if self.storage.on_unreadable is None:
+                raise
+            self.storage.on_unreadable(None, data, exc)
+            return None
 
 
 def huey_name(namespace: str, queue: str) -> str:

@@ -16,6 +16,7 @@ import json
 import logging
 import sqlite3
 import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -114,14 +115,15 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
         """SQLite: mark the job active inside the dequeue's transaction."""
         store.activate_in(cur, task.id, queue, _active_fields(task))  # type: ignore[attr-defined]
 
-    def complete_in(cur: Any) -> None:
-        """SQLite: write this queue's due completions inside the dequeue's transaction.
+    def complete_in(cur: Any) -> Callable[[], None] | None:
+        """SQLite: write this queue's due completions inside the dequeue's transaction;
+        returns what hands them back to the flusher should the transaction roll back.
 
         A savepoint keeps a failing batch from taking the dequeue down with it; the
         batch goes back to the flusher, which logs it if it fails again."""
         moves = runtime.completions.take(queue)
         if not moves:
-            return
+            return None
         cur.execute("savepoint ygmon_completions")
         try:
             store.move_many_in(cur, moves)  # type: ignore[attr-defined]
@@ -129,7 +131,37 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
             cur.execute("rollback to ygmon_completions")
             runtime.completions.give_back(queue, moves)
             log.warning("job registry: completions deferred: %s", exc)
+            moves = []
         cur.execute("release ygmon_completions")
+        return (lambda: runtime.completions.give_back(queue, moves)) if moves else None
+
+    def unreadable(cur: Any, data: bytes, exc: Exception) -> None:
+        """A task this worker cannot read was taken off the queue: its job fails."""
+        try:
+            message = huey.serializer.deserialize(data)
+            job_id, name = message.id, message.name
+        except Exception:
+            log.error("job registry: an unreadable task of %s was dropped: %s", queue, exc)
+            return
+        now = registry.now()
+        error = f"this worker cannot run task '{name.rpartition('.')[2]}': {exc}"
+        log.error("job registry: job %s failed: %s", job_id, error)
+        move = {
+            "job_id": job_id,
+            "to_state": "failed",
+            "fields": {
+                "finished_at": repr(now),
+                "error_message": error,
+                "error_stack": "".join(traceback.format_exception(exc)),
+            },
+            "allowed_from": _PENDING,
+            "sort_at": now,
+            "retention": registry.retention("failed", now),
+        }
+        if cur is not None:
+            store.move_many_in(cur, [move])  # type: ignore[attr-defined]
+        else:
+            store.move(**move)
 
     def _active_fields(task: Any) -> dict[str, str | None]:
         allowed = runtime.attempts_allowed(task)
@@ -200,6 +232,7 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
         )
 
     huey.signal(S.SIGNAL_ENQUEUED, S.SIGNAL_SCHEDULED)(on_queued)
+    storage.on_unreadable = unreadable
     if on_sqlite:
         storage.on_dequeue = activate_in
         storage.before_commit = complete_in
