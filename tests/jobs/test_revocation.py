@@ -84,3 +84,32 @@ def test_a_revocation_placed_while_running_spares_the_retry(
     # Huey clears a revocation placed during a run once the run ends; the second one's
     # delete rode on the completion.
     assert not huey.storage.has_data_for_key("r:sr")
+
+
+def test_a_huge_completion_batch_deletes_every_revocation_entry(
+    redis_url: str, namespace: str
+) -> None:
+    """Far more completions than one Lua call takes arguments (a few thousand)."""
+    import redis
+
+    from ygmon.jobs.store_redis import RedisRegistryStore
+
+    store = RedisRegistryStore(redis_url, namespace)
+    hash_key = f"huey.results.{namespace}"
+    try:
+        store.r.hset(hash_key, mapping={f"r:j{i}": "x" for i in range(9000)})
+        store.move_many(
+            [
+                {
+                    "job_id": f"j{i}",
+                    "to_state": "completed",
+                    "fields": {},
+                    "huey_delete": (hash_key, f"r:j{i}"),
+                }
+                for i in range(9000)
+            ]
+        )
+        assert store.r.hlen(hash_key) == 0
+    finally:
+        redis.Redis.from_url(redis_url).delete(hash_key)
+        store.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import redis
@@ -153,7 +153,10 @@ for _, m in ipairs(cjson.decode(ARGV[2])) do
   end
 end
 flush(ARGV[1], batch)
-for hash, gone in pairs(huey) do redis.call('HDEL', hash, unpack(gone)) end
+for hash, gone in pairs(huey) do
+  -- In slices: Lua's unpack stops at a few thousand values.
+  for i = 1, #gone, 1000 do redis.call('HDEL', hash, unpack(gone, i, math.min(i + 999, #gone))) end
+end
 return done
 """
 )
@@ -206,10 +209,14 @@ return {member, left, r_key, seen[1], rt_key, seen[2]}
 _TRIM_LUA = _DELETE_JOB_LUA + "return trim(ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5])"
 
 
-@functools.cache
-def _allowed(states: frozenset[str] | None) -> str:
+def _allowed(states: Iterable[str] | None) -> str:
     """The scripts' form of a set of states a move may start from ('' for any)."""
-    return "" if states is None else "," + ",".join(sorted(states)) + ","
+    return "" if states is None else _allowed_text(frozenset(states))
+
+
+@functools.cache
+def _allowed_text(states: frozenset[str]) -> str:
+    return "," + ",".join(sorted(states)) + ","
 
 
 class RedisRegistryStore:
