@@ -143,25 +143,31 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
         except Exception:
             log.error("job registry: an unreadable task of %s was dropped: %s", queue, exc)
             return
-        now = registry.now()
         error = f"this worker cannot run task '{name.rpartition('.')[2]}': {exc}"
         log.error("job registry: job %s failed: %s", job_id, error)
-        move = {
+        move = _failed(job_id, error, exc, _PENDING)
+        if cur is not None:
+            store.move_in(cur, **move)  # type: ignore[attr-defined]
+        else:
+            store.move(**move, writer=writer)
+
+    def _failed(
+        job_id: str, message: str, exc: BaseException, allowed_from: frozenset[str]
+    ) -> dict[str, Any]:
+        """The move of a job to `failed` for good, with its message and stack."""
+        now = registry.now()
+        return {
             "job_id": job_id,
             "to_state": "failed",
             "fields": {
                 "finished_at": repr(now),
-                "error_message": error,
+                "error_message": message,
                 "error_stack": "".join(traceback.format_exception(exc)),
             },
-            "allowed_from": _PENDING,
+            "allowed_from": allowed_from,
             "sort_at": now,
             "retention": registry.retention("failed", now),
         }
-        if cur is not None:
-            store.move_many_in(cur, [move])  # type: ignore[attr-defined]
-        else:
-            store.move(**move)
 
     def _active_fields(task: Any) -> dict[str, str | None]:
         allowed = runtime.attempts_allowed(task)
@@ -201,22 +207,13 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
 
     @guarded
     def on_error(signal: str, task: Any, exc: BaseException) -> None:
-        now = registry.now()
         message = str(exc) or type(exc).__name__
-        stack = "".join(traceback.format_exception(exc))
         if task.retries:
             # Not final: Huey re-enqueues or schedules it next, and that signal moves it.
+            stack = "".join(traceback.format_exception(exc))
             store.set_fields(task.id, {"error_message": message, "error_stack": stack})
             return
-        store.move(
-            task.id,
-            "failed",
-            {"finished_at": repr(now), "error_message": message, "error_stack": stack},
-            allowed_from=frozenset({"active"}),
-            sort_at=now,
-            retention=registry.retention("failed", now),
-            writer=writer,
-        )
+        store.move(**_failed(task.id, message, exc, _ACTIVE), writer=writer)
 
     @guarded
     def on_cancelled(signal: str, task: Any, *args: Any) -> None:
