@@ -61,7 +61,9 @@ def test_enqueue_rejects_unknown_tasks_and_bad_options(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["enqueue", "reindexx"]) == 2
-    assert capsys.readouterr().err == "ygmon: unknown task 'reindexx' (known tasks: canary)\n"
+    err = capsys.readouterr().err
+    assert err.startswith("ygmon: unknown task 'reindexx' (known tasks: ")
+    assert "canary" in err and err.count("\n") == 1
     assert main(["enqueue", "canary", "--seconds", "soon"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--seconds" in err and "soon" in err

@@ -20,9 +20,10 @@ from ygmon.jobs import signals
 from ygmon.jobs.broker import make_huey
 from ygmon.jobs.broker_url import broker_kind, make_store
 from ygmon.jobs.completions import CompletionWriter
+from ygmon.jobs.job_context import JobContext, ThreadResources, set_current_job
 from ygmon.jobs.queues import QUEUE_NAMES, QUEUES, queue_spec
 from ygmon.jobs.registry import JobRegistry
-from ygmon.jobs.tasks import TASKS, task_spec
+from ygmon.jobs.tasks import TASKS, TaskSpec, task_spec
 
 # How often a worker trims history beyond FACTS.md's retention. Each finish trims its
 # own queue already; this catches queues that went quiet while their jobs aged out.
@@ -52,15 +53,53 @@ class JobRuntime:
         self.completions = CompletionWriter(
             self._write_completions, piggyback=broker_kind(profile.broker_url) == "sqlite"
         )
+        self.thread_resources = ThreadResources(profile.database_url)
+        """Each worker thread's event loop and Database (ygmon.jobs.job_context)."""
         self._tasks: dict[str, TaskWrapper] = {}
         self._task_queue: dict[str, str] = {}
         for spec in QUEUES:
             huey = make_huey(profile.broker_url, profile.namespace, spec.name)
             self.hueys[spec.name] = huey
             signals.connect(huey, spec.name, self)
+            huey.pre_execute("ygmon-job-context")(self._enter_job)
+            huey.post_execute("ygmon-job-context")(self._leave_job)
         for task in TASKS.values():
-            self._register(task.name, task.queue, task.func)
+            self._register_spec(task)
         self._register_maintenance()
+
+    def _enter_job(self, task: Any) -> None:
+        set_current_job(
+            JobContext(
+                self,
+                task.id,
+                task.name,
+                attempt=max(1, self.attempts_allowed(task) - task.retries),
+            )
+        )
+
+    def _leave_job(self, task: Any, value: Any, exc: BaseException | None) -> None:
+        set_current_job(None)
+
+    def _register_spec(self, task: TaskSpec) -> None:
+        if task.schedule is None:
+            self._register(task.name, task.queue, task.func)
+            return
+        # A periodic task is also enqueued by hand (`ygmon enqueue`), with arguments,
+        # and both paths must run as one task name: Huey's periodic_task wrapper
+        # enqueues by that name, so the manual path uses the same wrapper.
+        spec = queue_spec(task.queue)
+        cron = dict(spec.schedules)[task.schedule]
+        minute, hour, day, month, dow = cron.split()
+        wrapper = self.hueys[task.queue].periodic_task(
+            crontab(minute=minute, hour=hour, day=day, month=month, day_of_week=dow),
+            retries=spec.retries,
+            retry_delay=spec.backoff_delay,
+            retry_backoff=spec.retry_backoff,
+            priority=spec.priority,
+            name=task.name,
+        )(task.func)
+        self._tasks[task.name] = wrapper
+        self._task_queue[task.name] = task.queue
 
     def _write_completions(self, queue: str, moves: list[dict[str, Any]]) -> None:
         storage = self.hueys[queue].storage
@@ -184,6 +223,7 @@ class JobRuntime:
 
     def close(self) -> None:
         self.completions.close()
+        self.thread_resources.close()
         for huey in self.hueys.values():
             storage = huey.storage
             if hasattr(storage, "close"):

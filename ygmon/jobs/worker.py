@@ -27,6 +27,7 @@ from ygmon.config import LocalProfile
 from ygmon.errors import YgmonError
 from ygmon.jobs.queues import QUEUE_NAMES, concurrency_for, queue_spec
 from ygmon.jobs.runtime import JobRuntime, open_runtime
+from ygmon.jobs.tasks import WORKER_START_HOOKS
 
 log = logging.getLogger("ygmon.worker")
 
@@ -61,6 +62,7 @@ class WorkerProcess:
         self.runtime = runtime or open_runtime(profile, clock=clock)
         self._owns_runtime = runtime is None
         self.runtime.worker_id = self.id
+        self.periodic = periodic
         self.concurrency = {
             q: concurrency_for(queue_spec(q), profile, workers) for q in self.queues
         }
@@ -112,6 +114,11 @@ class WorkerProcess:
         self._beat()
         # Jobs of workers that died before this one started come back first.
         self.runtime.registry.recover_stalled(self.profile.stalled_after, self.profile.max_stalled)
+        if self.periodic:
+            # Catch-up of missed schedules belongs with the schedule: a worker started
+            # with --no-schedule leaves it to the one that runs it.
+            for hook in WORKER_START_HOOKS:
+                hook(self.runtime, list(self.queues))
         for consumer in self.consumers:
             consumer.start()
         self._beat_thread.start()

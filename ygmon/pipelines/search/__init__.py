@@ -1,0 +1,1 @@
+"""Search indexing (issue 10)."""
