@@ -14,6 +14,7 @@ from ygmon.api.auth import signing_secret
 from ygmon.api.errors import install_error_handlers
 from ygmon.api.guard import Guard
 from ygmon.api.rate_limit import PER_MINUTE, RateLimiter, make_storage
+from ygmon.api.request_limits import RequestLimits
 from ygmon.config import LocalProfile
 from ygmon.monitor.local import LocalMonitor
 
@@ -60,4 +61,7 @@ def create_app(
         limiter=RateLimiter(make_storage(profile), per_minute),
         read_only=read_only,
     )
+    # Added last, so it runs first: an oversized head is refused before the guard
+    # parses its token.
+    app.add_middleware(RequestLimits)
     return app

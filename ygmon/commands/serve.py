@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ygmon.api.app import create_app
+    from ygmon.api.request_limits import MAX_HEADER_BYTES, HeadDeadlineH11Protocol
 
     profile = local_profile(settings_from(args), "serve")
     read_only = bool(args.serve_read_only or args.read_only or profile.read_only)
@@ -33,5 +34,13 @@ def run(args: argparse.Namespace) -> int:
     port = args.port or profile.serve_port
     mode = " (read-only)" if read_only else ""
     print(f"ygmon serve on http://{host}:{port}{mode}", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        http=HeadDeadlineH11Protocol,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+    )
     return 0
