@@ -8,6 +8,8 @@ batch. The scripts are assembled from these parts by ygmon.jobs.store_redis.
 
 from __future__ import annotations
 
+from ygmon.jobs.history import RUNTIME_BOUNDS_MS, STEPS
+
 WAKE_SUFFIX = ".wake"
 """A Huey queue key plus this names its wake-up list: a token per enqueue, one taken per
 task taken, which an idle worker blocks on instead of on the queue itself (see
@@ -35,10 +37,71 @@ local function trim(p, queue, state, keep, min_time)
 end
 """
 
+
+# History buckets (see ygmon.jobs.history): the hash `hist:<step>:<start>` holds, per
+# `queue|task|`, c (completed), f (failed), s (run-time sum, ms), m (max), h<i> (run
+# times in bucket i); the sorted set `hist:<step>` lists the starts, for the sweep.
+HISTORY_LUA = (
+    "local HIST_STEPS = {" + ", ".join(map(str, STEPS)) + "}\n"
+    "local HIST_BOUNDS = {"
+    + ", ".join(map(str, RUNTIME_BOUNDS_MS))
+    + "}\n"
+    + """
+local function hist_inc(t, key, field, n)
+  local row = t[key]
+  if not row then row = {}; t[key] = row end
+  row[field] = (row[field] or 0) + n
+end
+local function hist_flush(p, hist, hmax)
+  for key, row in pairs(hist) do
+    local k = p .. 'hist:' .. key
+    for field, n in pairs(row) do
+      if string.sub(field, -2) == '|s' then redis.call('HINCRBYFLOAT', k, field, n)
+      else redis.call('HINCRBY', k, field, n) end
+    end
+    local sep = string.find(key, ':', 1, true)
+    local start = string.sub(key, sep + 1)
+    redis.call('ZADD', p .. 'hist:' .. string.sub(key, 1, sep - 1), start, start)
+  end
+  for key, row in pairs(hmax) do
+    local k = p .. 'hist:' .. key
+    for field, ms in pairs(row) do
+      local was = tonumber(redis.call('HGET', k, field) or '-1')
+      if ms > was then redis.call('HSET', k, field, ms) end
+    end
+  end
+end
+local function history(p, batch, queue, task, to, started, fin)
+  local hist, hmax = {}, {}
+  if batch then hist, hmax = batch.hist, batch.hmax end
+  local f = queue .. '|' .. task .. '|'
+  local ms
+  if started and started ~= '' then ms = math.max(0, (fin - tonumber(started)) * 1000) end
+  local bi = #HIST_BOUNDS
+  if ms then
+    for i, b in ipairs(HIST_BOUNDS) do if ms <= b then bi = i - 1; break end end
+  end
+  for _, step in ipairs(HIST_STEPS) do
+    local key = step .. ':' .. string.format('%d', math.floor(fin / step) * step)
+    hist_inc(hist, key, f .. (to == 'completed' and 'c' or 'f'), 1)
+    if ms then
+      hist_inc(hist, key, f .. 's', ms)
+      hist_inc(hist, key, f .. 'h' .. bi, 1)
+      local row = hmax[key]
+      if not row then row = {}; hmax[key] = row end
+      if not row[f .. 'm'] or ms > row[f .. 'm'] then row[f .. 'm'] = ms end
+    end
+  end
+  if not batch then hist_flush(p, hist, hmax) end
+end
+"""
+)
+
 # `move` writes one job's change; given a `batch` table it leaves the counters, the
 # last-finished times and the trims to `flush`, which writes each once per batch.
 MOVE_FN_LUA = (
     DELETE_JOB_LUA
+    + HISTORY_LUA
     + """
 local function bump(p, batch, key, n)
   if batch then batch.counts[key] = (batch.counts[key] or 0) + n
@@ -46,8 +109,8 @@ local function bump(p, batch, key, n)
 end
 local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time, batch)
   local jk = p .. 'job:' .. id
-  local now = redis.call('HMGET', jk, 'state', 'queue', 'task')
-  local cur, queue, task = now[1], now[2], now[3]
+  local now = redis.call('HMGET', jk, 'state', 'queue', 'task', 'started_at')
+  local cur, queue, task, started = now[1], now[2], now[3], now[4]
   local created
   if not cur then
     if create == nil then return 0 end
@@ -85,6 +148,9 @@ local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time,
       redis.call('HSET', p .. 'last', queue, sort_at, queue .. '|' .. task, sort_at)
     end
   end
+  if to == 'completed' or to == 'failed' then
+    history(p, batch, queue, task, to, cur and started, tonumber(sort_at))
+  end
   if keep ~= '' then
     if batch then batch.trims[queue .. '|' .. to] = {queue, to, tonumber(keep), min_time}
     else trim(p, queue, to, tonumber(keep), min_time) end
@@ -98,6 +164,7 @@ local function flush(p, batch)
   local last = {}
   for key, at in pairs(batch.last) do last[#last + 1] = key; last[#last + 1] = at end
   if #last > 0 then redis.call('HSET', p .. 'last', unpack(last)) end
+  hist_flush(p, batch.hist, batch.hmax)
   for _, t in pairs(batch.trims) do trim(p, t[1], t[2], t[3], t[4]) end
 end
 """
@@ -129,7 +196,7 @@ return move(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], fields, create,
 MOVE_MANY_LUA = (
     MOVE_FN_LUA
     + """
-local batch = {counts = {}, last = {}, trims = {}}
+local batch = {counts = {}, last = {}, trims = {}, hist = {}, hmax = {}}
 local huey = {}
 local done = 0
 for _, m in ipairs(cjson.decode(ARGV[2])) do
@@ -194,3 +261,17 @@ return {member, left, r_key, seen[1], rt_key, seen[2]}
 )
 
 TRIM_LUA = DELETE_JOB_LUA + "return trim(ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5])"
+
+# The retention sweep's cut of the history: ARGV[1] the prefix, then (step, cut-off)
+# pairs; buckets of a step starting before its cut-off go.
+TRIM_HISTORY_LUA = """
+local gone = 0
+for i = 2, #ARGV, 2 do
+  local idx = ARGV[1] .. 'hist:' .. ARGV[i]
+  local starts = redis.call('ZRANGEBYSCORE', idx, '-inf', '(' .. ARGV[i + 1])
+  for _, start in ipairs(starts) do redis.call('DEL', idx .. ':' .. start) end
+  redis.call('ZREMRANGEBYSCORE', idx, '-inf', '(' .. ARGV[i + 1])
+  gone = gone + #starts
+end
+return gone
+"""

@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from ygmon.errors import UnavailableError
+from ygmon.jobs.history import OUTCOMES
 from ygmon.jobs.sqlite_schema import _ACTIVE, _ACTIVE_FIELDS, _BUMP
 from ygmon.jobs.store import FIELDS, Retention
 
@@ -75,7 +76,7 @@ class SqliteMoves:
         last-finished times and the trims are written once for the whole batch. A
         move's `huey_delete=(Huey queue name, key)` deletes that entry of Huey's too."""
         deltas: Deltas = {}
-        finished: list[tuple[str, str, str | None, float]] = []
+        finished: list[tuple[str, str, str, float]] = []
         trims: dict[tuple[str, str], Retention] = {}
         running = self._stop_running(
             cur, [m["job_id"] for m in moves if _finishes_running(m["to_state"], m)]
@@ -104,19 +105,14 @@ class SqliteMoves:
                 )
             if done is None:
                 continue
-            queue, task = done
-            if to_state == "completed":
+            queue, _ = done
+            if to_state in OUTCOMES:
                 now = time.time() if sort_at is None else sort_at
-                finished.append((move["job_id"], queue, task, now))
+                finished.append((move["job_id"], queue, to_state, now))
             if move.get("retention") is not None:
                 trims[(queue, to_state)] = move["retention"]
         self._bump_all(cur, deltas)
-        if finished:
-            tasks = self._tasks(cur, [job_id for job_id, _, task, _ in finished if task is None])
-            last: dict[str, float] = {}
-            for job_id, queue, task, now in finished:
-                last[queue] = last[f"{queue}|{task or tasks[job_id]}"] = now
-            self._set_last(cur, last)
+        self._finish(cur, finished)
         for (queue, state), retention in trims.items():
             self._trim(cur, queue, state, retention)
         # Huey's revocation entries of jobs that ran (see ygmon.jobs.revocations);
@@ -176,11 +172,11 @@ class SqliteMoves:
         self._bump_all(cur, deltas)
         if done is None:
             return False
-        queue, task = done
-        if to_state == "completed":
-            now = time.time() if sort_at is None else sort_at
-            task = task or self._tasks(cur, [job_id])[job_id]
-            self._set_last(cur, {queue: now, f"{queue}|{task}": now})
+        queue, _ = done
+        if to_state in OUTCOMES:
+            self._finish(
+                cur, [(job_id, queue, to_state, time.time() if sort_at is None else sort_at)]
+            )
         if retention is not None:
             self._trim(cur, queue, to_state, retention)
         return True
@@ -222,20 +218,6 @@ class SqliteMoves:
                 self._bump_all(cur, {(queue, "waiting"): -1, (queue, "active"): 1})
                 return True
         return self.move_in(cur, job_id, "active", fields, frozenset({"waiting", "delayed"}))
-
-    def _tasks(self, cur: sqlite3.Cursor, ids: list[str]) -> dict[str, str]:
-        """Task name of each of `ids`, in one read."""
-        found = dict.fromkeys(ids, "")
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            found.update(
-                cur.execute(
-                    "select id, task from ygmon_job where ns = ? and id in "
-                    f"({', '.join('?' * len(chunk))})",
-                    (self.ns, *chunk),
-                ).fetchall()
-            )
-        return found
 
     def _set_last(self, cur: sqlite3.Cursor, last: Mapping[str, float]) -> None:
         if last:

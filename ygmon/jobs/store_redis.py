@@ -18,10 +18,12 @@ import redis
 
 from ygmon.errors import UnavailableError
 from ygmon.jobs.redis_counters import RedisCounters
+from ygmon.jobs.redis_history import RedisHistory
 from ygmon.jobs.redis_lua import (
     ACTIVATE_LUA,
     MOVE_LUA,
     MOVE_MANY_LUA,
+    TRIM_HISTORY_LUA,
     TRIM_LUA,
     WAKE_KEEP,
     WAKE_SUFFIX,
@@ -44,7 +46,7 @@ def _allowed_text(states: frozenset[str]) -> str:
     return "," + ",".join(sorted(states)) + ","
 
 
-class RedisRegistryStore(RedisCounters, RedisWorkers):
+class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory):
     def __init__(self, url: str, namespace: str) -> None:
         self.url = url
         self.p = f"{namespace}:ygmon:"
@@ -53,6 +55,7 @@ class RedisRegistryStore(RedisCounters, RedisWorkers):
         self._trim = self.r.register_script(TRIM_LUA)
         self._activate = self.r.register_script(ACTIVATE_LUA)
         self._move_many = self.r.register_script(MOVE_MANY_LUA)
+        self._trim_history = self.r.register_script(TRIM_HISTORY_LUA)
 
     def _fail(self, exc: Exception) -> UnavailableError:
         return UnavailableError(f"cannot reach the job registry in Redis: {exc}")

@@ -27,13 +27,14 @@ from contextlib import contextmanager
 
 from ygmon.errors import UnavailableError
 from ygmon.jobs.sqlite_counters import SqliteCounters
+from ygmon.jobs.sqlite_history import HISTORY_DDL, SqliteHistory
 from ygmon.jobs.sqlite_moves import SqliteMoves
 from ygmon.jobs.sqlite_schema import _DDL, _MERGED, _STATES, _in_state
 from ygmon.jobs.sqlite_workers import SqliteWorkers
 from ygmon.jobs.store import FIELDS
 
 
-class SqliteRegistryStore(SqliteMoves, SqliteCounters, SqliteWorkers):
+class SqliteRegistryStore(SqliteMoves, SqliteCounters, SqliteWorkers, SqliteHistory):
     def __init__(self, path: str, namespace: str) -> None:
         self.path = path
         self.ns = namespace
@@ -53,7 +54,7 @@ class SqliteRegistryStore(SqliteMoves, SqliteCounters, SqliteWorkers):
                         "select name from sqlite_master where name in ('ygmon_job', 'ygmon_active')"
                     )
                 }
-                for sql in _DDL:
+                for sql in (*_DDL, HISTORY_DDL):
                     cur.execute(sql)
                 if had == {"ygmon_job"}:
                     self._adopt_active_rows(cur)
