@@ -14,11 +14,12 @@ from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
 
+# The failure's age first: long queue names and errors would push it past 80 columns.
 COLUMNS = [
+    ("failed", "Failed"),
     ("queue", "Queue"),
     ("task", "Task"),
     ("tries", "Tries"),
-    ("failed", "Failed"),
     ("error", "Error"),
 ]
 
@@ -50,10 +51,10 @@ class FailedScreen(PolledScreen):
                 (
                     job.id,
                     (
+                        age(job.finished_at, now),
                         job.queue,
                         job.task,
                         f"{job.attempts_made}/{job.attempts_allowed}",
-                        age(job.finished_at, now),
                         (job.error_message or "")[:60],
                     ),
                 )

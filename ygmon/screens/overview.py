@@ -119,8 +119,7 @@ class OverviewScreen(PolledScreen):
         daily = data.notifications.digest.next_daily_run
         n = len(data.workers)
         text = (
-            f"Health {health} · {n} worker{'' if n == 1 else 's'} · "
-            f"next digest {age(daily, now)}"
+            f"Health {health} · {n} worker{'' if n == 1 else 's'} · next digest {age(daily, now)}"
         )
         self.query_one("#overview-summary", Static).update(text)
 

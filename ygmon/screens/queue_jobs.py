@@ -67,8 +67,9 @@ class QueueJobsScreen(PolledScreen):
             ]
         )
         empty = self.query_one(EmptyState)
+        which = f"{self.state.value} jobs" if self.state else "jobs"
         empty.update(
-            f"No {state} jobs in {self.queue}. Jobs appear here when the app or "
+            f"No {which} in {self.queue}. Jobs appear here when the app or "
             "`ygmon enqueue` adds them; press s for another state."
         )
         empty.set_shown(not data.data)

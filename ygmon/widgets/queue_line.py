@@ -43,9 +43,7 @@ def label_of(name: str, compact: bool) -> str:
 
 
 def counts_text(stats: QueueStats) -> str:
-    return (
-        f"{stats.waiting:>6,} {stats.active:>4,} {_n(stats.completed):>6} {_n(stats.failed):>5}"
-    )
+    return f"{stats.waiting:>6,} {stats.active:>4,} {_n(stats.completed):>6} {_n(stats.failed):>5}"
 
 
 def _n(value: int) -> str:
