@@ -38,7 +38,7 @@ async def test_footer_keys_keep_a_space_between_them(shared_profile) -> None:
     app = build_app(local_settings(shared_profile), UiConfig.frozen(NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for screen_key in ("1", "4", "jobs"):
+        for screen_key in ("1", "4", "6", "7", "jobs"):
             if screen_key == "jobs":
                 app.push_screen(QueueJobsScreen("maintenance"))
             else:

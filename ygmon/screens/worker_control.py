@@ -19,13 +19,16 @@ from ygmon.tui.local_worker import LocalWorker
 from ygmon.widgets.app_footer import AppFooter
 from ygmon.widgets.app_header import AppHeader
 
+WORKER_KEYS = Binding.Group("Worker", compact=True)
+
 
 class WorkerScreen(Screen):
     TITLE = "Worker"
+    # One footer slot for the three (? lists each): the app's keys fill 80 columns.
     BINDINGS = [
-        Binding("s", "start", "Start", id="worker.start"),
-        Binding("x", "stop", "Stop", id="worker.stop"),
-        Binding("R", "restart", "Restart", id="worker.restart"),
+        Binding("s", "start", "Start worker", id="worker.start", group=WORKER_KEYS),
+        Binding("x", "stop", "Stop worker", id="worker.stop", group=WORKER_KEYS),
+        Binding("R", "restart", "Restart worker", id="worker.restart", group=WORKER_KEYS),
     ]
 
     def compose(self) -> ComposeResult:
@@ -104,10 +107,7 @@ class WorkerScreen(Screen):
         else:
             code = self.worker.returncode
             ended = "" if code is None else f" It exited with code {code}."
-            label.update(
-                f"This app started no worker.{ended} Press s to start one here; "
-                "workers started elsewhere are listed below."
-            )
+            label.update(f"This app started no worker (s starts one).{ended} The registry shows:")
 
     def append_log(self, line: str) -> None:
         self.query_one(Log).write_line(line)
