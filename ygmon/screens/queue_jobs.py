@@ -13,6 +13,7 @@ from ygmon.screens.job_detail import JobDetailScreen
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
+from ygmon.widgets.job_id import copy_id, short_id
 from ygmon.widgets.keyed_table import KeyedTable
 
 STATES: list[JobState | None] = [None, *JobState]
@@ -30,6 +31,7 @@ class QueueJobsScreen(PolledScreen):
     BINDINGS = [
         Binding("s", "next_state", "State", id="jobs.state"),
         Binding("escape", "app.pop_screen", "Back", id="jobs.back"),
+        Binding("c", "copy_id", "Copy id", id="jobs.copy", show=False),
     ]
 
     def __init__(self, queue: str, state: JobState | None = None, task: str | None = None) -> None:
@@ -51,6 +53,7 @@ class QueueJobsScreen(PolledScreen):
         state = self.state.value if self.state else "all states"
         jobs = [j for j in data.data if self.task_name is None or j.task == self.task_name]
         title = f"Queue {self.queue}: {state} ({data.pagination.total:,} jobs, newest 100 shown)"
+        title += " · c copies an id"
         if self.task_name is not None:
             title = f"{self.queue}: {state} {self.task_name} jobs ({len(jobs)} of the newest 100)"
         self.query_one("#jobs-title", Label).update(title)
@@ -60,7 +63,7 @@ class QueueJobsScreen(PolledScreen):
                 (
                     job.id,
                     (
-                        job.id[:12],
+                        short_id(job.id),
                         job.task,
                         job.state.value,
                         f"{job.attempts_made}/{job.attempts_allowed}",
@@ -80,6 +83,9 @@ class QueueJobsScreen(PolledScreen):
             "`ygmon enqueue` adds them; press s for another state."
         )
         empty.set_shown(not jobs)
+
+    def action_copy_id(self) -> None:
+        copy_id(self.app, self.query_one(KeyedTable).selected_key)
 
     def action_next_state(self) -> None:
         self.state = STATES[(STATES.index(self.state) + 1) % len(STATES)]
