@@ -257,16 +257,23 @@ def _noop(**_kwargs: object) -> None:
     """Stands in for a pipeline task; never run (no worker serves its queue here)."""
 
 
-def seed_jobs(profile: LocalProfile) -> None:
+def history_clock() -> Callable[[], datetime]:
+    """A clock running from twenty minutes before FIXED_NOW: jobs run with it land in
+    the history window a monitor on `fixed_clock` reads, with real run times."""
+    began = time.monotonic()
+    return lambda: FIXED_NOW - timedelta(minutes=20) + timedelta(seconds=time.monotonic() - began)
+
+
+def seed_jobs(profile: LocalProfile, clock: Callable[[], datetime] | None = None) -> None:
     """Completed and failed canaries (run by a real in-process worker), and jobs left
     waiting on the notification and search queues."""
     from ygmon.jobs.runtime import open_runtime
     from ygmon.jobs.worker import in_process_worker
 
-    with open_runtime(profile) as rt:
+    with open_runtime(profile, clock=clock) as rt:
         rt.register_task("test-deliver", "notification-delivery", _noop)
         rt.register_task("test-index", "search-index-update", _noop)
-        with in_process_worker(profile, ["maintenance"], runtime=rt):
+        with in_process_worker(profile, ["maintenance"], runtime=rt, clock=clock):
             for job_id in OK_JOBS:
                 rt.enqueue("canary", job_id=job_id)
             for job_id in FAILED_JOBS:
@@ -277,7 +284,9 @@ def seed_jobs(profile: LocalProfile) -> None:
         rt.enqueue("test-index", job_id="index-1", entity="asset")
 
 
-def seeded_profile(directory: Path, **overrides: object) -> LocalProfile:
+def seeded_profile(
+    directory: Path, clock: Callable[[], datetime] | None = None, **overrides: object
+) -> LocalProfile:
     """A local profile in `directory`, seeded with the data above: SQLite files unless
     `database_url` / `broker_url` / `namespace` say otherwise."""
     fields: dict[str, object] = {
@@ -295,7 +304,7 @@ def seeded_profile(directory: Path, **overrides: object) -> LocalProfile:
         **fields,
     )
     seed_database(profile.database_url)
-    seed_jobs(profile)
+    seed_jobs(profile, clock)
     return profile
 
 

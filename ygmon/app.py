@@ -1,4 +1,4 @@
-"""The ygmon terminal app: six screens over one Monitor, switched by number keys."""
+"""The ygmon terminal app: seven screens over one Monitor, switched by number keys."""
 
 from __future__ import annotations
 
@@ -39,10 +39,11 @@ SCREENS_BY_KEY: tuple[tuple[str, str, str, Callable[[], Screen]], ...] = (
     ("4", "failed", "Failed", _later("failed", "FailedScreen")),
     ("5", "previews", "Previews", _later("previews", "PreviewsScreen")),
     ("6", "worker", "Worker", _later("worker_control", "WorkerScreen")),
+    ("7", "metrics", "Metrics", _later("metrics", "MetricsScreen")),
 )
 
 # Grouped keys take one slot in the footer, so every key fits at 80 columns; `?` lists each.
-SCREENS = Binding.Group("Screens", compact=True)
+SCREENS = Binding.Group("Screen", compact=True)
 SPEED = Binding.Group("Speed", compact=True)
 
 

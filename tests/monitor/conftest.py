@@ -10,6 +10,7 @@ import pytest
 from servers import (
     delete_namespace,
     fixed_clock,
+    history_clock,
     local_settings,
     need_env,
     postgres_database,
@@ -30,7 +31,7 @@ def seeded(
     """The seeded data on the embedded SQLite files, and on Postgres with a Redis broker."""
     directory = tmp_path_factory.mktemp("seeded")
     if request.param == "sqlite":
-        yield seeded_profile(directory)
+        yield seeded_profile(directory, history_clock())
         return
     pg = need_env("YGMON_TEST_POSTGRES_URL", "PostgreSQL")
     redis_url = need_env("YGMON_TEST_REDIS_URL", "Redis")
@@ -38,7 +39,11 @@ def seeded(
     with postgres_database(pg) as database_url:
         try:
             yield seeded_profile(
-                directory, database_url=database_url, broker_url=redis_url, namespace=namespace
+                directory,
+                history_clock(),
+                database_url=database_url,
+                broker_url=redis_url,
+                namespace=namespace,
             )
         finally:
             delete_namespace(redis_url, namespace)

@@ -8,9 +8,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-from servers import FAILED_JOBS, LOG_ROWS
+from servers import FAILED_JOBS, LOG_ROWS, OK_JOBS
 
 from ygmon.errors import CannotRetryError, NotFoundError
+from ygmon.monitor.history import HistoryWindow
 from ygmon.monitor.local import LocalMonitor
 from ygmon.monitor.protocol import Monitor
 from ygmon.monitor.remote import RemoteMonitor
@@ -41,6 +42,10 @@ CALLS: dict[str, Call] = {
     "previews_ready": lambda m: m.previews("ready"),
     "previews_failed": lambda m: m.previews("failed"),
     "previews_generating": lambda m: m.previews("generating", 1, 1),
+    "history_hour": lambda m: m.history(),
+    "history_day_queue": lambda m: m.history("maintenance", window=HistoryWindow.DAY),
+    "history_month_task": lambda m: m.history(task="canary", window=HistoryWindow.MONTH),
+    "history_empty_queue": lambda m: m.history("email"),
 }
 
 
@@ -63,6 +68,11 @@ ERRORS: dict[str, tuple[Call, type[Exception], str]] = {
     "job_other_queue": (lambda m: m.job("email", FAILED_JOBS[0]), NotFoundError, "Job not found"),
     "jobs_unknown_queue": (lambda m: m.jobs("no-such-queue"), NotFoundError, "Queue not found"),
     "retry_unknown": (lambda m: m.retry("maintenance", "nope"), NotFoundError, "Job not found"),
+    "history_unknown_queue": (
+        lambda m: m.history("no-such-queue"),
+        NotFoundError,
+        "Queue not found",
+    ),
     "retry_completed": (
         lambda m: m.retry("maintenance", "ok-1"),
         CannotRetryError,
@@ -106,3 +116,12 @@ async def test_seeded_values(monitor: Monitor) -> None:
     assert {p.status for p in previews.data} == {"ready", "failed", "generating"}
     assert all(p.type in ("VIDEO", "AUDIO") for p in previews.data)
     assert monitor.SUPPORTS_RETRY is True
+    history = await monitor.history()
+    (canary,) = history.series
+    assert (canary.queue, canary.task, canary.runs, canary.failures) == (
+        "maintenance",
+        "canary",
+        len(OK_JOBS) + len(FAILED_JOBS),
+        len(FAILED_JOBS),
+    )
+    assert history.end.minute == 1 and len(canary.completed) == 60

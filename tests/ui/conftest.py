@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,45 @@ def seed_jobs(profile: LocalProfile, fix_path: str) -> None:
         rt.wait_idle(20, queues=["maintenance"])
 
 
+class SteppedClock:
+    """A clock the seed moves by hand: jobs finish in the minutes it is set to."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def _nap(seconds: float = 0.0, fail: bool = False) -> None:
+    time.sleep(seconds)
+    if fail:
+        raise RuntimeError("nap asked to fail")
+
+
+HISTORY_QUEUES = ("email", "notification-delivery", "search-index-update", "maintenance")
+
+
+def seed_history(profile: LocalProfile) -> None:
+    """Real jobs on four queues finishing over the hour before NOW (a few failing), so
+    the Overview's and the Metrics screen's history is the registry's own."""
+    from ygmon.jobs.runtime import open_runtime
+    from ygmon.jobs.worker import in_process_worker
+
+    clock = SteppedClock(NOW)
+    with open_runtime(profile, clock=clock) as rt:
+        for queue in HISTORY_QUEUES[:-1]:
+            rt.register_task(f"nap-{queue}", queue, _nap, attempts=1)
+        with in_process_worker(profile, HISTORY_QUEUES, 2, runtime=rt, clock=clock):
+            for minute in (58, 50, 41, 33, 25, 17, 12, 8, 4, 2, 1):
+                clock.at = NOW - timedelta(minutes=minute, seconds=-5)
+                for i, queue in enumerate(HISTORY_QUEUES[:-1]):
+                    for n in range((minute + i) % 4 + 1):
+                        rt.enqueue(f"nap-{queue}", fail=(minute + n + i) % 9 == 0)
+                rt.enqueue("canary")
+                rt.wait_idle(20, queues=HISTORY_QUEUES)
+
+
 def seeded(directory: Path, fix_path: str = NEVER_FIXED, **overrides: object) -> LocalProfile:
     profile = make_profile(directory, **overrides)
     asyncio.run(_seed_rows(profile.database_url))
@@ -86,6 +126,14 @@ def seeded(directory: Path, fix_path: str = NEVER_FIXED, **overrides: object) ->
 def shared_profile(tmp_path_factory: pytest.TempPathFactory) -> LocalProfile:
     """Seeded once for every test that only reads (snapshots, navigation)."""
     return seeded(tmp_path_factory.mktemp("ui-shared"))
+
+
+@pytest.fixture(scope="session")
+def history_profile(tmp_path_factory: pytest.TempPathFactory) -> LocalProfile:
+    """The shared data plus an hour of real jobs on four queues (seed_history)."""
+    profile = seeded(tmp_path_factory.mktemp("ui-history"))
+    seed_history(profile)
+    return profile
 
 
 @pytest.fixture

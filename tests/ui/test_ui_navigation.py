@@ -24,7 +24,7 @@ async def test_every_screen_by_its_key(backend, shared_profile) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             assert isinstance(app.screen, OverviewScreen)
-            assert app.screen.query("QueueTile")
+            assert app.screen.query("QueueLine")
             await pilot.press("2")
             await settle(pilot)
             assert isinstance(app.screen, QueuesScreen)

@@ -41,6 +41,22 @@ def test_screen(snap_compare, shared_profile, key: str, size: tuple[int, int]) -
     assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(key))
 
 
+@pytest.mark.parametrize(
+    "size", [(80, 24), (100, 30), (120, 40)], ids=["80x24", "100x30", "120x40"]
+)
+def test_overview_with_history(snap_compare, history_profile, size: tuple[int, int]) -> None:
+    """Every queue on screen, its last hour's completed and failed jobs drawn."""
+    app = build_app(local_settings(history_profile), UiConfig.frozen(NOW), target="local: demo")
+
+    async def check(pilot: Pilot) -> None:
+        await settle(pilot)
+        lines = app.screen.query("QueueLine")
+        assert len(lines) == 13
+        assert all(line.region.bottom <= size[1] - 1 for line in lines)  # above the footer
+
+    assert snap_compare(app, terminal_size=size, run_before=check)
+
+
 def test_confirm_dialog(snap_compare, shared_profile) -> None:
     app = build_app(local_settings(shared_profile), UiConfig.frozen(NOW), target="local: demo")
     assert snap_compare(app, run_before=keys_then_settle("4", "r"))

@@ -18,10 +18,12 @@ def worker_command(settings: Settings) -> list[str]:
 
 
 def target_of(settings: Settings) -> str:
+    """What the header names: the backend's kind and where it is, then the profile (a
+    profile named `local` turned remote by --api-url must not read as local)."""
     profile = settings.profile
     if isinstance(profile, LocalProfile):
-        return f"{settings.profile_name}: {redact(profile.database_url)}"
-    return f"{settings.profile_name}: {profile.api_url}"
+        return f"local: {redact(profile.database_url)} (profile {settings.profile_name})"
+    return f"remote: {profile.api_url} (profile {settings.profile_name})"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,8 +15,10 @@ from typing import Any
 
 from ygmon.errors import CannotRetryError, NotFoundError
 from ygmon.jobs.queues import QUEUE_NAMES
+from ygmon.jobs.registry_history import build_history
 from ygmon.jobs.registry_snapshot import queue_row, queue_rows, worker_rows
 from ygmon.jobs.store import FINISHED_STATES, RegistryStore, Retention
+from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.schemas import JobDetail, JobState, JobSummary, QueueStats, WorkerInfo
 
 # FACTS.md: the last 1000 completed jobs of a queue (at most 24 hours old) and the last
@@ -121,6 +123,13 @@ class JobRegistry:
     def last_finished(self, queue: str, task: str | None = None) -> datetime | None:
         return _ts_float(self.store.last_finished(queue if task is None else f"{queue}|{task}"))
 
+    def history(
+        self, window: HistoryWindow, queue: str | None = None, task: str | None = None
+    ) -> History:
+        """Completed and failed jobs and their run times over `window` (see
+        ygmon.monitor.history), ending with the step holding now."""
+        return build_history(self.store, window, self.now(), queue, task)  # type: ignore[arg-type]
+
     def close(self) -> None:
         self.store.close()
 
@@ -170,6 +179,7 @@ class JobRegistry:
                 retention = self.retention(state, now)
                 if retention is not None:
                     removed += self.store.trim(queue, state, retention)
+        self.store.trim_history(now)
         return removed
 
     def recover_stalled(self, stalled_after: float, max_stalled: int) -> list[str]:

@@ -98,4 +98,11 @@ class RegistryStore(Protocol):
 
     def last_finished(self, key: str) -> float | None: ...
 
+    def history_rows(self, step: int, start: int, end: int) -> list[Any]:
+        """History buckets of `step` (seconds) starting in [start, end), as
+        ygmon.jobs.history.HistoryRow tuples (written with each batch of final moves)."""
+
+    def trim_history(self, now: float) -> int:
+        """Drop history buckets past their retention (ygmon.jobs.history.KEEP_SECONDS)."""
+
     def close(self) -> None: ...

@@ -26,6 +26,7 @@ from ygmon.errors import (
 )
 from ygmon.jobs.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
 from ygmon.monitor.health import build_health
+from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     BackendInfo,
@@ -265,6 +266,16 @@ class LocalMonitor:
             lambda r: r.list_jobs(queue, state, (page - 1) * page_size, page_size)
         )
         return JobPage(data=rows, pagination=Pagination.of(page, page_size, total))
+
+    async def history(
+        self,
+        queue: str | None = None,
+        task: str | None = None,
+        window: HistoryWindow = HistoryWindow.HOUR,
+    ) -> History:
+        if queue is not None and queue not in QUEUES_BY_NAME:
+            raise unknown_queue(queue)
+        return await self._registry(lambda r: r.history(HistoryWindow(window), queue, task))
 
     async def failed_jobs(self, page: int = 1, page_size: int = 50) -> Page[JobSummary]:
         rows, total = await self._registry(

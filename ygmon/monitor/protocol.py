@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     BackendInfo,
@@ -66,5 +67,15 @@ class Monitor(Protocol):
     ) -> Page[PreviewAsset]: ...
 
     async def retry(self, queue: str, job_id: str) -> RetryResult: ...
+
+    async def history(
+        self,
+        queue: str | None = None,
+        task: str | None = None,
+        window: HistoryWindow = HistoryWindow.HOUR,
+    ) -> History:
+        """Completed and failed jobs and run times per queue and task over `window`
+        (ygmon.monitor.history); NotFoundError("Queue not found") for an unknown queue."""
+        ...
 
     async def close(self) -> None: ...

@@ -23,6 +23,7 @@ from ygmon.errors import (
     UnavailableError,
     YgmonError,
 )
+from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     BackendInfo,
@@ -195,6 +196,15 @@ class RemoteMonitor:
         params = {"state": state.value if state else None, "page": page, "pageSize": page_size}
         body = await self._page(f"/queues/{_seg(queue)}/jobs", params)
         return Page[JobSummary].model_validate(body)
+
+    async def history(
+        self,
+        queue: str | None = None,
+        task: str | None = None,
+        window: HistoryWindow = HistoryWindow.HOUR,
+    ) -> History:
+        params = {"window": HistoryWindow(window).value, "queue": queue, "task": task}
+        return History.model_validate(await self._data("/history", params))
 
     async def failed_jobs(self, page: int = 1, page_size: int = 50) -> Page[JobSummary]:
         body = await self._page("/failed", {"page": page, "pageSize": page_size})

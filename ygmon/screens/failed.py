@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widgets import Label
 
 from ygmon.errors import YgmonError
 from ygmon.monitor.schemas import JobSummary, Page
@@ -12,26 +13,35 @@ from ygmon.screens.confirm_dialog import ConfirmDialog
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
+from ygmon.widgets.job_id import copy_id, short_id
 from ygmon.widgets.keyed_table import KeyedTable
 
+# The failure's age first: long queue names and errors would push it past 80 columns.
 COLUMNS = [
+    ("failed", "Failed"),
     ("queue", "Queue"),
     ("task", "Task"),
     ("tries", "Tries"),
-    ("failed", "Failed"),
     ("error", "Error"),
 ]
 
 
 class FailedScreen(PolledScreen):
     TITLE = "Failed"
-    BINDINGS = [Binding("r", "retry", "Retry job", id="failed.retry")]
+    BINDINGS = [
+        Binding("r", "retry", "Retry job", id="failed.retry"),
+        Binding("c", "copy_id", "Copy id", id="failed.copy", show=False),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
         self._jobs: dict[str, JobSummary] = {}
 
     def compose_body(self) -> ComposeResult:
+        yield Label(
+            "Failed jobs, newest first · r retries one · c copies its id",
+            classes="screen-title",
+        )
         yield KeyedTable(COLUMNS, id="failed-table")
         yield EmptyState(
             "No failed jobs. A job lands here when it fails its last attempt; "
@@ -50,10 +60,10 @@ class FailedScreen(PolledScreen):
                 (
                     job.id,
                     (
+                        age(job.finished_at, now),
                         job.queue,
                         job.task,
                         f"{job.attempts_made}/{job.attempts_allowed}",
-                        age(job.finished_at, now),
                         (job.error_message or "")[:60],
                     ),
                 )
@@ -61,6 +71,9 @@ class FailedScreen(PolledScreen):
             ]
         )
         self.query_one(EmptyState).set_shown(not data.data)
+
+    def action_copy_id(self) -> None:
+        copy_id(self.app, self.query_one(KeyedTable).selected_key)
 
     def action_retry(self) -> None:
         job = self._jobs.get(self.query_one(KeyedTable).selected_key or "")
@@ -75,7 +88,7 @@ class FailedScreen(PolledScreen):
                 severity="error",
             )
             return
-        question = f"Retry {job.task} job {job.id[:12]} on queue {job.queue}?"
+        question = f"Retry {job.task} job {short_id(job.id)} on queue {job.queue}?"
         self.app.push_screen(ConfirmDialog(question), lambda yes: self._retry(job) if yes else None)
 
     @work(exclusive=True, exit_on_error=False, group="retry")
@@ -85,5 +98,5 @@ class FailedScreen(PolledScreen):
         except YgmonError as exc:
             self.notify(exc.message, title=exc.title, severity="error")
         else:
-            self.notify(f"Job {result.job_id[:12]} {result.status}.", title="Retry")
+            self.notify(f"Job {short_id(result.job_id)} {result.status}.", title="Retry")
         self.refresh_now()

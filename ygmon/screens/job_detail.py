@@ -12,11 +12,12 @@ from textual.widgets import Static
 from ygmon.monitor.schemas import JobDetail
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.formatting import stamp
+from ygmon.widgets.job_id import copy_id
 
 
 def describe(job: JobDetail) -> str:
     lines = [
-        f"Job       {job.id}",
+        f"Job       {job.id}  (c copies it)",
         f"Queue     {job.queue}",
         f"Task      {job.task}",
         f"State     {job.state.value}",
@@ -36,7 +37,10 @@ def describe(job: JobDetail) -> str:
 
 
 class JobDetailScreen(PolledScreen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="job.back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="job.back"),
+        Binding("c", "copy_id", "Copy id", id="job.copy", show=False),
+    ]
 
     def __init__(self, queue: str, job_id: str) -> None:
         super().__init__()
@@ -49,6 +53,9 @@ class JobDetailScreen(PolledScreen):
 
     async def fetch(self) -> JobDetail:
         return await self.monitor.job(self.queue, self.job_id)
+
+    def action_copy_id(self) -> None:
+        copy_id(self.app, self.job_id)
 
     def show(self, data: JobDetail) -> None:
         self.query_one("#job-text", Static).update(describe(data))

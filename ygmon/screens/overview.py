@@ -1,14 +1,24 @@
-"""Overview: health per worker group, a tile per queue, next scheduled runs, workers."""
+"""Overview: every queue on one line under its worker group's health, with sparklines
+of the last hour's completed and failed jobs; next scheduled runs and the workers
+beside when the terminal has room.
+
+The layout adapts: below 100x30 the queues use short labels and the schedule and
+workers panels give way (their gist stays in the summary line), so nothing falls
+below the fold at 80x24.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
+from ygmon.monitor.history import History
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     NotificationJobStats,
@@ -17,7 +27,13 @@ from ygmon.monitor.schemas import (
 )
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.formatting import age, stamp
-from ygmon.widgets.queue_tile import QueueTile
+from ygmon.widgets.queue_line import QueueLine
+
+COMPACT_BELOW = (100, 30)
+"""Width and height under which the Overview uses its compact layout."""
+HISTORY_EVERY = 20.0
+"""Seconds between two reads of the history: its points are minutes, and a remote
+API's 100 requests a minute are mostly spent on the counts."""
 
 
 @dataclass(frozen=True)
@@ -26,33 +42,59 @@ class OverviewData:
     queues: list[QueueStats]
     workers: list[WorkerInfo]
     notifications: NotificationJobStats
+    history: History | None
 
 
 class OverviewScreen(PolledScreen):
     TITLE = "Overview"
 
+    _notifications: NotificationJobStats | None = None
+    _history: History | None = None
+    _history_at = 0.0
+
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="overview"):
-            with Horizontal(id="overview-top"):
-                yield Static("", id="health", classes="panel")
+            yield Static("", id="overview-summary")
+            yield Static("", id="queue-head")
+            yield Vertical(id="queue-list")
+            with Horizontal(id="overview-side"):
                 yield Static("", id="schedule", classes="panel")
-            yield Grid(id="tiles")
-            yield Static("", id="workers", classes="panel")
+                yield Static("", id="workers", classes="panel")
 
-    _notifications: NotificationJobStats | None = None
+    @property
+    def compact(self) -> bool:
+        width, height = self.app.size
+        return width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1]
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        compact = self.compact
+        self.set_class(compact, "-compact")
+        for line in self.query(QueueLine):
+            line.set_compact(compact)
+        self.query_one("#queue-head", Static).update(_head(compact))
 
     async def fetch(self) -> OverviewData:
         calls = [self.monitor.health(), self.monitor.queues(), self.monitor.workers()]
         # The next digest runs only move once the nearer one has passed (a weekly run is
         # also a daily one), so they are fetched again only then: a remote API allows
         # 100 requests a minute, and a fourth call every 2 s would spend 120.
-        if self._notifications_stale():
+        want_notifications = self._notifications_stale()
+        if want_notifications:
             calls.append(self.monitor.notification_stats())
+        want_history = time.monotonic() - self._history_at >= HISTORY_EVERY
+        if want_history:
+            calls.append(self.monitor.history())
         health, queues, workers, *fresh = await asyncio.gather(*calls)
-        if fresh:
-            self._notifications = fresh[0]
+        if want_notifications:
+            self._notifications = fresh.pop(0)
+        if want_history:
+            self._history = fresh.pop(0)
+            self._history_at = time.monotonic()
         assert self._notifications is not None
-        return OverviewData(health, queues, workers, self._notifications)
+        return OverviewData(health, queues, workers, self._notifications, self._history)
 
     def _notifications_stale(self) -> bool:
         if self._notifications is None:
@@ -61,19 +103,67 @@ class OverviewScreen(PolledScreen):
         return next_daily is None or next_daily <= self.now()
 
     def show(self, data: OverviewData) -> None:
-        self._show_health(data.health)
+        self._show_summary(data)
+        self._show_queues(data)
         self._show_schedule(data)
-        self._show_tiles(data.queues)
         self._show_workers(data.workers)
 
-    def _show_health(self, health: AllWorkersHealth) -> None:
-        lines = ["[b]Health[/b] " + ("all healthy" if health.healthy else "[b]UNHEALTHY[/b]")]
-        for group, status in health.groups.items():
-            mark = "ok " if status.healthy else "DOWN"
-            workers = status.workers or {}
-            running = sum(1 for w in workers.values() if w.is_running)
-            lines.append(f"{mark} {group:<14} {running}/{len(workers)} workers")
-        self.query_one("#health", Static).update("\n".join(lines))
+    def _show_summary(self, data: OverviewData) -> None:
+        now = self.now()
+        down = [g for g, s in data.health.groups.items() if not s.healthy]
+        health = (
+            "[b]all healthy[/b]"
+            if data.health.healthy
+            else f"[b]UNHEALTHY[/b] {len(down)}/{len(data.health.groups)} groups down"
+        )
+        daily = data.notifications.digest.next_daily_run
+        n = len(data.workers)
+        text = (
+            f"Health {health} · {n} worker{'' if n == 1 else 's'} · next digest {age(daily, now)}"
+        )
+        self.query_one("#overview-summary", Static).update(text)
+
+    def _show_queues(self, data: OverviewData) -> None:
+        box = self.query_one("#queue-list", Vertical)
+        stats = {q.name: q for q in data.queues}
+        placed: set[str] = set()
+        compact = self.compact
+        order: list[tuple[str, list[str]]] = [
+            (group, [q for q in (status.workers or {}) if q in stats])
+            for group, status in data.health.groups.items()
+        ]
+        rest = [q.name for q in data.queues if not any(q.name in qs for _, qs in order)]
+        if rest:
+            order.append(("other", rest))
+        widgets = []
+        for group, names in order:
+            status = data.health.groups.get(group)
+            widgets.append(("group", group, _group_text(group, status)))
+            for name in names:
+                widgets.append(("queue", name, stats[name]))
+                placed.add(name)
+        if not box.children:
+            box.mount_all(
+                Static(value, id=f"group-{key}", classes="group-line", markup=True)
+                if kind == "group"
+                else QueueLine(value, compact)
+                for kind, key, value in widgets
+            )
+        else:
+            for kind, key, value in widgets:
+                if kind == "group":
+                    for found in box.query(f"#group-{key}"):
+                        found.update(value)  # type: ignore[attr-defined]
+                else:
+                    for line in box.query(f"#line-{key}"):
+                        line.show(value)  # type: ignore[attr-defined]
+        self._apply_layout()
+        if data.history is not None:
+            per_queue = data.history.per_queue()
+            steps = len(range(0, 3600, data.history.step_seconds))
+            for line in self.query(QueueLine):
+                done, failed = per_queue.get(line.stats.name, ([0] * steps, [0] * steps))
+                line.show_history(done, failed)
 
     def _show_schedule(self, data: OverviewData) -> None:
         now = self.now()
@@ -84,34 +174,39 @@ class OverviewScreen(PolledScreen):
             f"weekly digest  {stamp(digest.next_weekly_run)} ({age(digest.next_weekly_run, now)})",
         ]
         scheduled = sum(g.scheduled_jobs or 0 for g in data.health.groups.values())
-        lines.append(f"scheduled jobs {scheduled}")
+        lines.append(f"scheduled posts {scheduled}")
         self.query_one("#schedule", Static).update("\n".join(lines))
-
-    def _show_tiles(self, queues: list[QueueStats]) -> None:
-        grid = self.query_one("#tiles", Grid)
-        for stats in queues:
-            tiles = grid.query(f"#tile-{stats.name}")
-            if tiles:
-                tiles.first(QueueTile).show(stats)
-            else:
-                grid.mount(QueueTile(stats))
 
     def _show_workers(self, workers: list[WorkerInfo]) -> None:
         now = self.now()
         if not workers:
-            text = (
-                "[b]Workers[/b]\nNo worker is running. Start one with `ygmon worker` "
-                "or on the Worker screen (6)."
-            )
+            text = "[b]Workers[/b]\nNo worker is running: `ygmon worker`, or the Worker screen (6)."
         else:
             lines = ["[b]Workers[/b]"]
-            for w in workers:
+            for w in workers[:3]:
                 lines.append(
-                    f"{w.host}:{w.pid}  {','.join(w.queues)[:40]}  x{w.concurrency}  "
-                    f"heartbeat {age(w.last_heartbeat, now)}"
+                    f"{w.host}:{w.pid} x{w.concurrency} {len(w.queues)} queues, "
+                    f"beat {age(w.last_heartbeat, now)}"
                 )
+            if len(workers) > 3:
+                lines[-1] += f" (+{len(workers) - 3} more: Worker screen, 6)"
             text = "\n".join(lines)
         started = self.app.local_worker
         if started is not None and started.running:
-            text += f"\nStarted from this app: pid {started.pid} (Worker screen, 6)"
+            text += f"\nStarted from this app: pid {started.pid}"
         self.query_one("#workers", Static).update(text)
+
+
+def _head(compact: bool) -> str:
+    name = "  " + "queue".ljust(15 if compact else 27)
+    counts = f"{'wait':>6} {'act':>4} {'done':>6} {'fail':>5}"
+    return f"[dim]{name}{counts}  completed · failed per min, 1h[/dim]"
+
+
+def _group_text(group: str, status: object) -> str:
+    if status is None:
+        return f"[b]{group}[/b]"
+    workers = getattr(status, "workers", None) or {}
+    served = sum(1 for s in workers.values() if s.is_running)
+    mark = "[b]ok[/b]  " if status.healthy else "[b]DOWN[/b]"  # type: ignore[attr-defined]
+    return f"{mark} [b]{group}[/b]  {served}/{len(workers)} queues served by a live worker"

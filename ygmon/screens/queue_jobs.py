@@ -1,4 +1,5 @@
-"""One queue's jobs, filtered by state (`s` cycles it); Enter opens a job."""
+"""One queue's jobs, filtered by state (`s` cycles it) and optionally by task (the
+Metrics screen's failures of a task); Enter opens a job."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ygmon.screens.job_detail import JobDetailScreen
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
+from ygmon.widgets.job_id import copy_id, short_id
 from ygmon.widgets.keyed_table import KeyedTable
 
 STATES: list[JobState | None] = [None, *JobState]
@@ -27,14 +29,17 @@ COLUMNS = [
 
 class QueueJobsScreen(PolledScreen):
     BINDINGS = [
-        Binding("s", "next_state", "State filter", id="jobs.state"),
+        Binding("s", "next_state", "State", id="jobs.state"),
         Binding("escape", "app.pop_screen", "Back", id="jobs.back"),
+        Binding("c", "copy_id", "Copy id", id="jobs.copy", show=False),
     ]
 
-    def __init__(self, queue: str) -> None:
+    def __init__(self, queue: str, state: JobState | None = None, task: str | None = None) -> None:
         super().__init__()
         self.queue = queue
-        self.state: JobState | None = None
+        self.state: JobState | None = state
+        self.task_name = task
+        """Only this task's jobs, among the newest 100 of the state."""
 
     def compose_body(self) -> ComposeResult:
         yield Label("", id="jobs-title", classes="screen-title")
@@ -46,16 +51,19 @@ class QueueJobsScreen(PolledScreen):
 
     def show(self, data: Page[JobSummary]) -> None:
         state = self.state.value if self.state else "all states"
-        self.query_one("#jobs-title", Label).update(
-            f"Queue {self.queue}: {state} ({data.pagination.total:,} jobs, newest 100 shown)"
-        )
+        jobs = [j for j in data.data if self.task_name is None or j.task == self.task_name]
+        title = f"Queue {self.queue}: {state} ({data.pagination.total:,} jobs, newest 100 shown)"
+        title += " · c copies an id"
+        if self.task_name is not None:
+            title = f"{self.queue}: {state} {self.task_name} jobs ({len(jobs)} of the newest 100)"
+        self.query_one("#jobs-title", Label).update(title)
         now = self.now()
         self.query_one(KeyedTable).sync(
             [
                 (
                     job.id,
                     (
-                        job.id[:12],
+                        short_id(job.id),
                         job.task,
                         job.state.value,
                         f"{job.attempts_made}/{job.attempts_allowed}",
@@ -63,15 +71,21 @@ class QueueJobsScreen(PolledScreen):
                         age(job.finished_at, now),
                     ),
                 )
-                for job in data.data
+                for job in jobs
             ]
         )
         empty = self.query_one(EmptyState)
+        which = f"{self.state.value} jobs" if self.state else "jobs"
+        if self.task_name is not None:
+            which += f" of task {self.task_name}"
         empty.update(
-            f"No {state} jobs in {self.queue}. Jobs appear here when the app or "
+            f"No {which} in {self.queue}. Jobs appear here when the app or "
             "`ygmon enqueue` adds them; press s for another state."
         )
-        empty.set_shown(not data.data)
+        empty.set_shown(not jobs)
+
+    def action_copy_id(self) -> None:
+        copy_id(self.app, self.query_one(KeyedTable).selected_key)
 
     def action_next_state(self) -> None:
         self.state = STATES[(STATES.index(self.state) + 1) % len(STATES)]

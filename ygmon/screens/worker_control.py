@@ -1,30 +1,41 @@
-"""Worker: start, stop or restart a local `ygmon worker` process and follow its log."""
+"""Worker: the workers the registry's heartbeats show (wherever they run, the one this
+app started marked), and start, stop or restart a local `ygmon worker` and follow its log."""
 
 from __future__ import annotations
 
+import socket
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Label, Log
+from textual.widgets import Label, Log, Static
 
+from ygmon.errors import YgmonError
+from ygmon.monitor.schemas import WorkerInfo
+from ygmon.tui.formatting import age
 from ygmon.tui.local_worker import LocalWorker
 from ygmon.widgets.app_footer import AppFooter
 from ygmon.widgets.app_header import AppHeader
 
+WORKER_KEYS = Binding.Group("Worker", compact=True)
+
 
 class WorkerScreen(Screen):
     TITLE = "Worker"
+    # One footer slot for the three (? lists each): the app's keys fill 80 columns.
     BINDINGS = [
-        Binding("s", "start", "Start", id="worker.start"),
-        Binding("x", "stop", "Stop", id="worker.stop"),
-        Binding("R", "restart", "Restart", id="worker.restart"),
+        Binding("s", "start", "Start worker", id="worker.start", group=WORKER_KEYS),
+        Binding("x", "stop", "Stop worker", id="worker.stop", group=WORKER_KEYS),
+        Binding("R", "restart", "Restart worker", id="worker.restart", group=WORKER_KEYS),
     ]
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
         with Vertical(id="worker-panel"):
             yield Label("", id="worker-state")
+            yield Static("", id="worker-seen", markup=False)
             yield Log(id="worker-log", max_lines=2000)
         yield AppFooter(compact=True, show_command_palette=False)
 
@@ -38,6 +49,49 @@ class WorkerScreen(Screen):
         header = self.query_one(AppHeader)
         header.show_refresh(policy.interval, policy.paused, not self.app.ui.auto_refresh)
         self.show_state()
+        self.load_seen()
+        if getattr(self, "_seen_timer", None) is None and self.app.ui.auto_refresh:
+            self._seen_timer = self.set_interval(self.app.policy.interval, self.load_seen)
+
+    def on_screen_suspend(self) -> None:
+        timer = getattr(self, "_seen_timer", None)
+        if timer is not None:
+            timer.stop()
+            self._seen_timer = None
+
+    @work(exclusive=True, exit_on_error=False, group="worker-seen")
+    async def load_seen(self) -> None:
+        try:
+            workers = await self.app.monitor.workers()
+        except YgmonError as exc:
+            self.query_one("#worker-seen", Static).update(f"Workers: {exc.message}")
+            return
+        self.show_seen(workers)
+
+    def _is_ours(self, w: WorkerInfo) -> bool:
+        ours = self.worker
+        return (
+            ours is not None
+            and ours.running
+            and w.pid == ours.pid
+            and w.host == socket.gethostname()
+        )
+
+    def show_seen(self, workers: list[WorkerInfo]) -> None:
+        now = self.app.ui.clock()
+        if not workers:
+            text = "No worker's heartbeat is in the registry: no worker runs these queues."
+        else:
+            lines = [f"Workers seen in the registry ({len(workers)}, by their heartbeats):"]
+            for w in workers:
+                mark = "  (started from this app)" if self._is_ours(w) else ""
+                queues = ", ".join(w.queues) if len(w.queues) <= 3 else f"{len(w.queues)} queues"
+                lines.append(
+                    f"  {w.host}:{w.pid}  x{w.concurrency}  {queues}  "
+                    f"heartbeat {age(w.last_heartbeat, now)}{mark}"
+                )
+            text = "\n".join(lines)
+        self.query_one("#worker-seen", Static).update(text)
 
     def show_state(self) -> None:
         label = self.query_one("#worker-state", Label)
@@ -53,7 +107,7 @@ class WorkerScreen(Screen):
         else:
             code = self.worker.returncode
             ended = "" if code is None else f" It exited with code {code}."
-            label.update(f"No worker started from this app.{ended} Press s to start one.")
+            label.update(f"This app started no worker (s starts one).{ended} The registry shows:")
 
     def append_log(self, line: str) -> None:
         self.query_one(Log).write_line(line)
@@ -62,11 +116,13 @@ class WorkerScreen(Screen):
         if self.worker is not None:
             await self.worker.start(self.append_log)
         self.show_state()
+        self.load_seen()
 
     async def action_stop(self) -> None:
         if self.worker is not None:
             await self.worker.stop()
         self.show_state()
+        self.load_seen()
 
     async def action_restart(self) -> None:
         await self.action_stop()

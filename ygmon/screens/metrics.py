@@ -1,0 +1,149 @@
+"""Metrics: per task over a window (w cycles 1h / 24h / 30d), its runs, failures,
+failure rate and p50 / p95 / max run time from the registry's history, and a chart of
+its runs and failures over the window; Enter lists the task's recent failures."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Label, Sparkline
+
+from ygmon.monitor.history import History, HistorySeries, HistoryWindow, percentile
+from ygmon.monitor.schemas import JobState
+from ygmon.screens.polled_screen import PolledScreen
+from ygmon.screens.queue_jobs import QueueJobsScreen
+from ygmon.tui.formatting import count
+from ygmon.widgets.empty_state import EmptyState
+from ygmon.widgets.keyed_table import KeyedTable
+
+WINDOWS = list(HistoryWindow)
+# The queue last: at 80 columns the figures come first (the chart's title names it).
+COLUMNS = [
+    ("task", "Task"),
+    ("runs", "Runs"),
+    ("failed", "Failed"),
+    ("rate", "Fail%"),
+    ("p50", "p50"),
+    ("p95", "p95"),
+    ("max", "Max"),
+    ("queue", "Queue"),
+]
+STEP_NAMES = {60: "minute", 3600: "hour"}
+
+
+def run_time(ms: float | None, bounds: list[float] | None = None) -> str:
+    """A run time for a cell; with `bounds`, `ms` is a bucket's upper bound (≤ ...),
+    and the last bound means past it."""
+    if ms is None:
+        return "-"
+    prefix = ""
+    if bounds is not None:
+        prefix = ">" if ms >= bounds[-1] and ms == bounds[-1] else "≤"
+    if ms < 1000:
+        return f"{prefix}{ms:.0f}ms"
+    if ms < 60_000:
+        return f"{prefix}{ms / 1000:.3g}s"
+    if ms < 3_600_000:
+        return f"{prefix}{ms / 60_000:.3g}m"
+    return f"{prefix}{ms / 3_600_000:.3g}h"
+
+
+def task_row(s: HistorySeries, bounds: list[float]) -> tuple[str, ...]:
+    runs, failed = s.runs, s.failures
+    p50 = percentile(s.histogram, bounds, 0.5)
+    p95 = percentile(s.histogram, bounds, 0.95)
+    return (
+        s.task,
+        count(runs),
+        count(failed),
+        f"{100 * failed / runs:.1f}" if runs else "-",
+        run_time(p50, bounds),
+        run_time(p95, bounds),
+        run_time(s.max_ms if s.runs_timed else None),
+        s.queue,
+    )
+
+
+class MetricsScreen(PolledScreen):
+    TITLE = "Metrics"
+    BINDINGS = [Binding("w", "next_window", "Window", id="metrics.window")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.window = HistoryWindow.HOUR
+        self._history: History | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Label("", id="metrics-title", classes="screen-title")
+        yield KeyedTable(COLUMNS, id="metrics-table")
+        yield EmptyState("", id="metrics-empty")
+        with Vertical(id="metrics-chart"):
+            yield Label("", id="metrics-chart-title")
+            with Horizontal(classes="chart-row"):
+                yield Label("runs", classes="chart-label")
+                yield Sparkline([], id="metrics-runs")
+            with Horizontal(classes="chart-row"):
+                yield Label("failed", classes="chart-label")
+                yield Sparkline([], id="metrics-failures")
+
+    async def fetch(self) -> History:
+        return await self.monitor.history(window=self.window)
+
+    def show(self, data: History) -> None:
+        self._history = data
+        step = STEP_NAMES.get(data.step_seconds, f"{data.step_seconds}s")
+        self.query_one("#metrics-title", Label).update(
+            f"Per task, last {data.window.value} (w: window), by {step}; Enter: its failures"
+        )
+        bounds = data.bounds_ms
+        series = sorted(data.series, key=lambda s: (-s.runs, s.queue, s.task))
+        self.query_one(KeyedTable).sync([(_key(s), task_row(s, bounds)) for s in series])
+        empty = self.query_one(EmptyState)
+        empty.update(
+            f"No job finished in the last {data.window.value}. Each finished job counts "
+            "here, per task, from the registry's history; w picks another window."
+        )
+        empty.set_shown(not series)
+        self._show_chart()
+
+    def _selected(self) -> HistorySeries | None:
+        key = self.query_one(KeyedTable).selected_key
+        if self._history is None or key is None:
+            return None
+        return next((s for s in self._history.series if _key(s) == key), None)
+
+    def _show_chart(self) -> None:
+        chosen = self._selected()
+        title = self.query_one("#metrics-chart-title", Label)
+        runs = self.query_one("#metrics-runs", Sparkline)
+        failures = self.query_one("#metrics-failures", Sparkline)
+        if chosen is None:
+            title.update("")
+            runs.data, failures.data = [], []
+            return
+        title.update(
+            f"{chosen.task} on {chosen.queue}: {count(chosen.runs)} runs, "
+            f"{count(chosen.failures)} failed"
+        )
+        done = [c + f for c, f in zip(chosen.completed, chosen.failed, strict=True)]
+        runs.data = [float(n) for n in done] if any(done) else []
+        failures.data = [float(n) for n in chosen.failed] if any(chosen.failed) else []
+
+    @on(DataTable.RowHighlighted, "#metrics-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_chart()
+
+    @on(DataTable.RowSelected, "#metrics-table")
+    def open_failures(self, event: DataTable.RowSelected) -> None:
+        queue, _, task = str(event.row_key.value).partition("|")
+        self.app.push_screen(QueueJobsScreen(queue, state=JobState.FAILED, task=task))
+
+    def action_next_window(self) -> None:
+        self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
+        self.refresh_now()
+
+
+def _key(s: HistorySeries) -> str:
+    return f"{s.queue}|{s.task}"
