@@ -90,7 +90,9 @@ def make_events(count: int = 400, seed: int = 3, bad: int = 3) -> EventSet:
                 "received_at": when + timedelta(seconds=2),
                 "actor_id": rng.choice([None, None, *(u["id"] for u in out.users)]),
                 "session_id": f"s{rng.randrange(40)}",
-                "ip_asset_id": rng.choice(out.assets) if kind.startswith(("asset", "lic")) else None,
+                "ip_asset_id": rng.choice(out.assets)
+                if kind.startswith(("asset", "lic"))
+                else None,
                 "ip_address": IPS[rng.choice(list(IPS))],
                 "user_agent": AGENTS[device],
                 "props": props,
@@ -174,9 +176,7 @@ def expected_rows(
                 if e["event_type"] == "asset.preview_played"
             ),
             "revenue_cents": sum(
-                e["props"].get("feeCents", 0)
-                for e in group
-                if e["event_type"] == "license.created"
+                e["props"].get("feeCents", 0) for e in group if e["event_type"] == "license.created"
             ),
             "byEventType": dict(kinds),
             "byCountry": dict(Counter(e.get("country") or "unknown" for e in group)),

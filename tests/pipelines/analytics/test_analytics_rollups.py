@@ -139,7 +139,11 @@ async def test_rerunning_changes_nothing_and_logs_zero(database: Database, data:
     first = await _run_all(database)
     assert first["d9"].created > 0
     before = {}
-    for level, day in ((Level.DAILY, HOUR_DAY), (Level.WEEKLY, WEEKS[1]), (Level.MONTHLY, MONTHS[1])):
+    for level, day in (
+        (Level.DAILY, HOUR_DAY),
+        (Level.WEEKLY, WEEKS[1]),
+        (Level.MONTHLY, MONTHS[1]),
+    ):
         p = of_day(level, day)
         before[p] = {k: (r.id, r.updated_at) for k, r in (await _rows(database, p)).items()}
     again = await _run_all(database, range(8, 11))
@@ -191,9 +195,7 @@ async def test_a_late_event_changes_exactly_its_hour_day_week_and_month(
     assert {(t, p) for t, p, _ in changed} == wanted
     assert {a for _, _, a in changed} == {"a3", None}
     async with database.reader() as session:
-        logs = (
-            (await session.execute(select(m.MetricsAggregationJobsLog))).scalars().all()
-        )
+        logs = (await session.execute(select(m.MetricsAggregationJobsLog))).scalars().all()
     late_runs = [r for r in logs if r.metadata_["trigger"] == "late-events"]
     assert sorted(r.job_type for r in late_runs) == ["daily", "hourly", "monthly", "weekly"]
     why = next(r for r in logs if r.metadata_.get("lateEvents"))
