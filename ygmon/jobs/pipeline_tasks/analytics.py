@@ -63,6 +63,7 @@ def _aggregate(
     then: list[list[str]] | None = None,
 ) -> dict[str, Any]:
     from ygmon.jobs.job_context import current_job
+    from ygmon.pipelines.analytics.enrichment import enrich
     from ygmon.pipelines.analytics.follow_ups import LateEvents, find_late, plan
     from ygmon.pipelines.analytics.periods import Level
     from ygmon.pipelines.analytics.service import aggregate
@@ -70,6 +71,10 @@ def _aggregate(
     ctx = current_job()
     trigger = trigger or ("schedule" if date is None else "manual")
     period = _period(level, date, hour)
+    if period.level in (Level.HOURLY, Level.DAILY):
+        # A rollup never counts raw events the enrichment queue has not reached yet
+        # (their country and device would read "unknown"): it enriches them first.
+        ctx.run(enrich(ctx.database, since=period.start, until=period.end, now=ctx.now()))
     late = LateEvents(None, 0, {})
     if period.level is Level.HOURLY and trigger == "schedule":
         late = ctx.run(find_late(ctx.database, period))

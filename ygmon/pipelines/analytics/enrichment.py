@@ -37,12 +37,13 @@ async def enrich(
     db: Database,
     *,
     since: datetime | None = None,
+    until: datetime | None = None,
     event_ids: Sequence[str] | None = None,
     now: datetime | None = None,
     batch: int = BATCH,
     progress: Callable[[int], None] | None = None,
 ) -> EnrichResult:
-    """Enrich every event not yet enriched (occurred at or after `since`, or among
+    """Enrich every event not yet enriched (occurred in [since, until), or among
     `event_ids`); returns how many were, and how many of them have gaps."""
     stamp = now or datetime.now(UTC)
     enriched = gaps_total = 0
@@ -73,6 +74,8 @@ async def enrich(
         )
         if since is not None:
             query = query.where(E.occurred_at >= since)
+        if until is not None:
+            query = query.where(E.occurred_at < until)
         if event_ids is not None:
             query = query.where(E.id.in_(list(event_ids)))
         async with db.writer() as session:

@@ -47,9 +47,7 @@ def upgrade() -> None:
                 nullable=False,
             )
         )
-        batch_op.drop_constraint(
-            "fk_analytics_events_ip_asset_id_ip_assets", type_="foreignkey"
-        )
+        batch_op.drop_constraint("fk_analytics_events_ip_asset_id_ip_assets", type_="foreignkey")
     op.execute("UPDATE analytics_events SET received_at = occurred_at")
     op.create_index("ix_analytics_events_received_at", "analytics_events", ["received_at"])
     for table, period, index in METRICS:
@@ -80,9 +78,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(
-        "uq_aggregation_catchup_claims_period", table_name="aggregation_catchup_claims"
-    )
+    op.drop_index("uq_aggregation_catchup_claims_period", table_name="aggregation_catchup_claims")
     op.drop_table("aggregation_catchup_claims")
     for table in ROLLUPS:
         with op.batch_alter_table(table, schema=None) as batch_op:
