@@ -115,7 +115,9 @@ async def test_seed_is_deterministic_for_a_seed_and_a_clock(tmp_path) -> None:
     other = await _dump(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}", seed=8)
     assert first == again
     assert first["users"] != other["users"]
-    assert sum(len(rows) for rows in first.values()) > 3000  # no metric or log rows: jobs make those
+    assert (
+        sum(len(rows) for rows in first.values()) > 3000
+    )  # no metric or log rows: jobs make those
 
 
 async def test_seed_refuses_a_naive_clock(sqlite_url: str) -> None:

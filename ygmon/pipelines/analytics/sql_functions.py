@@ -123,6 +123,43 @@ __all__ = [
     "json_entries",
     "json_object_agg",
     "new_row_id",
+    "period_key",
     "ratio",
     "week_of",
 ]
+
+
+class period_key(FunctionElement[str]):
+    """The period of a timestamp as text: YYYY-MM-DDTHH for hourly, the first day
+    (YYYY-MM-DD) for daily, weekly (Monday) and monthly."""
+
+    type = String()
+    inherit_cache = False  # `level` changes the SQL, and is no part of a cache key
+
+    def __init__(self, level: str, column: Any) -> None:
+        self.level = level
+        super().__init__(column)
+
+
+_SQLITE_KEYS = {
+    "hourly": "strftime('%Y-%m-%dT%H', {0})",
+    "daily": "date({0})",
+    "weekly": "date({0}, 'weekday 0', '-6 days')",
+    "monthly": "strftime('%Y-%m-01', {0})",
+}
+_PG_KEYS = {
+    "hourly": "to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')",
+    "daily": "to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+    "weekly": "to_char(date_trunc('week', {0} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')",
+    "monthly": "to_char(date_trunc('month', {0} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')",
+}
+
+
+@compiles(period_key, "sqlite")
+def _period_key_sqlite(element: period_key, compiler: Any, **kw: Any) -> str:
+    return _SQLITE_KEYS[element.level].format(compiler.process(element.clauses, **kw))
+
+
+@compiles(period_key, "postgresql")
+def _period_key_pg(element: period_key, compiler: Any, **kw: Any) -> str:
+    return _PG_KEYS[element.level].format(compiler.process(element.clauses, **kw))
