@@ -84,6 +84,9 @@ def _instances() -> list[Base]:
         m.DailyMetric(id="d1", date=date(2026, 11, 2), ip_asset_id="a1", views=7, clicks=2),
         m.WeeklyMetric(id="w1", week_start=date(2026, 10, 26), views=40),
         m.MonthlyMetric(id="mo1", month_start=date(2026, 10, 1), views=160),
+        m.AggregationCatchupClaim(
+            id="c1", job_type="weekly", period_start=T0, claimed_by="host:1:abc", claimed_at=T0
+        ),
         m.MetricsAggregationJobsLog(
             id="log1",
             job_type="daily",

@@ -33,6 +33,8 @@ CALLS: dict[str, Call] = {
     "logs_dates": lambda m: m.aggregation_logs(
         LogQuery(start_date=date(2026, 1, 10), end_date=date(2026, 1, 20))
     ),
+    "coverage": lambda m: m.aggregation_coverage(),
+    "coverage_daily_7": lambda m: m.aggregation_coverage("daily", 7),
     "jobs_all": lambda m: m.jobs("maintenance"),
     "jobs_failed": lambda m: m.jobs("maintenance", JobState.FAILED, 1, 1),
     "jobs_waiting": lambda m: m.jobs("notification-delivery", JobState.WAITING),

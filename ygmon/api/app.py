@@ -9,7 +9,7 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from ygmon import __version__
-from ygmon.api import routes_contract, routes_extension, routes_history
+from ygmon.api import routes_contract, routes_coverage, routes_extension, routes_history
 from ygmon.api.auth import signing_secret
 from ygmon.api.errors import install_error_handlers
 from ygmon.api.guard import Guard
@@ -56,6 +56,7 @@ def create_app(
     app.include_router(routes_contract.router)
     app.include_router(routes_extension.router)
     app.include_router(routes_history.router)
+    app.include_router(routes_coverage.router)
     app.add_middleware(
         Guard,
         secret=secret,

@@ -1,15 +1,16 @@
-"""Demo analytics events over the past 30 days, and the metrics aggregated from them.
+"""Demo analytics events over the past 30 days: raw, as the tracker records them.
 
-Traffic grows over the month and follows the day (quiet at night UTC). Events older
-than ENRICHED_BEFORE carry the context the enrichment job adds; the newest do not yet,
-so the enrichment queue has real work when the demo starts.
+Traffic grows over the month and follows the day (quiet at night UTC). No event carries
+the context the enrichment job adds and no metric row is written here: the demo's worker
+enriches the events and catches up the missed hourly, daily, weekly and monthly rollups
+(ygmon.jobs.pipeline_tasks.analytics), so every log row on screen is a real run. A few
+events cannot be attributed (an asset that does not exist, a negative fee, an event type
+the rollups do not know), so that day's runs end PARTIAL, as such runs do.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ygmon.db.models import UserRole
@@ -20,9 +21,7 @@ from ygmon.demo.people import People
 DAYS = 30
 EVENT_COUNT = 3200
 RECENT_BURST = 40
-ENRICHED_BEFORE = timedelta(minutes=15)
 VISITORS = 420
-HOURLY_METRIC_HOURS = 48
 # Relative traffic per UTC hour: Europe's and the Americas' working days overlap.
 HOUR_WEIGHTS = (
     2, 1.5, 1, 1, 1, 1.5, 2.5, 4, 5, 6, 6.5, 7, 7, 7.5, 8, 8.5, 8, 7.5, 7, 6.5, 6, 5, 4, 3,
@@ -54,10 +53,34 @@ def make_events(
             session = sessions[(v, when.date())] = ctx.new_id()[:24]
         kind = ctx.weighted(kinds, kind_weights)
         event = _event(ctx, kind, when, visitor, session, assets, projects, licenses)
-        if ctx.now - when > ENRICHED_BEFORE:
-            _enrich(ctx, event, visitor, people)
         events.append(event)
+    events += _unattributable(ctx, visitors[0], assets)
     return events
+
+
+UNATTRIBUTABLE_DAYS_AGO = 3
+
+
+def _unattributable(
+    ctx: SeedContext, visitor: dict[str, Any], assets: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Three events the rollups must leave out and report (their day ends PARTIAL)."""
+    day = (ctx.now - timedelta(days=UNATTRIBUTABLE_DAYS_AGO)).replace(
+        hour=14, minute=0, second=0, microsecond=0
+    )
+    out = []
+    for n, (kind, asset, props) in enumerate(
+        (
+            ("asset.viewed", "0" * 32, {}),  # an asset id that does not exist
+            ("license.created", assets[0]["id"], {"feeCents": -4900}),
+            ("asset.shared", assets[1]["id"], {}),  # a type no rollup knows
+        )
+    ):
+        when = day + timedelta(minutes=7 * n)
+        event = _event(ctx, "asset.viewed", when, visitor, "tracker-replay", assets, [], [])
+        event.update(event_type=kind, ip_asset_id=asset, props=props)
+        out.append(event)
+    return out
 
 
 def _traffic_time(ctx: SeedContext, start: datetime) -> datetime:
@@ -117,6 +140,8 @@ def _event(
         "user_agent": visitor["agent"][0],
         "referrer": visitor["referrer"],
         "props": {},
+        # Trackers post in batches: an event arrives a few seconds after it happened.
+        "received_at": when + timedelta(seconds=ctx.rng.uniform(0.5, 8)),
         "user_role": None,
         "country": None,
         "region": None,
@@ -141,104 +166,3 @@ def _event(
         event["license_id"] = licence["id"] if kind == "license.created" else None
         event["props"] = {"feeCents": licence["fee_cents"]} if kind == "license.created" else {}
     return event
-
-
-def _enrich(
-    ctx: SeedContext, event: dict[str, Any], visitor: dict[str, Any], people: People
-) -> None:
-    country, region, city = visitor["place"]
-    _, device, browser, os_name = visitor["agent"]
-    user = visitor["user"]
-    event.update(
-        user_role=str(user["role"]) if user else None,
-        country=country,
-        region=region,
-        city=city,
-        device_type=device,
-        browser=browser,
-        os=os_name,
-        enriched_at=event["occurred_at"] + timedelta(milliseconds=ctx.rng.randint(300, 9000)),
-    )
-
-
-# --- metrics ---------------------------------------------------------------------------
-
-
-def make_metrics(ctx: SeedContext, events: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Hourly (last 48 complete hours), daily, weekly and monthly rows over the events,
-    per asset and platform-wide (ip_asset_id NULL), as the aggregation jobs write them."""
-    this_hour = ctx.now.replace(minute=0, second=0, microsecond=0)
-    today = ctx.now.date()
-    week_start = today - timedelta(days=today.weekday())
-    month_start = today.replace(day=1)
-    hourly = _rollup(
-        ctx, events, "hour", lambda t: t.replace(minute=0, second=0, microsecond=0),
-        lambda p: this_hour - timedelta(hours=HOURLY_METRIC_HOURS) <= p < this_hour,
-    )  # fmt: skip
-    daily = _rollup(ctx, events, "date", lambda t: t.date(), lambda p: p < today)
-    weekly = _rollup(
-        ctx, events, "week_start", lambda t: t.date() - timedelta(days=t.weekday()),
-        lambda p: p < week_start,
-    )  # fmt: skip
-    monthly = _rollup(
-        ctx, events, "month_start", lambda t: t.date().replace(day=1), lambda p: p < month_start
-    )
-    return {"hourly": hourly, "daily": daily, "weekly": weekly, "monthly": monthly}
-
-
-def _rollup(
-    ctx: SeedContext,
-    events: Iterable[dict[str, Any]],
-    period_field: str,
-    period_of: Callable[[datetime], Any],
-    complete: Callable[[Any], bool],
-) -> list[dict[str, Any]]:
-    groups: dict[tuple[Any, str | None], list[dict[str, Any]]] = defaultdict(list)
-    for event in events:
-        period = period_of(event["occurred_at"])
-        if not complete(period):
-            continue
-        groups[(period, None)].append(event)
-        if event["ip_asset_id"]:
-            groups[(period, event["ip_asset_id"])].append(event)
-    rows = []
-    for (period, asset_id), group in sorted(
-        groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
-    ):
-        kinds = Counter(e["event_type"] for e in group)
-        written = _end_of(period_field, period) + timedelta(minutes=5)
-        rows.append(
-            {
-                "id": ctx.new_id(),
-                period_field: period,
-                "ip_asset_id": asset_id,
-                "views": kinds["asset.viewed"],
-                "clicks": kinds["asset.clicked"],
-                "conversions": kinds["license.created"],
-                "unique_visitors": len({e["session_id"] for e in group}),
-                "engagement_seconds": sum(e["props"].get("watchSeconds", 0) for e in group),
-                "revenue_cents": sum(e["props"].get("feeCents", 0) for e in group),
-                "breakdown": {
-                    "byCountry": dict(sorted(Counter(e["country"] or "??" for e in group).items())),
-                    "byDevice": dict(
-                        sorted(Counter(e["device_type"] or "unknown" for e in group).items())
-                    ),
-                    "byEventType": dict(sorted(kinds.items())),
-                },
-                "created_at": min(written, ctx.now),
-                "updated_at": min(written, ctx.now),
-            }
-        )
-    return rows
-
-
-def _end_of(period_field: str, period: Any) -> datetime:
-    """When a period closes; its rows are written a few minutes later."""
-    if period_field == "hour":
-        return period + timedelta(hours=1)
-    start = datetime(period.year, period.month, period.day, tzinfo=UTC)
-    if period_field == "date":
-        return start + timedelta(days=1)
-    if period_field == "week_start":
-        return start + timedelta(days=7)
-    return (start + timedelta(days=32)).replace(day=1)

@@ -104,7 +104,10 @@ def _enqueue(profile: LocalProfile, fix_file: Path) -> int:
     from ygmon.jobs.runtime import open_runtime
 
     with open_runtime(profile) as runtime:
-        return len(enqueue_demo_jobs(runtime, fix_file))
+        jobs = enqueue_demo_jobs(runtime, fix_file)
+        # The rollups' backfill is the worker's catch-up of missed schedules at start.
+        jobs.append(runtime.enqueue("enrich-events"))
+        return len(jobs)
 
 
 def _print_summary(settings: Settings, result: DemoResult) -> None:
@@ -115,14 +118,17 @@ def _print_summary(settings: Settings, result: DemoResult) -> None:
     print(
         f"seeded         {result.summary.total_rows:,} rows in {result.seconds:.1f} s: "
         f"{rows['users']} users, {rows['ip_assets']} video/audio assets, "
-        f"{rows['analytics_events']:,} analytics events, "
-        f"{rows['metrics_aggregation_jobs_log']} aggregation runs"
+        f"{rows['analytics_events']:,} raw analytics events"
+    )
+    print(
+        "analytics      the worker enriches the events and catches up 30 days of rollups "
+        "(watch the Logs screen fill in)"
     )
     print(
         f"media          {len(result.summary.media_files)} files in {result.media_dir / KEY_PREFIX}"
     )
     print(
-        f"jobs           {result.jobs} canary jobs enqueued: {failing} will fail, "
+        f"jobs           {result.jobs} jobs enqueued (canaries, enrichment): {failing} will fail, "
         f"{fixable} fail until {result.fix_file} exists (then retry them)"
     )
     print(f"admin user     {result.summary.admin_email}")

@@ -19,20 +19,14 @@ from ygmon.db.models import (
     AnalyticsEvent,
     BlogPost,
     Creator,
-    DailyMetric,
-    HourlyMetric,
     IpAsset,
     License,
-    MetricsAggregationJobsLog,
-    MonthlyMetric,
     Notification,
     NotificationPreference,
     Project,
     User,
-    WeeklyMetric,
 )
-from ygmon.demo.aggregation_log import make_aggregation_logs
-from ygmon.demo.analytics import make_events, make_metrics
+from ygmon.demo.analytics import make_events
 from ygmon.demo.assets import make_asset_files, plan_assets
 from ygmon.demo.content import make_blog_posts, make_licenses, make_projects
 from ygmon.demo.context import SeedContext
@@ -76,8 +70,6 @@ async def seed_database(
         ctx, people, [a["title"] for a in assets], [p["title"] for p in projects]
     )
     events = make_events(ctx, people, assets, projects, licenses)
-    metrics = make_metrics(ctx, events)
-    logs = make_aggregation_logs(ctx, events)
     await make_asset_files(ctx, plan)
 
     # Parents before children: SQLite checks foreign keys row by row.
@@ -91,11 +83,6 @@ async def seed_database(
         (BlogPost, posts),
         (Notification, notifications),
         (AnalyticsEvent, events),
-        (HourlyMetric, metrics["hourly"]),
-        (DailyMetric, metrics["daily"]),
-        (WeeklyMetric, metrics["weekly"]),
-        (MonthlyMetric, metrics["monthly"]),
-        (MetricsAggregationJobsLog, logs),
     ]
     async with db.writer() as session:
         for model, rows in tables:

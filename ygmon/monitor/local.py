@@ -25,6 +25,11 @@ from ygmon.errors import (
     YgmonError,
 )
 from ygmon.jobs.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
+from ygmon.monitor.coverage_schemas import (
+    DEFAULT_PERIODS,
+    AggregationCoverage,
+    check_coverage_query,
+)
 from ygmon.monitor.health import build_health
 from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.schemas import (
@@ -256,6 +261,15 @@ class LocalMonitor:
         from ygmon.monitor import queries
 
         return await self._read(lambda s: queries.aggregation_logs(s, query))
+
+    async def aggregation_coverage(
+        self, level: str | None = None, periods: int = DEFAULT_PERIODS
+    ) -> AggregationCoverage:
+        from ygmon.monitor.coverage import aggregation_coverage
+
+        chosen = check_coverage_query(level, periods)
+        now = self.now()
+        return await self._read(lambda s: aggregation_coverage(s, now, chosen, periods))
 
     async def jobs(
         self, queue: str, state: JobState | None = None, page: int = 1, page_size: int = 50

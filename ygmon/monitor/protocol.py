@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS, AggregationCoverage
 from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
@@ -49,6 +50,13 @@ class Monitor(Protocol):
     async def notification_stats(self) -> NotificationJobStats: ...
 
     async def aggregation_logs(self, query: LogQuery) -> Page[MetricsAggregationJobLog]: ...
+
+    async def aggregation_coverage(
+        self, level: str | None = None, periods: int = DEFAULT_PERIODS
+    ) -> AggregationCoverage:
+        """The last `periods` closed periods of `level` (default: every level):
+        aggregated, partial, failed, stale, running or missing (ygmon.monitor.coverage)."""
+        ...
 
     async def jobs(
         self, queue: str, state: JobState | None = None, page: int = 1, page_size: int = 50

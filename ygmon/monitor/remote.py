@@ -23,6 +23,11 @@ from ygmon.errors import (
     UnavailableError,
     YgmonError,
 )
+from ygmon.monitor.coverage_schemas import (
+    DEFAULT_PERIODS,
+    AggregationCoverage,
+    check_coverage_query,
+)
 from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
@@ -189,6 +194,13 @@ class RemoteMonitor:
         }
         body = await self._page("/aggregation/logs", params)
         return Page[MetricsAggregationJobLog].model_validate(body)
+
+    async def aggregation_coverage(
+        self, level: str | None = None, periods: int = DEFAULT_PERIODS
+    ) -> AggregationCoverage:
+        check_coverage_query(level, periods)
+        params = {"level": level, "periods": periods}
+        return AggregationCoverage.model_validate(await self._data("/aggregation/coverage", params))
 
     async def jobs(
         self, queue: str, state: JobState | None = None, page: int = 1, page_size: int = 50

@@ -1,5 +1,6 @@
 """Every table of ygmon's database; importing this registers them all on Base.metadata."""
 
+from ygmon.db.models.aggregation_claims import AggregationCatchupClaim
 from ygmon.db.models.aggregation_log import (
     MetricsAggregationJobsLog,
     MetricsAggregationJobsLogCount,
@@ -23,6 +24,7 @@ from ygmon.db.models.notifications import Notification, NotificationPreference
 from ygmon.db.models.users import User
 
 __all__ = [
+    "AggregationCatchupClaim",
     "AggregationJobStatus",
     "AnalyticsEvent",
     "AssetType",

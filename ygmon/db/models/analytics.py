@@ -1,11 +1,17 @@
-"""Raw analytics events, with the fields the enrichment job fills in."""
+"""Raw analytics events, with the fields the enrichment job fills in.
+
+Events are raw intake: `ip_asset_id` is kept as sent (no foreign key), so an event naming
+an asset that does not exist is stored and the rollups count it as unattributable
+instead of the tracker losing it. `received_at` is when the event arrived: the hourly
+rollup finds late events (arrived after their period was aggregated) by it.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ygmon.db.base import Base, IdMixin, utcnow
@@ -13,14 +19,16 @@ from ygmon.db.base import Base, IdMixin, utcnow
 
 class AnalyticsEvent(IdMixin, Base):
     __tablename__ = "analytics_events"
-    __table_args__ = (Index("ix_analytics_events_occurred_at", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_analytics_events_occurred_at", "occurred_at"),
+        Index("ix_analytics_events_received_at", "received_at"),
+    )
 
     event_type: Mapped[str] = mapped_column(String(64))
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     actor_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    ip_asset_id: Mapped[str | None] = mapped_column(
-        ForeignKey("ip_assets.id", ondelete="SET NULL"), index=True
-    )
+    ip_asset_id: Mapped[str | None] = mapped_column(String(32), index=True)
     project_id: Mapped[str | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
     license_id: Mapped[str | None] = mapped_column(ForeignKey("licenses.id", ondelete="SET NULL"))
     session_id: Mapped[str | None] = mapped_column(String(64))

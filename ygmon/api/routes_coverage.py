@@ -1,0 +1,49 @@
+"""GET /api/admin/jobs/aggregation/coverage: the rollups' coverage (an ygmon extension,
+marked `x-ygmon-extension`), behind the same guard, rate limit and errors as the rest."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from ygmon.api.deps import monitor_of, ok
+from ygmon.api.models import EXTENSION, QUERY_ERRORS, Envelope, query_param
+from ygmon.api.params import QueryParams
+from ygmon.monitor.coverage_schemas import (
+    COVERAGE_LEVELS,
+    DEFAULT_PERIODS,
+    MAX_PERIODS,
+    AggregationCoverage,
+)
+
+router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
+
+
+@router.get(
+    "/aggregation/coverage",
+    responses=QUERY_ERRORS,
+    response_model=Envelope[AggregationCoverage],
+    openapi_extra={
+        **EXTENSION,
+        "parameters": [
+            query_param(
+                "level",
+                {"type": "string", "enum": list(COVERAGE_LEVELS)},
+                "Only this rollup level (default: every level)",
+            ),
+            query_param(
+                "periods",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PERIODS},
+                f"How many closed periods back (default {DEFAULT_PERIODS})",
+            ),
+        ],
+    },
+)
+async def coverage(request: Request) -> JSONResponse:
+    """Each level's last N closed periods: aggregated, partial, failed, stale (events
+    arrived after the run), running or missing."""
+    q = QueryParams(request.query_params)
+    level = q.choice("level", COVERAGE_LEVELS)
+    periods = q.integer("periods", DEFAULT_PERIODS, 1, MAX_PERIODS)
+    q.check()
+    return ok(await monitor_of(request).aggregation_coverage(level, periods))

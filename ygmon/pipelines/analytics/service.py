@@ -1,0 +1,211 @@
+"""aggregate(db, period): one rollup run of one period, recorded in the log.
+
+The RUNNING row is committed first; the work is one transaction (stage the period's
+rows, merge them); the log row is then closed COMPLETED, PARTIAL (unattributable events
+were left out, listed in its metadata) or FAILED (the work rolled back; the error and
+its stack are kept and the exception goes on, so the job's retry writes a new row).
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ygmon.db import Database
+from ygmon.db.models import (
+    AggregationJobStatus,
+    DailyMetric,
+    HourlyMetric,
+    MonthlyMetric,
+    WeeklyMetric,
+)
+from ygmon.db.models import AnalyticsEvent as E
+from ygmon.pipelines.analytics import vocabulary as v
+from ygmon.pipelines.analytics.merge import MergeCounts, merge_stage
+from ygmon.pipelines.analytics.periods import Level, Period
+from ygmon.pipelines.analytics.rollup_sql import (
+    _daily_in,
+    from_daily,
+    from_events,
+    in_period,
+    period_column,
+    period_value,
+)
+from ygmon.pipelines.analytics.run_log import PeakRss, RunRecord, close_run, open_run
+from ygmon.pipelines.analytics.staging import STAGE
+
+METRIC = {
+    Level.HOURLY: HourlyMetric,
+    Level.DAILY: DailyMetric,
+    Level.WEEKLY: WeeklyMetric,
+    Level.MONTHLY: MonthlyMetric,
+}
+TRIGGERS = ("schedule", "catch-up", "manual", "late-events")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    log_id: str
+    status: AggregationJobStatus
+    processed: int
+    created: int
+    updated: int
+    errors: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "logId": self.log_id,
+            "status": self.status.value,
+            "recordsProcessed": self.processed,
+            "recordsCreated": self.created,
+            "recordsUpdated": self.updated,
+            "errorsCount": self.errors,
+        }
+
+
+def checkpoint(step: str) -> None:
+    """Called between a run's statements (a test makes one raise to fail a run mid-way)."""
+
+
+async def aggregate(
+    db: Database,
+    period: Period,
+    *,
+    trigger: str = "manual",
+    job_id: str | None = None,
+    attempt: int = 1,
+    now: datetime | None = None,
+    extra: dict[str, Any] | None = None,
+) -> RunResult:
+    """Run the rollup of `period` once; raises what the work raised (after logging it)."""
+    started_at = now or datetime.now(UTC)
+    metadata: dict[str, Any] = {
+        "jobId": job_id,
+        "attempt": attempt,
+        "trigger": trigger,
+        "period": period.label(),
+        "periodStart": period.start.isoformat(),
+        **(extra or {}),
+    }
+    log_id = await open_run(db, period, started_at, metadata)
+    started = time.perf_counter()
+    record = RunRecord(metadata=dict(metadata))
+    rss = PeakRss()
+    try:
+        with rss:
+            async with db.writer() as session:
+                conn = await session.connection()
+                await _work(conn, period, started_at, record)
+    except BaseException as exc:
+        record.status = AggregationJobStatus.FAILED
+        record.error_message = f"{type(exc).__name__}: {exc}"[:2000]
+        record.error_stack = traceback.format_exc()
+        record.created = record.updated = 0
+        await close_run(
+            db,
+            log_id,
+            record,
+            completed_at=_completed(now, started),
+            started=started,
+            memory_mb=rss.growth_mb,
+        )
+        raise
+    await close_run(
+        db,
+        log_id,
+        record,
+        completed_at=_completed(now, started),
+        started=started,
+        memory_mb=rss.growth_mb,
+    )
+    return RunResult(
+        log_id, record.status, record.processed, record.created, record.updated, record.errors
+    )
+
+
+def _completed(now: datetime | None, started: float) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    from datetime import timedelta
+
+    return now + timedelta(seconds=time.perf_counter() - started)
+
+
+async def _work(conn: AsyncConnection, period: Period, now: datetime, record: RunRecord) -> None:
+    errors, listed, reasons = await _unattributable(conn, period)
+    if period.level in (Level.HOURLY, Level.DAILY):
+        processed = await _count(conn, select(func.count()).select_from(E).where(in_period(period)))
+        source = from_events(period)
+    else:
+        processed = await _count(
+            conn, select(func.count()).select_from(DailyMetric).where(_daily_in(period))
+        )
+        source = from_daily(period, conn.dialect.name, METRIC[period.level])
+    checkpoint("counted")
+    await conn.run_sync(lambda sync: STAGE.drop(sync, checkfirst=True))
+    await conn.run_sync(lambda sync: STAGE.create(sync))
+    await conn.execute(STAGE.insert().from_select([c.name for c in STAGE.c], source))
+    checkpoint("staged")
+    counts: MergeCounts = await merge_stage(
+        conn,
+        METRIC[period.level],
+        period_column(period.level),
+        period_value(period),
+        now,
+        after_upsert=lambda: checkpoint("merged"),
+    )
+    await conn.run_sync(lambda sync: STAGE.drop(sync))
+    record.processed = processed
+    record.created = counts.created
+    record.updated = counts.updated
+    record.errors = errors
+    record.metadata["metricRows"] = counts.rows
+    if counts.deleted:
+        record.metadata["recordsDeleted"] = counts.deleted
+    if errors:
+        record.status = AggregationJobStatus.PARTIAL
+        record.metadata["unattributable"] = listed
+        record.metadata["failedGroups"] = reasons
+
+
+async def _count(conn: AsyncConnection, statement: Any) -> int:
+    return int((await conn.execute(statement)).scalar_one())
+
+
+async def _unattributable(
+    conn: AsyncConnection, period: Period
+) -> tuple[int, list[dict[str, Any]], dict[str, int]]:
+    """How many events of the period cannot be attributed, the first of them, and how
+    many for each reason (the groups the run could not aggregate)."""
+    where = (in_period(period), v.unattributable())
+    why = v.why_unattributable()
+    reasons = {
+        str(reason): int(n)
+        for reason, n in await conn.execute(select(why, func.count()).where(*where).group_by(why))
+    }
+    total = sum(reasons.values())
+    if not total:
+        return 0, [], {}
+    rows = await conn.execute(
+        select(E.id, E.event_type, E.ip_asset_id, E.occurred_at, v.why_unattributable())
+        .where(*where)
+        .order_by(E.occurred_at, E.id)
+        .limit(v.ERRORS_LISTED)
+    )
+    listed = [
+        {
+            "eventId": row[0],
+            "eventType": row[1],
+            "ipAssetId": row[2],
+            "occurredAt": row[3].isoformat(),
+            "reason": row[4],
+        }
+        for row in rows
+    ]
+    return total, listed, reasons
