@@ -46,7 +46,8 @@ def _title_sql(ent: Entity) -> str:
 
 
 def _body_sql(ent: Entity) -> str:
-    return " || ' … ' || ".join(field_text(f) for f in ent.fields[1:])
+    # Every field, title first: the headline shows whichever part matched.
+    return " || ' … ' || ".join(field_text(f) for f in ent.fields)
 
 
 def _sync_sql(ent: Entity, where: str, order_limit: str) -> str:

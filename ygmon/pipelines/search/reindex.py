@@ -56,11 +56,11 @@ async def _start(database: Database, run_id: str, scope: str, now: datetime) -> 
 
 
 async def _total(database: Database, entities: list[Entity]) -> int:
+    total = 0
     async with database.reader() as session:
-        return sum(
-            int(await session.scalar(text(f"SELECT count(*) FROM {e.table}")) or 0)
-            for e in entities
-        )
+        for ent in entities:
+            total += int(await session.scalar(text(f"SELECT count(*) FROM {ent.table}")) or 0)
+    return total
 
 
 def result_of(run: dict[str, Any]) -> dict[str, Any]:
