@@ -26,6 +26,7 @@ from ygmon.monitor.schemas import (
     SearchIndexStats,
     WorkerInfo,
 )
+from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
 
 
 @runtime_checkable
@@ -66,5 +67,13 @@ class Monitor(Protocol):
     ) -> Page[PreviewAsset]: ...
 
     async def retry(self, queue: str, job_id: str) -> RetryResult: ...
+
+    async def search(self, query: str, entity: str | None = None, limit: int = 20) -> SearchResults:
+        """Ranked hits of the search index (a query with no word: no hits)."""
+        ...
+
+    async def search_index_overview(self) -> SearchIndexOverview:
+        """Index size per entity and the last full reindex."""
+        ...
 
     async def close(self) -> None: ...

@@ -35,8 +35,10 @@ async def _seed(content: ContentService, n: int) -> None:
 async def _checkpoint(db: Database, run_id: str) -> dict | None:
     async with db.reader() as session:
         row = (
-            await session.execute(select(reindex_runs).where(reindex_runs.c.run_id == run_id))
-        ).mappings().first()
+            (await session.execute(select(reindex_runs).where(reindex_runs.c.run_id == run_id)))
+            .mappings()
+            .first()
+        )
     return dict(row) if row else None
 
 
