@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from servers import TEST_SECRET
 
 from ygmon.config import LocalProfile
 from ygmon.db import Database
@@ -38,6 +39,7 @@ def search_profile(request: pytest.FixtureRequest, tmp_path: Path, namespace: st
         stalled_after=1.0,
         shutdown_grace=2.0,
         media_dir=str(tmp_path / "media"),
+        jwt_secret=TEST_SECRET,
     )
 
 

@@ -47,7 +47,8 @@ def _title_sql(ent: Entity) -> str:
 
 def _body_sql(ent: Entity) -> str:
     # Every field, title first: the headline shows whichever part matched.
-    return " || ' … ' || ".join(field_text(f) for f in ent.fields)
+    parts = ", ".join(f"nullif({field_text(f)}, '')" for f in ent.fields)
+    return f"concat_ws(' … ', {parts})"
 
 
 def _sync_sql(ent: Entity, where: str, order_limit: str) -> str:
