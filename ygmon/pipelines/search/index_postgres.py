@@ -46,9 +46,9 @@ def _title_sql(ent: Entity) -> str:
 
 
 def _body_sql(ent: Entity) -> str:
-    # Every field, title first: the headline shows whichever part matched.
-    parts = ", ".join(f"nullif({field_text(f)}, '')" for f in ent.fields)
-    return f"concat_ws(' … ', {parts})"
+    # The fields besides the title (shown beside it); the title when they are empty.
+    parts = ", ".join(f"nullif({field_text(f)}, '')" for f in ent.fields[1:])
+    return f"coalesce(nullif(concat_ws(' … ', {parts}), ''), {field_text(ent.title_field)})"
 
 
 def _sync_sql(ent: Entity, where: str, order_limit: str) -> str:

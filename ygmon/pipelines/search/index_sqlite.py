@@ -150,15 +150,23 @@ class SqliteIndex:
             title = ent.title_field.name
             if ent.name == "license":
                 title = "asset_title || ' (' || license_type || ')'"
+            # A snippet per field besides the title (shown beside it): the first with a
+            # match wins, else the first with text, else the title's own.
+            snippets = ", ".join(
+                f"snippet({ent.fts_table}, {col}, '{start}', '{stop}', '…', 12)"
+                for col in range(1, len(ent.fields) + 1)
+            )
             sql = (
                 f"SELECT entity_id, {title}, "
-                f"snippet({ent.fts_table}, -1, '{start}', '{stop}', '…', 12), "
-                f"bm25({ent.fts_table}, 0.0, {weights}) AS score "
+                f"bm25({ent.fts_table}, 0.0, {weights}) AS score, {snippets} "
                 f"FROM {ent.fts_table} WHERE {ent.fts_table} MATCH :q "
                 f"ORDER BY score LIMIT :limit"
             )
             for row in await session.execute(text(sql), {"q": match, "limit": limit}):
-                hits.append(SearchHit(ent.name, row[0], row[1] or "", row[2] or "", -row[3]))
+                title_snippet, *rest = (s or "" for s in row[3:])
+                snippet = next((s for s in rest if start in s), None)
+                snippet = snippet or next((s for s in rest if s.strip()), title_snippet)
+                hits.append(SearchHit(ent.name, row[0], row[1] or "", snippet, -row[2]))
         return heapq.nlargest(limit, hits, key=lambda h: (h.rank, h.id))
 
     async def sizes(self, session: AsyncSession, entities: list[Entity]) -> dict[str, int]:
