@@ -40,6 +40,7 @@ SCREENS_BY_KEY: tuple[tuple[str, str, str, Callable[[], Screen]], ...] = (
     ("5", "previews", "Previews", _later("previews", "PreviewsScreen")),
     ("6", "worker", "Worker", _later("worker_control", "WorkerScreen")),
     ("7", "metrics", "Metrics", _later("metrics", "MetricsScreen")),
+    ("8", "search", "Search", _later("search", "SearchScreen")),
 )
 
 # Grouped keys take one slot in the footer, so every key fits at 80 columns; `?` lists each.
@@ -60,6 +61,7 @@ class YgmonApp(App):
             Binding(key, f"switch_mode('{mode}')", title, id=f"screen.{mode}", group=SCREENS)
             for key, mode, title, _cls in SCREENS_BY_KEY
         ),
+        Binding("slash", "search", "Search", id="screen.search.slash", key_display="/", show=False),
         Binding("ctrl+r", "refresh_now", "Refresh", id="refresh.now"),
         Binding("p", "toggle_pause", "Pause", id="refresh.pause"),
         Binding(
@@ -124,6 +126,15 @@ class YgmonApp(App):
         self.policy.slower()
         self.notify(f"Refreshing every {self.policy.interval:g}s.")
         self.action_refresh_now()
+
+    def action_search(self) -> None:
+        """`/`: the Search screen, its query box focused."""
+        self.switch_mode("search")
+        self.call_after_refresh(self._focus_search)
+
+    def _focus_search(self) -> None:
+        if self.screen.query("#search-input"):
+            self.screen.query_one("#search-input").focus()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -9,7 +9,13 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from ygmon import __version__
-from ygmon.api import routes_contract, routes_coverage, routes_extension, routes_history
+from ygmon.api import (
+    routes_contract,
+    routes_coverage,
+    routes_extension,
+    routes_history,
+    routes_search,
+)
 from ygmon.api.auth import signing_secret
 from ygmon.api.errors import install_error_handlers
 from ygmon.api.guard import Guard
@@ -57,6 +63,7 @@ def create_app(
     app.include_router(routes_extension.router)
     app.include_router(routes_history.router)
     app.include_router(routes_coverage.router)
+    app.include_router(routes_search.router)
     app.add_middleware(
         Guard,
         secret=secret,

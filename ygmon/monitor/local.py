@@ -51,6 +51,7 @@ from ygmon.monitor.schemas import (
     SearchIndexStats,
     WorkerInfo,
 )
+from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
 
 if TYPE_CHECKING:
     from ygmon.db import Database
@@ -315,6 +316,20 @@ class LocalMonitor:
             raise ReadOnlyError(READ_ONLY_MESSAGE)
         detail = await self._registry(lambda r: r.retry(queue, job_id), runtime=True)
         return RetryResult(job_id=detail.id)
+
+    async def search(self, query: str, entity: str | None = None, limit: int = 20) -> SearchResults:
+        from ygmon.db.reachability import checked
+        from ygmon.monitor.search import run_search
+
+        db = await self.database()
+        return await checked(db, run_search(db, query, entity, limit))
+
+    async def search_index_overview(self) -> SearchIndexOverview:
+        from ygmon.db.reachability import checked
+        from ygmon.monitor.search import index_overview
+
+        db = await self.database()
+        return await checked(db, index_overview(db))
 
     async def close(self) -> None:
         if self._db is not None:

@@ -28,6 +28,7 @@ from ygmon.monitor.schemas import (
     SearchIndexStats,
     WorkerInfo,
 )
+from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
 
 
 @runtime_checkable
@@ -84,6 +85,14 @@ class Monitor(Protocol):
     ) -> History:
         """Completed and failed jobs and run times per queue and task over `window`
         (ygmon.monitor.history); NotFoundError("Queue not found") for an unknown queue."""
+        ...
+
+    async def search(self, query: str, entity: str | None = None, limit: int = 20) -> SearchResults:
+        """Ranked hits of the search index (a query with no word: no hits)."""
+        ...
+
+    async def search_index_overview(self) -> SearchIndexOverview:
+        """Index size per entity and the last full reindex."""
         ...
 
     async def close(self) -> None: ...

@@ -46,6 +46,7 @@ from ygmon.monitor.schemas import (
     SearchIndexStats,
     WorkerInfo,
 )
+from ygmon.monitor.search_schemas import QUERY_CHARS, SearchIndexOverview, SearchResults
 
 BASE = "/api/admin/jobs"
 READ_ONLY_HEADER = "X-Ygmon-Read-Only"
@@ -240,6 +241,16 @@ class RemoteMonitor:
             raise ReadOnlyError("Retry is disabled: this profile is read-only")
         body = await self._request("POST", f"/{_seg(queue)}/{_seg(job_id)}/retry")
         return RetryResult.model_validate(body["data"])
+
+    async def search(self, query: str, entity: str | None = None, limit: int = 20) -> SearchResults:
+        from ygmon.monitor.search import check_search
+
+        check_search(entity, limit)
+        params = {"q": query[:QUERY_CHARS], "entity": entity, "limit": limit}
+        return SearchResults.model_validate(await self._data("/search", params))
+
+    async def search_index_overview(self) -> SearchIndexOverview:
+        return SearchIndexOverview.model_validate(await self._data("/search-index/overview"))
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -1,0 +1,135 @@
+"""Fixtures of the search pipeline tests: a migrated database and a job runtime on
+each backend (SQLite file + SQLite broker; Postgres + Redis), real workers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import pytest
+from servers import TEST_SECRET
+
+from ygmon.config import LocalProfile
+from ygmon.db import Database
+from ygmon.db.migrate import upgrade
+from ygmon.jobs.runtime import JobRuntime, open_runtime
+from ygmon.jobs.worker import WorkerProcess, in_process_worker
+from ygmon.pipelines.search.content import ContentService
+
+SEARCH_QUEUES = ["search-index-update", "search-index-bulk", "search-index-reindex"]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def search_profile(request: pytest.FixtureRequest, tmp_path: Path, namespace: str) -> LocalProfile:
+    if request.param == "sqlite":
+        database_url = request.getfixturevalue("sqlite_url")
+        broker_url = f"sqlite:///{tmp_path / 'queue.db'}"
+    else:
+        database_url = request.getfixturevalue("postgres_url")
+        broker_url = request.getfixturevalue("redis_url")
+    return LocalProfile(
+        database_url=database_url,
+        broker_url=broker_url,
+        namespace=namespace,
+        stalled_after=1.0,
+        shutdown_grace=2.0,
+        media_dir=str(tmp_path / "media"),
+        jwt_secret=TEST_SECRET,
+    )
+
+
+@pytest.fixture
+async def db(search_profile: LocalProfile) -> AsyncIterator[Database]:
+    database = Database(search_profile.database_url)
+    await upgrade(database)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+def runtime(search_profile: LocalProfile) -> Iterator[JobRuntime]:
+    rt = open_runtime(search_profile)
+    try:
+        yield rt
+    finally:
+        rt.close()
+
+
+@pytest.fixture
+def worker(
+    search_profile: LocalProfile, runtime: JobRuntime, db: Database
+) -> Iterator[WorkerProcess]:
+    with in_process_worker(search_profile, SEARCH_QUEUES, runtime=runtime) as proc:
+        yield proc
+
+
+@pytest.fixture
+def content(db: Database, runtime: JobRuntime) -> ContentService:
+    return ContentService(db, runtime.enqueue)
+
+
+async def settle(runtime: JobRuntime, timeout: float = 30.0) -> None:
+    """Wait (off the event loop) until the search queues are idle."""
+    await asyncio.to_thread(runtime.wait_idle, timeout, SEARCH_QUEUES)
+
+
+def until(check: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def worker_config(search_profile: LocalProfile, tmp_path: Path) -> Path:
+    """A ygmon.toml holding the test's profile, for `ygmon` subprocesses."""
+    path = tmp_path / "ygmon.toml"
+    lines = ["default_profile = 'test'", "", "[profiles.test]"]
+    for key, value in search_profile.table().items():
+        if key in ("concurrency", "kind") or value is None:
+            continue
+        if isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, int | float):
+            lines.append(f"{key} = {value!r}")
+        else:
+            lines.append(f"{key} = {str(value)!r}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def spawn_worker(worker_config: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Start real `ygmon worker` processes; any still alive at the end is killed."""
+    procs: list[subprocess.Popen[str]] = []
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
+
+    def spawn(*extra: str) -> subprocess.Popen[str]:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ygmon.cli", "--config", str(worker_config), "worker", *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        procs.append(proc)
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert "running" in line, line + (proc.stderr.read() if proc.stderr else "")
+        return proc
+
+    yield spawn
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(10)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()

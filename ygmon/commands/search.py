@@ -1,0 +1,63 @@
+"""`ygmon search QUERY [--entity E] [--limit N] [--json]`: ranked hits of the search
+index, each with its entity, id, title and a highlighted snippet.
+
+Goes through the Monitor, so a remote profile searches the server's index. A query
+with operators or quotes is searched as its plain words; no input is an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ygmon.commands.common import settings_from
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("search", help="search the content index (assets, creators, ...)")
+    parser.add_argument(
+        "query",
+        metavar="QUERY",
+        nargs="+",
+        help="words to find, the last may be a prefix (after `--` when it starts with -)",
+    )
+    parser.add_argument(
+        "--entity",
+        metavar="E",
+        help="asset, creator, project, license or blog_post (default: all)",
+    )
+    parser.add_argument("--limit", type=int, default=20, metavar="N", help="most hits (1-100)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from ygmon.monitor.factory import make_monitor
+    from ygmon.monitor.search import check_search
+
+    check_search(args.entity, args.limit)
+    settings = settings_from(args)
+
+    async def ask():
+        monitor = make_monitor(settings)
+        try:
+            return await monitor.search(" ".join(args.query), args.entity, args.limit)
+        finally:
+            await monitor.close()
+
+    results = asyncio.run(ask())
+    if args.json:
+        import json
+
+        print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    if not results.hits:
+        print("no matches")
+        return 0
+    width = max(len(h.entity) for h in results.hits)
+    for hit in results.hits:
+        print(f"{hit.entity:<{width}}  {hit.id}  {hit.title}")
+        if hit.snippet:
+            print(f"{'':<{width}}  {' '.join(hit.snippet.split())}")
+    return 0

@@ -1,0 +1,72 @@
+"""One interface over the two index engines: Postgres tsvector columns and SQLite FTS5.
+
+Every write compares what the index holds with what the rows say and changes only
+the difference, counting what it fixed: the real-time update, the bulk job and the
+full reindex all write through `sync_ids` / `sync_batch`, so a second run of any of
+them changes nothing (the jobs are idempotent).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from ygmon.pipelines.search.entities import Entity
+from ygmon.pipelines.search.query import SearchHit
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from ygmon.db import Database
+
+FIX_KINDS = ("missing", "stale", "soft_deleted", "orphaned")
+"""What a sync can fix: a live row absent from the index, a live row indexed with old
+text, a soft-deleted row still indexed, an index entry whose row is gone."""
+
+Counts = dict[str, int]
+
+
+def no_fixes() -> Counts:
+    return dict.fromkeys(FIX_KINDS, 0)
+
+
+def add_counts(into: Counts, more: Counts) -> Counts:
+    for key, value in more.items():
+        into[key] = into.get(key, 0) + value
+    return into
+
+
+class SearchIndex(Protocol):
+    async def sync_ids(self, session: AsyncSession, ent: Entity, ids: list[str]) -> Counts:
+        """Bring the index entries of `ids` in line with their rows (absent rows:
+        their entries go). Inside the caller's write transaction."""
+        ...
+
+    async def sync_batch(
+        self, session: AsyncSession, ent: Entity, after: str | None, size: int
+    ) -> tuple[str | None, int, Counts]:
+        """Sync the next `size` rows by id after `after`: (last id, rows seen, fixes);
+        last id None once there are no more rows."""
+        ...
+
+    async def remove_orphans(self, session: AsyncSession, ent: Entity) -> int:
+        """Drop index entries whose row no longer exists; how many."""
+        ...
+
+    async def search(
+        self, session: AsyncSession, terms: list[str], entities: list[Entity], limit: int
+    ) -> list[SearchHit]: ...
+
+    async def sizes(self, session: AsyncSession, entities: list[Entity]) -> dict[str, int]:
+        """Indexed documents per entity."""
+        ...
+
+
+def search_index(database: Database) -> SearchIndex:
+    """The index engine of `database`'s dialect."""
+    if database.dialect == "postgresql":
+        from ygmon.pipelines.search.index_postgres import PostgresIndex
+
+        return PostgresIndex()
+    from ygmon.pipelines.search.index_sqlite import SqliteIndex
+
+    return SqliteIndex()

@@ -1,0 +1,136 @@
+"""The Postgres engine: a weighted `search_vector` tsvector column on each searchable
+table (GIN indexed), ranked by ts_rank_cd, snippets by ts_headline.
+
+A sync is one statement: the rows' vectors are computed in SQL, compared with what
+the column holds, and only differing rows are written, under row locks taken in id
+order (FOR UPDATE re-reads a row another writer just changed, so a slow reindex
+never writes a vector older than the row).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY, VARCHAR
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ygmon.pipelines.search.entities import LIST_FIELDS, Entity, Field, from_clause
+from ygmon.pipelines.search.index import Counts, no_fixes
+from ygmon.pipelines.search.query import HIGHLIGHT, SearchHit
+
+CONFIG = "english"
+_HEADLINE = f"StartSel={HIGHLIGHT[0]}, StopSel={HIGHLIGHT[1]}, MaxWords=18, MinWords=6"
+
+
+def field_text(field: Field) -> str:
+    if field.name in LIST_FIELDS:
+        return (
+            f"(CASE WHEN jsonb_typeof({field.sql}) = 'array' THEN array_to_string("
+            f"ARRAY(SELECT jsonb_array_elements_text({field.sql})), ' ') ELSE '' END)"
+        )
+    return f"coalesce({field.sql}, '')"
+
+
+def vector_sql(ent: Entity) -> str:
+    """The weighted tsvector of one row of `ent` (table alias `t`)."""
+    return " || ".join(
+        f"setweight(to_tsvector('{CONFIG}', {field_text(f)}), '{f.weight}')" for f in ent.fields
+    )
+
+
+def _title_sql(ent: Entity) -> str:
+    if ent.name == "license":
+        return "coalesce(a.title, '') || ' (' || t.license_type || ')'"
+    return field_text(ent.title_field)
+
+
+def _body_sql(ent: Entity) -> str:
+    # The fields besides the title (shown beside it); the title when they are empty.
+    parts = ", ".join(f"nullif({field_text(f)}, '')" for f in ent.fields[1:])
+    return f"coalesce(nullif(concat_ws(' … ', {parts}), ''), {field_text(ent.title_field)})"
+
+
+def _sync_sql(ent: Entity, where: str, order_limit: str) -> str:
+    return f"""
+        WITH b AS (
+            SELECT t.id, t.search_vector AS old,
+                   CASE WHEN t.deleted_at IS NULL THEN {vector_sql(ent)} END AS new
+            FROM {from_clause(ent)} WHERE {where} ORDER BY t.id {order_limit} FOR UPDATE OF t
+        ), u AS (
+            UPDATE {ent.table} AS x SET search_vector = b.new FROM b
+            WHERE x.id = b.id AND b.old IS DISTINCT FROM b.new
+            RETURNING b.old IS NULL AS missing, b.new IS NULL AS removed
+        )
+        SELECT (SELECT max(id) FROM b), (SELECT count(*) FROM b),
+               count(*) FILTER (WHERE missing),
+               count(*) FILTER (WHERE NOT missing AND NOT removed),
+               count(*) FILTER (WHERE removed)
+        FROM u
+    """
+
+
+def _counts(row: Any) -> Counts:
+    counts = no_fixes()
+    counts["missing"], counts["stale"], counts["soft_deleted"] = (
+        int(row[2]),
+        int(row[3]),
+        int(row[4]),
+    )
+    return counts
+
+
+class PostgresIndex:
+    async def sync_ids(self, session: AsyncSession, ent: Entity, ids: list[str]) -> Counts:
+        if not ids:
+            return no_fixes()
+        stmt = text(_sync_sql(ent, "t.id = ANY(:ids)", "")).bindparams(
+            bindparam("ids", type_=ARRAY(VARCHAR))
+        )
+        row = (await session.execute(stmt, {"ids": list(dict.fromkeys(ids))})).one()
+        return _counts(row)
+
+    async def sync_batch(
+        self, session: AsyncSession, ent: Entity, after: str | None, size: int
+    ) -> tuple[str | None, int, Counts]:
+        sql = _sync_sql(ent, "t.id > :after", "LIMIT :size")
+        row = (await session.execute(text(sql), {"after": after or "", "size": size})).one()
+        return row[0], int(row[1]), _counts(row)
+
+    async def remove_orphans(self, session: AsyncSession, ent: Entity) -> int:
+        return 0  # the vector lives on its row: a deleted row takes it along
+
+    async def search(
+        self, session: AsyncSession, terms: list[str], entities: list[Entity], limit: int
+    ) -> list[SearchHit]:
+        head, last = terms[:-1], terms[-1]
+        query = f"to_tsquery('{CONFIG}', :last)"
+        if head:
+            query = f"(websearch_to_tsquery('{CONFIG}', :head) && {query})"
+        branches = [
+            f"SELECT '{ent.name}' AS entity, t.id, {_title_sql(ent)} AS title, "
+            f"{_body_sql(ent)} AS body, ts_rank_cd(t.search_vector, q.q) AS rank "
+            f"FROM {from_clause(ent)}, q WHERE t.search_vector @@ q.q"
+            for ent in entities
+        ]
+        sql = f"""
+            WITH q AS (SELECT {query} AS q)
+            SELECT s.entity, s.id, s.title,
+                   ts_headline('{CONFIG}', s.body, q.q, '{_HEADLINE}'), s.rank
+            FROM ({" UNION ALL ".join(branches)} ORDER BY rank DESC, id LIMIT :limit) s, q
+            ORDER BY s.rank DESC, s.id
+        """
+        params = {"last": f"{last}:*", "head": " ".join(head), "limit": limit}
+        rows = await session.execute(text(sql), params)
+        return [SearchHit(r[0], r[1], r[2] or "", r[3] or "", float(r[4])) for r in rows]
+
+    async def sizes(self, session: AsyncSession, entities: list[Entity]) -> dict[str, int]:
+        return {
+            ent.name: int(
+                await session.scalar(
+                    text(f"SELECT count(*) FROM {ent.table} WHERE search_vector IS NOT NULL")
+                )
+                or 0
+            )
+            for ent in entities
+        }

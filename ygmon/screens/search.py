@@ -1,0 +1,150 @@
+"""Search: type to query the search index (results as you type), filter by entity; the
+index's size per entity and the last full reindex (when, what it fixed) above.
+
+The overview is polled like every data screen; a query runs in its own exclusive
+worker after a short pause in typing, so a fast typist starts one search, not one
+per key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.timer import Timer
+from textual.widgets import Input, Select, Static
+
+from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
+from ygmon.screens.polled_screen import PolledScreen
+from ygmon.tui.formatting import age
+from ygmon.widgets.empty_state import EmptyState
+from ygmon.widgets.keyed_table import KeyedTable
+
+COLUMNS = [("entity", "Entity"), ("title", "Title"), ("snippet", "Match")]
+ENTITIES = ["asset", "creator", "project", "license", "blog_post"]
+DEBOUNCE = 0.25
+"""Seconds of quiet typing before a search starts."""
+LIMIT = 50
+HINT = (
+    "Type to search assets, creators, projects, licenses and blog posts: every word must "
+    "match, the last may be a prefix. Only what the search jobs indexed is found."
+)
+
+
+def highlighted(snippet: str) -> Text:
+    """The snippet with its «matched» words in bold, the markers dropped."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for i, part in enumerate(" ".join(snippet.split()).replace("»", "«").split("«")):
+        text.append(part, style="bold reverse" if i % 2 else "")
+    return text
+
+
+def index_line(overview: SearchIndexOverview) -> str:
+    sizes = "  ".join(f"{name} {count:,}" for name, count in overview.sizes.items())
+    return f"Indexed: {sizes}"
+
+
+def reindex_line(overview: SearchIndexOverview, now: datetime) -> str:
+    last = overview.last_full_reindex
+    if last is None:
+        return "Full reindex: none yet (weekly, Sunday 03:00 UTC; `ygmon enqueue reindex`)"
+    fixes = [
+        f"{name} {kind.replace('_', '-')} {n}"
+        for name, kinds in last.fixed.items()
+        for kind, n in kinds.items()
+        if n
+    ]
+    fixed = ", ".join(fixes) if fixes else "nothing to fix"
+    return f"Last full reindex {age(last.finished_at, now)}: {last.checked:,} checked, {fixed}"
+
+
+class SearchScreen(PolledScreen):
+    TITLE = "Search"
+    CSS_PATH = "search.tcss"
+    AUTO_FOCUS = "#search-input"
+    BINDINGS = [
+        Binding("slash", "focus_query", "Query", id="search.focus", show=False),
+        # Out of the query box (where digits are text) to the hits, and the screen keys.
+        Binding("escape", "focus_results", "Results", id="search.results"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._debounce: Timer | None = None
+        self.searches = 0
+        """Finished searches (tests wait on it)."""
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="search-bar"):
+            yield Input(placeholder="search the index…", id="search-input")
+            yield Select([(e, e) for e in ENTITIES], prompt="every entity", id="search-entity")
+        yield Static("", id="search-index")
+        yield Static("", id="search-reindex")
+        yield KeyedTable(COLUMNS, id="search-results")
+        yield EmptyState(HINT, id="search-empty")
+
+    def action_focus_query(self) -> None:
+        self.query_one("#search-input", Input).focus()
+
+    def action_focus_results(self) -> None:
+        self.query_one(KeyedTable).focus()
+
+    async def fetch(self) -> SearchIndexOverview:
+        return await self.monitor.search_index_overview()
+
+    def show(self, data: SearchIndexOverview) -> None:
+        self.query_one("#search-index", Static).update(Text(index_line(data)))
+        self.query_one("#search-reindex", Static).update(Text(reindex_line(data, self.now())))
+        if not self.query_one("#search-input", Input).value.strip():
+            self.query_one(EmptyState).set_shown(True)
+
+    @on(Input.Changed, "#search-input")
+    @on(Select.Changed, "#search-entity")
+    def query_changed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE, self.run_search)
+
+    @on(Input.Submitted, "#search-input")
+    def search_at_once(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self.run_search()
+
+    @work(exclusive=True, exit_on_error=False, group="search")
+    async def run_search(self) -> None:
+        query = self.query_one("#search-input", Input).value
+        choice = self.query_one("#search-entity", Select).value
+        entity = None if choice is Select.NULL else str(choice)
+        empty = self.query_one(EmptyState)
+        table = self.query_one(KeyedTable)
+        try:
+            if not query.strip():
+                results = SearchResults(query="", entity=entity)
+            else:
+                results = await self.monitor.search(query, entity, LIMIT)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a failed search says why, where the hits would be
+            table.sync([])
+            empty.update(Text(f"Search failed: {getattr(exc, 'message', None) or exc}"))
+            empty.set_shown(True)
+        else:
+            table.sync(
+                [
+                    (f"{h.entity}:{h.id}", (h.entity, h.title, highlighted(h.snippet)))
+                    for h in results.hits
+                ]
+            )
+            if not query.strip():
+                empty.update(HINT)
+            elif not results.hits:
+                where = f" among {entity}s" if entity else ""
+                empty.update(f"No match for “{query.strip()[:60]}”{where}.")
+            empty.set_shown(not results.hits)
+        self.searches += 1
