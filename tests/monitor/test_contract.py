@@ -41,6 +41,9 @@ CALLS: dict[str, Call] = {
     "previews_ready": lambda m: m.previews("ready"),
     "previews_failed": lambda m: m.previews("failed"),
     "previews_generating": lambda m: m.previews("generating", 1, 1),
+    "asset_ready": lambda m: m.asset("a-video-ready"),
+    "asset_failed": lambda m: m.asset("a-video-failed"),
+    "asset_image": lambda m: m.asset("a-image"),
 }
 
 
@@ -62,6 +65,7 @@ ERRORS: dict[str, tuple[Call, type[Exception], str]] = {
     "job_unknown": (lambda m: m.job("maintenance", "nope"), NotFoundError, "Job not found"),
     "job_other_queue": (lambda m: m.job("email", FAILED_JOBS[0]), NotFoundError, "Job not found"),
     "jobs_unknown_queue": (lambda m: m.jobs("no-such-queue"), NotFoundError, "Queue not found"),
+    "asset_unknown": (lambda m: m.asset("nope"), NotFoundError, "Asset not found"),
     "retry_unknown": (lambda m: m.retry("maintenance", "nope"), NotFoundError, "Job not found"),
     "retry_completed": (
         lambda m: m.retry("maintenance", "ok-1"),

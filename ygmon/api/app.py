@@ -9,7 +9,7 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from ygmon import __version__
-from ygmon.api import routes_contract, routes_extension
+from ygmon.api import routes_assets, routes_contract, routes_extension, routes_media
 from ygmon.api.auth import signing_secret
 from ygmon.api.errors import install_error_handlers
 from ygmon.api.guard import Guard
@@ -54,6 +54,8 @@ def create_app(
     install_error_handlers(app)
     app.include_router(routes_contract.router)
     app.include_router(routes_extension.router)
+    app.include_router(routes_assets.router)
+    app.include_router(routes_media.router)
     app.add_middleware(
         Guard,
         secret=secret,

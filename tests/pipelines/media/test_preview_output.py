@@ -3,6 +3,7 @@ padding; the asset's metadata matches the probe, key for key."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -63,9 +64,7 @@ def _check_metadata(asset: IpAsset, path: Path) -> None:
 def _gray(image: Path, skip: int = 0) -> tuple[int, int, list[bytes]]:
     """(width, height, rows of luma bytes) of frame `skip` of a picture or video."""
     with av.open(str(image)) as c:
-        for index, frame in enumerate(c.decode(video=0)):
-            if index == skip:
-                break
+        frame = next(itertools.islice(c.decode(video=0), skip, None))
         gray = frame.reformat(format="gray")
     plane, w = gray.planes[0], gray.width
     data = bytes(plane)
