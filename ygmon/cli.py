@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "ygmon.commands.enqueue",
     "ygmon.commands.serve",
     "ygmon.commands.token",
+    "ygmon.commands.assets",
 )
 
 
