@@ -72,6 +72,10 @@ def video_preview(source: Path, out: Path, clip: Clip, *, has_audio: bool) -> An
         format="mp4",
         vcodec="libx264",
         preset="veryfast",
+        # One encoder thread: x264's threaded rate control makes different bytes each run,
+        # and a re-run of a job should give the same file. The queue runs two jobs at
+        # once, which keeps the cores busy anyway.
+        threads=1,
         video_bitrate=VIDEO_BITRATE,
         # Constant bitrate: a plain average undershoots simple pictures by a third; the
         # contract's clips are 1000k, which the CDN and the player's buffer expect.
