@@ -219,8 +219,8 @@ async def _seed_database(url: str) -> None:
                     )
                 )
             assets = [
-                ("a-video-ready", AssetType.VIDEO, "/previews/a.mp4", {"previewGenerated": True}),
-                ("a-audio-ready", AssetType.AUDIO, "/previews/b.mp3", {"previewSize": 1200}),
+                ("a-video-ready", AssetType.VIDEO, "previews/a.mp4", {"previewGenerated": True}),
+                ("a-audio-ready", AssetType.AUDIO, "previews/b.mp3", {"previewSize": 1200}),
                 ("a-video-failed", AssetType.VIDEO, None, {"previewError": "ffmpeg exited 1"}),
                 ("a-audio-gen", AssetType.AUDIO, None, None),
                 ("a-video-gen", AssetType.VIDEO, None, {"previewGenerated": False}),
@@ -233,7 +233,7 @@ async def _seed_database(url: str) -> None:
                         title=f"Asset {asset_id}",
                         type=kind,
                         storage_key=f"assets/{asset_id}",
-                        preview_url=preview,
+                        preview_key=preview,
                         metadata_=meta,
                         created_at=start + timedelta(hours=n),
                         updated_at=start + timedelta(hours=n),

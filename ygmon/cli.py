@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "ygmon.commands.serve",
     "ygmon.commands.token",
     "ygmon.commands.search",
+    "ygmon.commands.assets",
 )
 
 

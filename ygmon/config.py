@@ -230,6 +230,11 @@ class LocalProfile(_Profile):
     """Seconds between two polls of the TUI."""
     media_dir: str = _setting("./media", _STR)
     """Where asset originals and generated previews live."""
+    media_base_url: str | None = _setting(None, _OPT_STR)
+    """Base of the signed media URLs (e.g. a CDN in front of `ygmon serve`); default
+    http://serve_host:serve_port/media, served by `ygmon serve`."""
+    media_url_ttl: float = _setting(3600.0, _SECONDS)
+    """Seconds a signed media URL stays valid at least (at most twice this)."""
 
 
 class RemoteProfile(_Profile):

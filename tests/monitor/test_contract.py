@@ -48,6 +48,9 @@ CALLS: dict[str, Call] = {
     "history_day_queue": lambda m: m.history("maintenance", window=HistoryWindow.DAY),
     "history_month_task": lambda m: m.history(task="canary", window=HistoryWindow.MONTH),
     "history_empty_queue": lambda m: m.history("email"),
+    "asset_ready": lambda m: m.asset("a-video-ready"),
+    "asset_failed": lambda m: m.asset("a-video-failed"),
+    "asset_image": lambda m: m.asset("a-image"),
 }
 
 
@@ -69,6 +72,7 @@ ERRORS: dict[str, tuple[Call, type[Exception], str]] = {
     "job_unknown": (lambda m: m.job("maintenance", "nope"), NotFoundError, "Job not found"),
     "job_other_queue": (lambda m: m.job("email", FAILED_JOBS[0]), NotFoundError, "Job not found"),
     "jobs_unknown_queue": (lambda m: m.jobs("no-such-queue"), NotFoundError, "Queue not found"),
+    "asset_unknown": (lambda m: m.asset("nope"), NotFoundError, "Asset not found"),
     "retry_unknown": (lambda m: m.retry("maintenance", "nope"), NotFoundError, "Job not found"),
     "history_unknown_queue": (
         lambda m: m.history("no-such-queue"),

@@ -10,10 +10,12 @@ from fastapi import FastAPI
 
 from ygmon import __version__
 from ygmon.api import (
+    routes_assets,
     routes_contract,
     routes_coverage,
     routes_extension,
     routes_history,
+    routes_media,
     routes_search,
 )
 from ygmon.api.auth import signing_secret
@@ -64,6 +66,8 @@ def create_app(
     app.include_router(routes_history.router)
     app.include_router(routes_coverage.router)
     app.include_router(routes_search.router)
+    app.include_router(routes_assets.router)
+    app.include_router(routes_media.router)
     app.add_middleware(
         Guard,
         secret=secret,

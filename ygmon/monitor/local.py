@@ -25,6 +25,7 @@ from ygmon.errors import (
     YgmonError,
 )
 from ygmon.jobs.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
+from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.coverage_schemas import (
     DEFAULT_PERIODS,
     AggregationCoverage,
@@ -107,6 +108,7 @@ class LocalMonitor:
         self._reader_lock = threading.Lock()
         self._revision: str | None = None
         self._embedded_path = embedded.sqlite_file(profile.database_url)
+        self._signer: Any = None
 
     def now(self) -> datetime:
         return self.clock() if self.clock else datetime.now(UTC)
@@ -309,7 +311,31 @@ class LocalMonitor:
     ) -> Page[PreviewAsset]:
         from ygmon.monitor import queries
 
-        return await self._read(lambda s: queries.previews(s, status, page, page_size))
+        url_of = self.media_url
+        return await self._read(lambda s: queries.previews(s, status, page, page_size, url_of))
+
+    def media_signer(self) -> Any:
+        """The profile's media URL signer (ygmon.storage.signing.Signer)."""
+        if self._signer is None:
+            from ygmon.storage.factory import signer_for
+
+            self._signer = signer_for(self.profile)
+        return self._signer
+
+    def media_url(self, key: str) -> str:
+        """The signed URL of a storage key, valid from this monitor's clock."""
+        return self.media_signer().url(key, now=self.now().timestamp())
+
+    async def asset(self, asset_id: str) -> AssetDetail:
+        from ygmon.monitor import asset_queries
+
+        return await self._read(lambda s: asset_queries.asset(s, asset_id, self.media_url))
+
+    async def asset_thumbnail(self, asset_id: str) -> bytes | None:
+        from ygmon.monitor import asset_queries
+
+        key = await self._read(lambda s: asset_queries.thumbnail_key(s, asset_id))
+        return await asyncio.to_thread(asset_queries.read_media, self.profile, key)
 
     async def retry(self, queue: str, job_id: str) -> RetryResult:
         if self.read_only:

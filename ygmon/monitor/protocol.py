@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS, AggregationCoverage
 from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.schemas import (
@@ -74,6 +75,14 @@ class Monitor(Protocol):
     async def previews(
         self, status: PreviewStatus | None = None, page: int = 1, page_size: int = 50
     ) -> Page[PreviewAsset]: ...
+
+    async def asset(self, asset_id: str) -> AssetDetail:
+        """One asset with its signed media URLs; NotFoundError("Asset not found")."""
+        ...
+
+    async def asset_thumbnail(self, asset_id: str) -> bytes | None:
+        """The asset's thumbnail JPEG, or None when it has none (yet)."""
+        ...
 
     async def retry(self, queue: str, job_id: str) -> RetryResult: ...
 

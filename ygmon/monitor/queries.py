@@ -14,6 +14,7 @@ skips index entries rather than whole rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
 from typing import Any
@@ -153,8 +154,8 @@ def _preview_where(status: PreviewStatus | None) -> list[Any]:
         IpAsset.type.in_([AssetType.VIDEO, AssetType.AUDIO]),
         IpAsset.deleted_at.is_(None),
     ]
-    # Same rule as schemas.preview_status: a url wins, then a non-empty previewError.
-    has_url = func.coalesce(IpAsset.preview_url, "") != ""
+    # Same rule as schemas.preview_status: a preview wins, then a non-empty previewError.
+    has_url = func.coalesce(IpAsset.preview_key, "") != ""
     has_error = func.coalesce(IpAsset.metadata_["previewError"].as_string(), "") != ""
     if status == "ready":
         where.append(has_url)
@@ -166,8 +167,13 @@ def _preview_where(status: PreviewStatus | None) -> list[Any]:
 
 
 async def previews(
-    session: AsyncSession, status: PreviewStatus | None, page: int, page_size: int
+    session: AsyncSession,
+    status: PreviewStatus | None,
+    page: int,
+    page_size: int,
+    url_of: Callable[[str], str] = str,
 ) -> Page[PreviewAsset]:
+    """`url_of` renders a preview's storage key as its (signed) URL."""
     where = _preview_where(status)
     total = (
         await session.execute(select(func.count()).select_from(IpAsset).where(*where))
@@ -184,9 +190,9 @@ async def previews(
             id=a.id,
             type=a.type.value,
             title=a.title,
-            preview_url=a.preview_url,
+            preview_url=url_of(a.preview_key) if a.preview_key else None,
             metadata=a.metadata_,
-            status=preview_status(a.preview_url, a.metadata_),
+            status=preview_status(a.preview_key, a.metadata_),
         )
         for a in (await session.execute(stmt)).scalars()
     ]

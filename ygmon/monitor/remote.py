@@ -23,6 +23,7 @@ from ygmon.errors import (
     UnavailableError,
     YgmonError,
 )
+from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.coverage_schemas import (
     DEFAULT_PERIODS,
     AggregationCoverage,
@@ -235,6 +236,17 @@ class RemoteMonitor:
             "/previews", {"status": status, "page": page, "pageSize": page_size}
         )
         return Page[PreviewAsset].model_validate(body)
+
+    async def asset(self, asset_id: str) -> AssetDetail:
+        return AssetDetail.model_validate(await self._data(f"/assets/{_seg(asset_id)}"))
+
+    async def asset_thumbnail(self, asset_id: str) -> bytes | None:
+        from ygmon.monitor.remote_media import fetch_media
+
+        detail = await self.asset(asset_id)
+        if detail.thumbnail_url is None:
+            return None
+        return await fetch_media(detail.thumbnail_url, self.profile.timeout)
 
     async def retry(self, queue: str, job_id: str) -> RetryResult:
         if self.profile.read_only:

@@ -1,24 +1,43 @@
-"""Previews: video and audio assets and their preview clips, filterable by status."""
+"""Previews: video and audio assets and their preview clips, filterable by status;
+Enter opens an asset's detail (with its thumbnail), `r` retries a failed one's job."""
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Select
+from textual.binding import Binding
+from textual.widgets import DataTable, Select
 
+from ygmon.errors import YgmonError
+from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.schemas import Page, PreviewAsset
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.formatting import age
+from ygmon.tui.media_retry import ask_retry, retry_job
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
 
-COLUMNS = [("status", "Status"), ("type", "Type"), ("title", "Title"), ("detail", "Detail")]
+COLUMNS = [
+    ("status", "Status"),
+    ("type", "Type"),
+    ("title", "Title"),
+    ("clip", "Clip"),
+    ("size", "Size"),
+    ("detail", "Detail"),
+]
 STATUSES = ["ready", "failed", "generating"]
+
+
+def _size(value: int | None) -> str:
+    from ygmon.screens.asset_detail import file_size
+
+    return file_size(value) if value is not None else "-"
 
 
 class PreviewsScreen(PolledScreen):
     TITLE = "Previews"
     AUTO_FOCUS = "#previews-table"
+    BINDINGS = [Binding("r", "retry", "Retry", id="previews.retry")]
 
     def compose_body(self) -> ComposeResult:
         yield Select([(s, s) for s in STATUSES], prompt="any status", id="preview-status")
@@ -36,24 +55,52 @@ class PreviewsScreen(PolledScreen):
         rows = []
         for asset in data.data:
             meta = asset.metadata
+            clip, size = "-", "-"
             if asset.status == "failed":
                 detail = (meta.preview_error if meta else None) or "error"
             elif asset.status == "ready":
-                detail = f"{meta.preview_duration or 0:.0f}s clip" if meta else "ready"
+                detail = "ready"
             else:
                 last = meta.preview_last_attempt if meta else None
-                detail = f"last attempt {age(last, now)}" if last else "queued"
-            rows.append((asset.id, (asset.status, asset.type.lower(), asset.title, detail)))
+                detail = f"started {age(last, now)}" if last else "queued"
+            if meta and meta.preview_duration is not None and asset.status != "failed":
+                clip, size = f"{meta.preview_duration:.1f}s", _size(meta.preview_size)
+            cells = (asset.status, asset.type.lower(), asset.title, clip, size, detail)
+            rows.append((asset.id, cells))
         self.query_one(KeyedTable).sync(rows)
         status = self.query_one("#preview-status", Select).value
         empty = self.query_one(EmptyState)
         which = "" if status is Select.NULL else f"{status} "
         empty.update(
-            f"No {which}video or audio previews. A preview is generated when a video or "
-            "audio asset is uploaded (previews queue); run `ygmon demo` for sample assets."
+            f"No {which}video or audio previews. A preview is made once an uploaded video or "
+            "audio asset is CLEAN and has its thumbnail (`ygmon assets import FILE`); "
+            "run `ygmon demo` for sample assets."
         )
         empty.set_shown(not data.data)
 
     @on(Select.Changed, "#preview-status")
     def filter_changed(self) -> None:
         self.refresh_now()
+
+    @on(DataTable.RowSelected, "#previews-table")
+    def open_asset(self, event: DataTable.RowSelected) -> None:
+        from ygmon.screens.asset_detail import AssetDetailScreen
+
+        self.app.push_screen(AssetDetailScreen(str(event.row_key.value)))
+
+    @work(exclusive=True, exit_on_error=False, group="retry")
+    async def action_retry(self) -> None:
+        key = self.query_one(KeyedTable).selected_key
+        if key is None:
+            self.notify("No preview is selected.", severity="warning")
+            return
+        try:
+            asset = await self.monitor.asset(key)
+        except YgmonError as exc:
+            self.notify(exc.message, title=exc.title, severity="error")
+            return
+        ask_retry(self, asset, self._retry)
+
+    @work(exclusive=True, exit_on_error=False, group="retry-run")
+    async def _retry(self, asset: AssetDetail) -> None:
+        await retry_job(self, asset)

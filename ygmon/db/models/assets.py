@@ -26,8 +26,12 @@ class IpAsset(IdMixin, TimestampMixin, Base):
     scan_status: Mapped[ScanStatus] = mapped_column(
         enum_type(ScanStatus), default=ScanStatus.PENDING
     )
-    thumbnail_url: Mapped[str | None] = mapped_column(String(512))
-    preview_url: Mapped[str | None] = mapped_column(String(512))
+    # Storage keys (ygmon.storage); the contract's previewUrl is rendered from
+    # preview_key when read, as a signed URL.
+    thumbnail_key: Mapped[str | None] = mapped_column(String(512))
+    preview_key: Mapped[str | None] = mapped_column(String(512))
+    media_job_id: Mapped[str | None] = mapped_column(String(64))
+    """The asset's latest thumbnail or preview job (what a retry re-runs)."""
     # The contract's AssetPreviewMetadata lives here (previewGenerated, previewError, ...).
     metadata_: Mapped[dict[str, Any] | None] = mapped_column("metadata")
     creator_id: Mapped[str | None] = mapped_column(
