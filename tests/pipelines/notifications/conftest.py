@@ -58,7 +58,7 @@ class SmtpSink:
 
     def ids(self) -> list[str]:
         with self._lock:
-            return [str(m["Message-ID"]) for m in self.messages]
+            return [str(m["Message-ID"]).strip() for m in self.messages]
 
     def to(self) -> list[str]:
         with self._lock:

@@ -192,18 +192,18 @@ async def _claim_batch(
 async def _record(db: Database, claimed: _Claimed, sent_at: datetime) -> None:
     async with db.writer() as session:
         await session.execute(
-            update(NotificationDigest)
-            .where(NotificationDigest.id == claimed.claim_id)
+            update(NotificationDigest.__table__)
+            .where(NotificationDigest.__table__.c.id == claimed.claim_id)
             .values(sent_at=sent_at)
         )
         await session.execute(
-            update(Notification)
-            .where(Notification.id.in_([n.id for n in claimed.items]))
+            update(Notification.__table__)
+            .where(Notification.__table__.c.id.in_([n.id for n in claimed.items]))
             .values(digested_at=sent_at, updated_at=sent_at)
         )
         await session.execute(
-            update(NotificationPreference)
-            .where(NotificationPreference.user_id == claimed.user.id)
+            update(NotificationPreference.__table__)
+            .where(NotificationPreference.__table__.c.user_id == claimed.user.id)
             .values(last_digest_sent_at=sent_at, updated_at=sent_at)
         )
 

@@ -94,13 +94,13 @@ async def _release(db: Database, notification_id: str, job_id: str) -> None:
 async def _record(db: Database, notification_id: str, now: datetime) -> None:
     async with db.writer() as session:
         await session.execute(
-            update(NotificationEmail)
-            .where(NotificationEmail.notification_id == notification_id)
+            update(NotificationEmail.__table__)
+            .where(NotificationEmail.__table__.c.notification_id == notification_id)
             .values(sent_at=now)
         )
         await session.execute(
-            update(Notification)
-            .where(Notification.id == notification_id)
+            update(Notification.__table__)
+            .where(Notification.__table__.c.id == notification_id)
             .values(emailed_at=now, updated_at=now)
         )
 
