@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "ygmon.commands.enqueue",
     "ygmon.commands.serve",
     "ygmon.commands.token",
+    "ygmon.commands.notify",
+    "ygmon.commands.outbox",
 )
 
 

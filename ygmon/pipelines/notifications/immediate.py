@@ -42,9 +42,7 @@ async def _claim(
                 await session.execute(
                     select(Notification, User, NotificationPreference)
                     .join(User, User.id == Notification.user_id)
-                    .outerjoin(
-                        NotificationPreference, NotificationPreference.user_id == User.id
-                    )
+                    .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
                     .where(Notification.id == notification_id)
                 )
             ).first()
