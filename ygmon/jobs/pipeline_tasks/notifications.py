@@ -7,7 +7,6 @@ in every producer (the API, the CLI, the demo), which need the specs, not the wo
 
 from __future__ import annotations
 
-import argparse
 import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -103,15 +102,10 @@ def digest_weekly(period: str | None = None) -> dict[str, Any]:
 def _enqueue_digest(
     runtime: JobRuntime, values: list[str], delay: float | None
 ) -> list[tuple[str, str]]:
-    parser = argparse.ArgumentParser(prog="ygmon enqueue digest", exit_on_error=False)
-    parser.add_argument("kind", choices=sorted(DIGEST_TASKS), help="daily or weekly")
-    try:
-        parsed = parser.parse_args(values)
-    except argparse.ArgumentError as exc:
-        raise ConfigError(f"enqueue digest: {exc}") from None
-    except SystemExit:
-        raise ConfigError("enqueue digest: expected 'daily' or 'weekly'") from None
-    job_id = runtime.enqueue(DIGEST_TASKS[parsed.kind], delay=delay)
+    if len(values) != 1 or values[0] not in DIGEST_TASKS:
+        got = " ".join(values) or "nothing"
+        raise ConfigError(f"enqueue digest: expected 'daily' or 'weekly', got {got}")
+    job_id = runtime.enqueue(DIGEST_TASKS[values[0]], delay=delay)
     return [(job_id, "notification-digest")]
 
 
