@@ -17,11 +17,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ygmon.db.base import Base, IdMixin, utcnow
 
 
-class NotificationEmail(Base):
+class NotificationEmail(IdMixin, Base):
     __tablename__ = "notification_emails"
 
     notification_id: Mapped[str] = mapped_column(
-        ForeignKey("notifications.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("notifications.id", ondelete="CASCADE"), unique=True
     )
     message_id: Mapped[str] = mapped_column(String(255))
     claimed_by: Mapped[str | None] = mapped_column(String(64))

@@ -26,6 +26,7 @@ from croniter import croniter
 from sqlalchemy import select, update
 
 from ygmon.db import Database
+from ygmon.db.base import new_id
 from ygmon.db.models import (
     DigestFrequency,
     Notification,
@@ -174,6 +175,7 @@ async def _claim_batch(
                 continue
             if claim is None:
                 claim = NotificationDigest(
+                    id=new_id(),
                     user_id=user.id,
                     frequency=frequency,
                     period_start=period,
@@ -184,7 +186,6 @@ async def _claim_batch(
             claim.claimed_at = now
             claim.notification_ids = [n.id for n in items]
             claim.notification_count = len(items)
-            await session.flush()
             claimed.append(_Claimed(claim.id, user, items))
     return claimed
 

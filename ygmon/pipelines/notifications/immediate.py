@@ -1,7 +1,7 @@
 """`email` of one notification: sent at most once across re-runs, retries and kills.
 
 The protocol, each step its own transaction:
-1. claim: insert the notification's row in `notification_emails` (primary key: the
+1. claim: insert the notification's row in `notification_emails` (unique on the
    notification), or take over a claim of this same job (an earlier attempt that died)
    or one older than CLAIM_LEASE (a job that died and gave up); a claim already `sent`
    ends the job, and a live claim of another job leaves the sending to it;
@@ -53,7 +53,13 @@ async def _claim(
             refusal = immediate_email_refusal(found[2], found[0].type)
             if refusal is not None:
                 return refusal, None
-            claim = await session.get(NotificationEmail, notification_id)
+            claim = (
+                await session.execute(
+                    select(NotificationEmail).where(
+                        NotificationEmail.notification_id == notification_id
+                    )
+                )
+            ).scalar()
             if claim is None:
                 session.add(
                     NotificationEmail(

@@ -33,13 +33,15 @@ def upgrade() -> None:
         sa.Column("claimed_by", sa.String(length=64), nullable=True),
         sa.Column("claimed_at", UTC, nullable=False),
         sa.Column("sent_at", UTC, nullable=True),
+        sa.Column("id", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(
             ["notification_id"],
             ["notifications.id"],
             name=op.f("fk_notification_emails_notification_id_notifications"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("notification_id", name=op.f("pk_notification_emails")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_emails")),
+        sa.UniqueConstraint("notification_id", name=op.f("uq_notification_emails_notification_id")),
     )
     op.create_table(
         "notification_digests",
