@@ -24,6 +24,8 @@ COMMAND_MODULES = (
     "ygmon.commands.token",
     "ygmon.commands.search",
     "ygmon.commands.assets",
+    "ygmon.commands.notify",
+    "ygmon.commands.outbox",
 )
 
 

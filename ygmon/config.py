@@ -218,6 +218,27 @@ class LocalProfile(_Profile):
     serve_port: int = _setting(8420, _Rule("int", at_least=1, at_most=65535))
     read_only: bool = _setting(False, _BOOL)
     """When serving: refuse retries."""
+    mail_backend: str = _setting("outbox", _STR)
+    """Where e-mail goes: 'outbox' (.eml files in outbox_dir, the local default) or 'smtp'."""
+    outbox_dir: str = _setting("./outbox", _STR)
+    """The folder the outbox backend writes messages to (`ygmon outbox` lists them)."""
+    mail_from: str = _setting("ygmon <noreply@localhost>", _STR)
+    """From-address of every message; its domain also names the Message-IDs."""
+    smtp_host: str = _setting("localhost", _STR)
+    smtp_port: int = _setting(587, _Rule("int", at_least=1, at_most=65535))
+    smtp_security: str = _setting("starttls", _STR)
+    """'starttls' (upgrade after connecting), 'tls' (TLS from the start) or 'none'."""
+    smtp_username: str | None = _setting(None, _OPT_STR)
+    """Log in as this user (no login when unset)."""
+    smtp_password_env: str = _setting("YGMON_SMTP_PASSWORD", _STR)
+    """Name of the environment variable holding the SMTP password (never the password)."""
+    smtp_timeout: float = _setting(10.0, _SECONDS)
+    """Seconds before a silent SMTP server counts as a failure."""
+    mail_breaker_failures: int = _setting(5, _Rule("int", at_least=1))
+    """Consecutive SMTP failures that open the circuit breaker."""
+    mail_breaker_reset: float = _setting(15.0, _SECONDS)
+    """Seconds the open breaker fails fast before one trial send: shorter than the
+    `email` queue's retry backoff (10 s, then 20 s), so a retried message gets its trial."""
     stalled_after: float = _setting(30.0, _SECONDS)
     """Seconds without a worker heartbeat before its active jobs count as stalled."""
     max_stalled: int = _setting(1, _Rule("int", at_least=0))

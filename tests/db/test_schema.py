@@ -121,6 +121,19 @@ def _instances() -> list[Base]:
             digest_frequency=m.DigestFrequency.WEEKLY,
             last_digest_sent_at=T0,
         ),
+        m.NotificationEmail(
+            id="ne1", notification_id="n1", message_id="<notification.n1@x>", claimed_by="j1"
+        ),
+        m.NotificationDigest(
+            id="nd1",
+            user_id="u-creator",
+            frequency="WEEKLY",
+            period_start=T0,
+            message_id="<digest.weekly.x@x>",
+            notification_ids=["n1"],
+            notification_count=1,
+            sent_at=T0,
+        ),
     ]
 
 

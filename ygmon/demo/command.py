@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ygmon.commands.common import local_profile, redact, settings_from
 from ygmon.config import LocalProfile, Settings
@@ -44,6 +45,8 @@ class DemoResult:
     seconds: float
     jobs: int
     fix_file: Path
+    notifications: int = 0
+    outbox: Path | None = None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,14 +82,28 @@ def create_demo(settings: Settings, *, force: bool, seed: int = 7) -> DemoResult
         media_dir = Path(profile.media_dir)
         # Only the demo's own media folder goes: other files under media_dir are not ours.
         shutil.rmtree(media_dir / KEY_PREFIX, ignore_errors=True)
+        outbox = Path(profile.outbox_dir)
+        if force:
+            # The outbox holds only what ygmon "sent": a fresh demo starts it empty.
+            for old in outbox.glob("*.eml"):
+                old.unlink(missing_ok=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         summary = asyncio.run(_seed(profile, media_dir, seed))
         fix_file = media_dir / KEY_PREFIX / FIX_FILE_NAME
-        jobs = _enqueue(profile, fix_file)
+        jobs, notifications = _enqueue(profile, fix_file)
     except OSError as exc:
         raise YgmonError(f"cannot write the demo: {exc.strerror}: {exc.filename}") from None
-    return DemoResult(path, summary, media_dir, time.perf_counter() - started, jobs, fix_file)
+    return DemoResult(
+        path,
+        summary,
+        media_dir,
+        time.perf_counter() - started,
+        jobs,
+        fix_file,
+        notifications,
+        outbox if profile.mail_backend == "outbox" else None,
+    )
 
 
 async def _seed(profile: LocalProfile, media_dir: Path, seed: int) -> SeedSummary:
@@ -98,16 +115,24 @@ async def _seed(profile: LocalProfile, media_dir: Path, seed: int) -> SeedSummar
         await db.dispose()
 
 
-def _enqueue(profile: LocalProfile, fix_file: Path) -> int:
-    """How many jobs went onto the queues."""
+def _enqueue(profile: LocalProfile, fix_file: Path) -> tuple[int, int]:
+    """How many canary jobs went onto the queues, and how many live notifications."""
     # Imported here: every `ygmon` command imports this module, few need Huey.
+    from ygmon.demo.notify_live import create_live_notifications
     from ygmon.jobs.runtime import open_runtime
+
+    async def notify(enqueue: Any) -> int:
+        db = Database(profile.database_url)
+        try:
+            return await create_live_notifications(db, enqueue, datetime.now(UTC))
+        finally:
+            await db.dispose()
 
     with open_runtime(profile) as runtime:
         jobs = enqueue_demo_jobs(runtime, fix_file)
         # The rollups' backfill is the worker's catch-up of missed schedules at start.
         jobs.append(runtime.enqueue("enrich-events"))
-        return len(jobs)
+        return len(jobs), asyncio.run(notify(runtime.enqueue))
 
 
 def _print_summary(settings: Settings, result: DemoResult) -> None:
@@ -131,4 +156,11 @@ def _print_summary(settings: Settings, result: DemoResult) -> None:
         f"jobs           {result.jobs} jobs enqueued (canaries, enrichment): {failing} will fail, "
         f"{fixable} fail until {result.fix_file} exists (then retry them)"
     )
+    where = (
+        f"e-mails land in {result.outbox.absolute()} ('ygmon outbox' lists them)"
+        if result.outbox is not None
+        else f"e-mails go to {settings.profile.smtp_host}:{settings.profile.smtp_port}"  # type: ignore[union-attr]
+    )
+    print(f"notifications  {result.notifications} being delivered; {where}")
+    print("digests        'ygmon enqueue digest daily' sends the DAILY users theirs now")
     print(f"admin user     {result.summary.admin_email}")

@@ -84,8 +84,9 @@ def make_licenses(
 
 
 def make_blog_posts(ctx: SeedContext, people: People) -> list[dict[str, Any]]:
-    """Published posts over past weeks, three scheduled within the next hours (what the
-    every-minute publisher picks up), drafts, one archived and one soft-deleted."""
+    """Published posts over past weeks, three scheduled (in 1 and 2.5 minutes, so the
+    every-minute publisher is seen at work, and in 5 hours), drafts, one archived and
+    one soft-deleted."""
     authors = people.ids(UserRole.ADMIN) + people.ids(UserRole.CREATOR)[:2]
     # (status, scheduled in hours from now, published days ago, soft-deleted)
     plan = (
@@ -94,8 +95,8 @@ def make_blog_posts(ctx: SeedContext, people: People) -> list[dict[str, Any]]:
         (BlogPostStatus.PUBLISHED, None, 12.0, False),
         (BlogPostStatus.PUBLISHED, None, 6.0, False),
         (BlogPostStatus.PUBLISHED, None, 1.5, False),
-        (BlogPostStatus.SCHEDULED, 0.25, None, False),
-        (BlogPostStatus.SCHEDULED, 1.5, None, False),
+        (BlogPostStatus.SCHEDULED, 1 / 60, None, False),
+        (BlogPostStatus.SCHEDULED, 2.5 / 60, None, False),
         (BlogPostStatus.SCHEDULED, 5.0, None, False),
         (BlogPostStatus.DRAFT, None, None, False),
         (BlogPostStatus.DRAFT, None, None, False),

@@ -31,7 +31,7 @@ from ygmon.monitor.coverage_schemas import (
     AggregationCoverage,
     check_coverage_query,
 )
-from ygmon.monitor.health import build_health
+from ygmon.monitor.health import build_health, mail_errors
 from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
@@ -204,11 +204,12 @@ class LocalMonitor:
 
     async def health(self) -> AllWorkersHealth:
         workers = await self.workers()
+        errors = await self._registry(lambda _: mail_errors(self.profile))
         if self._embedded_path is not None:
             posts = await asyncio.to_thread(embedded.scheduled_posts, self._embedded_path)
             if posts is not None:
                 self._revision = HEAD_REVISION
-                return build_health(workers, self.now(), self.profile.stalled_after, posts)
+                return build_health(workers, self.now(), self.profile.stalled_after, posts, errors)
 
         from sqlalchemy import func, select
 
@@ -224,7 +225,7 @@ class LocalMonitor:
             return (await session.execute(stmt)).scalar_one()
 
         posts = await self._read(scheduled)
-        return build_health(workers, self.now(), self.profile.stalled_after, posts)
+        return build_health(workers, self.now(), self.profile.stalled_after, posts, errors)
 
     async def queues(self) -> list[QueueStats]:
         return await self._registry(lambda r: r.queue_stats())

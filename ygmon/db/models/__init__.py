@@ -8,6 +8,7 @@ from ygmon.db.models.aggregation_log import (
 from ygmon.db.models.analytics import AnalyticsEvent
 from ygmon.db.models.assets import IpAsset
 from ygmon.db.models.content import BlogPost, Creator, License, Project
+from ygmon.db.models.deliveries import NotificationDigest, NotificationEmail
 from ygmon.db.models.enums import (
     AggregationJobStatus,
     AssetType,
@@ -41,6 +42,8 @@ __all__ = [
     "MetricsAggregationJobsLogCount",
     "MonthlyMetric",
     "Notification",
+    "NotificationDigest",
+    "NotificationEmail",
     "NotificationPreference",
     "NotificationPriority",
     "Project",

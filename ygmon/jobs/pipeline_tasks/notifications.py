@@ -1,5 +1,5 @@
-"""The notifications pipeline's Huey tasks (thin wrappers of ygmon.pipelines.notifications) and its
-`ygmon enqueue` commands. Filled in by issue 12.
+"""The notifications pipeline's Huey tasks (thin wrappers of ygmon.pipelines.notifications)
+and its `ygmon enqueue digest daily|weekly` command.
 
 Pipeline code is imported inside each task function: the runtime imports this module
 in every producer (the API, the CLI, the demo), which need the specs, not the work.
@@ -7,7 +7,136 @@ in every producer (the API, the CLI, the demo), which need the specs, not the wo
 
 from __future__ import annotations
 
+import threading
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ygmon.errors import ConfigError
 from ygmon.jobs.task_spec import EnqueueCommand, TaskSpec
 
-TASKS: tuple[TaskSpec, ...] = ()
-ENQUEUE: tuple[EnqueueCommand, ...] = ()
+if TYPE_CHECKING:
+    from ygmon.jobs.job_context import JobContext
+    from ygmon.jobs.runtime import JobRuntime
+    from ygmon.mail.mailer import Mailer
+
+DIGEST_TASKS = {"daily": "digest-daily", "weekly": "digest-weekly"}
+"""One task per digest kind, so the registry's last finish of each is its last run."""
+
+_threads = threading.local()
+
+
+def thread_mailer(ctx: JobContext) -> Mailer:
+    """This worker thread's mailer for the job's runtime: one SMTP connection per thread,
+    reused from job to job rather than opened per message."""
+    from ygmon.mail.mailer import open_mailer
+
+    held = getattr(_threads, "mailers", None)
+    if held is None:
+        held = _threads.mailers = {}
+    key = id(ctx.runtime)
+    entry = held.get(key)
+    if entry is None or entry[0] is not ctx.runtime:
+        entry = held[key] = (ctx.runtime, open_mailer(ctx.profile))
+    return entry[1]
+
+
+def deliver_notification(notification_id: str) -> dict[str, Any]:
+    """Decide the notification's e-mail; a second run enqueues at most another e-mail
+    job, which finds the first one's claim and sends nothing."""
+    from ygmon.jobs.job_context import current_job
+    from ygmon.pipelines.notifications.delivery import deliver_notification as deliver
+
+    ctx = current_job()
+    return ctx.run(deliver(ctx.database, ctx.enqueue, notification_id))
+
+
+def send_notification_email(notification_id: str) -> dict[str, Any]:
+    """E-mail one notification, at most once (ygmon.pipelines.notifications.immediate)."""
+    from ygmon.jobs.job_context import current_job
+    from ygmon.pipelines.notifications.immediate import send_notification_email as send
+
+    ctx = current_job()
+    return ctx.run(
+        send(
+            ctx.database,
+            thread_mailer(ctx),
+            notification_id,
+            job_id=ctx.job_id or f"local-{notification_id}",
+            now=ctx.now(),
+            from_address=ctx.profile.mail_from,
+        )
+    )
+
+
+def _digest(kind: str, period: str | None) -> dict[str, Any]:
+    from ygmon.jobs.job_context import current_job
+    from ygmon.pipelines.notifications.digest import run_digest
+
+    ctx = current_job()
+    report = ctx.run(
+        run_digest(
+            ctx.database,
+            thread_mailer(ctx),
+            kind,
+            job_id=ctx.job_id or f"local-digest-{kind}",
+            now=ctx.now(),
+            from_address=ctx.profile.mail_from,
+            period=datetime.fromisoformat(period) if period else None,
+            progress=ctx.progress,
+        )
+    )
+    return report.as_result()
+
+
+def digest_daily(period: str | None = None) -> dict[str, Any]:
+    """The daily digests of `period` (default: the one now falls in); a re-run of the
+    period sends only what no earlier run did."""
+    return _digest("daily", period)
+
+
+def digest_weekly(period: str | None = None) -> dict[str, Any]:
+    """The weekly digests of `period`; harmless to run twice, like the daily one."""
+    return _digest("weekly", period)
+
+
+def _enqueue_digest(
+    runtime: JobRuntime, values: list[str], delay: float | None
+) -> list[tuple[str, str]]:
+    if len(values) != 1 or values[0] not in DIGEST_TASKS:
+        got = " ".join(values) or "nothing"
+        raise ConfigError(f"enqueue digest: expected 'daily' or 'weekly', got {got}")
+    job_id = runtime.enqueue(DIGEST_TASKS[values[0]], delay=delay)
+    return [(job_id, "notification-digest")]
+
+
+TASKS: tuple[TaskSpec, ...] = (
+    TaskSpec(
+        "deliver-notification",
+        "notification-delivery",
+        deliver_notification,
+        "deliver one notification (e-mail when the preferences allow)",
+    ),
+    TaskSpec(
+        "send-notification-email",
+        "email",
+        send_notification_email,
+        "e-mail one notification, at most once",
+    ),
+    TaskSpec(
+        "digest-daily",
+        "notification-digest",
+        digest_daily,
+        "daily digest e-mails",
+        schedule="daily",
+    ),
+    TaskSpec(
+        "digest-weekly",
+        "notification-digest",
+        digest_weekly,
+        "weekly digest e-mails",
+        schedule="weekly",
+    ),
+)
+ENQUEUE: tuple[EnqueueCommand, ...] = (
+    EnqueueCommand("digest", "send the daily|weekly digests now", _enqueue_digest),
+)

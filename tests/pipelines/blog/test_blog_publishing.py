@@ -1,0 +1,83 @@
+"""Scheduled publishing: with two workers running the publisher at once, every post
+whose time has passed is published exactly once and its author notified once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from ygmon.config import LocalProfile
+from ygmon.db import Database
+from ygmon.db.models import BlogPost, BlogPostStatus, Notification, User
+from ygmon.jobs.runtime import open_runtime
+from ygmon.jobs.worker import in_process_worker
+from ygmon.monitor.local import LocalMonitor
+
+QUEUE = "blog-scheduled-publishing"
+DUE = 30
+
+
+async def _seed(url: str, now: datetime) -> str:
+    db = Database(url)
+    async with db.writer() as session:
+        author = User(email="author@x.test", name="Author")
+        session.add(author)
+        await session.flush()
+        for i in range(DUE + 2):
+            session.add(
+                BlogPost(
+                    author_id=author.id,
+                    title=f"Post {i}",
+                    slug=f"post-{i}",
+                    status=BlogPostStatus.SCHEDULED,
+                    # Two of them are due only in an hour.
+                    scheduled_for=now + (timedelta(hours=1) if i >= DUE else -timedelta(minutes=i)),
+                )
+            )
+    await db.dispose()
+    return author.id
+
+
+async def _state(url: str) -> tuple[list[BlogPost], list[Notification]]:
+    db = Database(url)
+    async with db.reader() as session:
+        posts = list((await session.execute(select(BlogPost))).scalars())
+        notes = list((await session.execute(select(Notification))).scalars())
+    await db.dispose()
+    return posts, notes
+
+
+async def _scheduled(profile: LocalProfile) -> int | None:
+    monitor = LocalMonitor(profile)
+    try:
+        return (await monitor.health()).groups["blog"].scheduled_jobs
+    finally:
+        await monitor.close()
+
+
+def test_two_workers_publish_each_due_post_once(blog_profile: LocalProfile) -> None:
+    now = datetime.now(UTC)
+    author = asyncio.run(_seed(blog_profile.database_url, now))
+    assert asyncio.run(_scheduled(blog_profile)) == DUE + 2
+    with open_runtime(blog_profile) as one, open_runtime(blog_profile) as two:
+        jobs = [one.enqueue("publish-scheduled-posts") for _ in range(2)]
+        with (
+            in_process_worker(blog_profile, [QUEUE], runtime=one),
+            in_process_worker(blog_profile, [QUEUE], runtime=two),
+        ):
+            one.wait_idle(30, [QUEUE])
+        results = [one.registry.get_job(j).result for j in jobs]
+        deliveries = one.registry.counts("notification-delivery").waiting
+
+    published = [p for r in results for p in r["published"]]
+    assert len(published) == len(set(published)) == DUE
+    posts, notes = asyncio.run(_state(blog_profile.database_url))
+    by_status = {p.slug: p for p in posts if p.status == BlogPostStatus.PUBLISHED}
+    assert len(by_status) == DUE and all(p.published_at is not None for p in by_status.values())
+    assert {n.data["postId"] for n in notes} == set(published)
+    assert len(notes) == DUE and {n.user_id for n in notes} == {author}
+    assert {n.type for n in notes} == {"BLOG"}
+    assert deliveries == DUE  # each author notification's delivery is enqueued once
+    assert asyncio.run(_scheduled(blog_profile)) == 2

@@ -1,0 +1,80 @@
+"""With the SMTP server stopped the shared circuit breaker opens and health says so;
+the e-mail jobs fail fast and retry on the queue's backoff, and once the server is back
+every notification is delivered exactly once, as the server counts them."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+
+from conftest import SmtpServer, add_user
+
+from ygmon.config import LocalProfile
+from ygmon.db import Database
+from ygmon.jobs.runtime import JobRuntime, open_runtime
+from ygmon.jobs.worker import in_process_worker
+from ygmon.mail.breaker import CIRCUIT_OPEN
+from ygmon.monitor.local import LocalMonitor
+from ygmon.monitor.schemas import AllWorkersHealth
+from ygmon.pipelines.notifications.create import create_notification
+
+QUEUES = ["notification-delivery", "email"]
+
+
+def _health(profile: LocalProfile) -> AllWorkersHealth:
+    async def read() -> AllWorkersHealth:
+        monitor = LocalMonitor(profile)
+        try:
+            return await monitor.health()
+        finally:
+            await monitor.close()
+
+    return asyncio.run(read())
+
+
+def _errors(runtime: JobRuntime) -> list[str]:
+    rows, _ = runtime.registry.list_jobs("email", None, 0, 50)
+    return [r.error_message or "" for r in rows]
+
+
+async def _seed(profile: LocalProfile, enqueue: object, count: int) -> list[str]:
+    db = Database(profile.database_url)
+    made = []
+    for i in range(count):
+        uid = await add_user(db, f"user{i}@x.test")
+        nid, _ = await create_notification(
+            db, enqueue, user_id=uid, kind="PAYOUT", title=f"Payout {i}", message="Paid."
+        )
+        made.append(nid)
+    await db.dispose()
+    return made
+
+
+def test_the_breaker_opens_while_smtp_is_down_and_every_mail_goes_once_it_returns(
+    mail_profile: LocalProfile, smtp: SmtpServer
+) -> None:
+    smtp.stop()
+    with open_runtime(mail_profile) as runtime:
+        made = asyncio.run(_seed(mail_profile, runtime.enqueue, 4))
+        with in_process_worker(mail_profile, QUEUES, workers=2, runtime=runtime):
+            deadline = time.monotonic() + 20
+            while not any("circuit open" in e for e in _errors(runtime)):
+                assert time.monotonic() < deadline, _errors(runtime)
+                time.sleep(0.05)
+            health = _health(mail_profile)
+            email = health.groups["email"]
+            assert email.workers is not None
+            assert email.workers["email"].is_running is True
+            assert email.workers["email"].error == CIRCUIT_OPEN
+            assert email.healthy is False and health.healthy is False
+            assert smtp.sink.messages == []
+
+            smtp.start()  # the jobs' retries (10 s on) find the breaker ready for a trial
+            runtime.wait_idle(60, QUEUES)
+            stats = runtime.registry.counts("email")
+            assert (stats.completed, stats.failed) == (4, 0)
+            assert _health(mail_profile).groups["email"].healthy is True
+
+    counted = Counter(smtp.sink.ids())
+    assert counted == Counter(f"<notification.{n}@ygmon.test>" for n in made)

@@ -1,0 +1,34 @@
+"""`ygmon outbox [--limit N]`: the messages the local outbox "sent", newest last."""
+
+from __future__ import annotations
+
+import argparse
+
+from ygmon.commands.common import local_profile, settings_from
+from ygmon.errors import ConfigError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("outbox", help="list the e-mails written to the local outbox")
+    parser.add_argument("--limit", type=int, default=50, metavar="N", help="last N (default 50)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ygmon.mail.outbox import list_outbox
+
+    profile = local_profile(settings_from(args), "outbox")
+    if args.limit < 1:
+        raise ConfigError("--limit expects a whole number of at least 1")
+    if profile.mail_backend != "outbox":
+        print(
+            f"mail_backend is '{profile.mail_backend}': messages go to "
+            f"{profile.smtp_host}:{profile.smtp_port}, not to an outbox"
+        )
+        return 0
+    entries = list_outbox(profile.outbox_dir)
+    print(f"{len(entries)} message{'s' if len(entries) != 1 else ''} in {profile.outbox_dir}")
+    for entry in entries[-args.limit :]:
+        when = entry.date.strftime("%Y-%m-%d %H:%M:%S") if entry.date else "-"
+        print(f"{when}  {entry.to}  {entry.subject}  {entry.path.name}")
+    return 0

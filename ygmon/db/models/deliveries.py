@@ -1,0 +1,46 @@
+"""Claim rows that make e-mail sending happen once: one per notification e-mailed and one
+per (user, frequency, period) digest.
+
+A sender writes its claim (unique key) before it talks to SMTP and stamps `sent_at` in
+the transaction right after the server accepted the message, together with the state
+change it stands for (the notification's `emailed_at`, the digested notifications and
+the user's `last_digest_sent_at`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ygmon.db.base import Base, IdMixin, utcnow
+
+
+class NotificationEmail(IdMixin, Base):
+    __tablename__ = "notification_emails"
+
+    notification_id: Mapped[str] = mapped_column(
+        ForeignKey("notifications.id", ondelete="CASCADE"), unique=True
+    )
+    message_id: Mapped[str] = mapped_column(String(255))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    """The job that holds the claim (None once released after a failed send)."""
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class NotificationDigest(IdMixin, Base):
+    __tablename__ = "notification_digests"
+    __table_args__ = (UniqueConstraint("user_id", "frequency", "period_start"),)
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    frequency: Mapped[str] = mapped_column(String(16))
+    period_start: Mapped[datetime] = mapped_column()
+    """The schedule's fire time the digest belongs to (09:00 UTC of its day or Monday)."""
+    message_id: Mapped[str] = mapped_column(String(255))
+    notification_ids: Mapped[list[str]] = mapped_column(default=list)
+    notification_count: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()

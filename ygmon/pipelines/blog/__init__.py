@@ -1,0 +1,1 @@
+"""Blog: publishing the posts whose scheduled time has come."""

@@ -1,0 +1,109 @@
+"""Creating a notification: the in-app row, then its delivery job, in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ygmon.db import Database
+from ygmon.db.models import Notification, NotificationPriority, User
+from ygmon.errors import ConfigError
+from ygmon.pipelines.notifications.preferences import NOTIFICATION_TYPES
+
+Enqueue = Callable[..., str]
+DELIVERY_TASK = "deliver-notification"
+
+
+def check_fields(kind: str, priority: str) -> NotificationPriority:
+    if kind not in NOTIFICATION_TYPES:
+        raise ConfigError(
+            f"unknown notification type '{kind}' (types: {', '.join(NOTIFICATION_TYPES)})"
+        )
+    try:
+        return NotificationPriority(priority)
+    except ValueError:
+        names = ", ".join(p.value for p in NotificationPriority)
+        raise ConfigError(f"unknown priority '{priority}' (priorities: {names})") from None
+
+
+def add_notification(
+    session: AsyncSession,
+    *,
+    user_id: str,
+    kind: str,
+    title: str,
+    message: str,
+    priority: str = "MEDIUM",
+    action_url: str | None = None,
+    data: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Notification:
+    """The row, added to `session` (a caller's transaction); enqueue its delivery with
+    `enqueue_delivery` once that transaction has committed."""
+    level = check_fields(kind, priority)
+    stamp = now or datetime.now(UTC)
+    row = Notification(
+        user_id=user_id,
+        type=kind,
+        title=title,
+        message=message,
+        priority=level,
+        action_url=action_url,
+        data=data,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    session.add(row)
+    return row
+
+
+def enqueue_delivery(enqueue: Enqueue, notification_id: str) -> str:
+    return enqueue(DELIVERY_TASK, notification_id=notification_id)
+
+
+async def create_notification(
+    db: Database,
+    enqueue: Enqueue,
+    *,
+    user_id: str,
+    kind: str,
+    title: str,
+    message: str,
+    priority: str = "MEDIUM",
+    action_url: str | None = None,
+    data: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> tuple[str, str]:
+    """Write the in-app notification and enqueue its delivery: (notification id, job id).
+
+    The job is enqueued after the row commits, so a worker never looks for a row that is
+    not there yet; should the enqueue itself fail, the error reaches the caller and the
+    in-app row stays (the notification is not lost, only its e-mail).
+    """
+    async with db.writer() as session:
+        row = add_notification(
+            session,
+            user_id=user_id,
+            kind=kind,
+            title=title,
+            message=message,
+            priority=priority,
+            action_url=action_url,
+            data=data,
+            now=now,
+        )
+        await session.flush()
+        notification_id = row.id
+    return notification_id, enqueue_delivery(enqueue, notification_id)
+
+
+async def user_id_by_email(db: Database, email: str) -> str:
+    async with db.reader() as session:
+        found = (await session.execute(select(User.id).where(User.email == email))).scalar()
+    if found is None:
+        raise ConfigError(f"no user has the e-mail address '{email}'")
+    return found

@@ -1,0 +1,270 @@
+"""`notification-digest`: one e-mail per DAILY or WEEKLY user listing their unread
+notifications since their last digest, users in batches of 50.
+
+A run belongs to one period: the schedule's last fire time at or before the run
+(09:00 UTC today or yesterday; Monday 09:00 UTC for weekly). Per batch:
+1. claim, in one transaction: a `notification_digests` row per user with something to
+   send, unique on (user, frequency, period), holding the notification ids it lists;
+   a user whose claim is already sent, or held by another live job, is passed over;
+2. per claimed user: send, then record in one transaction, right after SMTP accepted
+   it: the claim's `sent_at`, the notifications' `digested_at` and the user's
+   `last_digest_sent_at`.
+So a second run of the period, a retry half-way or a worker killed mid-batch sends each
+remaining digest once. The one window SMTP cannot close (accepted, then the worker
+died before recording) resends that digest with the same Message-ID
+(`<digest.FREQ.PERIOD.USER@domain>`), recognisable as the duplicate it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from croniter import croniter
+from sqlalchemy import select, update
+
+from ygmon.db import Database
+from ygmon.db.base import new_id
+from ygmon.db.models import (
+    DigestFrequency,
+    Notification,
+    NotificationDigest,
+    NotificationPreference,
+    User,
+)
+from ygmon.jobs.queues import DIGEST_SCHEDULES
+from ygmon.mail.mailer import Mailer
+from ygmon.pipelines.notifications.immediate import CLAIM_LEASE
+from ygmon.pipelines.notifications.preferences import type_enabled
+from ygmon.pipelines.notifications.render import digest_email, digest_message_id
+
+BATCH_SIZE = 50
+FREQUENCIES = {"daily": DigestFrequency.DAILY, "weekly": DigestFrequency.WEEKLY}
+
+
+def period_start(kind: str, now: datetime) -> datetime:
+    """The fire time of schedule `kind` ('daily'/'weekly') at or before `now`."""
+    # A second's slack: a run fired at 09:00:00 exactly belongs to that 09:00.
+    after = now.astimezone(UTC) + timedelta(seconds=1)
+    return croniter(DIGEST_SCHEDULES[kind], after).get_prev(datetime).astimezone(UTC)
+
+
+@dataclass
+class DigestReport:
+    kind: str
+    period: datetime
+    users: int = 0
+    sent: int = 0
+    nothing_unread: int = 0
+    already_sent: int = 0
+    elsewhere: int = 0
+    notifications: int = 0
+    sent_to: list[str] = field(default_factory=list)
+
+    def as_result(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "period": self.period.isoformat(),
+            "users": self.users,
+            "sent": self.sent,
+            "notifications": self.notifications,
+            "nothingUnread": self.nothing_unread,
+            "alreadySent": self.already_sent,
+            "sentByAnotherJob": self.elsewhere,
+        }
+
+
+@dataclass
+class _Claimed:
+    claim_id: str
+    user: User
+    items: list[Notification]
+
+
+async def _batches(db: Database, frequency: DigestFrequency, size: int):  # type: ignore[no-untyped-def]
+    """The users who chose `frequency` with e-mail on, `size` at a time, by id."""
+    after = ""
+    while True:
+        async with db.reader() as session:
+            rows = (
+                await session.execute(
+                    select(User, NotificationPreference)
+                    .join(NotificationPreference, NotificationPreference.user_id == User.id)
+                    .where(
+                        NotificationPreference.digest_frequency == frequency,
+                        NotificationPreference.email_enabled.is_(True),
+                        User.id > after,
+                    )
+                    .order_by(User.id)
+                    .limit(size)
+                )
+            ).all()
+        if not rows:
+            return
+        yield [(r[0], r[1]) for r in rows]
+        after = rows[-1][0].id
+
+
+async def _claim_batch(
+    db: Database,
+    batch: list[tuple[User, NotificationPreference]],
+    kind: str,
+    period: datetime,
+    job_id: str,
+    now: datetime,
+    from_address: str,
+    report: DigestReport,
+) -> list[_Claimed]:
+    frequency = FREQUENCIES[kind].value
+    ids = [user.id for user, _ in batch]
+    async with db.writer() as session:
+        unread = (
+            (
+                await session.execute(
+                    select(Notification)
+                    .where(
+                        Notification.user_id.in_(ids),
+                        Notification.read.is_(False),
+                        Notification.digested_at.is_(None),
+                        Notification.created_at <= now,
+                    )
+                    .order_by(Notification.created_at, Notification.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        claims = {
+            c.user_id: c
+            for c in (
+                await session.execute(
+                    select(NotificationDigest).where(
+                        NotificationDigest.user_id.in_(ids),
+                        NotificationDigest.frequency == frequency,
+                        NotificationDigest.period_start == period,
+                    )
+                )
+            ).scalars()
+        }
+        by_user: dict[str, list[Notification]] = {}
+        for n in unread:
+            by_user.setdefault(n.user_id, []).append(n)
+        claimed: list[_Claimed] = []
+        for user, pref in batch:
+            claim = claims.get(user.id)
+            if claim is not None and claim.sent_at is not None:
+                report.already_sent += 1
+                continue
+            if (
+                claim is not None
+                and claim.claimed_by not in (None, job_id)
+                and claim.claimed_at > now - CLAIM_LEASE
+            ):
+                report.elsewhere += 1
+                continue
+            since = pref.last_digest_sent_at
+            items = [
+                n
+                for n in by_user.get(user.id, [])
+                if (since is None or n.created_at > since) and type_enabled(pref, n.type)
+            ]
+            if not items:
+                report.nothing_unread += 1
+                continue
+            if claim is None:
+                claim = NotificationDigest(
+                    id=new_id(),
+                    user_id=user.id,
+                    frequency=frequency,
+                    period_start=period,
+                    message_id=digest_message_id(frequency, period, user.id, from_address),
+                )
+                session.add(claim)
+            claim.claimed_by = job_id
+            claim.claimed_at = now
+            claim.notification_ids = [n.id for n in items]
+            claim.notification_count = len(items)
+            claimed.append(_Claimed(claim.id, user, items))
+    return claimed
+
+
+async def _record(db: Database, claimed: _Claimed, sent_at: datetime) -> None:
+    async with db.writer() as session:
+        await session.execute(
+            update(NotificationDigest.__table__)
+            .where(NotificationDigest.__table__.c.id == claimed.claim_id)
+            .values(sent_at=sent_at)
+        )
+        await session.execute(
+            update(Notification.__table__)
+            .where(Notification.__table__.c.id.in_([n.id for n in claimed.items]))
+            .values(digested_at=sent_at, updated_at=sent_at)
+        )
+        await session.execute(
+            update(NotificationPreference.__table__)
+            .where(NotificationPreference.__table__.c.user_id == claimed.user.id)
+            .values(last_digest_sent_at=sent_at, updated_at=sent_at)
+        )
+
+
+async def count_users(db: Database, kind: str) -> int:
+    from sqlalchemy import func
+
+    async with db.reader() as session:
+        return (
+            await session.execute(
+                select(func.count())
+                .select_from(NotificationPreference)
+                .where(
+                    NotificationPreference.digest_frequency == FREQUENCIES[kind],
+                    NotificationPreference.email_enabled.is_(True),
+                )
+            )
+        ).scalar_one()
+
+
+async def run_digest(
+    db: Database,
+    mailer: Mailer,
+    kind: str,
+    *,
+    job_id: str,
+    now: datetime,
+    from_address: str,
+    period: datetime | None = None,
+    progress: Callable[[float], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> DigestReport:
+    """Send the `kind` ('daily' or 'weekly') digests of the period `now` falls in."""
+    if kind not in FREQUENCIES:
+        raise ValueError(f"unknown digest '{kind}' (digests: daily, weekly)")
+    report = DigestReport(kind, period or period_start(kind, now))
+    total = await count_users(db, kind)
+    async for batch in _batches(db, FREQUENCIES[kind], batch_size):
+        # On Postgres a run racing this one may insert one of these claims first: the
+        # IntegrityError fails this attempt, and the retry passes that user over.
+        claimed = await _claim_batch(
+            db, batch, kind, report.period, job_id, now, from_address, report
+        )
+        for item in claimed:
+            message = digest_email(
+                item.items,
+                frequency=FREQUENCIES[kind].value,
+                period=report.period,
+                user_id=item.user.id,
+                to_email=item.user.email,
+                to_name=item.user.name,
+                from_address=from_address,
+                now=now,
+            )
+            mailer.send(message)
+            await _record(db, item, now)
+            report.sent += 1
+            report.notifications += len(item.items)
+            report.sent_to.append(item.user.email)
+        report.users += len(batch)
+        if progress is not None and total:
+            progress(min(100.0, 100.0 * report.users / total))
+    return report
