@@ -56,8 +56,31 @@ async def _seed_rows(url: str) -> None:
     try:
         await upgrade(db)
         await seed_database(db, now=NOW, seed=7)
+        await _run_rollups(db)
     finally:
         await db.dispose()
+
+
+async def _run_rollups(db: object) -> None:
+    """The Logs screen's runs, made by the real pipeline over the seeded events (never
+    written as fixtures): enrichment, then the last 30 days, 6 hours, 4 weeks, 1 month."""
+    from datetime import timedelta
+
+    from ygmon.pipelines.analytics.enrichment import enrich
+    from ygmon.pipelines.analytics.periods import Level, containing, last_closed
+    from ygmon.pipelines.analytics.service import aggregate
+
+    await enrich(db, now=NOW)
+    plan = []
+    for level, count in ((Level.DAILY, 30), (Level.HOURLY, 6), (Level.WEEKLY, 4)):
+        period = last_closed(level, NOW)
+        for _ in range(count):
+            plan.append(period)
+            period = period.previous()
+    plan.append(containing(Level.MONTHLY, NOW).previous())
+    order = {Level.HOURLY: 0, Level.DAILY: 1, Level.WEEKLY: 2, Level.MONTHLY: 3}
+    for period in sorted(plan, key=lambda p: (order[p.level], p.start)):
+        await aggregate(db, period, trigger="catch-up", now=period.end + timedelta(minutes=2))
 
 
 def seed_jobs(profile: LocalProfile, fix_path: str) -> None:

@@ -1,4 +1,6 @@
-"""Logs: metrics aggregation runs, one page at a time, filtered; Enter expands a row."""
+"""Logs: metrics aggregation runs, one page at a time, filtered; Enter expands a row.
+Above the table, the coverage strip: the last 30 days' daily rollups at a glance; Enter
+on a day filters the table to its runs."""
 
 from __future__ import annotations
 
@@ -12,13 +14,16 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 
 from ygmon.enums import AggregationJobStatus
 from ygmon.errors import InvalidQueryError
+from ygmon.monitor.coverage_schemas import AggregationCoverage
 from ygmon.monitor.schemas import LogQuery, MetricsAggregationJobLog, Page
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.formatting import count, duration, stamp
+from ygmon.widgets.coverage_strip import CoverageStrip
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
 
 PAGE_SIZE = 20
+STRIP_DAYS = 30
 """One page fits an 80x24 terminal; the table never holds more than one page."""
 
 COLUMNS = [
@@ -65,6 +70,7 @@ class LogsScreen(PolledScreen):
         Binding("pageup", "page(-1)", "Previous page", id="logs.prev", priority=True, group=PAGES),
         Binding("pagedown", "page(1)", "Next page", id="logs.next", priority=True, group=PAGES),
         Binding("f", "focus_filters", "Filters", id="logs.filters"),
+        Binding("c", "focus_coverage", "Coverage", id="logs.coverage"),
     ]
 
     def __init__(self) -> None:
@@ -84,6 +90,7 @@ class LogsScreen(PolledScreen):
             )
             yield Input(placeholder="from YYYY-MM-DD", id="filter-start")
             yield Input(placeholder="to YYYY-MM-DD", id="filter-end")
+        yield CoverageStrip(id="logs-coverage")
         yield KeyedTable(COLUMNS, id="logs-table")
         yield EmptyState("", id="logs-empty")
         yield Static("", id="log-expanded", markup=False)
@@ -100,10 +107,13 @@ class LogsScreen(PolledScreen):
             end_date=_date(self.query_one("#filter-end", Input).value, "endDate"),
         )
 
-    async def fetch(self) -> Page[MetricsAggregationJobLog]:
-        return await self.monitor.aggregation_logs(self.query_for_page())
+    async def fetch(self) -> tuple[Page[MetricsAggregationJobLog], AggregationCoverage]:
+        page = await self.monitor.aggregation_logs(self.query_for_page())
+        return page, await self.monitor.aggregation_coverage("daily", STRIP_DAYS)
 
-    def show(self, data: Page[MetricsAggregationJobLog]) -> None:
+    def show(self, fetched: tuple[Page[MetricsAggregationJobLog], AggregationCoverage]) -> None:
+        data, coverage = fetched
+        self.query_one(CoverageStrip).show(coverage.levels[0].periods)
         self.total_pages = max(1, data.pagination.total_pages)
         self._rows = {log.id: log for log in data.data}
         self.query_one(KeyedTable).sync([log_row(log) for log in data.data])
@@ -128,6 +138,16 @@ class LogsScreen(PolledScreen):
 
     def action_focus_filters(self) -> None:
         self.query_one("#filter-type", Input).focus()
+
+    def action_focus_coverage(self) -> None:
+        self.query_one(CoverageStrip).focus()
+
+    @on(CoverageStrip.Chosen)
+    def filter_to_day(self, event: CoverageStrip.Chosen) -> None:
+        day = event.day.isoformat()
+        self.query_one("#filter-start", Input).value = day
+        self.query_one("#filter-end", Input).value = day
+        self.apply_filters()
 
     @on(Input.Submitted)
     @on(Select.Changed)
