@@ -13,6 +13,7 @@ import asyncio
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,10 +130,26 @@ def _enqueue(profile: LocalProfile, fix_file: Path) -> tuple[int, int]:
             await db.dispose()
 
     with open_runtime(profile) as runtime:
+<<<<<<< HEAD
         jobs = enqueue_demo_jobs(runtime, fix_file)
         # The rollups' backfill is the worker's catch-up of missed schedules at start.
         jobs.append(runtime.enqueue("enrich-events"))
         return len(jobs), asyncio.run(notify(runtime.enqueue))
+=======
+        jobs = len(enqueue_demo_jobs(runtime, fix_file))
+        # The search index is the search jobs' output: the demo only hands them the rows.
+        return jobs + asyncio.run(_index_content(profile, runtime.enqueue))
+
+
+async def _index_content(profile: LocalProfile, enqueue: Callable[..., str]) -> int:
+    from ygmon.demo.content import index_demo_content
+
+    db = Database(profile.database_url)
+    try:
+        return await index_demo_content(db, enqueue, now=datetime.now(UTC))
+    finally:
+        await db.dispose()
+>>>>>>> wip/search
 
 
 def _print_summary(settings: Settings, result: DemoResult) -> None:
@@ -153,6 +170,7 @@ def _print_summary(settings: Settings, result: DemoResult) -> None:
         f"media          {len(result.summary.media_files)} files in {result.media_dir / KEY_PREFIX}"
     )
     print(
+<<<<<<< HEAD
         f"jobs           {result.jobs} jobs enqueued (canaries, enrichment): {failing} will fail, "
         f"{fixable} fail until {result.fix_file} exists (then retry them)"
     )
@@ -163,4 +181,13 @@ def _print_summary(settings: Settings, result: DemoResult) -> None:
     )
     print(f"notifications  {result.notifications} being delivered; {where}")
     print("digests        'ygmon enqueue digest daily' sends the DAILY users theirs now")
+=======
+        f"jobs           {len(DEMO_JOBS)} canary jobs enqueued: {failing} will fail, "
+        f"{fixable} fail until {result.fix_file} exists (then retry them)"
+    )
+    print(
+        f"search         {result.jobs - len(DEMO_JOBS)} index jobs enqueued: the seeded "
+        "content, an import of generated assets (bulk), a full reindex"
+    )
+>>>>>>> wip/search
     print(f"admin user     {result.summary.admin_email}")

@@ -126,3 +126,68 @@ def make_blog_posts(ctx: SeedContext, people: People) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# --- the search index: filled by the real search jobs --------------------------------
+
+IMPORT_ASSETS = 300
+"""Generated image assets the demo imports through the content service: one
+search-index-bulk job, 50 per batch."""
+IMPORT_PAUSE = 0.5
+"""Seconds between the bulk job's batches, so its progress is there to watch."""
+REINDEX_PAUSE = 0.2
+REINDEX_DELAY = 20.0
+"""The demo's full reindex waits for the bulk jobs to finish, so it checks their work
+instead of racing them."""
+
+
+def make_import_assets(ctx: SeedContext, creator_ids: list[str], n: int) -> list[dict[str, Any]]:
+    """`n` image assets as a catalogue import would bring them: titles, tags, creators."""
+    rows = []
+    for i in range(n):
+        subject = ctx.choice(words.VIDEO_TITLES + words.AUDIO_TITLES)
+        tags = ctx.rng.sample(words.TAGS, 3)
+        asset_id = ctx.new_id()
+        rows.append(
+            {
+                "id": asset_id,
+                "title": f"{subject} — still {i + 1:03d}",
+                "description": f"Still frame from '{subject}', {', '.join(tags)}.",
+                "tags": tags,
+                "type": "IMAGE",
+                "mime_type": "image/jpeg",
+                "storage_key": f"imports/{asset_id}.jpg",
+                "creator_id": ctx.choice(creator_ids) if creator_ids else None,
+                "created_at": ctx.now,
+                "updated_at": ctx.now,
+            }
+        )
+    return rows
+
+
+async def index_demo_content(
+    database: Any, enqueue: Any, *, now: Any, seed: int = 7, imports: int = IMPORT_ASSETS
+) -> int:
+    """After the seed: hand what it wrote to the search jobs (one bulk job per type, as
+    an import would), import `imports` generated assets through the content service,
+    then enqueue one full reindex; returns how many jobs went onto the queues. Nothing
+    here writes the index: the jobs do."""
+    from sqlalchemy import select
+
+    from ygmon.pipelines.search.content import MODELS, ContentService
+
+    content = ContentService(database, enqueue)
+    jobs = 0
+    creators: list[str] = []
+    for entity, model in MODELS.items():
+        async with database.reader() as session:
+            ids = list(await session.scalars(select(model.id).order_by(model.id)))
+        if entity == "creator":
+            creators = ids
+        jobs += await content.imported(entity, ids)
+    rows = make_import_assets(SeedContext(now=now, seed=seed + 1), creators, imports)
+    if rows:
+        await content.create_many("asset", rows, pause=IMPORT_PAUSE)
+        jobs += 1
+    enqueue("search-index-reindex", delay=REINDEX_DELAY, pause=REINDEX_PAUSE)
+    return jobs + 1

@@ -3,15 +3,14 @@ each backend (SQLite file + SQLite broker; Postgres + Redis), real workers."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from search_helpers import SEARCH_QUEUES
 from servers import TEST_SECRET
 
 from ygmon.config import LocalProfile
@@ -20,8 +19,6 @@ from ygmon.db.migrate import upgrade
 from ygmon.jobs.runtime import JobRuntime, open_runtime
 from ygmon.jobs.worker import WorkerProcess, in_process_worker
 from ygmon.pipelines.search.content import ContentService
-
-SEARCH_QUEUES = ["search-index-update", "search-index-bulk", "search-index-reindex"]
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -73,18 +70,6 @@ def worker(
 @pytest.fixture
 def content(db: Database, runtime: JobRuntime) -> ContentService:
     return ContentService(db, runtime.enqueue)
-
-
-async def settle(runtime: JobRuntime, timeout: float = 30.0) -> None:
-    """Wait (off the event loop) until the search queues are idle."""
-    await asyncio.to_thread(runtime.wait_idle, timeout, SEARCH_QUEUES)
-
-
-def until(check: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 @pytest.fixture

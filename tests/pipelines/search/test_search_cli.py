@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import settle
+from search_helpers import settle
 
 from ygmon.cli import main
 from ygmon.jobs.runtime import JobRuntime

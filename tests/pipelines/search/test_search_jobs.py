@@ -7,7 +7,7 @@ import math
 import time
 import uuid
 
-from conftest import settle
+from search_helpers import settle
 from sqlalchemy import text
 
 from ygmon.db import Database

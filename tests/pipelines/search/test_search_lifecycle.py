@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import settle
+from search_helpers import settle
 
 from ygmon.db import Database
 from ygmon.jobs.runtime import JobRuntime

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from conftest import settle
+from search_helpers import settle
 from servers import local_settings, remote_settings, serve_on_loopback
 
 from ygmon.config import LocalProfile

@@ -33,8 +33,9 @@ def search_index_update(entity: str, entity_id: str) -> dict[str, Any]:
     return {"entity": entity, "id": entity_id, "fixed": counts}
 
 
-def search_index_bulk(entity: str, ids: list[str]) -> dict[str, Any]:
-    """Index many ids of one type, 50 per batch, progress after each batch.
+def search_index_bulk(entity: str, ids: list[str], pause: float = 0.0) -> dict[str, Any]:
+    """Index many ids of one type, 50 per batch, progress after each batch (`pause`:
+    seconds between batches, for a demo to watch).
 
     Idempotent like the update: a rerun re-checks every id and changes only what
     differs."""
@@ -42,7 +43,9 @@ def search_index_bulk(entity: str, ids: list[str]) -> dict[str, Any]:
     from ygmon.pipelines.search.service import index_many
 
     ctx = current_job()
-    counts = ctx.run(index_many(ctx.database, entity, list(ids), progress=ctx.progress))
+    counts = ctx.run(
+        index_many(ctx.database, entity, list(ids), progress=ctx.progress, pause=float(pause))
+    )
     return {"entity": entity, "ids": len(ids), "fixed": counts}
 
 

@@ -97,12 +97,15 @@ def update_starting(runtime: JobRuntime, entity_name: str, entity_id: str) -> No
     huey.delete(pending_key(entity_name, entity_id))
 
 
-def bulk_changed(enqueue: Enqueue, entity_name: str, ids: list[str]) -> str | None:
+def bulk_changed(
+    enqueue: Enqueue, entity_name: str, ids: list[str], *, pause: float = 0.0
+) -> str | None:
     """Enqueue one bulk index job for many new or changed rows of one type."""
     entity(entity_name)
     if not ids:
         return None
-    return enqueue(BULK_TASK, entity=entity_name, ids=list(ids))
+    extra = {"pause": pause} if pause else {}
+    return enqueue(BULK_TASK, entity=entity_name, ids=list(ids), **extra)
 
 
 def prune_markers(runtime: JobRuntime) -> int:

@@ -21,6 +21,9 @@ from ygmon.errors import ConfigError
 from ygmon.pipelines.search.changes import Enqueue, bulk_changed, index_changed
 from ygmon.pipelines.search.entities import entity
 
+IMPORT_CHUNK = 1000
+"""Ids per bulk job when announcing rows written elsewhere."""
+
 MODELS: dict[str, type[Base]] = {
     "asset": IpAsset,
     "creator": Creator,
@@ -57,15 +60,28 @@ class ContentService:
         index_changed(self.enqueue, entity_name, row.id)
         return row.id
 
-    async def create_many(self, entity_name: str, rows: list[dict[str, Any]]) -> list[str]:
-        """Insert many rows of one type in one transaction; one bulk index job for all."""
+    async def create_many(
+        self, entity_name: str, rows: list[dict[str, Any]], *, pause: float = 0.0
+    ) -> list[str]:
+        """Insert many rows of one type in one transaction; one bulk index job for all
+        (`pause`: seconds between its batches, for a demo to watch)."""
         model = _model(entity_name)
         built = [_build(model, values) for values in rows]
         async with self.database.writer() as session:
             session.add_all(built)
         ids = [row.id for row in built]
-        bulk_changed(self.enqueue, entity_name, ids)
+        bulk_changed(self.enqueue, entity_name, ids, pause=pause)
         return ids
+
+    async def imported(self, entity_name: str, ids: list[str]) -> int:
+        """Rows of one type that were written in bulk by other means (a seed, a restore):
+        their index updates go out as bulk jobs of IMPORT_CHUNK ids; how many jobs."""
+        entity(entity_name)
+        jobs = 0
+        for start in range(0, len(ids), IMPORT_CHUNK):
+            if bulk_changed(self.enqueue, entity_name, ids[start : start + IMPORT_CHUNK]):
+                jobs += 1
+        return jobs
 
     async def update(self, entity_name: str, entity_id: str, **values: Any) -> bool:
         """Change fields of one row; False when there is no such row."""

@@ -5,6 +5,7 @@ They take a Database and know nothing of Huey, so tests call them directly.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from sqlalchemy import text
@@ -43,6 +44,7 @@ async def index_many(
     ids: list[str],
     progress: Callable[[float], None] | None = None,
     batch: int = BULK_BATCH,
+    pause: float = 0.0,
 ) -> Counts:
     """Index `ids` of one entity type, `batch` per transaction, reporting progress
     (0-100) after each. A batch commits as a whole, so a retry redoes at most one."""
@@ -55,6 +57,8 @@ async def index_many(
             add_counts(counts, await engine.sync_ids(session, ent, unique[start : start + batch]))
         if progress is not None:
             progress(100.0 * min(start + batch, len(unique)) / max(1, len(unique)))
+        if pause and start + batch < len(unique):
+            await asyncio.sleep(pause)
     return counts
 
 
