@@ -22,14 +22,9 @@ from servers import Api, bearer
 def test_openapi_document_validates(api: Api) -> None:
     doc = httpx.get(api.base_url + "/openapi.json", timeout=10).json()
     validate(doc)
-<<<<<<< HEAD
     # The contract's 5, the extensions: queues, failed, jobs, job, previews, workers,
     # history, coverage, search, search-index overview, assets/{assetId}.
     assert len([p for p in doc["paths"] if p.startswith("/api/admin/jobs")]) == 16
-=======
-    paths = [p for p in doc["paths"] if p.startswith("/api/admin/jobs")]
-    assert len(paths) == 13  # the contract's 11 + /search, /search-index/overview
->>>>>>> wip/search
 
 
 @pytest.fixture(scope="module")

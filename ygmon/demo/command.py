@@ -130,15 +130,12 @@ def _enqueue(profile: LocalProfile, fix_file: Path) -> tuple[int, int]:
             await db.dispose()
 
     with open_runtime(profile) as runtime:
-<<<<<<< HEAD
         jobs = enqueue_demo_jobs(runtime, fix_file)
         # The rollups' backfill is the worker's catch-up of missed schedules at start.
         jobs.append(runtime.enqueue("enrich-events"))
-        return len(jobs), asyncio.run(notify(runtime.enqueue))
-=======
-        jobs = len(enqueue_demo_jobs(runtime, fix_file))
         # The search index is the search jobs' output: the demo only hands them the rows.
-        return jobs + asyncio.run(_index_content(profile, runtime.enqueue))
+        indexed = asyncio.run(_index_content(profile, runtime.enqueue))
+        return len(jobs) + indexed, asyncio.run(notify(runtime.enqueue))
 
 
 async def _index_content(profile: LocalProfile, enqueue: Callable[..., str]) -> int:
@@ -149,7 +146,6 @@ async def _index_content(profile: LocalProfile, enqueue: Callable[..., str]) -> 
         return await index_demo_content(db, enqueue, now=datetime.now(UTC))
     finally:
         await db.dispose()
->>>>>>> wip/search
 
 
 def _print_summary(settings: Settings, result: DemoResult) -> None:
@@ -170,9 +166,12 @@ def _print_summary(settings: Settings, result: DemoResult) -> None:
         f"media          {len(result.summary.media_files)} files in {result.media_dir / KEY_PREFIX}"
     )
     print(
-<<<<<<< HEAD
-        f"jobs           {result.jobs} jobs enqueued (canaries, enrichment): {failing} will fail, "
+        f"jobs           {len(DEMO_JOBS)} canary jobs enqueued: {failing} will fail, "
         f"{fixable} fail until {result.fix_file} exists (then retry them)"
+    )
+    print(
+        f"search         {result.jobs - len(DEMO_JOBS) - 1} index jobs enqueued: the seeded "
+        "content, an import of generated assets (bulk), a full reindex"
     )
     where = (
         f"e-mails land in {result.outbox.absolute()} ('ygmon outbox' lists them)"
@@ -181,13 +180,4 @@ def _print_summary(settings: Settings, result: DemoResult) -> None:
     )
     print(f"notifications  {result.notifications} being delivered; {where}")
     print("digests        'ygmon enqueue digest daily' sends the DAILY users theirs now")
-=======
-        f"jobs           {len(DEMO_JOBS)} canary jobs enqueued: {failing} will fail, "
-        f"{fixable} fail until {result.fix_file} exists (then retry them)"
-    )
-    print(
-        f"search         {result.jobs - len(DEMO_JOBS)} index jobs enqueued: the seeded "
-        "content, an import of generated assets (bulk), a full reindex"
-    )
->>>>>>> wip/search
     print(f"admin user     {result.summary.admin_email}")
