@@ -58,7 +58,9 @@ def test_demo_no_tui_on_a_fresh_dir_makes_a_database_status_reads(tmp_path: Path
     assert "seeded" in result.stdout and "admin user" in result.stdout
     db = tmp_path / "ygmon.db"
     assert _count(db, "users") == 30 and _count(db, "analytics_events") > 2000
-    assert len(list((tmp_path / "media" / "demo").rglob("*.mp[34]"))) == 16
+    # The uploads only: thumbnails and previews are the worker's to make.
+    assert len(list((tmp_path / "media" / "demo" / "originals").iterdir())) == 10
+    assert not (tmp_path / "media" / "demo" / "previews").exists()
 
     status = ygmon("status", "--json", cwd=tmp_path)
     assert status.returncode == 0, status.stderr

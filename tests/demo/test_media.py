@@ -1,94 +1,86 @@
-"""The demo's media files are real: ffmpeg decodes every one, and the rows match them."""
+"""The demo's uploads are real media, imported through the pipeline's import path; a
+real worker then makes every thumbnail and preview, and the corrupt upload fails."""
 
 from __future__ import annotations
 
-import re
-import subprocess
+import asyncio
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from sqlalchemy import select
 
+from ygmon.config import LocalProfile
 from ygmon.db import Database
 from ygmon.db.migrate import upgrade
 from ygmon.db.models import AssetType, IpAsset
 from ygmon.demo import seed_database
-from ygmon.demo.ffmpeg_binary import ffmpeg_exe
+from ygmon.jobs.runtime import open_runtime
+from ygmon.jobs.worker import in_process_worker
 from ygmon.monitor.schemas import preview_status
+from ygmon.pipelines.media.probe import probe
 
 NOW = datetime(2026, 11, 29, 3, 10, tzinfo=UTC)
+QUEUE = "asset-preview-generation"
 
 
-def _decode(path: Path) -> float:
-    """Decode the whole file (an error fails the test); returns its duration in seconds."""
-    proc = subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-hide_banner",
-            "-nostdin",
-            "-v",
-            "info",
-            "-i",
-            str(path),
-            "-f",
-            "null",
-            "-",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert " error " not in proc.stderr.lower(), proc.stderr
-    h, m, s = re.search(r"Duration: (\d+):(\d+):([\d.]+)", proc.stderr).groups()
-    return int(h) * 3600 + int(m) * 60 + float(s)
+async def _assets(db: Database) -> list[IpAsset]:
+    async with db.reader() as s:
+        return list((await s.scalars(select(IpAsset))).all())
 
 
-async def test_seeded_assets_point_at_real_decodable_media(tmp_path: Path) -> None:
+async def test_demo_uploads_go_through_the_import_path_and_a_worker_makes_previews(
+    tmp_path: Path,
+) -> None:
     media_dir = tmp_path / "media"
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}")
+    profile = LocalProfile(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}",
+        broker_url=f"sqlite:///{tmp_path / 'queue.db'}",
+        media_dir=str(media_dir),
+    )
+    db = Database(profile.database_url)
     try:
         await upgrade(db)
-        started = time.perf_counter()
-        summary = await seed_database(db, now=NOW, media_dir=media_dir)
-        elapsed = time.perf_counter() - started
-        async with db.reader() as s:
-            assets = (await s.scalars(select(IpAsset))).all()
+        with open_runtime(profile) as runtime:
+            summary = await seed_database(db, now=NOW, media_dir=media_dir, enqueue=runtime.enqueue)
+            rows, _ = runtime.registry.list_jobs(QUEUE, None, 0, 100)
+            assert sorted(j.task for j in rows) == ["asset-thumbnail"] * 10
+        assets = await _assets(db)
+        assert len(summary.media_files) == 10
+        durations = {}
+        for asset in assets:
+            original = media_dir / asset.storage_key
+            assert asset.storage_key.startswith("demo/originals/")
+            assert original.stat().st_size == asset.file_size > 0
+            assert asset.metadata_ is None and asset.preview_key is None
+            if "broke on its way" not in asset.description:
+                durations[asset.id] = probe(original).duration
+        long_video = max(
+            (a for a in assets if a.type == AssetType.VIDEO), key=lambda a: durations.get(a.id, 0)
+        )
+        info = probe(media_dir / long_video.storage_key)
+        assert (info.video.width, info.video.height, round(info.duration)) == (1920, 1080, 60)
+        assert info.audio is not None
+        assert round(max(durations[a.id] for a in assets if a.type == AssetType.AUDIO)) == 180
+
+        with in_process_worker(profile, [QUEUE], workers=2):
+            deadline = time.monotonic() + 150
+            while True:
+                states = sorted(
+                    preview_status(a.preview_key, a.metadata_) for a in await _assets(db)
+                )
+                if states == ["failed"] + ["ready"] * 9:
+                    break
+                assert time.monotonic() < deadline, states
+                await asyncio.sleep(0.5)
+        for asset in await _assets(db):
+            if asset.preview_key is None:
+                assert asset.metadata_["previewError"] == "Source file is not a valid video"
+                continue
+            clip = probe(media_dir / asset.preview_key)
+            limit = 10 if asset.type == AssetType.VIDEO else 30
+            assert abs(clip.duration - min(limit, durations[asset.id])) < 0.3
+            assert asset.preview_key.startswith("demo/previews/")
+            assert asset.thumbnail_key.startswith("demo/thumbnails/")
     finally:
         await db.dispose()
-    assert elapsed < 5, f"seeding with media took {elapsed:.1f} s"
-    assert summary.media_files and all(p.is_relative_to(media_dir) for p in summary.media_files)
-    previews = 0
-    for asset in assets:
-        original = media_dir / asset.storage_key
-        assert original.stat().st_size == asset.file_size > 0
-        assert 1.5 < _decode(original) < 7
-        if asset.type == AssetType.VIDEO:
-            assert urlparse(asset.thumbnail_url).scheme == "file"
-        if preview_status(asset.preview_url, asset.metadata_) != "ready":
-            assert asset.preview_url is None
-            continue
-        preview = Path(unquote(urlparse(asset.preview_url).path))
-        assert preview.is_relative_to(media_dir.absolute())
-        assert preview.stat().st_size == asset.metadata_["previewSize"]
-        assert abs(_decode(preview) - asset.metadata_["previewDuration"]) < 0.5
-        previews += 1
-    assert previews == 6
-
-
-async def test_media_is_byte_identical_across_runs(tmp_path: Path) -> None:
-    """Sizes go into the seeded rows, so the same inputs must give the same bytes."""
-    from ygmon.demo import media
-
-    outputs = []
-    for run in ("a", "b"):
-        job = media.video_asset(
-            tmp_path / run / "v.mp4", seconds=2, tone_hz=440,
-            thumbnail=tmp_path / run / "t.jpg", preview=tmp_path / run / "p.mp4",
-        )  # fmt: skip
-        await media.make_all([job])
-        outputs.append([out.path.read_bytes() for out in job.outputs])
-    assert outputs[0] == outputs[1]
-    assert all(len(data) > 1000 for data in outputs[0])

@@ -28,7 +28,7 @@ from ygmon.db.models import (
     WeeklyMetric,
 )
 from ygmon.demo import seed_database
-from ygmon.monitor.schemas import AssetPreviewMetadata, preview_status
+from ygmon.monitor.schemas import preview_status
 
 NOW = datetime(2026, 11, 29, 3, 10, 27, 512000, tzinfo=UTC)
 JOB_TYPES = {"hourly", "daily", "weekly", "monthly"}
@@ -67,31 +67,17 @@ async def test_seed_fills_every_kind_the_screens_show(database: Database) -> Non
         assert sum(1 for p in posts if p.deleted_at is not None) == 1
 
 
-async def test_seed_assets_cover_the_three_preview_states(database: Database) -> None:
+async def test_seed_assets_are_raw_uploads_with_no_job_output(database: Database) -> None:
+    """The seed writes what an upload leaves; thumbnails and previews are the jobs'."""
     await seed_database(database, now=NOW)
     async with database.reader() as s:
         assets = (await s.scalars(select(IpAsset))).all()
-    states = Counter((a.type, preview_status(a.preview_url, a.metadata_)) for a in assets)
-    for kind in (AssetType.VIDEO, AssetType.AUDIO):
-        for state in ("ready", "failed", "generating"):
-            assert states[(kind, state)] >= 1, (kind, state)
+    assert Counter(a.type for a in assets) == {AssetType.VIDEO: 5, AssetType.AUDIO: 5}
     for asset in assets:
-        meta = AssetPreviewMetadata.model_validate(asset.metadata_)
-        # camelCase keys of the contract, nothing else.
-        assert set(asset.metadata_) <= {
-            "previewGenerated", "previewGeneratedAt", "previewError",
-            "previewLastAttempt", "previewSize", "previewDuration",
-        }  # fmt: skip
-        state = preview_status(asset.preview_url, asset.metadata_)
-        if state == "ready":
-            assert meta.preview_generated is True and meta.preview_generated_at is not None
-            assert meta.preview_size > 0
-            assert meta.preview_duration <= (10 if asset.type == AssetType.VIDEO else 30)
-        elif state == "failed":
-            assert meta.preview_generated is False and meta.preview_error
-        else:
-            assert meta.preview_generated is False and meta.preview_error is None
-            assert meta.preview_last_attempt > NOW - timedelta(minutes=5)
+        assert asset.metadata_ is None and asset.media_job_id is None
+        assert asset.thumbnail_key is None and asset.preview_key is None
+        assert preview_status(asset.preview_key, asset.metadata_) == "generating"
+        assert asset.scan_status.value == "CLEAN" and asset.file_size > 0
 
 
 async def _dump(url: str, *, seed: int) -> dict[str, list[tuple]]:

@@ -1,157 +1,144 @@
-"""Demo video and audio assets in the contract's three preview states, with real media.
+"""The demo's video and audio uploads: raw inputs only.
 
-Per type: three ready (preview_url set; metadata previewGenerated true with its time,
-size and duration), one failed (metadata previewError) and one generating (metadata
-previewGenerated false). storage_key is relative to the profile's media_dir; a
-preview_url is a file:// URL of the real preview when media files were made.
+The rows are what an upload leaves (title, type, file, a CLEAN scan); no thumbnail,
+preview, preview state, URL or size is written here. With a media folder the files are
+real (ygmon.demo.media) and go in through the import path
+(ygmon.pipelines.media.assets.import_file), which enqueues each thumbnail job; the live
+worker then makes thumbnails and previews, so the Previews screen fills in from
+generating to ready, and the corrupt upload ends failed with its error. Without one,
+the rows carry a storage key and an estimated size only (and no job is enqueued).
 """
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ygmon.db.models import AssetType, ScanStatus
 from ygmon.demo import media
 from ygmon.demo import vocabulary as words
-from ygmon.demo.context import SeedContext, iso
+from ygmon.demo.context import SeedContext
 
-STATES = ("ready", "ready", "ready", "failed", "generating")
 KEY_PREFIX = "demo"
-# Preview lengths of the contract: 10 s of video, 30 s of audio (or the whole original).
-PREVIEW_SECONDS = {AssetType.VIDEO: 10, AssetType.AUDIO: 30}
-# Bitrates (bits/s) used to estimate sizes when no media directory was given.
-_EST_BITRATE = {"original-VIDEO": 180_000, "original-AUDIO": 96_000}
-_EST_BITRATE.update({"preview-VIDEO": 1_128_000, "preview-AUDIO": 128_000})
+
+
+@dataclass(frozen=True)
+class Upload:
+    kind: AssetType
+    seconds: int
+    size: str = ""
+    rate: int = 0
+    corrupt: bool = False
+
+    @property
+    def suffix(self) -> str:
+        return ".mp4" if self.kind == AssetType.VIDEO else ".mp3"
+
+    @property
+    def estimated_size(self) -> int:
+        if self.corrupt:
+            return 60_000
+        return self.seconds * (300_000 if self.kind == AssetType.VIDEO else 128_000) // 8
+
+
+# One per title of the vocabulary, in order.
+VIDEO_UPLOADS = (
+    Upload(AssetType.VIDEO, 60, "1920x1080", 10),  # 60 s 1080p with sound
+    Upload(AssetType.VIDEO, 12, "640x480", 15),  # 4:3: padded to 1280x720
+    Upload(AssetType.VIDEO, 6, "640x360", 15),
+    Upload(AssetType.VIDEO, 3, "320x240", 15),  # shorter than the 10 s clip
+    Upload(AssetType.VIDEO, 0, corrupt=True),  # the broken upload
+)
+AUDIO_UPLOADS = (
+    Upload(AssetType.AUDIO, 180),  # a 3-minute MP3
+    Upload(AssetType.AUDIO, 45),
+    Upload(AssetType.AUDIO, 20),
+    Upload(AssetType.AUDIO, 8),
+    Upload(AssetType.AUDIO, 4),
+)
 
 
 @dataclass
 class AssetPlan:
-    """The asset rows, and the ffmpeg runs that make their files."""
-
     rows: list[dict[str, Any]] = field(default_factory=list)
-    media: list[media.MediaJob] = field(default_factory=list)
-    # (row, "original" | "preview", relative key, seconds): sizes to fill in once files exist.
-    sized: list[tuple[dict[str, Any], str, str, int]] = field(default_factory=list)
-
-    @property
-    def files(self) -> list[Path]:
-        return [out.path for job in self.media for out in job.outputs]
+    uploads: list[Upload] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    """The stored originals (filled in by `import_uploads`)."""
 
 
 def plan_assets(ctx: SeedContext, creator_ids: list[str], project_ids: list[str]) -> AssetPlan:
     plan = AssetPlan()
-    for kind, titles in (
-        (AssetType.VIDEO, words.VIDEO_TITLES),
-        (AssetType.AUDIO, words.AUDIO_TITLES),
+    for titles, uploads in (
+        (words.VIDEO_TITLES, VIDEO_UPLOADS),
+        (words.AUDIO_TITLES, AUDIO_UPLOADS),
     ):
-        for title, state in zip(titles, STATES, strict=True):
-            _plan_one(ctx, plan, kind, title, state, creator_ids, project_ids)
+        for title, upload in zip(titles, uploads, strict=True):
+            asset_id = ctx.new_id()
+            created = ctx.ago(days=ctx.rng.uniform(1, 60))
+            video = upload.kind == AssetType.VIDEO
+            plan.uploads.append(upload)
+            plan.rows.append(
+                {
+                    "id": asset_id,
+                    "title": title,
+                    "description": (
+                        f"{title}. An upload that broke on its way."
+                        if upload.corrupt
+                        else f"{title}. A {upload.seconds}-second demo "
+                        f"{'clip' if video else 'track'}."
+                    ),
+                    "tags": sorted(ctx.rng.sample(words.TAGS, 3)),
+                    "type": upload.kind,
+                    "mime_type": "video/mp4" if video else "audio/mpeg",
+                    "file_size": upload.estimated_size,
+                    "storage_key": f"{KEY_PREFIX}/originals/{asset_id}{upload.suffix}",
+                    "scan_status": ScanStatus.CLEAN,
+                    "creator_id": ctx.choice(creator_ids),
+                    "project_id": ctx.choice(project_ids) if ctx.rng.random() < 0.5 else None,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
     return plan
 
 
-def _plan_one(
-    ctx: SeedContext,
-    plan: AssetPlan,
-    kind: AssetType,
-    title: str,
-    state: str,
-    creator_ids: list[str],
-    project_ids: list[str],
-) -> None:
-    asset_id = ctx.new_id()
-    video = kind == AssetType.VIDEO
-    seconds = ctx.rng.randint(2, 4) if video else ctx.rng.randint(3, 6)
-    tone = ctx.choice((220, 330, 440, 523, 660))
-    ext = "mp4" if video else "mp3"
-    key = f"{KEY_PREFIX}/originals/{asset_id}.{ext}"
-    thumb_key = f"{KEY_PREFIX}/thumbnails/{asset_id}.jpg" if video else None
-    preview_key = f"{KEY_PREFIX}/previews/{asset_id}-preview.{ext}"
-    created = ctx.ago(days=ctx.rng.uniform(1, 60))
-    attempt = (
-        ctx.ago(minutes=ctx.rng.uniform(0.5, 3))
-        if state == "generating"
-        else ctx.between(created, ctx.ago(hours=1))
-    )
-    row: dict[str, Any] = {
-        "id": asset_id,
-        "title": title,
-        "description": f"{title}. A {seconds}-second demo {'clip' if video else 'track'}.",
-        "tags": sorted(ctx.rng.sample(words.TAGS, 3)),
-        "type": kind,
-        "mime_type": "video/mp4" if video else "audio/mpeg",
-        "file_size": None,
-        "storage_key": key,
-        "scan_status": ScanStatus.CLEAN,
-        "thumbnail_url": _url(ctx, thumb_key) if thumb_key else None,
-        "preview_url": None,
-        "metadata_": None,
-        "creator_id": ctx.choice(creator_ids),
-        "project_id": ctx.choice(project_ids) if ctx.rng.random() < 0.5 else None,
-        "created_at": created,
-        "updated_at": attempt,
-    }
-    row["metadata_"] = _preview_metadata(ctx, state, attempt, min(seconds, PREVIEW_SECONDS[kind]))
-    if state == "ready":
-        row["preview_url"] = _url(ctx, preview_key)
-        plan.sized.append((row, "preview", preview_key, min(seconds, PREVIEW_SECONDS[kind])))
-    plan.rows.append(row)
-    plan.sized.append((row, "original", key, seconds))
-    if ctx.media_dir is None:
-        return
-    root = ctx.media_dir
-    preview = root / preview_key if state == "ready" else None
-    if video:
-        job = media.video_asset(
-            root / key, seconds=seconds, tone_hz=tone, thumbnail=root / thumb_key, preview=preview
+def _job(upload: Upload, path: Path, tone_hz: int) -> media.MediaJob:
+    if upload.corrupt:
+        return media.corrupt_file(path)
+    if upload.kind == AssetType.VIDEO:
+        return media.video_file(
+            path, seconds=upload.seconds, size=upload.size, rate=upload.rate, tone_hz=tone_hz
         )
-    else:
-        job = media.audio_asset(root / key, seconds=seconds, tone_hz=tone, preview=preview)
-    plan.media.append(job)
+    return media.audio_file(path, seconds=upload.seconds, tone_hz=tone_hz)
 
 
-def _preview_metadata(
-    ctx: SeedContext, state: str, attempt: datetime, duration: int
-) -> dict[str, Any]:
-    """The contract's AssetPreviewMetadata, camelCase; previewSize is filled in later."""
-    if state == "ready":
-        return {
-            "previewGenerated": True,
-            "previewGeneratedAt": iso(attempt),
-            "previewLastAttempt": iso(attempt),
-            "previewSize": None,
-            "previewDuration": duration,
-        }
-    if state == "failed":
-        return {
-            "previewGenerated": False,
-            "previewError": ctx.choice(words.PREVIEW_ERRORS),
-            "previewLastAttempt": iso(attempt),
-        }
-    return {"previewGenerated": False, "previewLastAttempt": iso(attempt)}
+async def import_uploads(
+    db: Any, media_dir: Path, plan: AssetPlan, enqueue: Callable[..., str] | None
+) -> None:
+    """Make each upload's file, then store it as its asset through the import path."""
+    from ygmon.pipelines.media.assets import import_file
+    from ygmon.storage import LocalStorage
 
-
-def _url(ctx: SeedContext, key: str) -> str:
-    if ctx.media_dir is None:
-        return key
-    return (ctx.media_dir / key).absolute().as_uri()
-
-
-async def make_asset_files(ctx: SeedContext, plan: AssetPlan) -> None:
-    """Run ffmpeg for every planned file, then record real sizes (estimates without media)."""
-    if ctx.media_dir is not None:
-        await media.make_all(plan.media)
-    for row, what, key, seconds in plan.sized:
-        size = _size(ctx, row, what, key, seconds)
-        if what == "original":
-            row["file_size"] = size
-        else:
-            row["metadata_"]["previewSize"] = size
-
-
-def _size(ctx: SeedContext, row: dict[str, Any], what: str, key: str, seconds: int) -> int:
-    if ctx.media_dir is not None:
-        return (ctx.media_dir / key).stat().st_size
-    return seconds * _EST_BITRATE[f"{what}-{row['type']}"] // 8
+    storage = LocalStorage(media_dir)
+    tones = (220, 330, 440, 523, 660)
+    with tempfile.TemporaryDirectory(prefix="ygmon-demo-uploads-") as staging:
+        paths = [Path(staging) / f"upload-{n}{u.suffix}" for n, u in enumerate(plan.uploads)]
+        jobs = [
+            _job(u, p, tones[n % 5])
+            for n, (u, p) in enumerate(zip(plan.uploads, paths, strict=True))
+        ]
+        await media.make_all(jobs)
+        for row, upload, path in zip(plan.rows, plan.uploads, paths, strict=True):
+            fields = {k: row[k] for k in ("description", "tags", "project_id", "created_at")}
+            fields["updated_at"] = row["updated_at"]
+            done = await import_file(
+                db, storage, path, enqueue,
+                kind=upload.kind, title=row["title"], scan=row["scan_status"],
+                creator_id=row["creator_id"], asset_id=row["id"], key_prefix=f"{KEY_PREFIX}/",
+                fields=fields,
+            )  # fmt: skip
+            row["file_size"] = done.file_size
+            plan.files.append(storage.path(done.storage_key))

@@ -108,10 +108,17 @@ def create_demo(settings: Settings, *, force: bool, seed: int = 7) -> DemoResult
 
 
 async def _seed(profile: LocalProfile, media_dir: Path, seed: int) -> SeedSummary:
+    from ygmon.jobs.runtime import open_runtime
+
     db = Database(profile.database_url)
     try:
         await checked(db, upgrade(db))
-        return await seed_database(db, now=datetime.now(UTC), seed=seed, media_dir=media_dir)
+        # The uploads' thumbnail jobs go on the queue as an upload's would.
+        with open_runtime(profile) as runtime:
+            return await seed_database(
+                db, now=datetime.now(UTC), seed=seed, media_dir=media_dir,
+                enqueue=runtime.enqueue,
+            )  # fmt: skip
     finally:
         await db.dispose()
 

@@ -1,93 +1,67 @@
-"""Real small media files for the demo assets, made by ffmpeg from its test sources.
+"""Real media for the demo's uploads, made by ffmpeg from its test sources: originals
+only (thumbnails and previews are the live worker's job, never the demo's).
 
-One ffmpeg run per asset writes all of its files from one generated source: the
-original (a few seconds of `testsrc` video at 320x240 with a sine track, or sine audio),
-a thumbnail for video, and for ready assets the preview by the contract's recipe
-(video: up to 10 s at 1280x720, 1000k; audio: up to 30 s of MP3 at 128k). One process
-per asset keeps the whole demo's media well under a second or two. Bit-exact flags and
-one encoder thread make the same inputs give the same bytes, so the sizes written into
-the seeded rows are deterministic.
+Video is `testsrc2` with a sine track, audio a sine tone; among them a 60 s 1080p video
+with sound (10 fps and x264's ultrafast preset keep it to a few seconds to make) and a
+3-minute MP3. One ffmpeg run per file, two at a time; bit-exact flags and one encoder
+thread make the same inputs give the same bytes, so seeded sizes are deterministic.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from ygmon.demo.ffmpeg_binary import ffmpeg_exe
 from ygmon.errors import YgmonError
+from ygmon.pipelines.media.ffmpeg_binary import ffmpeg_exe
 
-# Two encoders at a time: enough to hide process start-up, gentle on a 2-core laptop.
 PARALLEL = 2
-_EXACT = ("-fflags", "+bitexact", "-map_metadata", "-1")
-_EXACT_V = ("-flags:v", "+bitexact")
-_EXACT_A = ("-flags:a", "+bitexact")
+_EXACT = ("-fflags", "+bitexact", "-map_metadata", "-1", "-flags", "+bitexact")
 _QUIET = ("-hide_banner", "-nostdin", "-loglevel", "error", "-y")
 _X264 = ("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-threads", "1")
 
 
 @dataclass(frozen=True)
-class MediaOutput:
-    path: Path
-    args: tuple[str, ...]
-    """ffmpeg's options for this output (they precede its path on the command line)."""
-
-
-@dataclass(frozen=True)
 class MediaJob:
-    """One ffmpeg run: its inputs, and every file it writes from them."""
+    """One ffmpeg run writing `path` (or, for a corrupt upload, plain bytes)."""
 
-    inputs: tuple[str, ...]
-    outputs: tuple[MediaOutput, ...]
+    path: Path
+    args: tuple[str, ...] = ()
+    corrupt_bytes: int = 0
 
     def command(self) -> list[str]:
-        cmd = [ffmpeg_exe(), *_QUIET, *self.inputs]
-        for out in self.outputs:
-            cmd += [*out.args, *_EXACT, str(out.path)]
-        return cmd
+        return [ffmpeg_exe(), *_QUIET, *self.args, *_EXACT, str(self.path)]
 
 
-def video_asset(
-    original: Path,
-    *,
-    seconds: int,
-    tone_hz: int,
-    thumbnail: Path | None = None,
-    preview: Path | None = None,
-) -> MediaJob:
-    inputs = (
-        "-f", "lavfi", "-i", f"testsrc=size=320x240:rate=15:duration={seconds}",
+def video_file(path: Path, *, seconds: int, size: str, rate: int, tone_hz: int) -> MediaJob:
+    args = (
+        "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}:duration={seconds}",
         "-f", "lavfi", "-i", f"sine=frequency={tone_hz}:duration={seconds}",
+        *_X264, "-crf", "32", "-c:a", "aac", "-b:a", "96k",
     )  # fmt: skip
-    av = ("-map", "0:v", "-map", "1:a")
-    outputs = [
-        MediaOutput(original, (*av, *_X264, *_EXACT_V, "-c:a", "aac", "-b:a", "64k", *_EXACT_A))
-    ]
-    if thumbnail is not None:
-        outputs.append(MediaOutput(thumbnail, ("-map", "0:v", "-frames:v", "1", *_EXACT_V)))
-    if preview is not None:
-        scaled = ("-t", "10", "-vf", "scale=1280:720", *_X264, "-b:v", "1000k", *_EXACT_V)
-        audio = ("-c:a", "aac", "-b:a", "128k", *_EXACT_A)
-        outputs.append(MediaOutput(preview, (*av, *scaled, *audio)))
-    return MediaJob(inputs, tuple(outputs))
+    return MediaJob(path, args)
 
 
-def audio_asset(
-    original: Path, *, seconds: int, tone_hz: int, preview: Path | None = None
-) -> MediaJob:
-    inputs = ("-f", "lavfi", "-i", f"sine=frequency={tone_hz}:duration={seconds}")
-    outputs = [MediaOutput(original, ("-c:a", "libmp3lame", "-b:a", "96k", *_EXACT_A))]
-    if preview is not None:
-        outputs.append(
-            MediaOutput(preview, ("-t", "30", "-c:a", "libmp3lame", "-b:a", "128k", *_EXACT_A))
-        )
-    return MediaJob(inputs, tuple(outputs))
+def audio_file(path: Path, *, seconds: int, tone_hz: int) -> MediaJob:
+    args = (
+        "-f", "lavfi", "-i", f"sine=frequency={tone_hz}:duration={seconds}",
+        "-c:a", "libmp3lame", "-b:a", "128k",
+    )  # fmt: skip
+    return MediaJob(path, args)
+
+
+def corrupt_file(path: Path, size: int = 60_000) -> MediaJob:
+    """A broken upload: bytes that no decoder reads (named like a video)."""
+    return MediaJob(path, corrupt_bytes=size)
 
 
 async def _make(job: MediaJob, gate: asyncio.Semaphore) -> None:
-    for out in job.outputs:
-        out.path.parent.mkdir(parents=True, exist_ok=True)
+    job.path.parent.mkdir(parents=True, exist_ok=True)
+    if job.corrupt_bytes:
+        job.path.write_bytes(random.Random(job.path.name).randbytes(job.corrupt_bytes))
+        return
     async with gate:
         proc = await asyncio.create_subprocess_exec(
             *job.command(),
@@ -99,7 +73,7 @@ async def _make(job: MediaJob, gate: asyncio.Semaphore) -> None:
     if proc.returncode != 0:
         reason = err.decode(errors="replace").strip().splitlines()
         raise YgmonError(
-            f"ffmpeg could not make {job.outputs[0].path.name}: "
+            f"ffmpeg could not make {job.path.name}: "
             f"{reason[-1] if reason else f'exit status {proc.returncode}'}"
         )
 

@@ -2,11 +2,12 @@
 
 Everything is relative to `now` and drawn from `seed`, so a frozen clock and a seed give
 the same rows (ids included) on SQLite and Postgres. Media files are made first (their
-sizes go into the rows); all rows are then written in one transaction.
+sizes go into the rows); the rows are written in two transactions around the assets' import.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from ygmon.db.models import (
     User,
 )
 from ygmon.demo.analytics import make_events
-from ygmon.demo.assets import make_asset_files, plan_assets
+from ygmon.demo.assets import import_uploads, plan_assets
 from ygmon.demo.content import make_blog_posts, make_licenses, make_projects
 from ygmon.demo.context import SeedContext
 from ygmon.demo.people import make_notifications, make_people
@@ -50,13 +51,19 @@ class SeedSummary:
 
 
 async def seed_database(
-    db: Database, *, now: datetime, seed: int = 7, media_dir: Path | None = None
+    db: Database,
+    *,
+    now: datetime,
+    seed: int = 7,
+    media_dir: Path | None = None,
+    enqueue: Callable[..., str] | None = None,
 ) -> SeedSummary:
     """Write the demo data into `db` (already migrated); returns what was written.
 
-    With `media_dir`, real video/audio originals, thumbnails and previews are made there
-    by ffmpeg and the assets point at them; without it, the rows carry estimated sizes
-    and relative keys only.
+    With `media_dir`, real video/audio uploads are made there by ffmpeg and imported
+    through the media pipeline's import path (which enqueues their thumbnail jobs on
+    `enqueue`, when given); without it, the asset rows carry estimated sizes and keys
+    only. Thumbnails and previews are never seeded: the worker makes them.
     """
     ctx = SeedContext(now=now, seed=seed, media_dir=media_dir)
     people = make_people(ctx)
@@ -70,20 +77,36 @@ async def seed_database(
         ctx, people, [a["title"] for a in assets], [p["title"] for p in projects]
     )
     events = make_events(ctx, people, assets, projects, licenses)
-    await make_asset_files(ctx, plan)
-
     # Parents before children: SQLite checks foreign keys row by row.
     tables: list[tuple[Any, list[dict[str, Any]]]] = [
         (User, people.users),
         (Creator, people.creators),
         (NotificationPreference, people.preferences),
         (Project, projects),
-        (IpAsset, assets),
+        (IpAsset, [] if media_dir is not None else assets),
         (License, licenses),
         (BlogPost, posts),
         (Notification, notifications),
         (AnalyticsEvent, events),
     ]
+    split = next(i for i, (model, _rows) in enumerate(tables) if model is IpAsset)
+    await _insert(db, tables[:split])
+    if media_dir is not None:
+        # Through the import path, between the creators and projects they refer to and
+        # the licenses and events that refer to them.
+        await import_uploads(db, media_dir, plan, enqueue)
+    await _insert(db, tables[split:])
+    admin = next(u for u in people.users if u["role"] == "ADMIN")
+    counts = {model.__tablename__: len(rows) for model, rows in tables}
+    counts[IpAsset.__tablename__] = len(assets)
+    return SeedSummary(
+        rows=counts,
+        media_files=tuple(plan.files),
+        admin_email=admin["email"],
+    )
+
+
+async def _insert(db: Database, tables: list[tuple[Any, list[dict[str, Any]]]]) -> None:
     async with db.writer() as session:
         for model, rows in tables:
             columns = _column_names(model)
@@ -92,12 +115,6 @@ async def seed_database(
                     {columns[k]: v for k, v in row.items()} for row in rows[start : start + CHUNK]
                 ]
                 await session.execute(model.__table__.insert(), chunk)
-    admin = next(u for u in people.users if u["role"] == "ADMIN")
-    return SeedSummary(
-        rows={model.__tablename__: len(rows) for model, rows in tables},
-        media_files=tuple(plan.files),
-        admin_email=admin["email"],
-    )
 
 
 def _column_names(model: Any) -> dict[str, str]:

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -48,6 +49,13 @@ class Imported:
     thumbnail_job: str | None
 
 
+def media_prefix(storage_key: str) -> str:
+    """The folder an asset's derived files go beside its original: "demo/" for
+    "demo/originals/x.mp4", "" for "originals/x.mp4"."""
+    head, sep, _ = storage_key.rpartition("originals/")
+    return head if sep and (not head or head.endswith("/")) else ""
+
+
 def detect_type(info: MediaInfo) -> AssetType:
     if info.is_still_image:
         return AssetType.IMAGE
@@ -73,15 +81,23 @@ async def import_file(
     db: Database,
     storage: LocalStorage,
     source: Path,
-    enqueue: Enqueue,
+    enqueue: Enqueue | None,
     *,
     kind: AssetType | None = None,
     title: str | None = None,
     scan: ScanStatus = ScanStatus.CLEAN,
     creator_id: str | None = None,
+    asset_id: str | None = None,
+    key_prefix: str = "",
+    fields: dict[str, Any] | None = None,
 ) -> Imported:
     """Store `source` as a new asset. Its type comes from the content unless `kind`
-    says; a file that is not media and has no `kind` raises InvalidMediaError."""
+    says; a file that is not media and has no `kind` raises InvalidMediaError.
+
+    `enqueue` None imports without jobs (a seed that no worker will run). `asset_id`,
+    `key_prefix` (e.g. "demo/": the demo's files stay in their own folder) and `fields`
+    (other IpAsset columns: description, tags, project_id, created_at) are for seeds.
+    """
     try:
         info: MediaInfo | None = probe(source)
     except InvalidMediaError:
@@ -99,9 +115,9 @@ async def import_file(
             raise InvalidMediaError(
                 f"{source.name} holds no video or audio (give --type to store it anyway)"
             ) from None
-    asset_id = uuid.uuid4().hex
+    asset_id = asset_id or uuid.uuid4().hex
     suffix = source.suffix.lower()
-    key = f"originals/{asset_id}{suffix if _SUFFIX.match(suffix) else ''}"
+    key = f"{key_prefix}originals/{asset_id}{suffix if _SUFFIX.match(suffix) else ''}"
     tmp = storage.temp_path(key)
     try:
         shutil.copyfile(source, tmp)
@@ -110,10 +126,10 @@ async def import_file(
         raise
     size = storage.put_file(key, tmp)
     thumb_job = new_job_id() if kind in gate.MEDIA_TYPES and scan != ScanStatus.INFECTED else None
+    row: dict[str, Any] = {"tags": [], **(fields or {})}
     asset = IpAsset(
         id=asset_id,
         title=(title or source.stem)[:255],
-        tags=[],
         type=kind,
         mime_type=_mime(info, kind, source),
         file_size=size,
@@ -121,6 +137,7 @@ async def import_file(
         scan_status=scan,
         media_job_id=thumb_job,
         creator_id=creator_id,
+        **row,
     )
     try:
         async with db.writer() as session:
@@ -128,8 +145,9 @@ async def import_file(
     except BaseException:
         storage.delete(key)
         raise
-    index_changed(enqueue, "asset", asset_id)
-    if thumb_job is not None:
+    if enqueue is not None:
+        index_changed(enqueue, "asset", asset_id)
+    if thumb_job is not None and enqueue is not None:
         enqueue(gate.THUMBNAIL_TASK, job_id=thumb_job, asset_id=asset_id)
     return Imported(asset_id, kind, key, size, thumb_job)
 

@@ -19,7 +19,7 @@ from ygmon.db import Database
 from ygmon.db.models import AssetType, IpAsset
 from ygmon.errors import NotFoundError
 from ygmon.pipelines.media import ffmpeg_run, metadata, recipes, source
-from ygmon.pipelines.media.assets import locked_asset
+from ygmon.pipelines.media.assets import locked_asset, media_prefix
 from ygmon.pipelines.media.errors import InvalidMediaError, MediaError
 from ygmon.pipelines.media.probe import probe
 
@@ -28,8 +28,8 @@ TIMEOUT = 120.0
 EXT = {AssetType.VIDEO: "mp4", AssetType.AUDIO: "mp3"}
 
 
-def preview_key(asset_id: str, kind: AssetType) -> str:
-    return f"previews/{asset_id}.{EXT[kind]}"
+def preview_key(asset_id: str, kind: AssetType, prefix: str = "") -> str:
+    return f"{prefix}previews/{asset_id}.{EXT[kind]}"
 
 
 async def make_preview(
@@ -76,7 +76,7 @@ def _render(storage, asset: IpAsset, kind: AssetType, timeout: float) -> tuple[i
     length = recipes.VIDEO_CLIP if kind == AssetType.VIDEO else recipes.AUDIO_CLIP
     start = recipes.clip_start(info.duration, length)
     clip = recipes.Clip(start, length)
-    key = preview_key(asset.id, kind)
+    key = preview_key(asset.id, kind, media_prefix(asset.storage_key))
     tmp = storage.temp_path(key)
     try:
         if kind == AssetType.VIDEO:

@@ -16,15 +16,15 @@ from ygmon.db import Database
 from ygmon.db.models import AssetType, IpAsset, ScanStatus
 from ygmon.errors import NotFoundError
 from ygmon.pipelines.media import ffmpeg_run, gate, metadata, recipes, source
-from ygmon.pipelines.media.assets import locked_asset
+from ygmon.pipelines.media.assets import locked_asset, media_prefix
 from ygmon.pipelines.media.errors import MediaError
 from ygmon.storage.local import LocalStorage
 
 TIMEOUT = 60.0
 
 
-def thumbnail_key(asset_id: str) -> str:
-    return f"thumbnails/{asset_id}.jpg"
+def thumbnail_key(asset_id: str, prefix: str = "") -> str:
+    return f"{prefix}thumbnails/{asset_id}.jpg"
 
 
 async def make_thumbnail(
@@ -43,7 +43,7 @@ async def make_thumbnail(
     if asset.scan_status == ScanStatus.INFECTED:
         return {"skipped": "infected"}
     started = now()
-    key = thumbnail_key(asset_id)
+    key = thumbnail_key(asset_id, media_prefix(asset.storage_key))
     try:
         source.usable(asset)
         path, info = source.probed(storage, asset)
