@@ -54,7 +54,7 @@ def _ok(base_url: str, token: str) -> None:
     assert time.monotonic() - started < 2, "an ordinary request waited on the hostile ones"
 
 
-@pytest.mark.parametrize("size", [20_000, 200_000, 2_000_000])
+@pytest.mark.parametrize("size", [100_000, 200_000, 2_000_000])
 def test_a_huge_query_string_is_refused(served: tuple[str, str], size: int) -> None:
     base_url, token = served
     target = f"{HEALTH}?jobType={'a' * size}".encode()

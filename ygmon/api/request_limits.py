@@ -21,7 +21,10 @@ from ygmon.api.errors import error_response
 
 MAX_HEADER_BYTES = 16 * 1024
 """All header names and values together (nginx's default large buffer is 8 KiB x 4)."""
-MAX_QUERY_BYTES = 8 * 1024
+MAX_QUERY_BYTES = 64 * 1024
+"""Room for a pasted 10 kB search query, percent-encoded (the search API cuts it)."""
+MAX_HEAD_BYTES = MAX_HEADER_BYTES + MAX_QUERY_BYTES + 1024
+"""The most h11 may buffer of an unfinished request line and headers."""
 REQUEST_HEAD_TIMEOUT = 10.0
 """Seconds a connection may take to send a whole request line and headers."""
 HEADERS_TOO_LARGE = "Request header fields too large"

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ygmon.api.app import create_app
-    from ygmon.api.request_limits import MAX_HEADER_BYTES, HeadDeadlineH11Protocol
+    from ygmon.api.request_limits import MAX_HEAD_BYTES, HeadDeadlineH11Protocol
 
     profile = local_profile(settings_from(args), "serve")
     read_only = bool(args.serve_read_only or args.read_only or profile.read_only)
@@ -41,6 +41,6 @@ def run(args: argparse.Namespace) -> int:
         log_level="warning",
         access_log=False,
         http=HeadDeadlineH11Protocol,
-        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
     )
     return 0

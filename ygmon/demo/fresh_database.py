@@ -40,6 +40,9 @@ def sqlite_path(url: str, profile_name: str) -> Path:
     return Path(parsed.database)
 
 
+_FTS5_SHADOWS = ("data", "idx", "content", "docsize", "config")
+
+
 def data_in(path: Path) -> str | None:
     """Why `path` counts as holding data (a one-line reason), or None when it is safe."""
     if not path.exists() or path.stat().st_size == 0:
@@ -51,8 +54,17 @@ def data_in(path: Path) -> str | None:
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
             names = [row[0] for row in conn.execute(query)]
+            virtual = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"
+                )
+            ]
+            # An FTS5 table keeps bookkeeping rows in its shadow tables even when empty;
+            # the virtual table itself says whether it holds anything.
+            shadows = {f"{v}_{part}" for v in virtual for part in _FTS5_SHADOWS}
             for name in names:
-                if name in _BOOKKEEPING:
+                if name in _BOOKKEEPING or name in shadows:
                     continue
                 quoted = name.replace('"', '""')
                 if conn.execute(f'SELECT 1 FROM "{quoted}" LIMIT 1').fetchone():
