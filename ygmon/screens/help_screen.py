@@ -10,16 +10,13 @@ from textual.widgets import Static
 
 
 def key_lines(screen: Screen) -> list[str]:
-    """One line per active binding, as the footer would name it."""
+    """One line per active binding, as the footer would name it; keys kept off the
+    footer for room (quit, copy, `/`) are listed too."""
     lines = []
     seen = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if (
-            not binding.show
-            or not binding.description
-            or (binding.action, binding.description) in seen
-        ):
+        if not binding.description or (binding.action, binding.description) in seen:
             continue
         seen.add((binding.action, binding.description))
         shown = binding.key_display or screen.app.get_key_display(binding)
