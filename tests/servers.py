@@ -363,3 +363,55 @@ def need_env(env: str, what: str) -> str:
     if os.environ.get("YGMON_REQUIRE_SERVICES") == "1":
         pytest.fail(f"{reason} (YGMON_REQUIRE_SERVICES=1 forbids skipping)")
     pytest.skip(reason)
+
+
+# --- real `ygmon worker` processes ---------------------------------------------------
+
+
+def write_profile_config(profile: LocalProfile, path: Path) -> Path:
+    """A ygmon.toml at `path` whose default profile is `profile`, for `ygmon` subprocesses."""
+    lines = ["default_profile = 'test'", "", "[profiles.test]"]
+    for key, value in profile.table().items():
+        if key in ("concurrency", "kind") or value is None:
+            continue
+        if isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, int | float):
+            lines.append(f"{key} = {value!r}")
+        else:
+            lines.append(f"{key} = {str(value)!r}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@contextmanager
+def worker_processes() -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """`start(config, *extra)` runs `ygmon --config CONFIG worker EXTRA...` and returns
+    once it says it runs; any still alive on exit is killed and its pipes closed."""
+    procs: list[subprocess.Popen[str]] = []
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
+
+    def start(config: Path, *extra: str) -> subprocess.Popen[str]:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ygmon.cli", "--config", str(config), "worker", *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        procs.append(proc)
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert "running" in line, line + (proc.stderr.read() if proc.stderr else "")
+        return proc
+
+    try:
+        yield start
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(10)
+            for stream in (proc.stdout, proc.stderr):
+                if stream is not None:
+                    stream.close()

@@ -5,10 +5,8 @@ users with preferences, and real `ygmon worker` processes."""
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +18,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from servers import worker_processes, write_profile_config
 
 from ygmon.config import LocalProfile
 from ygmon.db import Database
@@ -181,40 +180,7 @@ def at(text: str) -> datetime:
 @pytest.fixture
 def spawn_worker(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
     """Start a real `ygmon worker` on a profile (returned once it says it runs)."""
-    procs: list[subprocess.Popen[str]] = []
-
-    def spawn(profile: LocalProfile, *extra: str) -> subprocess.Popen[str]:
-        config = tmp_path / "ygmon.toml"
-        lines = ["default_profile = 'test'", "", "[profiles.test]"]
-        for key, value in profile.table().items():
-            if key in ("concurrency", "kind") or value is None:
-                continue
-            if isinstance(value, bool):
-                lines.append(f"{key} = {'true' if value else 'false'}")
-            elif isinstance(value, int | float):
-                lines.append(f"{key} = {value!r}")
-            else:
-                lines.append(f"{key} = {str(value)!r}")
-        config.write_text("\n".join(lines) + "\n")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "ygmon.cli", "--config", str(config), "worker", *extra],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
+    with worker_processes() as start:
+        yield lambda profile, *extra: start(
+            write_profile_config(profile, tmp_path / "ygmon.toml"), *extra
         )
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert "running" in line, line + (proc.stderr.read() if proc.stderr else "")
-        procs.append(proc)
-        return proc
-
-    yield spawn
-    for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(10)
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()

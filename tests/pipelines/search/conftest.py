@@ -3,15 +3,13 @@ each backend (SQLite file + SQLite broker; Postgres + Redis), real workers."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from search_helpers import SEARCH_QUEUES
-from servers import TEST_SECRET
+from servers import TEST_SECRET, worker_processes, write_profile_config
 
 from ygmon.config import LocalProfile
 from ygmon.db import Database
@@ -75,46 +73,11 @@ def content(db: Database, runtime: JobRuntime) -> ContentService:
 @pytest.fixture
 def worker_config(search_profile: LocalProfile, tmp_path: Path) -> Path:
     """A ygmon.toml holding the test's profile, for `ygmon` subprocesses."""
-    path = tmp_path / "ygmon.toml"
-    lines = ["default_profile = 'test'", "", "[profiles.test]"]
-    for key, value in search_profile.table().items():
-        if key in ("concurrency", "kind") or value is None:
-            continue
-        if isinstance(value, bool):
-            lines.append(f"{key} = {'true' if value else 'false'}")
-        elif isinstance(value, int | float):
-            lines.append(f"{key} = {value!r}")
-        else:
-            lines.append(f"{key} = {str(value)!r}")
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    return write_profile_config(search_profile, tmp_path / "ygmon.toml")
 
 
 @pytest.fixture
 def spawn_worker(worker_config: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
     """Start real `ygmon worker` processes; any still alive at the end is killed."""
-    procs: list[subprocess.Popen[str]] = []
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
-
-    def spawn(*extra: str) -> subprocess.Popen[str]:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "ygmon.cli", "--config", str(worker_config), "worker", *extra],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        procs.append(proc)
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert "running" in line, line + (proc.stderr.read() if proc.stderr else "")
-        return proc
-
-    yield spawn
-    for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(10)
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+    with worker_processes() as start:
+        yield lambda *extra: start(worker_config, *extra)
