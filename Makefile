@@ -21,10 +21,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/ygmon demo --force
 
+# The suite waits on real servers, workers and ffmpeg far more than it computes: two
+# pytest processes keep both cores busy (TEST_JOBS=0 runs it in one process).
+TEST_JOBS ?= 2
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -27,6 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="do not enqueue periodic jobs (when another worker runs the schedule)",
     )
+    parser.add_argument(
+        "--host-name",
+        metavar="NAME",
+        help="the host name this worker reports (default: the machine's; for containers)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -37,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
     import threading
 
+    from ygmon.jobs import outage_log
     from ygmon.jobs.worker import WorkerProcess
 
     profile = local_profile(settings_from(args), "worker")
@@ -44,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--workers expects a whole number of at least 1")
     queues = [q.strip() for q in args.queues.split(",") if q.strip()] if args.queues else None
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    outage_log.install()
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -51,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    worker = WorkerProcess(profile, queues, args.workers, periodic=not args.no_schedule)
+    worker = WorkerProcess(
+        profile, queues, args.workers, periodic=not args.no_schedule, host_name=args.host_name
+    )
     worker.start()
     print(
         f"worker {worker.id} running {len(worker.queues)} queues "

@@ -20,6 +20,7 @@ from huey.api import Huey
 from huey.storage import PriorityRedisStorage, SqliteStorage
 
 from ygmon.jobs.broker_url import broker_kind, sqlite_path
+from ygmon.jobs.periodic_claims import ClaimedPeriodic
 from ygmon.jobs.revocations import (
     DeferredRevocationDelete,
     PrefetchedRevocations,
@@ -292,7 +293,7 @@ class RegistryRedisStorage(PrefetchedRevocations, PriorityRedisStorage):
         return [m[10 + struct.unpack(">H", m[8:10])[0] :] for m in items]
 
 
-class _SqliteHuey(ScheduleHandoff, DeferredRevocationDelete, SqliteHuey):
+class _SqliteHuey(ClaimedPeriodic, ScheduleHandoff, DeferredRevocationDelete, SqliteHuey):
     storage_class = RegistrySqliteStorage
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -309,7 +310,7 @@ class _SqliteHuey(ScheduleHandoff, DeferredRevocationDelete, SqliteHuey):
         return taken[1]
 
 
-class _RedisHuey(ScheduleHandoff, DeferredRevocationDelete, PriorityRedisHuey):
+class _RedisHuey(ClaimedPeriodic, ScheduleHandoff, DeferredRevocationDelete, PriorityRedisHuey):
     storage_class = RegistryRedisStorage
 
     def dequeue(self) -> Any:

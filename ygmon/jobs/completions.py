@@ -8,7 +8,10 @@ worker near bare Huey's throughput. On SQLite a batch rides on the queue's next 
 while the queue is busy; the flusher thread writes whatever no dequeue took. Safety:
 until its completion is written a job stays `active`; if the process dies in that window
 (a twentieth of a second or so), the stalled-job sweep runs it again and it completes
-once: at least once, never counted twice.
+once: at least once, never counted twice. A batch the registry refuses (Redis or the
+SQLite file unreachable) is kept and written once it answers again: the worker is alive,
+so no sweep would ever run those jobs again, and dropping them would leave them
+`active` for good.
 """
 
 from __future__ import annotations
@@ -57,6 +60,8 @@ class CompletionWriter:
         self._wake = threading.Event()
         self._closed = False
         self._thread: threading.Thread | None = None
+        self._failing_since: float | None = None
+        """When writes started to fail (None while they succeed): one log line an outage."""
 
     def add(self, queue: str, move: dict[str, Any]) -> None:
         with self._lock:
@@ -86,16 +91,20 @@ class CompletionWriter:
 
     def give_back(self, queue: str, moves: list[dict[str, Any]]) -> None:
         """Return what `take` gave when writing it failed; the flusher tries again."""
+        self._keep(queue, moves)
+        self._wake.set()
+
+    def _keep(self, queue: str, moves: list[dict[str, Any]]) -> None:
         with self._lock:
             items = self._items.setdefault(queue, [])
             if not items:
                 self._since[queue] = time.monotonic() - self._idle_after
             items[:0] = moves
-        self._wake.set()
 
     def _run(self) -> None:
         while not self._closed:
-            self._wake.wait(self._interval)
+            # While the registry is unreachable, retry once a second, not each round.
+            self._wake.wait(self._interval if self._failing_since is None else 1.0)
             self._wake.clear()
             self._flush(time.monotonic() - self._idle_after)
 
@@ -117,8 +126,17 @@ class CompletionWriter:
             try:
                 self._write_batch(queue, moves)
             except YgmonError as exc:
-                # The jobs stay active; the stalled-job sweep runs them again.
-                log.error("job registry: %d completions not written: %s", len(moves), exc)
+                if self._failing_since is None:
+                    self._failing_since = time.monotonic()
+                    log.error("job registry: completions kept until it answers: %s", exc)
+                self._keep(queue, moves)
+            else:
+                if self._failing_since is not None:
+                    log.warning(
+                        "job registry: answering again after %.0f s; kept completions written",
+                        time.monotonic() - self._failing_since,
+                    )
+                    self._failing_since = None
 
     def close(self) -> None:
         self._closed = True
@@ -126,3 +144,10 @@ class CompletionWriter:
         if self._thread is not None:
             self._thread.join(5)
         self.flush()
+        with self._lock:
+            left = sum(len(items) for items in self._items.values())
+            self._items.clear()
+        if left:
+            # The worker leaves the registry on the way out, so the sweep of another
+            # runs these jobs again once the registry answers.
+            log.error("job registry: %d completions not written at shutdown", left)

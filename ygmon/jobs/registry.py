@@ -8,7 +8,6 @@ counters stay exact. Reads turn store records into the contract's models.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +17,7 @@ from ygmon.jobs.queues import QUEUE_NAMES
 from ygmon.jobs.registry_history import build_history
 from ygmon.jobs.registry_snapshot import queue_row, queue_rows, worker_rows
 from ygmon.jobs.store import FINISHED_STATES, RegistryStore, Retention
+from ygmon.jobs.store_clock import StoreClock
 from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.schemas import JobDetail, JobState, JobSummary, QueueStats, WorkerInfo
 
@@ -54,11 +54,13 @@ class JobRegistry:
         self.store = store
         self._requeue = requeue
         self._clock = clock
+        self.store_clock = StoreClock(store.server_time)
+        """The store's time: heartbeats, stalls and schedules agree across hosts."""
         self.limits: dict[str, tuple[int, timedelta]] = dict(RETENTION)
         """Retention per finished state; FACTS.md's unless changed (tests shrink it)."""
 
     def now(self) -> float:
-        return self._clock().timestamp() if self._clock else time.time()
+        return self._clock().timestamp() if self._clock else self.store_clock.now()
 
     def retention(self, state: str, now: float | None = None) -> Retention | None:
         if state not in self.limits:

@@ -63,6 +63,11 @@ class JobRuntime:
             signals.connect(huey, spec.name, self)
             huey.pre_execute("ygmon-job-context")(self._enter_job)
             huey.post_execute("ygmon-job-context")(self._leave_job)
+            huey.claim = self.registry.store.claim
+            if clock is None:
+                # An injected clock (tests) leaves Huey on its own: delayed retries
+                # must still come due while that clock stands still.
+                huey.store_now = self.registry.now
         for task in TASKS.values():
             self._register_spec(task)
         self._register_maintenance()
@@ -219,7 +224,11 @@ class JobRuntime:
             pause = min(pause * 2, 0.05)
 
     def now(self) -> datetime:
-        return self.clock() if self.clock else datetime.now(UTC)
+        """The jobs' clock: the injected one, else the registry's store clock, so a
+        worker on a host whose clock is off still aggregates and publishes on time."""
+        if self.clock:
+            return self.clock()
+        return datetime.fromtimestamp(self.registry.now(), UTC)
 
     def close(self) -> None:
         self.completions.close()

@@ -105,4 +105,10 @@ class RegistryStore(Protocol):
     def trim_history(self, now: float) -> int:
         """Drop history buckets past their retention (ygmon.jobs.history.KEEP_SECONDS)."""
 
+    def claim(self, key: str, ttl: float) -> bool:
+        """Take `key` for `ttl` seconds; False when another holder has it now."""
+
+    def server_time(self) -> float | None:
+        """The store's own clock (epoch seconds), None when it has none of its own."""
+
     def close(self) -> None: ...

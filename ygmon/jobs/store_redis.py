@@ -17,6 +17,7 @@ from typing import Any
 import redis
 
 from ygmon.errors import UnavailableError
+from ygmon.jobs.redis_claims import RedisClaims
 from ygmon.jobs.redis_counters import RedisCounters
 from ygmon.jobs.redis_history import RedisHistory
 from ygmon.jobs.redis_lua import (
@@ -46,7 +47,7 @@ def _allowed_text(states: frozenset[str]) -> str:
     return "," + ",".join(sorted(states)) + ","
 
 
-class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory):
+class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisClaims):
     def __init__(self, url: str, namespace: str) -> None:
         self.url = url
         self.p = f"{namespace}:ygmon:"

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from ygmon.errors import UnavailableError
+from ygmon.jobs.sqlite_claims import CLAIM_DDL, SqliteClaims
 from ygmon.jobs.sqlite_counters import SqliteCounters
 from ygmon.jobs.sqlite_history import HISTORY_DDL, SqliteHistory
 from ygmon.jobs.sqlite_moves import SqliteMoves
@@ -34,7 +35,7 @@ from ygmon.jobs.sqlite_workers import SqliteWorkers
 from ygmon.jobs.store import FIELDS
 
 
-class SqliteRegistryStore(SqliteMoves, SqliteCounters, SqliteWorkers, SqliteHistory):
+class SqliteRegistryStore(SqliteMoves, SqliteCounters, SqliteWorkers, SqliteHistory, SqliteClaims):
     def __init__(self, path: str, namespace: str) -> None:
         self.path = path
         self.ns = namespace
@@ -54,7 +55,7 @@ class SqliteRegistryStore(SqliteMoves, SqliteCounters, SqliteWorkers, SqliteHist
                         "select name from sqlite_master where name in ('ygmon_job', 'ygmon_active')"
                     )
                 }
-                for sql in (*_DDL, HISTORY_DDL):
+                for sql in (*_DDL, HISTORY_DDL, CLAIM_DDL):
                     cur.execute(sql)
                 if had == {"ygmon_job"}:
                     self._adopt_active_rows(cur)

@@ -25,6 +25,7 @@ from huey.consumer import Consumer
 
 from ygmon.config import LocalProfile
 from ygmon.errors import YgmonError
+from ygmon.jobs.periodic_claims import FrequentScheduler
 from ygmon.jobs.queues import QUEUE_NAMES, concurrency_for, queue_spec
 from ygmon.jobs.runtime import JobRuntime, open_runtime
 from ygmon.jobs.tasks import WORKER_START_HOOKS
@@ -38,6 +39,8 @@ well under the default stalled_after of 30 s."""
 
 class _EmbeddedConsumer(Consumer):
     """Huey's consumer without its own signal handlers: the worker process owns them."""
+
+    scheduler_class = FrequentScheduler
 
     def _set_signal_handlers(self) -> None:
         pass
@@ -55,10 +58,12 @@ class WorkerProcess:
         clock: Callable[[], datetime] | None = None,
         runtime: JobRuntime | None = None,
         periodic: bool = True,
+        host_name: str | None = None,
     ) -> None:
         self.profile = profile
         self.queues = [queue_spec(q).name for q in (queues or QUEUE_NAMES)]
-        self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.host = host_name or socket.gethostname()
+        self.id = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.runtime = runtime or open_runtime(profile, clock=clock)
         self._owns_runtime = runtime is None
         self.runtime.worker_id = self.id
@@ -90,7 +95,7 @@ class WorkerProcess:
         registry.store.beat(
             {
                 "id": self.id,
-                "host": socket.gethostname(),
+                "host": self.host,
                 "pid": str(os.getpid()),
                 "queues": self.queues,  # type: ignore[dict-item]
                 "concurrency": str(sum(self.concurrency.values())),
@@ -101,14 +106,29 @@ class WorkerProcess:
 
     def _beat_loop(self) -> None:
         interval = min(HEARTBEAT_INTERVAL, self.profile.stalled_after / 3)
+        failing_since: float | None = None
+        sweep_from = 0.0
         while not self._stop.wait(interval):
             try:
                 self._beat()
-                self.runtime.registry.recover_stalled(
-                    self.profile.stalled_after, self.profile.max_stalled
-                )
+                if failing_since is not None:
+                    log.warning(
+                        "heartbeat: the registry answers again after %.0f s",
+                        time.monotonic() - failing_since,
+                    )
+                    failing_since = None
+                    # After an outage every worker's last beat is old: give them all
+                    # stalled_after to beat again before taking anyone's jobs.
+                    sweep_from = time.monotonic() + self.profile.stalled_after
+                if time.monotonic() >= sweep_from:
+                    self.runtime.registry.recover_stalled(
+                        self.profile.stalled_after, self.profile.max_stalled
+                    )
             except YgmonError as exc:
-                log.error("heartbeat: %s", exc)
+                # One line when the registry stops answering, one when it answers again.
+                if failing_since is None:
+                    failing_since = time.monotonic()
+                    log.error("heartbeat: %s (retrying)", exc)
 
     def start(self) -> None:
         self._beat()

@@ -1,7 +1,8 @@
 """The local default: every message becomes an .eml file in the outbox folder.
 
 `ygmon outbox` lists them; any mail client opens them. A file is written under a
-temporary name and renamed into place, so a reader never sees half a message.
+temporary name and renamed into place, so a reader never sees half a message, and a
+write that fails (a full disk) leaves no temporary file behind.
 """
 
 from __future__ import annotations
@@ -29,8 +30,14 @@ class OutboxMailer:
         key = _UNSAFE.sub("_", str(message.get("Message-ID", "")).strip("<>"))[:120] or "message"
         path = self.folder / f"{stamp}-{key}.eml"
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(message.as_bytes(policy=policy.SMTP))
-        os.replace(tmp, path)
+        try:
+            tmp.write_bytes(message.as_bytes(policy=policy.SMTP))
+            os.replace(tmp, path)
+        except OSError:
+            # A full disk leaves part of the message in the temporary file: remove it,
+            # so the outbox holds whole messages only and the retry starts clean.
+            tmp.unlink(missing_ok=True)
+            raise
 
     def close(self) -> None:
         pass
