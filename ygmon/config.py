@@ -218,6 +218,9 @@ class LocalProfile(_Profile):
     serve_port: int = _setting(8420, _Rule("int", at_least=1, at_most=65535))
     read_only: bool = _setting(False, _BOOL)
     """When serving: refuse retries."""
+    require_known_users: bool = _setting(False, _BOOL)
+    """When serving: a token's user must exist in the database and be ADMIN there now
+    (401 for a deleted user, 403 for a demoted one); off for operators' own tokens."""
     mail_backend: str = _setting("outbox", _STR)
     """Where e-mail goes: 'outbox' (.eml files in outbox_dir, the local default) or 'smtp'."""
     outbox_dir: str = _setting("./outbox", _STR)

@@ -25,6 +25,7 @@ from ygmon.api.rate_limit import PER_MINUTE, RateLimiter, make_storage
 from ygmon.api.request_limits import RequestLimits
 from ygmon.config import LocalProfile
 from ygmon.monitor.local import LocalMonitor
+from ygmon.monitor.user_roles import UserRoles
 
 
 def create_app(
@@ -73,6 +74,7 @@ def create_app(
         secret=secret,
         limiter=RateLimiter(make_storage(profile), per_minute),
         read_only=read_only,
+        user_roles=UserRoles(monitor.read) if profile.require_known_users else None,
     )
     # Added last, so it runs first: an oversized head is refused before the guard
     # parses its token.

@@ -29,6 +29,7 @@ from ygmon.api.errors import (
 )
 from ygmon.api.rate_limit import RateLimiter
 from ygmon.errors import UnauthorizedError, YgmonError
+from ygmon.monitor.user_roles import UserRoles
 
 PREFIX = "/api/admin/jobs"
 READ_ONLY_HEADER = "X-Ygmon-Read-Only"
@@ -38,11 +39,20 @@ log = logging.getLogger("ygmon.api")
 class Guard:
     """ASGI middleware; install with `app.add_middleware(Guard, secret=..., ...)`."""
 
-    def __init__(self, app: ASGIApp, secret: str, limiter: RateLimiter, read_only: bool) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        secret: str,
+        limiter: RateLimiter,
+        read_only: bool,
+        user_roles: UserRoles | None = None,
+    ) -> None:
         self.app = app
         self.secret = secret
         self.limiter = limiter
         self.read_only = read_only
+        self.user_roles = user_roles
+        """With `require_known_users`: the database's word on the token's user."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
@@ -76,6 +86,16 @@ class Guard:
             response = error_response(401, UNAUTHORIZED)
         elif not identity.is_admin:
             response = error_response(403, FORBIDDEN)
+        elif self.user_roles is not None:
+            try:
+                role = await self.user_roles.role_of(identity.user_id)
+            except YgmonError as exc:
+                response = response_for(exc)
+            else:
+                if role is None:
+                    response = error_response(401, UNAUTHORIZED)
+                elif role != "ADMIN":
+                    response = error_response(403, FORBIDDEN)
         if response is not None:
             await response(scope, receive, send_with_headers)
             return

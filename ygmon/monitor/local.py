@@ -141,6 +141,11 @@ class LocalMonitor:
                 self._db = db
             return self._db
 
+    async def read(self, work: Callable[[Any], Awaitable[T]]) -> T:
+        """Run `work(session)` in a read session; an unreachable database becomes
+        UnavailableError (for readers beside the monitor, e.g. the API's user check)."""
+        return await self._read(work)
+
     async def _read(self, work: Callable[[Any], Awaitable[T]]) -> T:
         from ygmon.db.reachability import checked
 
