@@ -210,11 +210,15 @@ class LocalMonitor:
     async def health(self) -> AllWorkersHealth:
         workers = await self.workers()
         errors = await self._registry(lambda _: mail_errors(self.profile))
+        # Heartbeats carry the store's time (ygmon.jobs.store_clock): judge them by it,
+        # not by this host's clock.
+        stamp = await self._registry(lambda registry: registry.now())
+        now = datetime.fromtimestamp(stamp, UTC)
         if self._embedded_path is not None:
             posts = await asyncio.to_thread(embedded.scheduled_posts, self._embedded_path)
             if posts is not None:
                 self._revision = HEAD_REVISION
-                return build_health(workers, self.now(), self.profile.stalled_after, posts, errors)
+                return build_health(workers, now, self.profile.stalled_after, posts, errors)
 
         from sqlalchemy import func, select
 
@@ -230,7 +234,7 @@ class LocalMonitor:
             return (await session.execute(stmt)).scalar_one()
 
         posts = await self._read(scheduled)
-        return build_health(workers, self.now(), self.profile.stalled_after, posts, errors)
+        return build_health(workers, now, self.profile.stalled_after, posts, errors)
 
     async def queues(self) -> list[QueueStats]:
         return await self._registry(lambda r: r.queue_stats())
