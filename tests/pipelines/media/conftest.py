@@ -2,10 +2,11 @@
 per session (in parallel, two at a time), and a migrated database, storage and job
 runtime per test.
 
-The sources: a 60 s 1080p video with sound (10 fps and a cheap encoder preset keep it
-to a few seconds to make), a 15 s 4:3 video whose first 2 s are black, a 3-minute MP3,
-a 5 s WAV, a PNG, and the hostile ones: a truncated MP4 (its index, written last, cut
-off), random bytes named .mp4, a zero-length file and an MP3 named .mp4.
+The sources: a 60 s 1080p video with sound (10 fps, a cheap encoder preset, and 6 s
+encoded once then looped keep it to a second to make), a 15 s 4:3 video whose first
+2 s are black, a 3-minute MP3, a 5 s WAV, a PNG, and the hostile ones: a truncated MP4
+(its index, written last, cut off), random bytes named .mp4, a zero-length file and an
+MP3 named .mp4.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ _Q = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
 _X264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
 
 SOURCES: dict[str, list[str]] = {
-    "long.mp4": [
-        "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=10:duration=60",
-        "-f", "lavfi", "-i", "sine=frequency=440:duration=60",
+    # Looped ten times into long.mp4 (stream copy): encoding 60 s of 1080p took longer
+    # than everything else here together.
+    "segment.mp4": [
+        "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=10:duration=6",
+        "-f", "lavfi", "-i", "sine=frequency=440:duration=6",
         *_X264, "-crf", "35", "-c:a", "aac", "-b:a", "96k",
     ],
     "four_three.mp4": [
@@ -59,6 +62,13 @@ class Sources:
         return self.folder / name
 
 
+def _make_long(folder: Path) -> None:
+    segment, long = folder / "segment.mp4", folder / "long.mp4"
+    cmd = [ffmpeg_exe(), *_Q, "-stream_loop", "9", "-i", str(segment), "-c", "copy", str(long)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=60)
+    segment.unlink()
+
+
 def _make_hostile(folder: Path) -> None:
     whole = (folder / "four_three.mp4").read_bytes()  # moov last: no +faststart
     assert whole.find(b"moov") > whole.find(b"mdat")
@@ -81,6 +91,7 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> Sources:
         name, proc = running.pop(0)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, f"{name}: {err.decode()}"
+    _make_long(folder)
     _make_hostile(folder)
     return Sources(folder)
 
