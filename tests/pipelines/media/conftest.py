@@ -4,7 +4,7 @@ runtime per test.
 
 The sources: a 60 s 1080p video with sound (10 fps, a cheap encoder preset, and 6 s
 encoded once then looped keep it to a second to make), a 15 s 4:3 video whose first
-2 s are black, a 3-minute MP3, a 5 s WAV, a PNG, and the hostile ones: a truncated MP4
+2 s are black, a 3-minute MP3 (18 s looped), a 5 s WAV, a PNG, and the hostile ones: a truncated MP4
 (its index, written last, cut off), random bytes named .mp4, a zero-length file and an
 MP3 named .mp4.
 """
@@ -31,8 +31,8 @@ _Q = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
 _X264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
 
 SOURCES: dict[str, list[str]] = {
-    # Looped ten times into long.mp4 (stream copy): encoding 60 s of 1080p took longer
-    # than everything else here together.
+    # The two segments are looped ten times into long.mp4 and song.mp3 (stream copy):
+    # encoding 60 s of 1080p and 3 minutes of MP3 took longer than the rest together.
     "segment.mp4": [
         "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=10:duration=6",
         "-f", "lavfi", "-i", "sine=frequency=440:duration=6",
@@ -45,8 +45,8 @@ SOURCES: dict[str, list[str]] = {
         "-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0[v]", "-map", "[v]", "-map", "2:a",
         *_X264, "-c:a", "aac", "-b:a", "64k",
     ],
-    "song.mp3": [
-        "-f", "lavfi", "-i", "sine=frequency=523:duration=180", "-c:a", "libmp3lame",
+    "song_segment.mp3": [
+        "-f", "lavfi", "-i", "sine=frequency=523:duration=18", "-c:a", "libmp3lame",
         "-b:a", "96k",
     ],
     "short.wav": ["-f", "lavfi", "-i", "sine=frequency=660:duration=5"],
@@ -62,9 +62,8 @@ class Sources:
         return self.folder / name
 
 
-def _make_long(folder: Path) -> None:
-    segment, long = folder / "segment.mp4", folder / "long.mp4"
-    cmd = [ffmpeg_exe(), *_Q, "-stream_loop", "9", "-i", str(segment), "-c", "copy", str(long)]
+def _loop_ten_times(segment: Path, whole: Path) -> None:
+    cmd = [ffmpeg_exe(), *_Q, "-stream_loop", "9", "-i", str(segment), "-c", "copy", str(whole)]
     subprocess.run(cmd, check=True, capture_output=True, timeout=60)
     segment.unlink()
 
@@ -91,7 +90,8 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> Sources:
         name, proc = running.pop(0)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, f"{name}: {err.decode()}"
-    _make_long(folder)
+    _loop_ten_times(folder / "segment.mp4", folder / "long.mp4")
+    _loop_ten_times(folder / "song_segment.mp3", folder / "song.mp3")
     _make_hostile(folder)
     return Sources(folder)
 
