@@ -22,6 +22,7 @@ from ygmon.db.models import AssetType, IpAsset
 from ygmon.pipelines.media.ffmpeg_binary import ffmpeg_exe
 from ygmon.screens.asset_detail import AssetDetailScreen
 from ygmon.screens.confirm_dialog import ConfirmDialog
+from ygmon.screens.previews import COLUMNS, fitted
 from ygmon.tui.ui_config import UiConfig
 from ygmon.widgets.half_block_image import HalfBlockImage
 
@@ -134,7 +135,10 @@ async def test_enter_shows_the_thumbnail_and_r_retries_a_failed_preview(media_pr
         await pilot.press("r")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmDialog)  # a ready preview: nothing to retry
-        await _keys("escape", "down", "down", "enter")(pilot)
+        await _keys("escape", "down", "down")(pilot)
+        selected = str(app.screen.query_one("#preview-selected").render())
+        assert selected == "Broken upload: Source file is not a valid video  (r retries its job)"
+        await _keys("enter")(pilot)
         failed = app.screen
         assert isinstance(failed, AssetDetailScreen) and failed.asset.status == "failed"
         text = str(failed.query_one("#asset-text").render())
@@ -149,3 +153,22 @@ async def test_enter_shows_the_thumbnail_and_r_retries_a_failed_preview(media_pr
         # proves the retry reached the asset's own job on its queue.
         messages = [n.message for n in app._notifications]
         assert any("Cannot retry job" in m for m in messages), messages
+
+
+def test_long_titles_and_errors_are_cut_to_the_width_with_an_ellipsis() -> None:
+    title = "Morning birdsong, field recording at the lake"
+    error = "Preview generation took longer than 120 s and was stopped"
+    rows = [
+        ("a", ("failed", "audio", title, "-", "-", error)),
+        ("b", ("ready", "video", "Short", "10.0s", "1.5 MB", "ready")),
+    ]
+    [(_, failed), (_, ready)] = fitted(rows, 80)
+    widths = [
+        max(len(label), len(failed[i]), len(ready[i])) for i, (_, label) in enumerate(COLUMNS)
+    ]
+    assert sum(widths) + 2 * 6 <= 80
+    assert failed[2].endswith("…") and title.startswith(failed[2][:-1]) and len(failed[2]) >= 16
+    assert failed[5].endswith("…") and error.startswith(failed[5][:-1])
+    assert ready[2:] == ("Short", "10.0s", "1.5 MB", "ready")
+    # Wide enough: nothing is cut.
+    assert fitted(rows, 160) == rows

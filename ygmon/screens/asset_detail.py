@@ -83,7 +83,7 @@ class AssetDetailScreen(PolledScreen):
         with Horizontal(id="asset-detail"):
             yield HalfBlockImage(id="asset-thumbnail")
             with VerticalScroll(id="asset-info"):
-                yield Static("", id="asset-text", markup=False)
+                yield Static("Loading the asset...", id="asset-text", markup=False)
 
     async def fetch(self) -> _Fetched:
         asset = await self.monitor.asset(self.asset_id)

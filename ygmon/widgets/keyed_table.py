@@ -23,8 +23,13 @@ class KeyedTable(DataTable):
     KeyedTable { height: 1fr; }
     """
 
-    def __init__(self, columns: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, columns: Sequence[tuple[str, str]], *, fit_widths: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        # True: a column also narrows when its widest cell does (a screen that cuts its
+        # cells to the terminal's width); DataTable otherwise only widens columns.
+        self._fit_widths = fit_widths
         self._column_keys = [key for key, _label in columns]
         self._labels = [label for _key, label in columns]
         self._shown: dict[str, tuple[Any, ...]] = {}
@@ -75,7 +80,12 @@ class KeyedTable(DataTable):
                     elif old != cells:
                         for column, (before, after) in enumerate(zip(old, cells, strict=True)):
                             if before != after:
-                                self.update_cell(key, self._column_keys[column], _plain(after))
+                                self.update_cell(
+                                    key,
+                                    self._column_keys[column],
+                                    _plain(after),
+                                    update_width=self._fit_widths,
+                                )
                                 written += 1
                     self._shown[key] = cells
         self.cells_written = written

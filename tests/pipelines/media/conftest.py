@@ -2,10 +2,11 @@
 per session (in parallel, two at a time), and a migrated database, storage and job
 runtime per test.
 
-The sources: a 60 s 1080p video with sound (10 fps and a cheap encoder preset keep it
-to a few seconds to make), a 15 s 4:3 video whose first 2 s are black, a 3-minute MP3,
-a 5 s WAV, a PNG, and the hostile ones: a truncated MP4 (its index, written last, cut
-off), random bytes named .mp4, a zero-length file and an MP3 named .mp4.
+The sources: a 60 s 1080p video with sound (10 fps, a cheap encoder preset, and 6 s
+encoded once then looped keep it to a second to make), a 15 s 4:3 video whose first
+2 s are black, a 3-minute MP3 (18 s looped), a 5 s WAV, a PNG, and the hostile ones: a truncated MP4
+(its index, written last, cut off), random bytes named .mp4, a zero-length file and an
+MP3 named .mp4.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ _Q = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
 _X264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
 
 SOURCES: dict[str, list[str]] = {
-    "long.mp4": [
-        "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=10:duration=60",
-        "-f", "lavfi", "-i", "sine=frequency=440:duration=60",
+    # The two segments are looped ten times into long.mp4 and song.mp3 (stream copy):
+    # encoding 60 s of 1080p and 3 minutes of MP3 took longer than the rest together.
+    "segment.mp4": [
+        "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=10:duration=6",
+        "-f", "lavfi", "-i", "sine=frequency=440:duration=6",
         *_X264, "-crf", "35", "-c:a", "aac", "-b:a", "96k",
     ],
     "four_three.mp4": [
@@ -42,8 +45,8 @@ SOURCES: dict[str, list[str]] = {
         "-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0[v]", "-map", "[v]", "-map", "2:a",
         *_X264, "-c:a", "aac", "-b:a", "64k",
     ],
-    "song.mp3": [
-        "-f", "lavfi", "-i", "sine=frequency=523:duration=180", "-c:a", "libmp3lame",
+    "song_segment.mp3": [
+        "-f", "lavfi", "-i", "sine=frequency=523:duration=18", "-c:a", "libmp3lame",
         "-b:a", "96k",
     ],
     "short.wav": ["-f", "lavfi", "-i", "sine=frequency=660:duration=5"],
@@ -57,6 +60,12 @@ class Sources:
 
     def __getitem__(self, name: str) -> Path:
         return self.folder / name
+
+
+def _loop_ten_times(segment: Path, whole: Path) -> None:
+    cmd = [ffmpeg_exe(), *_Q, "-stream_loop", "9", "-i", str(segment), "-c", "copy", str(whole)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=60)
+    segment.unlink()
 
 
 def _make_hostile(folder: Path) -> None:
@@ -81,6 +90,8 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> Sources:
         name, proc = running.pop(0)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, f"{name}: {err.decode()}"
+    _loop_ten_times(folder / "segment.mp4", folder / "long.mp4")
+    _loop_ten_times(folder / "song_segment.mp3", folder / "song.mp3")
     _make_hostile(folder)
     return Sources(folder)
 

@@ -3,6 +3,9 @@ a real worker turning the imports into thumbnails and previews."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from ygmon.cli import main
 from ygmon.db.models import IpAsset
 from ygmon.jobs.worker import in_process_worker
 
@@ -29,7 +33,7 @@ def config(profile, tmp_path: Path) -> Path:
     return path
 
 
-def ygmon(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def ygmon_process(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ygmon.cli", "--config", str(config), *args],
         capture_output=True,
@@ -38,15 +42,31 @@ def ygmon(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+async def ygmon(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The same command line through `ygmon.cli.main` in this process (a thread: the
+    commands run their own event loop): a Python start-up per command cost seconds."""
+
+    def call() -> subprocess.CompletedProcess[str]:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["--config", str(config), *args])
+        return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+    return await asyncio.to_thread(call)
+
+
 async def test_import_scan_and_a_worker_make_previews(profile, db, config, sources) -> None:
-    out = ygmon(config, "assets", "import", str(sources["short.wav"]), "--title", "Tone")
+    # Once as a developer types it; the other commands run in this process.
+    out = ygmon_process(config, "assets", "import", str(sources["short.wav"]), "--title", "Tone")
     assert out.returncode == 0, out.stderr
     audio_id, kind, name, *_ = out.stdout.split()
     assert (kind, name) == ("AUDIO", "short.wav") and "thumbnail job" in out.stdout
-    out = ygmon(config, "assets", "import", "--scan", "pending", str(sources["four_three.mp4"]))
+    out = await ygmon(
+        config, "assets", "import", "--scan", "pending", str(sources["four_three.mp4"])
+    )
     assert out.returncode == 0, out.stderr
     video_id = out.stdout.split()[0]
-    refused = ygmon(config, "assets", "import", str(sources["random.mp4"]))
+    refused = await ygmon(config, "assets", "import", str(sources["random.mp4"]))
     assert refused.returncode == 2
     assert refused.stderr == (
         "ygmon: assets import: random.mp4 is not a video, audio or image file "
@@ -57,7 +77,7 @@ async def test_import_scan_and_a_worker_make_previews(profile, db, config, sourc
         async with db.reader() as s:
             video = await s.get(IpAsset, video_id)
             assert video.thumbnail_key and video.preview_key is None  # PENDING: gate shut
-        scanned = ygmon(config, "assets", "scan", video_id, "clean")
+        scanned = await ygmon(config, "assets", "scan", video_id, "clean")
         assert scanned.returncode == 0 and "preview job" in scanned.stdout
         worker.runtime.wait_idle(timeout=60, queues=["asset-preview-generation"])
     async with db.reader() as s:
@@ -66,9 +86,9 @@ async def test_import_scan_and_a_worker_make_previews(profile, db, config, sourc
     assert assets[video_id].metadata_["previewGenerated"] is True
     assert len(assets) == 2
     # --type stores what the content would not (its thumbnail job fails: other tests).
-    forced = ygmon(config, "assets", "import", "--type", "video", str(sources["random.mp4"]))
+    forced = await ygmon(config, "assets", "import", "--type", "video", str(sources["random.mp4"]))
     assert forced.returncode == 0 and " VIDEO " in forced.stdout
-    again = ygmon(config, "enqueue", "preview", video_id)
+    again = await ygmon(config, "enqueue", "preview", video_id)
     assert again.returncode == 0 and "enqueued on asset-preview-generation" in again.stdout
-    missing = ygmon(config, "assets", "scan", "nope", "clean")
+    missing = await ygmon(config, "assets", "scan", "nope", "clean")
     assert (missing.returncode, missing.stderr) == (2, "ygmon: assets scan: asset nope not found\n")

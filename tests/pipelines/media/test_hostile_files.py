@@ -4,6 +4,7 @@ preview path; a killed ffmpeg run and a full disk keep the earlier good preview.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,9 +14,11 @@ from sqlalchemy import select
 
 from ygmon.db import Database
 from ygmon.db.models import AssetType, IpAsset
+from ygmon.pipelines.media import ffmpeg_run, recipes
 from ygmon.pipelines.media.assets import import_file
 from ygmon.pipelines.media.errors import FfmpegTimeoutError, InvalidMediaError, MediaError
 from ygmon.pipelines.media.preview import make_preview, preview_key
+from ygmon.pipelines.media.recipes import Clip
 from ygmon.pipelines.media.thumbnail import make_thumbnail
 from ygmon.storage import LocalStorage
 
@@ -101,6 +104,12 @@ async def _good_preview(db, storage, source: Path) -> tuple[str, bytes, dict]:
 
 
 async def test_a_killed_ffmpeg_run_keeps_the_old_preview(db, storage, sources) -> None:
+    first = await import_file(db, storage, sources["four_three.mp4"], _no_enqueue)
+    with pytest.raises(FfmpegTimeoutError):
+        await make_preview(db, storage, first.asset_id, now=now, timeout=0.3)
+    assert not storage.path(preview_key(first.asset_id, AssetType.VIDEO)).exists()
+    assert (await _asset(db, first.asset_id)).preview_key is None
+    assert _leftovers(storage) == []
     asset_id, before, meta = await _good_preview(db, storage, sources["four_three.mp4"])
     with pytest.raises(FfmpegTimeoutError):
         await make_preview(db, storage, asset_id, now=now, timeout=0.3)
@@ -136,7 +145,26 @@ async def test_a_full_disk_keeps_the_old_preview(db, storage, sources, small_pre
     with pytest.raises(MediaError) as failure:
         await make_preview(db, storage, asset_id, now=now)
     assert failure.value.message == "Preview could not be stored: the media disk is full"
+    assert "No space left on device" in str(failure.value)  # ffmpeg's words: the job's error
     asset = await _asset(db, asset_id)
     assert storage.path(asset.preview_key).read_bytes() == before
     assert asset.metadata_["previewError"] == failure.value.message
     assert sorted(os.listdir(small_previews_disk)) == [Path(asset.preview_key).name]
+
+
+async def test_no_user_string_reaches_ffmpeg_as_an_option(db, storage, sources, tmp_path) -> None:
+    hostile = tmp_path / "-f lavfi -i concat:a|b.wav"
+    hostile.write_bytes(sources["short.wav"].read_bytes())
+    imported = await import_file(db, storage, hostile, _no_enqueue, title="-i /etc/passwd")
+    # The stored file is named by the asset's id; the name and the title stay data.
+    assert re.fullmatch(r"originals/[0-9a-f]{32}\.wav", imported.storage_key)
+    asset = await _asset(db, imported.asset_id)
+    assert asset.title == "-i /etc/passwd"
+    args = ffmpeg_run.command(
+        recipes.audio_preview(storage.path(asset.storage_key), tmp_path / "o.mp3", Clip(0, 5))
+    )
+    files = [a for a in args if "originals/" in a or a.endswith("o.mp3")]
+    assert files == [f"file:{storage.path(asset.storage_key)}", f"file:{tmp_path / 'o.mp3'}"]
+    assert not any("passwd" in a or "lavfi" in a for a in args)
+    await make_preview(db, storage, imported.asset_id, now=now)
+    assert (await _asset(db, imported.asset_id)).metadata_["previewGenerated"] is True

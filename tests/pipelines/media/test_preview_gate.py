@@ -58,43 +58,40 @@ async def test_the_gate_opens_once_on_the_later_event(db, storage, sources, runt
     assert jobs(runtime, "asset-preview") == [opened]
 
 
-@pytest.mark.parametrize("verdict", [ScanStatus.PENDING, ScanStatus.INFECTED])
-async def test_the_gate_stays_shut_for_pending_and_infected(
-    db, storage, sources, runtime, verdict
-) -> None:
-    asset = await import_file(
-        db, storage, sources["short.wav"], runtime.enqueue, scan=ScanStatus.PENDING
-    )
-    await make_thumbnail(db, storage, asset.asset_id, runtime.enqueue, now=now)
-    assert await record_scan(db, asset.asset_id, verdict, runtime.enqueue) is None
-    assert jobs(runtime, "asset-preview") == []
-
-
-async def test_an_infected_upload_gets_no_job_and_a_forced_preview_is_refused(
+async def test_the_gate_never_opens_for_pending_infected_or_an_image(
     db, storage, sources, runtime
 ) -> None:
-    asset = await import_file(
+    # PENDING with its thumbnail; then the scanner says INFECTED.
+    pending = await import_file(
+        db, storage, sources["short.wav"], runtime.enqueue, scan=ScanStatus.PENDING
+    )
+    thumbnailed = await make_thumbnail(db, storage, pending.asset_id, runtime.enqueue, now=now)
+    assert thumbnailed["previewJob"] is None
+    assert await record_scan(db, pending.asset_id, ScanStatus.PENDING, runtime.enqueue) is None
+    assert await record_scan(db, pending.asset_id, ScanStatus.INFECTED, runtime.enqueue) is None
+    # An upload already INFECTED gets no thumbnail job, and one run anyway does nothing.
+    infected = await import_file(
         db, storage, sources["short.wav"], runtime.enqueue, scan=ScanStatus.INFECTED
     )
-    assert asset.thumbnail_job is None
-    assert jobs(runtime, "asset-thumbnail") == jobs(runtime, "asset-preview") == []
-    assert await record_scan(db, asset.asset_id, ScanStatus.INFECTED, runtime.enqueue) is None
-    result = await make_thumbnail(db, storage, asset.asset_id, runtime.enqueue, now=now)
+    assert infected.thumbnail_job is None
+    assert jobs(runtime, "asset-thumbnail") == [pending.thumbnail_job]
+    result = await make_thumbnail(db, storage, infected.asset_id, runtime.enqueue, now=now)
     assert result == {"skipped": "infected"}
-    with pytest.raises(ConfigError, match="failed its virus scan"):
-        await asyncio.to_thread(ENQUEUE_COMMANDS["preview"].run, runtime, [asset.asset_id], None)
-    assert jobs(runtime, "asset-preview") == []
-
-
-async def test_an_image_never_opens_the_gate(db, storage, sources, runtime) -> None:
+    # An image, scanned clean: no media job at all.
     image = await import_file(
         db, storage, sources["picture.png"], runtime.enqueue, scan=ScanStatus.PENDING
     )
     assert image.thumbnail_job is None
     assert await record_scan(db, image.asset_id, ScanStatus.CLEAN, runtime.enqueue) is None
-    assert jobs(runtime, "asset-thumbnail") == jobs(runtime, "asset-preview") == []
+    assert jobs(runtime, "asset-thumbnail") == [pending.thumbnail_job]
+    assert jobs(runtime, "asset-preview") == []
+    # Forcing one is refused for both.
+    run = ENQUEUE_COMMANDS["preview"].run
+    with pytest.raises(ConfigError, match="failed its virus scan"):
+        await asyncio.to_thread(run, runtime, [infected.asset_id], None)
     with pytest.raises(ConfigError, match="not IMAGE"):
-        await asyncio.to_thread(ENQUEUE_COMMANDS["preview"].run, runtime, [image.asset_id], None)
+        await asyncio.to_thread(run, runtime, [image.asset_id], None)
+    assert jobs(runtime, "asset-preview") == []
 
 
 async def test_enqueue_preview_forces_one_for_a_pending_asset(

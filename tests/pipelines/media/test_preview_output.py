@@ -4,6 +4,9 @@ padding; the asset's metadata matches the probe, key for key."""
 from __future__ import annotations
 
 import itertools
+import json
+import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,12 +22,16 @@ from ygmon.pipelines.media.preview import make_preview
 from ygmon.pipelines.media.probe import moov_before_mdat, probe
 from ygmon.pipelines.media.thumbnail import make_thumbnail
 from ygmon.storage import LocalStorage
+from ygmon.timestamps import iso
 
 
 @pytest.fixture
 def database_url(sqlite_url: str) -> str:
     # ffmpeg's work does not depend on the database: the gate tests cover Postgres.
     return sqlite_url
+
+
+MP3_DECODER = "mp3float"  # PyAV names a stream's codec by FFmpeg's decoder of it
 
 
 def now() -> datetime:
@@ -96,10 +103,46 @@ async def test_a_long_1080p_video_gives_a_10s_720p_h264_clip(db, storage, source
     assert thumb.video.codec == "mjpeg" and thumb.video.width == 480
 
 
+class _Watcher(threading.Thread):
+    """Reads the asset's committed metadata from the SQLite file every 10 ms while the
+    job runs (the job blocks the test's loop in ffmpeg), noting each state seen while
+    ffmpeg's temporary file was in the previews folder."""
+
+    def __init__(self, database_url: str, asset_id: str, previews: Path) -> None:
+        super().__init__(daemon=True)
+        self.path = database_url.removeprefix("sqlite+aiosqlite:///")
+        self.asset_id, self.previews = asset_id, previews
+        self.seen: list[dict] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        with sqlite3.connect(self.path) as conn:
+            while not self.done.wait(0.01):
+                (raw,) = conn.execute(
+                    "select metadata from ip_assets where id = ?", (self.asset_id,)
+                ).fetchone()
+                if self.previews.is_dir() and any(self.previews.glob(".*.part.*")):
+                    self.seen.append(json.loads(raw) if raw else {})
+
+
 async def test_a_4_3_video_is_padded_and_its_thumbnail_skips_the_black_intro(
-    db, storage, sources
+    db, storage, sources, sqlite_url
 ) -> None:
-    asset = await _made(db, storage, sources["four_three.mp4"])
+    imported = await import_file(db, storage, sources["four_three.mp4"], _no_enqueue)
+    await make_thumbnail(db, storage, imported.asset_id, _no_enqueue, now=now)
+    watcher = _Watcher(sqlite_url, imported.asset_id, storage.root / "previews")
+    watcher.start()
+    started = now()
+    try:
+        await make_preview(db, storage, imported.asset_id, now=lambda: started)
+    finally:
+        watcher.done.set()
+        watcher.join()
+    # While ffmpeg ran, the asset already said so: generating, since the job's start.
+    assert watcher.seen and all(
+        m == {"previewGenerated": False, "previewLastAttempt": iso(started)} for m in watcher.seen
+    )
+    asset = await _asset(db, imported.asset_id)
     path = storage.path(asset.preview_key)
     info = probe(path)
     assert (info.video.width, info.video.height) == (1280, 720)
@@ -120,7 +163,7 @@ async def test_a_3_minute_mp3_gives_a_30s_128k_mp3_and_a_waveform(db, storage, s
     assert asset.type == AssetType.AUDIO and asset.mime_type == "audio/mpeg"
     path = storage.path(asset.preview_key)
     info = probe(path)
-    assert info.format_name == "mp3" and info.video is None
+    assert (info.format_name, info.audio.codec, info.video) == ("mp3", MP3_DECODER, None)
     assert abs(info.duration - 30) < 0.3
     assert _within(info.audio.bit_rate, 128_000)
     _check_metadata(asset, path)
@@ -135,6 +178,7 @@ async def test_a_source_shorter_than_the_clip_gives_a_clip_of_its_length(
     assert asset.type == AssetType.AUDIO
     path = storage.path(asset.preview_key)
     info = probe(path)
+    assert (info.format_name, info.audio.codec, info.video) == ("mp3", MP3_DECODER, None)
     assert abs(info.duration - 5) < 0.2
     assert _within(info.audio.bit_rate, 128_000)
     _check_metadata(asset, path)
