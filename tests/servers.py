@@ -415,3 +415,31 @@ def worker_processes() -> Iterator[Callable[..., subprocess.Popen[str]]]:
             for stream in (proc.stdout, proc.stderr):
                 if stream is not None:
                     stream.close()
+
+
+# --- a small real filesystem ---------------------------------------------------------
+
+
+@contextmanager
+def small_tmpfs(path: Path, size: str) -> Iterator[Path]:
+    """Mount a tmpfs of `size` (e.g. '120k', '2m') at `path` for a disk-full test.
+    Needs root; without it the test skips (fails under YGMON_REQUIRE_SERVICES=1, as CI
+    runs as root on this machine kind)."""
+    import pytest
+
+    path.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        reason = f"cannot mount a small tmpfs (needs root): {mounted.stderr.strip()}"
+        if os.environ.get("YGMON_REQUIRE_SERVICES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from fault_helpers import wait_until
 from fault_record import observe
+from servers import small_tmpfs
 from sqlalchemy import func, select
 
 from ygmon.config import LocalProfile
@@ -30,23 +28,6 @@ from ygmon.pipelines.notifications.create import create_notification
 pytestmark = pytest.mark.timeout(120)
 
 QUEUES = ["notification-delivery", "email", "metrics-aggregation"]
-
-
-@contextmanager
-def small_disk(path: Path, size: str) -> Iterator[Path]:
-    path.mkdir(parents=True)
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.fail(f"cannot mount a small tmpfs for the disk-full test: {mounted.stderr}")
-    try:
-        yield path
-    finally:
-        subprocess.run(["umount", "-l", str(path)], check=False)
 
 
 def fill(disk: Path) -> Path:
@@ -101,8 +82,8 @@ async def test_a_full_disk_fails_the_job_cleanly_and_the_next_run_succeeds(
     tmp_path: Path, namespace: str
 ) -> None:
     with (
-        small_disk(tmp_path / "files", "2m") as files,
-        small_disk(tmp_path / "data", "8m") as data,
+        small_tmpfs(tmp_path / "files", "2m") as files,
+        small_tmpfs(tmp_path / "data", "8m") as data,
     ):
         outbox = files / "outbox"
         profile = LocalProfile(

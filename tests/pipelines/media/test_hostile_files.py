@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from servers import small_tmpfs
 from sqlalchemy import select
 
 from ygmon.db import Database
@@ -125,19 +126,8 @@ async def test_a_killed_ffmpeg_run_keeps_the_old_preview(db, storage, sources) -
 @pytest.fixture
 def small_previews_disk(storage: LocalStorage):
     """previews/ on a 120 KiB tmpfs: room for one 5 s preview (80 KB), not two."""
-    folder = storage.root / "previews"
-    folder.mkdir(parents=True)
-    mount = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=120k", "tmpfs", str(folder)],
-        capture_output=True,
-        text=True,
-    )
-    if mount.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here (needs root): {mount.stderr.strip()}")
-    try:
+    with small_tmpfs(storage.root / "previews", "120k") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 async def test_a_full_disk_keeps_the_old_preview(db, storage, sources, small_previews_disk) -> None:
