@@ -52,7 +52,7 @@ async def test_postgres_restarted_under_load_a_caught_job_fails_and_its_retry_co
                         {"title": f"row {i}", "type": "IMAGE", "storage_key": f"k/{i}", "tags": []}
                         for i in range(ROWS)
                     ]
-                    await ContentService(db, runtime.enqueue).create_many("asset", rows, pause=0.1)
+                    await ContentService(db, runtime.enqueue).create_many("asset", rows, pause=0.25)
                     await db.dispose()  # the test's own pool would hold dead connections
                     bulk = registry.store.ids_in("search-index-bulk", "active", 10) or []
 
