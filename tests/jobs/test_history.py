@@ -1,26 +1,22 @@
 """Job history in the registry, on SQLite and on Redis: after a known mix of jobs run by
-real workers (failures, a retry, a SIGKILLed worker's re-run) the buckets equal what
-the job records say happened, bucket by bucket; the retention sweep drops expired ones.
+real workers (failures, a retry) the buckets equal what the job records say happened,
+bucket by bucket; the retention sweep drops expired ones. A SIGKILLed worker's re-run
+is counted once: test_worker_signals checks it on the same killed worker it uses.
 """
 
 from __future__ import annotations
 
-import signal
-import subprocess
 import time
-from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from history_helpers import actual_buckets, expected_buckets
+
 from ygmon.config import LocalProfile
-from ygmon.jobs.history import HOUR, MINUTE, RUNTIME_BOUNDS_MS
+from ygmon.jobs.history import HOUR, MINUTE
 from ygmon.jobs.runtime import JobRuntime, open_runtime
 from ygmon.jobs.worker import in_process_worker
 from ygmon.monitor.history import HistoryWindow, percentile
-from ygmon.monitor.schemas import JobState
-
-Spawn = Callable[..., subprocess.Popen[str]]
 
 
 def nap(seconds: float, fail: bool = False) -> float:
@@ -36,37 +32,6 @@ def fails_first_time(marker: str) -> str:
         path.touch()
         raise OSError("first attempt fails")
     return "second attempt"
-
-
-def _expected(runtime: JobRuntime, ids: list[str], step: int) -> dict:
-    """Bucket figures computed from the job records alone (raw store fields, full
-    precision): {(bucket start, queue, task): (completed, failed, histogram Counter)}."""
-    out: dict = {}
-    for job_id in ids:
-        r = runtime.registry.store.get(job_id)
-        assert r is not None and r["state"] in ("completed", "failed"), (job_id, r)
-        finished = float(r["finished_at"])
-        key = (int(finished // step) * step, r["queue"], r["task"])
-        hist = out.setdefault(key, [0, 0, Counter()])[2]
-        if r["state"] == "completed":
-            out[key][0] += 1
-        else:
-            out[key][1] += 1
-        ms = (finished - float(r["started_at"])) * 1000
-        # The bucket index the other way round from the store: bounds it is past.
-        hist[sum(ms > b for b in RUNTIME_BOUNDS_MS)] += 1
-    return {key: tuple(value) for key, value in out.items()}
-
-
-def _actual(runtime: JobRuntime, step: int) -> dict:
-    now = runtime.registry.now()
-    rows = runtime.registry.store.history_rows(
-        step, int(now // step) * step - 2 * step, int(now) + step
-    )
-    return {
-        (at, q, t): (b.completed, b.failed, Counter({i: n for i, n in enumerate(b.histogram) if n}))
-        for at, q, t, b in rows
-    }
 
 
 def test_buckets_equal_what_happened(runtime: JobRuntime, tmp_path: Path) -> None:
@@ -85,7 +50,7 @@ def test_buckets_equal_what_happened(runtime: JobRuntime, tmp_path: Path) -> Non
         runtime.wait_idle(30)
     assert runtime.registry.get_job(ids[-1]).attempts_made == 2  # the retry ran
     for step in (MINUTE, HOUR):
-        assert _actual(runtime, step) == _expected(runtime, ids, step)
+        assert actual_buckets(runtime, step) == expected_buckets(runtime, ids, step)
 
     history = runtime.registry.history(HistoryWindow.HOUR)
     assert history.step_seconds == 60 and all(len(s.completed) == 60 for s in history.series)
@@ -103,31 +68,6 @@ def test_buckets_equal_what_happened(runtime: JobRuntime, tmp_path: Path) -> Non
     assert p95 == 500.0
     only = runtime.registry.history(HistoryWindow.DAY, queue="email")
     assert [s.task for s in only.series] == ["nap"] and len(only.series[0].completed) == 24
-
-
-def test_a_sigkilled_workers_job_counts_once(runtime: JobRuntime, spawn_worker: Spawn) -> None:
-    slow = [runtime.enqueue("canary", job_id=f"slow-{i}", seconds=1.0) for i in range(2)]
-    quick = [runtime.enqueue("canary", job_id=f"quick-{i}") for i in range(3)]
-    first = spawn_worker("--no-schedule", "--queues", "maintenance", "--workers", "2")
-    deadline = time.monotonic() + 10
-    while runtime.registry.counts("maintenance").active < 2:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    active, _ = runtime.registry.list_jobs("maintenance", JobState.ACTIVE, 0, 10)
-    assert {j.id for j in active} == set(slow)
-    first.send_signal(signal.SIGKILL)
-    first.wait(10)
-    second = spawn_worker("--no-schedule", "--queues", "maintenance", "--workers", "2")
-    runtime.wait_idle(20, ["maintenance"])
-    second.send_signal(signal.SIGTERM)
-    assert second.wait(10) == 0
-    assert all(runtime.registry.get_job(j).stalled_count == 1 for j in slow)
-    for step in (MINUTE, HOUR):
-        assert _actual(runtime, step) == _expected(runtime, slow + quick, step)
-    (canary,) = runtime.registry.history(HistoryWindow.HOUR).series
-    assert (canary.runs, canary.failures) == (5, 0)
-    # The re-runs' times are their second attempt's: a second each, not the stall.
-    assert canary.histogram[RUNTIME_BOUNDS_MS.index(2_500)] == 2
 
 
 class _Clock:

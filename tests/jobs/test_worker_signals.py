@@ -1,4 +1,5 @@
-"""A real `ygmon worker` killed with SIGKILL loses nothing; SIGTERM lets jobs finish."""
+"""A real `ygmon worker` killed with SIGKILL loses nothing (and its jobs' re-runs count
+once in the history); SIGTERM lets jobs finish."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ import subprocess
 import time
 from collections.abc import Callable
 
+from history_helpers import actual_buckets, expected_buckets
+
+from ygmon.jobs.history import HOUR, MINUTE, RUNTIME_BOUNDS_MS
 from ygmon.jobs.runtime import JobRuntime
+from ygmon.monitor.history import HistoryWindow
 from ygmon.monitor.schemas import JobState
 
 Spawn = Callable[..., subprocess.Popen[str]]
@@ -48,6 +53,13 @@ def test_sigkill_then_new_worker_completes_every_job_once(
     assert [w.pid for w in runtime.registry.workers()] == [second.pid]
     second.send_signal(signal.SIGTERM)
     assert second.wait(10) == 0
+    # The history counts each job once, bucket by bucket, and a re-run's time is its
+    # second attempt's (a second), not the stall.
+    for step in (MINUTE, HOUR):
+        assert actual_buckets(runtime, step) == expected_buckets(runtime, slow + quick, step)
+    (canary,) = runtime.registry.history(HistoryWindow.HOUR).series
+    assert (canary.runs, canary.failures) == (10, 0)
+    assert canary.histogram[RUNTIME_BOUNDS_MS.index(2_500)] == 4
 
 
 def test_sigkill_past_max_stalled_fails_the_job(runtime: JobRuntime, spawn_worker: Spawn) -> None:

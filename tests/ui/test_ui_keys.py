@@ -29,7 +29,7 @@ async def test_help_lists_every_key_of_the_screen(shared_profile) -> None:
         text = str(app.screen.query_one("#help-keys", Static).render())
         for binding in bindings:
             assert binding.description in text
-        assert "Retry job" in text and "Queues" in text
+        assert "Retry" in text and "Copy id" in text and "Queues" in text
         await pilot.press("escape")
         assert app.screen is below
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 MINUTE = 60
 HOUR = 3600
 STEPS = (MINUTE, HOUR)
+"""Bucket widths, seconds; each a multiple of MINUTE: a batch sums its jobs per minute
+and derives the wider buckets from those (HistoryBatch, the Redis scripts' flush)."""
 KEEP_SECONDS = {MINUTE: 24 * HOUR, HOUR: 30 * 24 * HOUR}
 """How long a bucket of each step (seconds) is kept past its start."""
 
@@ -73,30 +75,51 @@ class Bucket:
             self.max_ms = max(self.max_ms, ms)
             self.histogram[runtime_bucket(ms)] += 1
 
+    def merge(self, other: Bucket) -> None:
+        self.completed += other.completed
+        self.failed += other.failed
+        self.sum_ms += other.sum_ms
+        self.max_ms = max(self.max_ms, other.max_ms)
+        for i, n in enumerate(other.histogram):
+            self.histogram[i] += n
+
 
 BucketKey = tuple[int, int, str, str]
 """(step, bucket start, queue, task)."""
 
 
 class HistoryBatch:
-    """The bucket rows of a batch of final moves, summed so each is written once."""
+    """The bucket rows of a batch of final moves, summed so each is written once.
+
+    Jobs add up per queue, task and minute (a job costs one lookup, as in the Lua
+    scripts); `rows` derives every step's buckets from those minutes."""
 
     def __init__(self) -> None:
-        self.rows: dict[BucketKey, Bucket] = {}
+        self._minutes: dict[tuple[str, str, int], Bucket] = {}
 
     def add(
         self, queue: str, task: str, outcome: str, finished_at: float, started_at: str | None
     ) -> None:
-        ms = run_ms(started_at, finished_at)
-        for step in STEPS:
-            key = (step, int(finished_at // step) * step, queue, task)
-            bucket = self.rows.get(key)
-            if bucket is None:
-                bucket = self.rows[key] = Bucket()
-            bucket.add(outcome, ms)
+        key = (queue, task, int(finished_at // MINUTE) * MINUTE)
+        bucket = self._minutes.get(key)
+        if bucket is None:
+            bucket = self._minutes[key] = Bucket()
+        bucket.add(outcome, run_ms(started_at, finished_at))
+
+    @property
+    def rows(self) -> dict[BucketKey, Bucket]:
+        rows: dict[BucketKey, Bucket] = {}
+        for (queue, task, minute), b in self._minutes.items():
+            for step in STEPS:
+                key = (step, minute // step * step, queue, task)
+                into = rows.get(key)
+                if into is None:
+                    rows[key] = into = Bucket()
+                into.merge(b)
+        return rows
 
     def __bool__(self) -> bool:
-        return bool(self.rows)
+        return bool(self._minutes)
 
 
 HistoryRow = tuple[int, str, str, Bucket]

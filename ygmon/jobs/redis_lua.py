@@ -41,58 +41,72 @@ end
 # History buckets (see ygmon.jobs.history): the hash `hist:<step>:<start>` holds, per
 # `queue|task|`, c (completed), f (failed), s (run-time sum, ms), m (max), h<i> (run
 # times in bucket i); the sorted set `hist:<step>` lists the starts, for the sweep.
+# A batch sums its jobs per queue, task and minute (one table row each: a job costs a
+# lookup and a few additions, no string building); the flush derives every step's
+# bucket from those rows and writes each field once.
 HISTORY_LUA = (
     "local HIST_STEPS = {" + ", ".join(map(str, STEPS)) + "}\n"
     "local HIST_BOUNDS = {"
     + ", ".join(map(str, RUNTIME_BOUNDS_MS))
     + "}\n"
     + """
-local function hist_inc(t, key, field, n)
-  local row = t[key]
-  if not row then row = {}; t[key] = row end
-  row[field] = (row[field] or 0) + n
-end
-local function hist_flush(p, hist, hmax)
-  for key, row in pairs(hist) do
-    local k = p .. 'hist:' .. key
-    for field, n in pairs(row) do
-      if string.sub(field, -2) == '|s' then redis.call('HINCRBYFLOAT', k, field, n)
-      else redis.call('HINCRBY', k, field, n) end
+local function hist_flush(p, rows)
+  local inc, hmax, seen = {}, {}, {}
+  for _, row in pairs(rows) do
+    local f, minute = row[1], row[2]
+    for _, step in ipairs(HIST_STEPS) do
+      local start = string.format('%d', math.floor(minute / step) * step)
+      local k = p .. 'hist:' .. step .. ':' .. start
+      local t = inc[k]
+      if not t then
+        t = {}; inc[k] = t; hmax[k] = {}
+        seen[#seen + 1] = {p .. 'hist:' .. step, start}
+      end
+      t[f .. 'c'] = (t[f .. 'c'] or 0) + row[3]
+      t[f .. 'f'] = (t[f .. 'f'] or 0) + row[4]
+      if row[6] >= 0 then
+        t[f .. 's'] = (t[f .. 's'] or 0) + row[5]
+        local m = hmax[k]
+        if not m[f .. 'm'] or row[6] > m[f .. 'm'] then m[f .. 'm'] = row[6] end
+        for i, n in pairs(row[7]) do t[f .. 'h' .. i] = (t[f .. 'h' .. i] or 0) + n end
+      end
     end
-    local sep = string.find(key, ':', 1, true)
-    local start = string.sub(key, sep + 1)
-    redis.call('ZADD', p .. 'hist:' .. string.sub(key, 1, sep - 1), start, start)
   end
-  for key, row in pairs(hmax) do
-    local k = p .. 'hist:' .. key
-    for field, ms in pairs(row) do
+  for k, t in pairs(inc) do
+    for field, n in pairs(t) do
+      if n ~= 0 then
+        if string.sub(field, -2) == '|s' then redis.call('HINCRBYFLOAT', k, field, n)
+        else redis.call('HINCRBY', k, field, n) end
+      end
+    end
+    for field, ms in pairs(hmax[k]) do
       local was = tonumber(redis.call('HGET', k, field) or '-1')
       if ms > was then redis.call('HSET', k, field, ms) end
     end
   end
+  for _, z in ipairs(seen) do redis.call('ZADD', z[1], z[2], z[2]) end
 end
 local function history(p, batch, queue, task, to, started, fin)
-  local hist, hmax = {}, {}
-  if batch then hist, hmax = batch.hist, batch.hmax end
-  local f = queue .. '|' .. task .. '|'
-  local ms
-  if started and started ~= '' then ms = math.max(0, (fin - tonumber(started)) * 1000) end
-  local bi = #HIST_BOUNDS
-  if ms then
-    for i, b in ipairs(HIST_BOUNDS) do if ms <= b then bi = i - 1; break end end
+  local rows = batch and batch.hist or {}
+  local minute = math.floor(fin / 60) * 60
+  local key = queue .. '|' .. task .. '|' .. minute
+  local row = rows[key]
+  if not row then
+    -- {field prefix, minute, completed, failed, run-time sum, max (-1: none), histogram}
+    row = {queue .. '|' .. task .. '|', minute, 0, 0, 0, -1, {}}
+    rows[key] = row
   end
-  for _, step in ipairs(HIST_STEPS) do
-    local key = step .. ':' .. string.format('%d', math.floor(fin / step) * step)
-    hist_inc(hist, key, f .. (to == 'completed' and 'c' or 'f'), 1)
-    if ms then
-      hist_inc(hist, key, f .. 's', ms)
-      hist_inc(hist, key, f .. 'h' .. bi, 1)
-      local row = hmax[key]
-      if not row then row = {}; hmax[key] = row end
-      if not row[f .. 'm'] or ms > row[f .. 'm'] then row[f .. 'm'] = ms end
-    end
+  if to == 'completed' then row[3] = row[3] + 1 else row[4] = row[4] + 1 end
+  if started and started ~= '' then
+    local ms = (fin - tonumber(started)) * 1000
+    if ms < 0 then ms = 0 end
+    local bi = #HIST_BOUNDS
+    for i = 1, bi do if ms <= HIST_BOUNDS[i] then bi = i - 1; break end end
+    row[5] = row[5] + ms
+    if ms > row[6] then row[6] = ms end
+    row[7][bi] = (row[7][bi] or 0) + 1
   end
-  if not batch then hist_flush(p, hist, hmax) end
+  if not batch then hist_flush(p, rows) end
 end
 """
 )
@@ -164,7 +178,7 @@ local function flush(p, batch)
   local last = {}
   for key, at in pairs(batch.last) do last[#last + 1] = key; last[#last + 1] = at end
   if #last > 0 then redis.call('HSET', p .. 'last', unpack(last)) end
-  hist_flush(p, batch.hist, batch.hmax)
+  hist_flush(p, batch.hist)
   for _, t in pairs(batch.trims) do trim(p, t[1], t[2], t[3], t[4]) end
 end
 """
@@ -196,7 +210,7 @@ return move(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], fields, create,
 MOVE_MANY_LUA = (
     MOVE_FN_LUA
     + """
-local batch = {counts = {}, last = {}, trims = {}, hist = {}, hmax = {}}
+local batch = {counts = {}, last = {}, trims = {}, hist = {}}
 local huey = {}
 local done = 0
 for _, m in ipairs(cjson.decode(ARGV[2])) do

@@ -39,7 +39,7 @@ def describe(job: JobDetail) -> str:
 class JobDetailScreen(PolledScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="job.back"),
-        Binding("c", "copy_id", "Copy id", id="job.copy", show=False),
+        Binding("c", "copy_id", "Copy id", id="job.copy"),
     ]
 
     def __init__(self, queue: str, job_id: str) -> None:

@@ -4,7 +4,7 @@ its runs and failures over the window; Enter lists the task's recent failures.""
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -31,6 +31,9 @@ COLUMNS = [
     ("queue", "Queue"),
 ]
 STEP_NAMES = {60: "minute", 3600: "hour"}
+QUEUE_COLUMN_FROM = 100
+"""Terminal columns from which the table has room for the Queue column; below it goes
+(a task runs on one queue, and the chart's title names the selected task's queue)."""
 
 
 def run_time(ms: float | None, bounds: list[float] | None = None) -> str:
@@ -50,11 +53,11 @@ def run_time(ms: float | None, bounds: list[float] | None = None) -> str:
     return f"{prefix}{ms / 3_600_000:.3g}h"
 
 
-def task_row(s: HistorySeries, bounds: list[float]) -> tuple[str, ...]:
+def task_row(s: HistorySeries, bounds: list[float], with_queue: bool = True) -> tuple[str, ...]:
     runs, failed = s.runs, s.failures
     p50 = percentile(s.histogram, bounds, 0.5)
     p95 = percentile(s.histogram, bounds, 0.95)
-    return (
+    cells = (
         s.task,
         count(runs),
         count(failed),
@@ -62,8 +65,8 @@ def task_row(s: HistorySeries, bounds: list[float]) -> tuple[str, ...]:
         run_time(p50, bounds),
         run_time(p95, bounds),
         run_time(s.max_ms if s.runs_timed else None),
-        s.queue,
     )
+    return (*cells, s.queue) if with_queue else cells
 
 
 class MetricsScreen(PolledScreen):
@@ -81,15 +84,29 @@ class MetricsScreen(PolledScreen):
         yield EmptyState("", id="metrics-empty")
         with Vertical(id="metrics-chart"):
             yield Label("", id="metrics-chart-title")
-            with Horizontal(classes="chart-row"):
-                yield Label("runs", classes="chart-label")
+            with Horizontal(classes="chart-row", id="metrics-runs-row"):
+                yield Label("runs", classes="chart-label", id="metrics-runs-label")
                 yield Sparkline([], id="metrics-runs")
-            with Horizontal(classes="chart-row"):
-                yield Label("failed", classes="chart-label")
+            with Horizontal(classes="chart-row", id="metrics-failures-row"):
+                yield Label("failed", classes="chart-label", id="metrics-failures-label")
                 yield Sparkline([], id="metrics-failures")
+            with Horizontal(id="metrics-axis"):
+                yield Label("", id="metrics-axis-start")
+                yield Label("now", id="metrics-axis-end")
 
     async def fetch(self) -> History:
         return await self.monitor.history(window=self.window)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._history is not None:
+            self._sync_table(self._history)
+
+    def _sync_table(self, data: History) -> None:
+        with_queue = self.app.size.width >= QUEUE_COLUMN_FROM
+        table = self.query_one(KeyedTable)
+        table.set_columns(COLUMNS if with_queue else COLUMNS[:-1])
+        series = sorted(data.series, key=lambda s: (-s.runs, s.queue, s.task))
+        table.sync([(_key(s), task_row(s, data.bounds_ms, with_queue)) for s in series])
 
     def show(self, data: History) -> None:
         self._history = data
@@ -97,15 +114,14 @@ class MetricsScreen(PolledScreen):
         self.query_one("#metrics-title", Label).update(
             f"Per task, last {data.window.value} (w: window), by {step}; Enter: its failures"
         )
-        bounds = data.bounds_ms
-        series = sorted(data.series, key=lambda s: (-s.runs, s.queue, s.task))
-        self.query_one(KeyedTable).sync([(_key(s), task_row(s, bounds)) for s in series])
+        self._sync_table(data)
+        self.query_one("#metrics-axis-start", Label).update(f"{data.window.value} ago")
         empty = self.query_one(EmptyState)
         empty.update(
             f"No job finished in the last {data.window.value}. Each finished job counts "
             "here, per task, from the registry's history; w picks another window."
         )
-        empty.set_shown(not series)
+        empty.set_shown(not data.series)
         self._show_chart()
 
     def _selected(self) -> HistorySeries | None:
@@ -122,12 +138,19 @@ class MetricsScreen(PolledScreen):
         if chosen is None:
             title.update("")
             runs.data, failures.data = [], []
+            self.query_one("#metrics-runs-label", Label).update("runs")
+            self.query_one("#metrics-failures-label", Label).update("failed")
             return
+        done = [c + f for c, f in zip(chosen.completed, chosen.failed, strict=True)]
         title.update(
             f"{chosen.task} on {chosen.queue}: {count(chosen.runs)} runs, "
             f"{count(chosen.failures)} failed"
         )
-        done = [c + f for c, f in zip(chosen.completed, chosen.failed, strict=True)]
+        # The bars' scale: the top of the tallest is this many.
+        self.query_one("#metrics-runs-label", Label).update(f"runs\nmax {count(max(done))}")
+        self.query_one("#metrics-failures-label", Label).update(
+            f"failed\nmax {count(max(chosen.failed))}"
+        )
         runs.data = [float(n) for n in done] if any(done) else []
         failures.data = [float(n) for n in chosen.failed] if any(chosen.failed) else []
 

@@ -31,6 +31,8 @@ class QueueJobsScreen(PolledScreen):
     BINDINGS = [
         Binding("s", "next_state", "State", id="jobs.state"),
         Binding("escape", "app.pop_screen", "Back", id="jobs.back"),
+        # Hidden: beside State and Back it would push the footer past 80 columns (the
+        # title line names it, and help lists it).
         Binding("c", "copy_id", "Copy id", id="jobs.copy", show=False),
     ]
 

@@ -40,6 +40,17 @@ class KeyedTable(DataTable):
         for key, label in zip(self._column_keys, self._labels, strict=True):
             self.add_column(label, key=key)
 
+    def set_columns(self, columns: Sequence[tuple[str, str]]) -> None:
+        """Other columns (a narrower terminal, say): the rows go, the next sync fills them."""
+        if [key for key, _ in columns] == self._column_keys:
+            return
+        self.clear(columns=True)
+        self._shown.clear()
+        self._column_keys = [key for key, _label in columns]
+        self._labels = [label for _key, label in columns]
+        for key, label in columns:
+            self.add_column(label, key=key)
+
     @property
     def selected_key(self) -> str | None:
         if self.row_count == 0:
