@@ -72,8 +72,9 @@ def test_the_breaker_opens_while_smtp_is_down_and_every_mail_goes_once_it_return
 
             smtp.start()  # the jobs' retries (10 s on) find the breaker ready for a trial
             runtime.wait_idle(60, QUEUES)
+            # Senders claim every due e-mail, so fewer jobs than e-mails; none failed for good.
             stats = runtime.registry.counts("email")
-            assert (stats.completed, stats.failed) == (4, 0)
+            assert stats.completed >= 1 and stats.failed == 0
             assert _health(mail_profile).groups["email"].healthy is True
 
     counted = Counter(smtp.sink.ids())

@@ -40,30 +40,50 @@ def thread_mailer(ctx: JobContext) -> Mailer:
     return entry[1]
 
 
+EMAIL_TASK = "send-notification-email"
+
+
+def wake_sender(runtime: JobRuntime) -> str | None:
+    """Enqueue a sender unless one is waiting on `email` (its only task): a waiting
+    sender has not claimed yet, so it will see every e-mail made due before this call.
+    One that runs already may have claimed its last batch, so it does not count."""
+    if runtime.registry.counts("email").waiting:
+        return None
+    return runtime.enqueue(EMAIL_TASK)
+
+
 def deliver_notification(notification_id: str) -> dict[str, Any]:
-    """Decide the notification's e-mail; a second run enqueues at most another e-mail
-    job, which finds the first one's claim and sends nothing."""
+    """Decide the notification's e-mail and make it due; a second run finds the row
+    (sent, or still due) and writes nothing twice."""
     from ygmon.jobs.job_context import current_job
     from ygmon.pipelines.notifications.delivery import deliver_notification as deliver
 
     ctx = current_job()
-    return ctx.run(deliver(ctx.database, ctx.enqueue, notification_id))
+    return ctx.run(
+        deliver(
+            ctx.database,
+            lambda: wake_sender(ctx.runtime),
+            notification_id,
+            from_address=ctx.profile.mail_from,
+        )
+    )
 
 
-def send_notification_email(notification_id: str) -> dict[str, Any]:
-    """E-mail one notification, at most once (ygmon.pipelines.notifications.immediate)."""
+def send_notification_email(notification_id: str | None = None) -> dict[str, Any]:
+    """Send every e-mail due, each at most once (ygmon.pipelines.notifications.immediate);
+    a re-run finds them sent and sends nothing."""
     from ygmon.jobs.job_context import current_job
-    from ygmon.pipelines.notifications.immediate import send_notification_email as send
+    from ygmon.pipelines.notifications.immediate import send_due_emails
 
     ctx = current_job()
     return ctx.run(
-        send(
+        send_due_emails(
             ctx.database,
             thread_mailer(ctx),
-            notification_id,
-            job_id=ctx.job_id or f"local-{notification_id}",
+            job_id=ctx.job_id or "local-email",
             now=ctx.now(),
             from_address=ctx.profile.mail_from,
+            notification_id=notification_id,
         )
     )
 
@@ -117,10 +137,10 @@ TASKS: tuple[TaskSpec, ...] = (
         "deliver one notification (e-mail when the preferences allow)",
     ),
     TaskSpec(
-        "send-notification-email",
+        EMAIL_TASK,
         "email",
         send_notification_email,
-        "e-mail one notification, at most once",
+        "send the due notification e-mails, each at most once",
     ),
     TaskSpec(
         "digest-daily",

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ygmon.db import Database
+from ygmon.db.base import new_id
 from ygmon.db.models import Notification, NotificationPriority, User
 from ygmon.errors import ConfigError
 from ygmon.pipelines.notifications.preferences import NOTIFICATION_TYPES
@@ -84,20 +85,27 @@ async def create_notification(
     not there yet; should the enqueue itself fail, the error reaches the caller and the
     in-app row stays (the notification is not lost, only its e-mail).
     """
+    level = check_fields(kind, priority)
+    stamp = now or datetime.now(UTC)
+    notification_id = new_id()
+    # One Core INSERT rather than the ORM's unit of work: on SQLite every writer of the
+    # file waits while this transaction holds the lock.
     async with db.writer() as session:
-        row = add_notification(
-            session,
-            user_id=user_id,
-            kind=kind,
-            title=title,
-            message=message,
-            priority=priority,
-            action_url=action_url,
-            data=data,
-            now=now,
+        await session.execute(
+            insert(Notification.__table__).values(
+                id=notification_id,
+                user_id=user_id,
+                type=kind,
+                title=title,
+                message=message,
+                priority=level,
+                action_url=action_url,
+                data=data,
+                read=False,
+                created_at=stamp,
+                updated_at=stamp,
+            )
         )
-        await session.flush()
-        notification_id = row.id
     return notification_id, enqueue_delivery(enqueue, notification_id)
 
 
