@@ -48,3 +48,19 @@ class NotificationDigest(IdMixin, Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class DigestRun(IdMixin, Base):
+    """One row per digest period a run started (scheduled, triggered or caught up): how
+    a worker starting after a missed 09:00 knows to catch up, and how two workers
+    starting together catch it up once (the unique key)."""
+
+    __tablename__ = "notification_digest_runs"
+    __table_args__ = (UniqueConstraint("kind", "period_start"),)
+
+    kind: Mapped[str] = mapped_column(String(16))
+    """'daily' or 'weekly'."""
+    period_start: Mapped[datetime] = mapped_column()
+    started_by: Mapped[str] = mapped_column(String(64))
+    """The job (or, for a catch-up, the worker) that started it."""
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)

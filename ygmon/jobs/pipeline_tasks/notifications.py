@@ -7,6 +7,8 @@ in every producer (the API, the CLI, the demo), which need the specs, not the wo
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 DIGEST_TASKS = {"daily": "digest-daily", "weekly": "digest-weekly"}
 """One task per digest kind, so the registry's last finish of each is its last run."""
 
+log = logging.getLogger("ygmon.notifications")
 _threads = threading.local()
 
 
@@ -127,6 +130,44 @@ def _enqueue_digest(
         raise ConfigError(f"enqueue digest: expected 'daily' or 'weekly', got {got}")
     job_id = runtime.enqueue(DIGEST_TASKS[values[0]], delay=delay)
     return [(job_id, "notification-digest")]
+
+
+def on_worker_start(runtime: JobRuntime, queues: list[str]) -> None:
+    """Catch up the latest missed daily and weekly digest, once across the workers
+    starting together (ygmon.pipelines.notifications.catch_up)."""
+    if "notification-digest" not in queues:
+        return
+    from ygmon.pipelines.notifications.catch_up import claim_missed
+
+    won: dict[str, datetime] = {}
+    errors: list[BaseException] = []
+
+    async def claim() -> None:
+        from ygmon.db import Database
+
+        db = Database(runtime.profile.database_url)
+        try:
+            by = f"catch-up:{runtime.worker_id or 'worker'}"
+            won.update(await claim_missed(db, list(DIGEST_TASKS), by, runtime.now()))
+        finally:
+            await db.dispose()
+
+    def work() -> None:
+        try:
+            asyncio.run(claim())
+        except BaseException as exc:
+            errors.append(exc)
+
+    # Its own thread and loop: the caller may be inside an event loop (an app, a test).
+    thread = threading.Thread(target=work, name="digest-catch-up")
+    thread.start()
+    thread.join()
+    if errors:
+        # A catch-up that cannot read the database must not keep the worker from starting.
+        log.error("digest catch-up skipped: %s", errors[0])
+        return
+    for kind, period in won.items():
+        runtime.enqueue(DIGEST_TASKS[kind], period=period.isoformat())
 
 
 TASKS: tuple[TaskSpec, ...] = (

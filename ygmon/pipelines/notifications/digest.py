@@ -22,11 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
-from croniter import croniter
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,22 +38,16 @@ from ygmon.db.models import (
     NotificationPreference,
     User,
 )
-from ygmon.jobs.queues import DIGEST_SCHEDULES
 from ygmon.mail.mailer import Mailer
+from ygmon.pipelines.notifications.catch_up import record_run
 from ygmon.pipelines.notifications.immediate import CLAIM_LEASE
+from ygmon.pipelines.notifications.periods import period_start
 from ygmon.pipelines.notifications.preferences import type_enabled
 from ygmon.pipelines.notifications.render import digest_email, digest_message_id
 from ygmon.pipelines.notifications.sending import send_recorded
 
 BATCH_SIZE = 50
 FREQUENCIES = {"daily": DigestFrequency.DAILY, "weekly": DigestFrequency.WEEKLY}
-
-
-def period_start(kind: str, now: datetime) -> datetime:
-    """The fire time of schedule `kind` ('daily'/'weekly') at or before `now`."""
-    # A second's slack: a run fired at 09:00:00 exactly belongs to that 09:00.
-    after = now.astimezone(UTC) + timedelta(seconds=1)
-    return croniter(DIGEST_SCHEDULES[kind], after).get_prev(datetime).astimezone(UTC)
 
 
 @dataclass
@@ -276,6 +269,8 @@ async def run_digest(
     if kind not in FREQUENCIES:
         raise ValueError(f"unknown digest '{kind}' (digests: daily, weekly)")
     report = DigestReport(kind, period or period_start(kind, now))
+    # Recorded first: a worker starting later sees the period as run (catch_up).
+    await record_run(db, kind, report.period, job_id, now)
     total = await count_users(db, kind)
 
     def build(item: _Claimed) -> EmailMessage:
