@@ -8,7 +8,7 @@ import asyncio
 import time
 from collections import Counter
 
-from conftest import SmtpServer, add_user
+from notify_helpers import SmtpServer, add_user
 
 from ygmon.config import LocalProfile
 from ygmon.db import Database

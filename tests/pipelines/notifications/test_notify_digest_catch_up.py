@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from conftest import SmtpServer, add_user, at
+from notify_helpers import SmtpServer, add_user, at
 
 from ygmon.config import LocalProfile
 from ygmon.db import Database

@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
-from conftest import SmtpServer, at
+from notify_helpers import SmtpServer, at
 from sqlalchemy import func, select
 
 from ygmon.config import LocalProfile
