@@ -42,7 +42,11 @@ from ygmon.db.migrate import upgrade
 from ygmon.db.models import DigestFrequency, Notification, NotificationPreference, User
 from ygmon.jobs.runtime import open_runtime
 from ygmon.mail.smtp import SmtpMailer
-from ygmon.pipelines.notifications.create import create_notification
+from ygmon.pipelines.notifications.create import (
+    NewNotification,
+    create_notification,
+    create_notifications,
+)
 from ygmon.pipelines.notifications.digest import period_start, run_digest
 from ygmon.pipelines.notifications.render import digest_email, notification_email
 
@@ -50,6 +54,13 @@ NOTIFICATIONS = int(os.environ.get("YGMON_BENCH_NOTIFICATIONS", "1000"))
 DIGEST_USERS = int(os.environ.get("YGMON_BENCH_DIGEST_USERS", "10000"))
 PER_USER = 5
 ROUNDS = int(os.environ.get("YGMON_BENCH_ROUNDS", "3"))
+KINDS = tuple(os.environ.get("YGMON_BENCH_KINDS", "sqlite,postgres").split(","))
+"""Storage of (a): the local default (SQLite database and broker), Postgres + Redis."""
+STORAGE = {"sqlite": "SQLite", "postgres": "Postgres + Redis"}
+POSTGRES_URL = os.environ.get(
+    "YGMON_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("YGMON_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 IMMEDIATE_USERS = 100
 FROM = "ygmon <noreply@ygmon.bench>"
 NOW = datetime(2026, 12, 2, 9, 0, 30, tzinfo=UTC)
@@ -99,18 +110,34 @@ def _immediate_messages(users: list[User]) -> list[EmailMessage]:
     return out
 
 
-async def _create_all(profile: LocalProfile, enqueue: Any, users: list[User]) -> None:
+def _new(i: int, users: list[User]) -> NewNotification:
+    return NewNotification(
+        user_id=users[i % len(users)].id,
+        kind="PAYOUT",
+        title=f"Payout {i} sent",
+        message=f"Your payout number {i} left the bank.",
+        action_url=f"/payouts/{i}",
+    )
+
+
+async def _create_all(profile: LocalProfile, enqueue: Any, users: list[User], bulk: bool) -> None:
+    """One create_notification per notification (as events arrive one by one), or one
+    create_notifications call for all of them (a broadcast)."""
     db = Database(profile.database_url)
     try:
+        if bulk:
+            await create_notifications(db, enqueue, [_new(i, users) for i in range(NOTIFICATIONS)])
+            return
         for i in range(NOTIFICATIONS):
+            item = _new(i, users)
             await create_notification(
                 db,
                 enqueue,
-                user_id=users[i % len(users)].id,
-                kind="PAYOUT",
-                title=f"Payout {i} sent",
-                message=f"Your payout number {i} left the bank.",
-                action_url=f"/payouts/{i}",
+                user_id=item.user_id,
+                kind=item.kind,
+                title=item.title,
+                message=item.message,
+                action_url=item.action_url,
             )
     finally:
         await db.dispose()
@@ -131,11 +158,46 @@ def _figure(name: str, took: list[float], baseline: str, bare: list[float], most
     )
 
 
-def _mail_profile(root: Path, name: str, port: int) -> LocalProfile:
+@contextmanager
+def _storage(root: Path, kind: str) -> Iterator[tuple[str, str, str]]:
+    """(database URL, broker URL, namespace): the local default's two SQLite files, or a
+    fresh Postgres database and a Redis namespace, both removed afterwards."""
+    namespace = f"b{uuid.uuid4().hex[:8]}"
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{root / 'a.db'}", f"sqlite:///{root / 'a-queue.db'}", namespace
+        return
+    import asyncpg
+    import redis
+    from sqlalchemy.engine import make_url
+
+    url = make_url(POSTGRES_URL)
+    name = f"ygmon_bench_{namespace}"
+    admin_dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(admin_dsn)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        database = url.set(drivername="postgresql+asyncpg", database=name)
+        yield database.render_as_string(hide_password=False), REDIS_URL, namespace
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(f"*{namespace}*", count=10_000))
+        for i in range(0, len(keys), 10_000):
+            client.delete(*keys[i : i + 10_000])
+
+
+def _mail_profile(urls: tuple[str, str, str], port: int) -> LocalProfile:
     return LocalProfile(
-        database_url=f"sqlite+aiosqlite:///{root / f'{name}.db'}",
-        broker_url=f"sqlite:///{root / f'{name}-queue.db'}",
-        namespace=f"b{uuid.uuid4().hex[:8]}",
+        database_url=urls[0],
+        broker_url=urls[1],
+        namespace=urls[2],
         mail_backend="smtp",
         smtp_host="127.0.0.1",
         smtp_port=port,
@@ -178,8 +240,14 @@ def _worker_process(profile: LocalProfile, config: Path) -> Iterator[None]:
             proc.stdout.close()
 
 
-def _immediate(root: Path, sink: SinkProcess) -> Iterator[Figure]:
-    profile = _mail_profile(root, "a", sink.port)
+def _immediate(root: Path, sink: SinkProcess, kind: str) -> Iterator[Figure]:
+    with _storage(root, kind) as urls:
+        yield from _immediate_on(root, sink, _mail_profile(urls, sink.port), kind)
+
+
+def _immediate_on(
+    root: Path, sink: SinkProcess, profile: LocalProfile, kind: str
+) -> Iterator[Figure]:
 
     async def seed() -> list[User]:
         db = Database(profile.database_url)
@@ -191,24 +259,28 @@ def _immediate(root: Path, sink: SinkProcess) -> Iterator[Figure]:
 
     users = asyncio.run(seed())
     messages = _immediate_messages(users)
-    bare, took = [], []
-    with open_runtime(profile) as runtime, _worker_process(profile, root / "a.toml"):
-        for _ in range(ROUNDS):  # alternated, so both sides see the same machine
+    bare: list[float] = []
+    took: dict[bool, list[float]] = {False: [], True: []}
+    with open_runtime(profile) as runtime, _worker_process(profile, root / f"a-{kind}.toml"):
+        for _ in range(ROUNDS):  # alternated, so every side sees the same machine
             bare.append(_bare_send(sink, messages, NOTIFICATIONS))
-            sink.expect(NOTIFICATIONS)
-            started = time.monotonic()
-            asyncio.run(_create_all(profile, runtime.enqueue, users))
-            took.append(sink.wait() - started)
-            runtime.wait_idle(60, QUEUES)
-        senders = runtime.registry.counts("email").completed
-    yield _figure(
-        f"{NOTIFICATIONS:,} immediate notifications, creation to SMTP acceptance"
-        f" ({senders / ROUNDS:.0f} sender jobs a round)",
-        took,
-        f"bare loop, {NOTIFICATIONS:,} messages over one SMTP connection",
-        bare,
-        3,
-    )
+            for bulk in (False, True):
+                sink.expect(NOTIFICATIONS)
+                started = time.monotonic()
+                asyncio.run(_create_all(profile, runtime.enqueue, users, bulk))
+                took[bulk].append(sink.wait() - started)
+                runtime.wait_idle(60, QUEUES)
+        senders = runtime.registry.counts("email").completed / (2 * ROUNDS)
+    for bulk in (False, True):
+        how = "created in one call" if bulk else "created one by one"
+        yield _figure(
+            f"{NOTIFICATIONS:,} immediate notifications on {STORAGE[kind]}, {how}, to SMTP"
+            f" acceptance (~{senders:.0f} sender jobs a round)",
+            took[bulk],
+            f"bare loop, {NOTIFICATIONS:,} messages over one SMTP connection",
+            bare,
+            3,
+        )
 
 
 # --- (b) digest -----------------------------------------------------------------------
@@ -310,7 +382,8 @@ def run() -> Iterator[Figure]:
     try:
         with tempfile.TemporaryDirectory(prefix="ygmon-bench-notify-") as where:
             root = Path(where)
-            yield from _immediate(root, sink)
+            for kind in KINDS:
+                yield from _immediate(root, sink, kind)
             yield from _digest(root, sink)
     finally:
         sink.close()
