@@ -57,9 +57,6 @@ ROUNDS = int(os.environ.get("YGMON_BENCH_ROUNDS", "3"))
 KINDS = tuple(os.environ.get("YGMON_BENCH_KINDS", "sqlite,postgres").split(","))
 """Storage of (a): the local default (SQLite database and broker), Postgres + Redis."""
 STORAGE = {"sqlite": "SQLite", "postgres": "Postgres + Redis"}
-POSTGRES_URL = os.environ.get(
-    "YGMON_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
 REDIS_URL = os.environ.get("YGMON_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 IMMEDIATE_USERS = 100
 FROM = "ygmon <noreply@ygmon.bench>"
@@ -166,27 +163,14 @@ def _storage(root: Path, kind: str) -> Iterator[tuple[str, str, str]]:
     if kind == "sqlite":
         yield f"sqlite+aiosqlite:///{root / 'a.db'}", f"sqlite:///{root / 'a-queue.db'}", namespace
         return
-    import asyncpg
     import redis
-    from sqlalchemy.engine import make_url
 
-    url = make_url(POSTGRES_URL)
-    name = f"ygmon_bench_{namespace}"
-    admin_dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    from bench.bench_api import _postgres_db  # the API bench's fresh database, dropped after
 
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(admin_dsn)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
     try:
-        database = url.set(drivername="postgresql+asyncpg", database=name)
-        yield database.render_as_string(hide_password=False), REDIS_URL, namespace
+        with _postgres_db() as database:
+            yield database, REDIS_URL, namespace
     finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         client = redis.Redis.from_url(REDIS_URL)
         keys = list(client.scan_iter(f"*{namespace}*", count=10_000))
         for i in range(0, len(keys), 10_000):

@@ -7,7 +7,6 @@ in every producer (the API, the CLI, the demo), which need the specs, not the wo
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from datetime import datetime
@@ -137,34 +136,24 @@ def on_worker_start(runtime: JobRuntime, queues: list[str]) -> None:
     starting together (ygmon.pipelines.notifications.catch_up)."""
     if "notification-digest" not in queues:
         return
+    from ygmon.jobs.job_context import run_aside
     from ygmon.pipelines.notifications.catch_up import claim_missed
 
-    won: dict[str, datetime] = {}
-    errors: list[BaseException] = []
-
-    async def claim() -> None:
+    async def claim() -> dict[str, datetime]:
         from ygmon.db import Database
 
         db = Database(runtime.profile.database_url)
         try:
             by = f"catch-up:{runtime.worker_id or 'worker'}"
-            won.update(await claim_missed(db, list(DIGEST_TASKS), by, runtime.now()))
+            return await claim_missed(db, list(DIGEST_TASKS), by, runtime.now())
         finally:
             await db.dispose()
 
-    def work() -> None:
-        try:
-            asyncio.run(claim())
-        except BaseException as exc:
-            errors.append(exc)
-
-    # Its own thread and loop: the caller may be inside an event loop (an app, a test).
-    thread = threading.Thread(target=work, name="digest-catch-up")
-    thread.start()
-    thread.join()
-    if errors:
+    try:
+        won = run_aside(claim)
+    except Exception as exc:
         # A catch-up that cannot read the database must not keep the worker from starting.
-        log.error("digest catch-up skipped: %s", errors[0])
+        log.error("digest catch-up skipped: %s", exc)
         return
     for kind, period in won.items():
         runtime.enqueue(DIGEST_TASKS[kind], period=period.isoformat())
