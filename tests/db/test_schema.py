@@ -134,6 +134,7 @@ def _instances() -> list[Base]:
             notification_count=1,
             sent_at=T0,
         ),
+        m.DigestRun(id="dr1", kind="weekly", period_start=T0, started_by="j1", started_at=T0),
     ]
 
 

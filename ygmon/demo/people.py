@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from ygmon.db.models import DigestFrequency, NotificationPriority, UserRole
 from ygmon.demo import vocabulary as words
 from ygmon.demo.context import SeedContext
+from ygmon.pipelines.notifications.preferences import NOTIFICATION_TYPES
 
 # How many users of each role; the first admin is the one a demo token is made for.
-_DAY = timedelta(days=1)
 
 ROLE_COUNTS = {UserRole.ADMIN: 2, UserRole.CREATOR: 8, UserRole.BRAND: 4, UserRole.VIEWER: 16}
 
@@ -98,35 +97,21 @@ def _preferences(ctx: SeedContext, users: list[dict[str, Any]]) -> list[dict[str
     rows = []
     for i, user in enumerate(users):
         frequency = cycle[i % len(cycle)]
-        last_sent = None
-        if frequency == DigestFrequency.DAILY:
-            last_sent = _last_nine_utc(ctx)
-        elif frequency == DigestFrequency.WEEKLY:
-            last_sent = _last_monday_nine_utc(ctx)
         rows.append(
             {
                 "id": ctx.new_id(),
                 "user_id": user["id"],
                 "digest_frequency": frequency,
                 "email_enabled": frequency != DigestFrequency.NEVER,
-                "enabled_types": ["LICENSE", "PAYOUT", "ROYALTY", "PROJECT", "MESSAGE", "SYSTEM"],
-                "last_digest_sent_at": last_sent,
+                # Every type, BLOG included (the scheduled posts notify their authors).
+                "enabled_types": list(NOTIFICATION_TYPES),
+                # No last digest: that is the digest job's output, not seed data.
+                "last_digest_sent_at": None,
                 "created_at": user["created_at"],
                 "updated_at": user["created_at"],
             }
         )
     return rows
-
-
-def _last_nine_utc(ctx: SeedContext) -> datetime:
-    nine = ctx.now.replace(hour=9, minute=0, second=2, microsecond=0)
-    return nine if nine <= ctx.now else nine - _DAY
-
-
-def _last_monday_nine_utc(ctx: SeedContext) -> datetime:
-    nine = ctx.now.replace(hour=9, minute=0, second=2, microsecond=0)
-    nine -= _DAY * nine.weekday()
-    return nine if nine <= ctx.now else nine - _DAY * 7
 
 
 def make_notifications(
@@ -162,7 +147,9 @@ def make_notifications(
                 "priority": ctx.weighted(priorities, (3, 10, 4, 1)),
                 "read": read,
                 "read_at": ctx.between(created, ctx.now) if read else None,
-                "emailed_at": created if ctx.rng.random() < 0.6 else None,
+                # emailed_at and digested_at stay unset: the delivery and digest jobs
+                # write them (the demo's live notifications go through them).
+                "emailed_at": None,
                 "digested_at": None,
                 "data": {"kind": kind},
                 "created_at": created,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -122,6 +122,27 @@ class JobContext:
 
     def enqueue(self, task: str, **kwargs: Any) -> str:
         return self.runtime.enqueue(task, **kwargs)
+
+
+def run_aside(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run `make()` to completion on a new event loop in a thread of its own, for work
+    outside any job (a worker-start hook) whose caller may be inside an event loop (an
+    app, a test); its exception is raised here."""
+    out: list[T] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            out.append(asyncio.run(make()))
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=work, name="ygmon-aside")
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return out[0]
 
 
 _current = threading.local()

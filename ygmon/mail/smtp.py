@@ -1,7 +1,9 @@
 """Sending through an SMTP server (smtplib), behind the shared circuit breaker.
 
 The password is read from the environment variable the profile names, at login, and is
-never part of a message, a log line or an error. One connection is kept per mailer (a
+never part of a message, a log line or an error. TLS (`starttls` or `tls`) verifies the
+server's certificate and host name against the system's CAs; a server with a private CA
+is trusted through OpenSSL's SSL_CERT_FILE. One connection is kept per mailer (a
 worker thread holds one mailer) and reopened when it has idled past IDLE_SECONDS,
 because servers drop idle clients and a send on a dropped connection is ambiguous.
 """
@@ -109,7 +111,8 @@ class SmtpMailer:
         except ConfigError:
             raise
         except (OSError, smtplib.SMTPException) as exc:
-            raise MailError(f"mail server {self.host}:{self.port}: {_describe(exc)}") from None
+            reason = _describe(exc, self.security)
+            raise MailError(f"mail server {self.host}:{self.port}: {reason}") from None
 
     def _drop(self) -> None:
         conn, self._conn = self._conn, None
@@ -123,7 +126,19 @@ class SmtpMailer:
         self._drop()
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException, security: str) -> str:
+    """One line an operator can act on (a TLS error names the likely setting)."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (
+            f"TLS certificate not trusted ({exc.verify_message}); a server with a private "
+            "CA is trusted by pointing SSL_CERT_FILE at that CA's certificate"
+        )
+    if isinstance(exc, ssl.SSLError):
+        other = "starttls" if security == "tls" else "tls"
+        return (
+            f"TLS handshake failed ({exc.reason or exc}); smtp_security is '{security}': "
+            f"does the server expect '{other}'?"
+        )
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else ""
         return f"{exc.smtp_code} {text}".strip()

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import add_user, at
+from notify_helpers import add_user, at
 from servers import TEST_SECRET, Api, serve_on_loopback
 
 from ygmon.config import LocalProfile

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from conftest import SmtpServer, add_user
+from notify_helpers import SmtpServer, add_user
 from sqlalchemy import select
 
 from ygmon.config import LocalProfile

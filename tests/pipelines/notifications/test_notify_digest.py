@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import SmtpServer, add_user, at
+from notify_helpers import SmtpServer, add_user, at
 from sqlalchemy import select
 
 from ygmon.db import Database

@@ -8,7 +8,7 @@ from ygmon.db.models.aggregation_log import (
 from ygmon.db.models.analytics import AnalyticsEvent
 from ygmon.db.models.assets import IpAsset
 from ygmon.db.models.content import BlogPost, Creator, License, Project
-from ygmon.db.models.deliveries import NotificationDigest, NotificationEmail
+from ygmon.db.models.deliveries import DigestRun, NotificationDigest, NotificationEmail
 from ygmon.db.models.enums import (
     AggregationJobStatus,
     AssetType,
@@ -34,6 +34,7 @@ __all__ = [
     "Creator",
     "DailyMetric",
     "DigestFrequency",
+    "DigestRun",
     "HourlyMetric",
     "IpAsset",
     "License",

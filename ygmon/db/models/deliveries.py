@@ -2,16 +2,17 @@
 per (user, frequency, period) digest.
 
 A sender writes its claim (unique key) before it talks to SMTP and stamps `sent_at` in
-the transaction right after the server accepted the message, together with the state
-change it stands for (the notification's `emailed_at`, the digested notifications and
-the user's `last_digest_sent_at`).
+the group commit right after the server accepted the message (the notification's
+`emailed_at` with it; a digest's notifications and the user's `last_digest_sent_at` at
+the end of its batch). A notification's row is written by its delivery, unclaimed: the
+e-mail is then due, and the next sender job on the `email` queue claims it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ygmon.db.base import Base, IdMixin, utcnow
@@ -19,13 +20,16 @@ from ygmon.db.base import Base, IdMixin, utcnow
 
 class NotificationEmail(IdMixin, Base):
     __tablename__ = "notification_emails"
+    # The e-mail sender's claim step reads the rows not sent yet (migration 0007).
+    __table_args__ = (Index("ix_notification_emails_sent_at", "sent_at"),)
 
     notification_id: Mapped[str] = mapped_column(
         ForeignKey("notifications.id", ondelete="CASCADE"), unique=True
     )
     message_id: Mapped[str] = mapped_column(String(255))
     claimed_by: Mapped[str | None] = mapped_column(String(64))
-    """The job that holds the claim (None once released after a failed send)."""
+    """The sender job that holds the row; None while the e-mail is due (the delivery
+    wrote it, or a failed send released it)."""
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
 
@@ -44,3 +48,19 @@ class NotificationDigest(IdMixin, Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class DigestRun(IdMixin, Base):
+    """One row per digest period a run started (scheduled, triggered or caught up): how
+    a worker starting after a missed 09:00 knows to catch up, and how two workers
+    starting together catch it up once (the unique key)."""
+
+    __tablename__ = "notification_digest_runs"
+    __table_args__ = (UniqueConstraint("kind", "period_start"),)
+
+    kind: Mapped[str] = mapped_column(String(16))
+    """'daily' or 'weekly'."""
+    period_start: Mapped[datetime] = mapped_column()
+    started_by: Mapped[str] = mapped_column(String(64))
+    """The job (or, for a catch-up, the worker) that started it."""
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)

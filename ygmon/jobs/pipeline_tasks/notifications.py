@@ -7,6 +7,7 @@ in every producer (the API, the CLI, the demo), which need the specs, not the wo
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 DIGEST_TASKS = {"daily": "digest-daily", "weekly": "digest-weekly"}
 """One task per digest kind, so the registry's last finish of each is its last run."""
 
+log = logging.getLogger("ygmon.notifications")
 _threads = threading.local()
 
 
@@ -40,30 +42,50 @@ def thread_mailer(ctx: JobContext) -> Mailer:
     return entry[1]
 
 
+EMAIL_TASK = "send-notification-email"
+
+
+def wake_sender(runtime: JobRuntime) -> str | None:
+    """Enqueue a sender unless one is waiting on `email` (its only task): a waiting
+    sender has not claimed yet, so it will see every e-mail made due before this call.
+    One that runs already may have claimed its last batch, so it does not count."""
+    if runtime.registry.counts("email").waiting:
+        return None
+    return runtime.enqueue(EMAIL_TASK)
+
+
 def deliver_notification(notification_id: str) -> dict[str, Any]:
-    """Decide the notification's e-mail; a second run enqueues at most another e-mail
-    job, which finds the first one's claim and sends nothing."""
+    """Decide the notification's e-mail and make it due; a second run finds the row
+    (sent, or still due) and writes nothing twice."""
     from ygmon.jobs.job_context import current_job
     from ygmon.pipelines.notifications.delivery import deliver_notification as deliver
 
     ctx = current_job()
-    return ctx.run(deliver(ctx.database, ctx.enqueue, notification_id))
+    return ctx.run(
+        deliver(
+            ctx.database,
+            lambda: wake_sender(ctx.runtime),
+            notification_id,
+            from_address=ctx.profile.mail_from,
+        )
+    )
 
 
-def send_notification_email(notification_id: str) -> dict[str, Any]:
-    """E-mail one notification, at most once (ygmon.pipelines.notifications.immediate)."""
+def send_notification_email(notification_id: str | None = None) -> dict[str, Any]:
+    """Send every e-mail due, each at most once (ygmon.pipelines.notifications.immediate);
+    a re-run finds them sent and sends nothing."""
     from ygmon.jobs.job_context import current_job
-    from ygmon.pipelines.notifications.immediate import send_notification_email as send
+    from ygmon.pipelines.notifications.immediate import send_due_emails
 
     ctx = current_job()
     return ctx.run(
-        send(
+        send_due_emails(
             ctx.database,
             thread_mailer(ctx),
-            notification_id,
-            job_id=ctx.job_id or f"local-{notification_id}",
+            job_id=ctx.job_id or "local-email",
             now=ctx.now(),
             from_address=ctx.profile.mail_from,
+            notification_id=notification_id,
         )
     )
 
@@ -109,6 +131,34 @@ def _enqueue_digest(
     return [(job_id, "notification-digest")]
 
 
+def on_worker_start(runtime: JobRuntime, queues: list[str]) -> None:
+    """Catch up the latest missed daily and weekly digest, once across the workers
+    starting together (ygmon.pipelines.notifications.catch_up)."""
+    if "notification-digest" not in queues:
+        return
+    from ygmon.jobs.job_context import run_aside
+    from ygmon.pipelines.notifications.catch_up import claim_missed
+
+    async def claim() -> dict[str, datetime]:
+        from ygmon.db import Database
+
+        db = Database(runtime.profile.database_url)
+        try:
+            by = f"catch-up:{runtime.worker_id or 'worker'}"
+            return await claim_missed(db, list(DIGEST_TASKS), by, runtime.now())
+        finally:
+            await db.dispose()
+
+    try:
+        won = run_aside(claim)
+    except Exception as exc:
+        # A catch-up that cannot read the database must not keep the worker from starting.
+        log.error("digest catch-up skipped: %s", exc)
+        return
+    for kind, period in won.items():
+        runtime.enqueue(DIGEST_TASKS[kind], period=period.isoformat())
+
+
 TASKS: tuple[TaskSpec, ...] = (
     TaskSpec(
         "deliver-notification",
@@ -117,10 +167,10 @@ TASKS: tuple[TaskSpec, ...] = (
         "deliver one notification (e-mail when the preferences allow)",
     ),
     TaskSpec(
-        "send-notification-email",
+        EMAIL_TASK,
         "email",
         send_notification_email,
-        "e-mail one notification, at most once",
+        "send the due notification e-mails, each at most once",
     ),
     TaskSpec(
         "digest-daily",

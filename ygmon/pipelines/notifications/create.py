@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ygmon.db import Database
+from ygmon.db.base import new_id
 from ygmon.db.models import Notification, NotificationPriority, User
 from ygmon.errors import ConfigError
 from ygmon.pipelines.notifications.preferences import NOTIFICATION_TYPES
@@ -65,6 +67,56 @@ def enqueue_delivery(enqueue: Enqueue, notification_id: str) -> str:
     return enqueue(DELIVERY_TASK, notification_id=notification_id)
 
 
+@dataclass(frozen=True)
+class NewNotification:
+    """One notification to create (create_notifications)."""
+
+    user_id: str
+    kind: str
+    title: str
+    message: str
+    priority: str = "MEDIUM"
+    action_url: str | None = None
+    data: dict[str, Any] | None = None
+
+
+async def create_notifications(
+    db: Database, enqueue: Enqueue, items: Sequence[NewNotification], now: datetime | None = None
+) -> list[tuple[str, str]]:
+    """Write the in-app notifications in one transaction, then enqueue each one's
+    delivery: (notification id, job id) each, in order. For many at once (a broadcast
+    to every user, the blog publisher's authors): one commit instead of one each.
+
+    The jobs are enqueued after the rows commit, so a worker never looks for a row that
+    is not there yet; should an enqueue fail, the error reaches the caller and the
+    in-app rows stay (no notification is lost, only e-mails not yet enqueued).
+    """
+    stamp = now or datetime.now(UTC)
+    rows = [
+        {
+            "id": new_id(),
+            "user_id": item.user_id,
+            "type": item.kind,
+            "title": item.title,
+            "message": item.message,
+            "priority": check_fields(item.kind, item.priority),
+            "action_url": item.action_url,
+            "data": item.data,
+            "read": False,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        for item in items
+    ]
+    if not rows:
+        return []
+    # Core INSERTs rather than the ORM's unit of work: on SQLite every writer of the
+    # file waits while this transaction holds the lock.
+    async with db.writer() as session:
+        await session.execute(insert(Notification.__table__), rows)
+    return [(row["id"], enqueue_delivery(enqueue, row["id"])) for row in rows]
+
+
 async def create_notification(
     db: Database,
     enqueue: Enqueue,
@@ -79,26 +131,9 @@ async def create_notification(
     now: datetime | None = None,
 ) -> tuple[str, str]:
     """Write the in-app notification and enqueue its delivery: (notification id, job id).
-
-    The job is enqueued after the row commits, so a worker never looks for a row that is
-    not there yet; should the enqueue itself fail, the error reaches the caller and the
-    in-app row stays (the notification is not lost, only its e-mail).
-    """
-    async with db.writer() as session:
-        row = add_notification(
-            session,
-            user_id=user_id,
-            kind=kind,
-            title=title,
-            message=message,
-            priority=priority,
-            action_url=action_url,
-            data=data,
-            now=now,
-        )
-        await session.flush()
-        notification_id = row.id
-    return notification_id, enqueue_delivery(enqueue, notification_id)
+    One of create_notifications (its docstring says what happens when a step fails)."""
+    item = NewNotification(user_id, kind, title, message, priority, action_url, data)
+    return (await create_notifications(db, enqueue, [item], now))[0]
 
 
 async def user_id_by_email(db: Database, email: str) -> str:

@@ -6,9 +6,12 @@ A run belongs to one period: the schedule's last fire time at or before the run
 1. claim, in one transaction: a `notification_digests` row per user with something to
    send, unique on (user, frequency, period), holding the notification ids it lists;
    a user whose claim is already sent, or held by another live job, is passed over;
-2. per claimed user: send, then record in one transaction, right after SMTP accepted
-   it: the claim's `sent_at`, the notifications' `digested_at` and the user's
-   `last_digest_sent_at`.
+2. per claimed user: send, and record the claim's `sent_at` right after SMTP accepted
+   it (a group commit of ygmon.pipelines.notifications.sending, holding whatever was
+   accepted while the previous commit ran);
+3. at the end of the batch, one transaction: the notifications' `digested_at` and the
+   users' `last_digest_sent_at` (a run killed before it leaves them to the next run of
+   the period, whose claim step finishes them from the sent claims).
 So a second run of the period, a retry half-way or a worker killed mid-batch sends each
 remaining digest once. The one window SMTP cannot close (accepted, then the worker
 died before recording) resends that digest with the same Message-ID
@@ -19,11 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
+from email.message import EmailMessage
 from typing import Any
 
-from croniter import croniter
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ygmon.db import Database
 from ygmon.db.base import new_id
@@ -34,21 +38,16 @@ from ygmon.db.models import (
     NotificationPreference,
     User,
 )
-from ygmon.jobs.queues import DIGEST_SCHEDULES
 from ygmon.mail.mailer import Mailer
+from ygmon.pipelines.notifications.catch_up import record_run
 from ygmon.pipelines.notifications.immediate import CLAIM_LEASE
+from ygmon.pipelines.notifications.periods import period_start
 from ygmon.pipelines.notifications.preferences import type_enabled
 from ygmon.pipelines.notifications.render import digest_email, digest_message_id
+from ygmon.pipelines.notifications.sending import send_recorded
 
 BATCH_SIZE = 50
 FREQUENCIES = {"daily": DigestFrequency.DAILY, "weekly": DigestFrequency.WEEKLY}
-
-
-def period_start(kind: str, now: datetime) -> datetime:
-    """The fire time of schedule `kind` ('daily'/'weekly') at or before `now`."""
-    # A second's slack: a run fired at 09:00:00 exactly belongs to that 09:00.
-    after = now.astimezone(UTC) + timedelta(seconds=1)
-    return croniter(DIGEST_SCHEDULES[kind], after).get_prev(datetime).astimezone(UTC)
 
 
 @dataclass
@@ -148,6 +147,15 @@ async def _claim_batch(
                 )
             ).scalars()
         }
+        finished = [
+            (c.user_id, c.notification_ids, c.sent_at)
+            for c in claims.values()
+            if c.sent_at is not None
+        ]
+        if finished:
+            # A run killed between a digest's send and the end of its batch left the
+            # digest recorded sent but its notifications unmarked: finish that now.
+            await _finish(session, finished)  # type: ignore[arg-type]
         by_user: dict[str, list[Notification]] = {}
         for n in unread:
             by_user.setdefault(n.user_id, []).append(n)
@@ -190,21 +198,41 @@ async def _claim_batch(
     return claimed
 
 
-async def _record(db: Database, claimed: _Claimed, sent_at: datetime) -> None:
+async def _mark_sent(db: Database, group: list[_Claimed], sent_at: datetime) -> None:
+    """The group commit of send_recorded: one statement, so it keeps up with SMTP; the
+    claim's `sent_at` is what makes every later run pass the user over."""
+    claims = NotificationDigest.__table__
     async with db.writer() as session:
         await session.execute(
-            update(NotificationDigest.__table__)
-            .where(NotificationDigest.__table__.c.id == claimed.claim_id)
+            update(claims)
+            .where(claims.c.id.in_([c.claim_id for c in group]))
             .values(sent_at=sent_at)
         )
+
+
+async def _finish(session: AsyncSession, done: list[tuple[str, list[str], datetime]]) -> None:
+    """The rest of the bookkeeping of sent digests (user id, notification ids, sent at):
+    the notifications digested, the user's last digest; idempotent, so a later run can
+    finish what a killed one left."""
+    notes = Notification.__table__
+    prefs = NotificationPreference.__table__
+    by_time: dict[datetime, list[tuple[str, list[str]]]] = {}
+    for user_id, note_ids, sent_at in done:
+        by_time.setdefault(sent_at, []).append((user_id, note_ids))
+    for sent_at, users in by_time.items():
         await session.execute(
-            update(Notification.__table__)
-            .where(Notification.__table__.c.id.in_([n.id for n in claimed.items]))
+            update(notes)
+            .where(
+                notes.c.id.in_([n for _, ids in users for n in ids]), notes.c.digested_at.is_(None)
+            )
             .values(digested_at=sent_at, updated_at=sent_at)
         )
         await session.execute(
-            update(NotificationPreference.__table__)
-            .where(NotificationPreference.__table__.c.user_id == claimed.user.id)
+            update(prefs)
+            .where(
+                prefs.c.user_id.in_([u for u, _ in users]),
+                or_(prefs.c.last_digest_sent_at.is_(None), prefs.c.last_digest_sent_at < sent_at),
+            )
             .values(last_digest_sent_at=sent_at, updated_at=sent_at)
         )
 
@@ -241,29 +269,44 @@ async def run_digest(
     if kind not in FREQUENCIES:
         raise ValueError(f"unknown digest '{kind}' (digests: daily, weekly)")
     report = DigestReport(kind, period or period_start(kind, now))
+    # Recorded first: a worker starting later sees the period as run (catch_up).
+    await record_run(db, kind, report.period, job_id, now)
     total = await count_users(db, kind)
+
+    def build(item: _Claimed) -> EmailMessage:
+        return digest_email(
+            item.items,
+            frequency=FREQUENCIES[kind].value,
+            period=report.period,
+            user_id=item.user.id,
+            to_email=item.user.email,
+            to_name=item.user.name,
+            from_address=from_address,
+            now=now,
+        )
+
+    async def record(group: list[_Claimed]) -> None:
+        await _mark_sent(db, group, now)
+        report.sent += len(group)
+        report.notifications += sum(len(c.items) for c in group)
+        report.sent_to.extend(c.user.email for c in group)
+
     async for batch in _batches(db, FREQUENCIES[kind], batch_size):
         # On Postgres a run racing this one may insert one of these claims first: the
         # IntegrityError fails this attempt, and the retry passes that user over.
         claimed = await _claim_batch(
             db, batch, kind, report.period, job_id, now, from_address, report
         )
-        for item in claimed:
-            message = digest_email(
-                item.items,
-                frequency=FREQUENCIES[kind].value,
-                period=report.period,
-                user_id=item.user.id,
-                to_email=item.user.email,
-                to_name=item.user.name,
-                from_address=from_address,
-                now=now,
-            )
-            mailer.send(message)
-            await _record(db, item, now)
-            report.sent += 1
-            report.notifications += len(item.items)
-            report.sent_to.append(item.user.email)
+
+        sent = len(report.sent_to)
+        try:
+            await send_recorded(claimed, build, mailer, record)
+        finally:
+            # Also after a failed send: what went out is finished now, not by a retry.
+            done = [(c.user.id, [n.id for n in c.items], now) for c in claimed]
+            if len(report.sent_to) > sent:
+                async with db.writer() as session:
+                    await _finish(session, done[: len(report.sent_to) - sent])
         report.users += len(batch)
         if progress is not None and total:
             progress(min(100.0, 100.0 * report.users / total))

@@ -1,136 +1,166 @@
-"""`email` of one notification: sent at most once across re-runs, retries and kills.
+"""`email` of immediate notifications: a sender job claims the due e-mails in batches and
+sends each at most once across re-runs, retries and kills.
 
-The protocol, each step its own transaction:
-1. claim: insert the notification's row in `notification_emails` (unique on the
-   notification), or take over a claim of this same job (an earlier attempt that died)
-   or one older than CLAIM_LEASE (a job that died and gave up); a claim already `sent`
-   ends the job, and a live claim of another job leaves the sending to it;
-2. send: SMTP (or the outbox) accepts the message;
-3. record: `sent_at` and the notification's `emailed_at`, right after the acceptance.
+A delivery writes a notification's `notification_emails` row unclaimed (ygmon.pipelines.
+notifications.delivery) and wakes a sender; one sender job takes every e-mail due when
+it runs, so a burst of notifications costs a few jobs on the `email` queue, not one per
+message. The protocol:
+1. claim, one transaction per batch: the due rows (unsent, and unclaimed, or claimed by
+   this same job in an earlier attempt that died, or by a job silent for CLAIM_LEASE),
+   their preferences checked again (they may have changed since the delivery); on
+   Postgres `FOR UPDATE SKIP LOCKED`, so two senders never wait on each other's rows;
+2. send each over one SMTP connection, and record its `sent_at` and the notification's
+   `emailed_at` in the group commit right after the acceptance (ygmon.pipelines.
+   notifications.sending); repeat until nothing is due.
+A send that fails releases this job's unsent claims (another sender, or the queue's
+retry of this one, takes them) and fails the job.
 
 The one window SMTP cannot close: the server accepted the message and the worker died
-before step 3. The retry then sends it again. The message's Message-ID is derived from
-the notification alone (`<notification.ID@domain>`), so that duplicate is recognisable
-(and dropped by mail systems that de-duplicate on it). A send that fails releases the
-claim, so the queue's retry (or another job) sends it.
+before the commit that records it. The retry then sends it again. The Message-ID is
+derived from the notification alone (`<notification.ID@domain>`), so that duplicate is
+recognisable (and dropped by mail systems that de-duplicate on it).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, or_, select, update
 
 from ygmon.db import Database
 from ygmon.db.models import Notification, NotificationEmail, NotificationPreference, User
 from ygmon.mail.mailer import Mailer
+from ygmon.pipelines.notifications.delivery import mark_due
 from ygmon.pipelines.notifications.preferences import immediate_email_refusal
-from ygmon.pipelines.notifications.render import notification_email, notification_message_id
+from ygmon.pipelines.notifications.render import notification_email
+from ygmon.pipelines.notifications.sending import send_recorded
 
 CLAIM_LEASE = timedelta(minutes=10)
+BATCH_SIZE = 50
 
 
-async def _claim(
-    db: Database, notification_id: str, job_id: str, now: datetime, from_address: str
-) -> tuple[str | None, tuple[Notification, User] | None]:
-    """(None, rows) when this job may send; (reason, None) when it must not."""
-    try:
-        async with db.writer() as session:
-            found = (
-                await session.execute(
-                    select(Notification, User, NotificationPreference)
-                    .join(User, User.id == Notification.user_id)
-                    .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
-                    .where(Notification.id == notification_id)
+@dataclass
+class _Due:
+    notification: Notification
+    user: User
+
+
+async def _claim(db: Database, job_id: str, now: datetime, limit: int) -> tuple[list[_Due], int]:
+    """(the e-mails this job may send now, how many due rows it dropped as refused)."""
+    e = NotificationEmail
+    async with db.writer() as session:
+        rows = (
+            await session.execute(
+                select(e.id, Notification, User, NotificationPreference)
+                .join(Notification, Notification.id == e.notification_id)
+                .join(User, User.id == Notification.user_id)
+                .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+                .where(
+                    e.sent_at.is_(None),
+                    or_(
+                        e.claimed_by.is_(None),
+                        e.claimed_by == job_id,
+                        e.claimed_at < now - CLAIM_LEASE,
+                    ),
                 )
-            ).first()
-            if found is None:
-                return "notification not found", None
-            # Checked again here: the preferences may have changed since the delivery,
-            # and this task may be enqueued on its own.
-            refusal = immediate_email_refusal(found[2], found[0].type)
-            if refusal is not None:
-                return refusal, None
-            claim = (
-                await session.execute(
-                    select(NotificationEmail).where(
-                        NotificationEmail.notification_id == notification_id
-                    )
-                )
-            ).scalar()
-            if claim is None:
-                session.add(
-                    NotificationEmail(
-                        notification_id=notification_id,
-                        message_id=notification_message_id(notification_id, from_address),
-                        claimed_by=job_id,
-                        claimed_at=now,
-                    )
-                )
-            elif claim.sent_at is not None:
-                return "already e-mailed", None
-            elif claim.claimed_by not in (None, job_id) and claim.claimed_at > now - CLAIM_LEASE:
-                return f"job {claim.claimed_by} is sending it", None
+                .order_by(e.claimed_at, e.id)
+                .limit(limit)
+                .with_for_update(of=e.__table__, skip_locked=True)
+            )
+        ).all()
+        due, refused = [], []
+        for row_id, notification, user, pref in rows:
+            if immediate_email_refusal(pref, notification.type) is None:
+                due.append((row_id, _Due(notification, user)))
             else:
-                claim.claimed_by = job_id
-                claim.claimed_at = now
-            return None, (found[0], found[1])
-    except IntegrityError:
-        # Postgres: another job inserted the claim between our read and our insert.
-        return "another job is sending it", None
+                refused.append(row_id)
+        if refused:
+            await session.execute(delete(e.__table__).where(e.__table__.c.id.in_(refused)))
+        if due:
+            await session.execute(
+                update(e.__table__)
+                .where(e.__table__.c.id.in_([row_id for row_id, _ in due]))
+                .values(claimed_by=job_id, claimed_at=now)
+            )
+    return [d for _, d in due], len(refused)
 
 
-async def _release(db: Database, notification_id: str, job_id: str) -> None:
+async def _record(db: Database, group: list[_Due], now: datetime) -> None:
+    ids = [d.notification.id for d in group]
+    emails = NotificationEmail.__table__
+    notes = Notification.__table__
     async with db.writer() as session:
         await session.execute(
-            update(NotificationEmail)
-            .where(
-                NotificationEmail.notification_id == notification_id,
-                NotificationEmail.claimed_by == job_id,
-                NotificationEmail.sent_at.is_(None),
-            )
+            update(emails).where(emails.c.notification_id.in_(ids)).values(sent_at=now)
+        )
+        await session.execute(
+            update(notes).where(notes.c.id.in_(ids)).values(emailed_at=now, updated_at=now)
+        )
+
+
+async def _release(db: Database, job_id: str) -> None:
+    emails = NotificationEmail.__table__
+    async with db.writer() as session:
+        await session.execute(
+            update(emails)
+            .where(emails.c.claimed_by == job_id, emails.c.sent_at.is_(None))
             .values(claimed_by=None)
         )
 
 
-async def _record(db: Database, notification_id: str, now: datetime) -> None:
-    async with db.writer() as session:
-        await session.execute(
-            update(NotificationEmail.__table__)
-            .where(NotificationEmail.__table__.c.notification_id == notification_id)
-            .values(sent_at=now)
-        )
-        await session.execute(
-            update(Notification.__table__)
-            .where(Notification.__table__.c.id == notification_id)
-            .values(emailed_at=now, updated_at=now)
-        )
-
-
-async def send_notification_email(
+async def send_due_emails(
     db: Database,
     mailer: Mailer,
-    notification_id: str,
     *,
     job_id: str,
     now: datetime,
     from_address: str,
+    notification_id: str | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> dict[str, Any]:
-    """Claim, send, record (see the module docstring); the job's result."""
-    refusal, rows = await _claim(db, notification_id, job_id, now, from_address)
-    if rows is None:
-        return {"notification": notification_id, "skipped": refusal}
-    notification, user = rows
-    message = notification_email(
-        notification, to_email=user.email, to_name=user.name, from_address=from_address, now=now
-    )
+    """Send every e-mail due (see the module docstring); the job's result.
+
+    With `notification_id` (a job enqueued for one notification, as older producers
+    did) that notification's e-mail is made due first, when its preferences allow it.
+    """
+    result: dict[str, Any] = {"sent": 0}
+    if notification_id is not None:
+        refusal, _ = await mark_due(db, notification_id, from_address)
+        result["notification"] = notification_id
+        if refusal is not None:
+            result["skipped"] = refusal
+    sent_ids: list[str] = []
+
+    def build(item: _Due) -> EmailMessage:
+        return notification_email(
+            item.notification,
+            to_email=item.user.email,
+            to_name=item.user.name,
+            from_address=from_address,
+            now=now,
+        )
+
+    async def record(group: list[_Due]) -> None:
+        await _record(db, group, now)
+        sent_ids.extend(d.notification.id for d in group)
+
+    refused = 0
     try:
-        # Blocking I/O on purpose: each worker thread has its own loop and connection.
-        mailer.send(message)
+        while True:
+            claimed, dropped = await _claim(db, job_id, now, batch_size)
+            refused += dropped
+            if not claimed:
+                break
+            await send_recorded(claimed, build, mailer, record)
     except BaseException:
-        await _release(db, notification_id, job_id)
+        await _release(db, job_id)
         raise
-    await _record(db, notification_id, now)
-    return {"notification": notification_id, "sent": message["Message-ID"], "to": user.email}
+    finally:
+        result["sent"] = len(sent_ids)
+    if refused:
+        result["refused"] = refused
+    result["notifications"] = sent_ids[:20]
+    return result
