@@ -51,41 +51,43 @@ async def indexed(
 
 
 async def test_search_prints_ranked_hits_and_json(
-    indexed: dict[str, str], worker_config: Path
+    indexed: dict[str, str], worker_config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    done = _ygmon(worker_config, "velvet thund")
+    done = _ygmon(worker_config, "velvet thund")  # once as a user runs it: a process
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split()[:2] == ["asset", indexed["asset"]]  # the title match ranks first
     assert any("«" in line for line in lines)
-    as_json = json.loads(_ygmon(worker_config, "storm", "--json").stdout)
+    # The rest in-process (the console script's own entry point), sparing a start-up each.
+    as_json = json.loads(await _search(worker_config, capsys, "storm", "--json"))
     assert [(h["entity"], h["id"]) for h in as_json["hits"]] == [("asset", indexed["asset"])]
-    only = json.loads(_ygmon(worker_config, "velvet", "--entity", "blog_post", "--json").stdout)
+    only = json.loads(
+        await _search(worker_config, capsys, "velvet", "--entity", "blog_post", "--json")
+    )
     assert [h["id"] for h in only["hits"]] == [indexed["post"]]
+
+
+async def _search(config: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    code = await asyncio.to_thread(main, ["--config", str(config), "search", *args])
+    out = capsys.readouterr()
+    assert code == 0 and not out.err, (args, out.err)
+    return out.out
 
 
 HOSTILE = ['"velvet', "NEAR(velvet", "-velvet", "*", "'; DROP TABLE x; --", "v" * 10_000]
 
 
-async def test_hostile_queries_never_fail(
+async def test_hostile_queries_never_fail_and_bad_options_are_one_line_errors(
     indexed: dict[str, str], worker_config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # In-process (the same entry point as the console script), to spare a start-up each.
     for query in HOSTILE:
-        code = await asyncio.to_thread(
-            main, ["--config", str(worker_config), "search", "--", query]
-        )
-        out = capsys.readouterr()
-        assert code == 0 and not out.err, (query, out.err)
-
-
-async def test_bad_options_are_one_line_errors(
-    indexed: dict[str, str], worker_config: Path
-) -> None:
+        await _search(worker_config, capsys, "--", query)
     for args in (("x", "--entity", "song"), ("x", "--limit", "0")):
-        done = _ygmon(worker_config, *args)
-        assert done.returncode == 2
-        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+        code = await asyncio.to_thread(main, ["--config", str(worker_config), "search", *args])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert err.count("\n") == 1 and "Traceback" not in err
 
 
 async def _insert_behind_the_index(db: Database) -> dict[str, str]:
