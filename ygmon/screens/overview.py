@@ -13,11 +13,13 @@ import asyncio
 import time
 from dataclasses import dataclass
 
+from rich.markup import escape
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
+from ygmon.errors import YgmonError
 from ygmon.monitor.history import History
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
@@ -25,12 +27,17 @@ from ygmon.monitor.schemas import (
     QueueStats,
     WorkerInfo,
 )
+from ygmon.monitor.search_schemas import SearchIndexOverview
+from ygmon.screens import overview_search
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.formatting import age, stamp
 from ygmon.widgets.queue_line import QueueLine
 
 COMPACT_BELOW = (100, 30)
 """Width and height under which the Overview uses its compact layout."""
+SEARCH_LINES_FROM = 32
+"""Height from which the search index's two lines fit under its queues (at 100x30 they
+would push the schedule below the fold: the group's line carries their gist)."""
 HISTORY_EVERY = 20.0
 """Seconds between two reads of the history: its points are minutes, and a remote
 API's 100 requests a minute are mostly spent on the counts."""
@@ -43,6 +50,7 @@ class OverviewData:
     workers: list[WorkerInfo]
     notifications: NotificationJobStats
     history: History | None
+    search: SearchIndexOverview | None = None
 
 
 class OverviewScreen(PolledScreen):
@@ -51,6 +59,8 @@ class OverviewScreen(PolledScreen):
     _notifications: NotificationJobStats | None = None
     _history: History | None = None
     _history_at = 0.0
+    _search: SearchIndexOverview | None = None
+    _data: OverviewData | None = None
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="overview"):
@@ -66,15 +76,22 @@ class OverviewScreen(PolledScreen):
         width, height = self.app.size
         return width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1]
 
+    @property
+    def _search_inline(self) -> bool:
+        return self.compact or self.app.size[1] < SEARCH_LINES_FROM
+
     def on_resize(self, event: events.Resize) -> None:
         self._apply_layout()
 
     def _apply_layout(self) -> None:
         compact = self.compact
         self.set_class(compact, "-compact")
+        self.set_class(self._search_inline, "-search-inline")
         for line in self.query(QueueLine):
             line.set_compact(compact)
         self.query_one("#queue-head", Static).update(_head(compact))
+        if self._data is not None:
+            self._show_search(self._data)
 
     async def fetch(self) -> OverviewData:
         calls = [self.monitor.health(), self.monitor.queues(), self.monitor.workers()]
@@ -86,15 +103,27 @@ class OverviewScreen(PolledScreen):
             calls.append(self.monitor.notification_stats())
         want_history = time.monotonic() - self._history_at >= HISTORY_EVERY
         if want_history:
-            calls.append(self.monitor.history())
+            # The index's size and last reindex move slowly too: read them as seldom.
+            calls.extend([self.monitor.history(), self._search_overview()])
         health, queues, workers, *fresh = await asyncio.gather(*calls)
         if want_notifications:
             self._notifications = fresh.pop(0)
         if want_history:
             self._history = fresh.pop(0)
+            self._search = fresh.pop(0)
             self._history_at = time.monotonic()
         assert self._notifications is not None
-        return OverviewData(health, queues, workers, self._notifications, self._history)
+        return OverviewData(
+            health, queues, workers, self._notifications, self._history, self._search
+        )
+
+    async def _search_overview(self) -> SearchIndexOverview | None:
+        # The queues matter more than the index's size: an answer without it (a server
+        # that cannot read the index) still shows every queue.
+        try:
+            return await self.monitor.search_index_overview()
+        except YgmonError:
+            return None
 
     def _notifications_stale(self) -> bool:
         if self._notifications is None:
@@ -103,6 +132,7 @@ class OverviewScreen(PolledScreen):
         return next_daily is None or next_daily <= self.now()
 
     def show(self, data: OverviewData) -> None:
+        self._data = data
         self._show_summary(data)
         self._show_queues(data)
         self._show_schedule(data)
@@ -142,15 +172,21 @@ class OverviewScreen(PolledScreen):
             for name in names:
                 widgets.append(("queue", name, stats[name]))
                 placed.add(name)
+            if group == overview_search.GROUP:
+                widgets.append(("detail", group, ""))
         if not box.children:
             box.mount_all(
                 Static(value, id=f"group-{key}", classes="group-line", markup=True)
                 if kind == "group"
+                else Static(value, id=f"detail-{key}", classes="group-detail", markup=False)
+                if kind == "detail"
                 else QueueLine(value, compact)
                 for kind, key, value in widgets
             )
         else:
             for kind, key, value in widgets:
+                if kind == "detail":
+                    continue
                 if kind == "group":
                     for found in box.query(f"#group-{key}"):
                         found.update(value)  # type: ignore[attr-defined]
@@ -164,6 +200,21 @@ class OverviewScreen(PolledScreen):
             for line in self.query(QueueLine):
                 done, failed = per_queue.get(line.stats.name, ([0] * steps, [0] * steps))
                 line.show_history(done, failed)
+
+    def _show_search(self, data: OverviewData) -> None:
+        """The index's size and last reindex: on the group's line when compact, on two
+        lines under its queues otherwise."""
+        group = data.health.groups.get(overview_search.GROUP)
+        if data.search is None or group is None:
+            return
+        now = self.now()
+        inline = self._search_inline
+        suffix = overview_search.compact_summary(data.search, now) if inline else None
+        for line in self.query(f"#group-{overview_search.GROUP}"):
+            line.update(_group_text(overview_search.GROUP, group, suffix))  # type: ignore[attr-defined]
+            line.tooltip = overview_search.detail_lines(data.search, now)
+        for detail in self.query(f"#detail-{overview_search.GROUP}"):
+            detail.update(overview_search.detail_lines(data.search, now))  # type: ignore[attr-defined]
 
     def _show_schedule(self, data: OverviewData) -> None:
         now = self.now()
@@ -203,10 +254,13 @@ def _head(compact: bool) -> str:
     return f"[dim]{name}{counts}  completed · failed per min, 1h[/dim]"
 
 
-def _group_text(group: str, status: object) -> str:
+def _group_text(group: str, status: object, summary: str | None = None) -> str:
+    """The group's line; with `summary`, a shorter served count and the summary after."""
     if status is None:
         return f"[b]{group}[/b]"
     workers = getattr(status, "workers", None) or {}
     served = sum(1 for s in workers.values() if s.is_running)
     mark = "[b]ok[/b]  " if status.healthy else "[b]DOWN[/b]"  # type: ignore[attr-defined]
+    if summary is not None:
+        return f"{mark} [b]{group}[/b]  {served}/{len(workers)} served · {escape(summary)}"
     return f"{mark} [b]{group}[/b]  {served}/{len(workers)} queues served by a live worker"

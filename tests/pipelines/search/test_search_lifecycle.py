@@ -11,7 +11,7 @@ from ygmon.db import Database
 from ygmon.jobs.runtime import JobRuntime
 from ygmon.jobs.worker import WorkerProcess
 from ygmon.pipelines.search.content import ContentService
-from ygmon.pipelines.search.service import index_sizes, search
+from ygmon.pipelines.search.service import index_many, index_sizes, search
 
 
 async def _found(db: Database, query: str, entity: str | None = None) -> set[tuple[str, str]]:
@@ -99,3 +99,25 @@ async def test_index_changes_only_through_the_job(
     await content.create("project", title="Saltmarsh", description="")
     assert runtime.registry.counts("search-index-update").waiting == 1
     assert await _found(db, "saltmarsh") == set()
+
+
+async def test_ids_sharing_their_first_64_bits_keep_apart_entries(
+    db: Database, runtime: JobRuntime, content: ContentService
+) -> None:
+    # On SQLite an entry's rowid is its id's first 64 bits; a second id with the same
+    # ones takes its hash instead. Both are found, changed and removed on their own.
+    prefix = "ab" * 8
+    first, second = prefix + "0" * 16, prefix + "f" * 16
+    await content.create("project", id=first, title="Twinfirst", description="")
+    await content.create("project", id=second, title="Twinsecond", description="")
+    await index_many(db, "project", [first, second])
+    assert await _found(db, "twinfirst") == {("project", first)}
+    assert await _found(db, "twinsecond") == {("project", second)}
+    await content.update("project", second, title="Twinchanged")
+    await content.delete("project", first)
+    counts = await index_many(db, "project", [first, second])
+    orphaned = 1 if db.dialect == "sqlite" else 0  # a Postgres vector goes with its row
+    assert counts == {"missing": 0, "stale": 1, "soft_deleted": 0, "orphaned": orphaned}
+    assert await _found(db, "twin") == {("project", second)}
+    assert await _found(db, "twinchanged") == {("project", second)}
+    assert (await index_sizes(db))["project"] == 1

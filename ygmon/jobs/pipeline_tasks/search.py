@@ -9,7 +9,7 @@ in every producer (the API, the CLI, the demo), which need the specs, not the wo
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ygmon.errors import ConfigError
 from ygmon.jobs.task_spec import EnqueueCommand, TaskSpec
@@ -74,8 +74,15 @@ def search_index_reindex(entity: str | None = None, pause: float = 0.0) -> dict[
     return result
 
 
+class _Parser(argparse.ArgumentParser):
+    # argparse exits on a missing argument even with exit_on_error=False (3.11): the
+    # command's error is one line, like every other ygmon error.
+    def error(self, message: str) -> NoReturn:
+        raise ConfigError(f"{self.prog}: {message}")
+
+
 def _parser(name: str) -> argparse.ArgumentParser:
-    return argparse.ArgumentParser(prog=f"ygmon enqueue {name}", exit_on_error=False)
+    return _Parser(prog=f"ygmon enqueue {name}", exit_on_error=False)
 
 
 def _parse(parser: argparse.ArgumentParser, values: list[str]) -> argparse.Namespace:

@@ -73,6 +73,12 @@ async def search(
     terms = words(query)
     if not terms:
         return []
+    if database.dialect == "postgresql":
+        # One statement, so no transaction around it: one trip to the server, not
+        # three (BEGIN, the query, ROLLBACK), each a wait for its process on a busy host.
+        async with database.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            return await search_index(database).search(conn, terms, entities, limit)  # type: ignore[arg-type]
     async with database.reader() as session:
         return await search_index(database).search(session, terms, entities, limit)
 

@@ -1,0 +1,34 @@
+"""The Overview's search group: the index's size per entity and the last full reindex
+(when it finished, what it fixed), under the group's queues.
+
+In the compact layout and below 32 lines (no spare line) the group's own line carries the total
+and the reindex's age and fixes; the per-entity sizes are its tooltip, and the
+Search screen (8) shows both in full.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ygmon.monitor.search_schemas import SearchIndexOverview
+from ygmon.screens.search import index_line, reindex_line
+from ygmon.tui.formatting import age
+
+GROUP = "search"
+
+
+def compact_summary(overview: SearchIndexOverview, now: datetime) -> str:
+    """'356 indexed · reindex 2h ago, 3 fixed', for the group's line."""
+    total = sum(overview.sizes.values())
+    last = overview.last_full_reindex
+    if last is None:
+        reindex = "no full reindex yet"
+    else:
+        fixed = f"{last.total_fixed:,} fixed" if last.total_fixed else "nothing to fix"
+        reindex = f"reindex {age(last.finished_at, now)}, {fixed}"
+    return f"{total:,} indexed · {reindex}"
+
+
+def detail_lines(overview: SearchIndexOverview, now: datetime) -> str:
+    """The two lines under the group's queues in the wide layout."""
+    return f"{index_line(overview)}\n{reindex_line(overview, now)}"
