@@ -8,10 +8,9 @@ its stack are kept and the exception goes on, so the job's retry writes a new ro
 
 from __future__ import annotations
 
-import time
 import traceback
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -37,7 +36,7 @@ from ygmon.pipelines.analytics.rollup_sql import (
     period_column,
     period_value,
 )
-from ygmon.pipelines.analytics.run_log import PeakRss, RunRecord, close_run, open_run
+from ygmon.pipelines.analytics.run_log import Meter, RunRecord, close_run, measure, open_run
 from ygmon.pipelines.analytics.staging import STAGE
 
 METRIC = {
@@ -82,8 +81,11 @@ async def aggregate(
     attempt: int = 1,
     now: datetime | None = None,
     extra: dict[str, Any] | None = None,
+    meter: Meter = measure,
 ) -> RunResult:
-    """Run the rollup of `period` once; raises what the work raised (after logging it)."""
+    """Run the rollup of `period` once; raises what the work raised (after logging it).
+
+    `now` is when the run starts (the job's clock); it ends `meter`'s seconds later."""
     started_at = now or datetime.now(UTC)
     metadata: dict[str, Any] = {
         "jobId": job_id,
@@ -94,47 +96,26 @@ async def aggregate(
         **(extra or {}),
     }
     log_id = await open_run(db, period, started_at, metadata)
-    started = time.perf_counter()
     record = RunRecord(metadata=dict(metadata))
-    rss = PeakRss()
-    try:
-        with rss:
+    failure: BaseException | None = None
+    with meter() as measured:
+        try:
             async with db.writer() as session:
                 conn = await session.connection()
                 await _work(conn, period, started_at, record)
-    except BaseException as exc:
-        record.status = AggregationJobStatus.FAILED
-        record.error_message = f"{type(exc).__name__}: {exc}"[:2000]
-        record.error_stack = traceback.format_exc()
-        record.created = record.updated = 0
-        await close_run(
-            db,
-            log_id,
-            record,
-            completed_at=_completed(now, started),
-            started=started,
-            memory_mb=rss.growth_mb,
-        )
-        raise
-    await close_run(
-        db,
-        log_id,
-        record,
-        completed_at=_completed(now, started),
-        started=started,
-        memory_mb=rss.growth_mb,
-    )
+        except BaseException as exc:
+            failure = exc
+            record.status = AggregationJobStatus.FAILED
+            record.error_message = f"{type(exc).__name__}: {exc}"[:2000]
+            record.error_stack = traceback.format_exc()
+            record.created = record.updated = 0
+    completed_at = started_at + timedelta(seconds=measured.seconds)
+    await close_run(db, log_id, record, completed_at=completed_at, measured=measured)
+    if failure is not None:
+        raise failure
     return RunResult(
         log_id, record.status, record.processed, record.created, record.updated, record.errors
     )
-
-
-def _completed(now: datetime | None, started: float) -> datetime:
-    if now is None:
-        return datetime.now(UTC)
-    from datetime import timedelta
-
-    return now + timedelta(seconds=time.perf_counter() - started)
 
 
 async def _work(conn: AsyncConnection, period: Period, now: datetime, record: RunRecord) -> None:
