@@ -8,7 +8,6 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from events_fixture import START, insert, make_events
 from sqlalchemy import select
 
