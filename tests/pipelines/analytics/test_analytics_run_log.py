@@ -129,3 +129,25 @@ async def test_a_run_failing_midway_changes_no_metric_and_logs_failed_with_the_s
     assert "Traceback" in failed.error_stack and "explode" in failed.error_stack
     assert (failed.records_created, failed.records_updated) == (0, 0)
     assert failed.started_at == LATER and failed.completed_at >= LATER
+
+
+async def test_a_rerun_removes_the_row_of_an_asset_whose_events_are_gone(
+    database: Database,
+) -> None:
+    await insert(database, make_events(bad=0))
+    period = of_day(Level.DAILY, DAY)
+    await aggregate(database, period, now=NOW)
+    async with database.writer() as session:
+        gone = m.AnalyticsEvent.__table__.delete().where(
+            m.AnalyticsEvent.ip_asset_id == "a1",
+            m.AnalyticsEvent.occurred_at >= period.start,
+            m.AnalyticsEvent.occurred_at < period.end,
+        )
+        assert (await session.execute(gone)).rowcount > 0
+    again = await aggregate(database, period, now=LATER)
+    async with database.reader() as session:
+        assets = {r.ip_asset_id for r in (await session.execute(select(m.DailyMetric))).scalars()}
+    assert "a1" not in assets and None in assets
+    (log,) = [r for r in await _logs(database) if r.started_at == LATER]
+    assert log.metadata_["recordsDeleted"] == 1
+    assert again.created == 0 and again.updated == 1  # the platform row lost those events

@@ -114,6 +114,18 @@ def from_events(period: Period) -> Select:
     ).select_from(joined)
 
 
+def event_keys(period: Period) -> Select:
+    """The k of every row from_events gives: the assets of the attributable events,
+    and '' when there is any."""
+    scoped = _scoped_events(period)
+    return select(scoped.c.k).distinct()
+
+
+def daily_keys(period: Period) -> Select:
+    """The k of every row from_daily gives: the keys of the period's daily rows."""
+    return select(func.coalesce(D.ip_asset_id, EMPTY)).where(_daily_in(period)).distinct()
+
+
 def _daily_in(period: Period) -> ColumnElement[bool]:
     return and_(D.date >= period.first_day, D.date <= period.last_day)
 
