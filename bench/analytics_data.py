@@ -143,7 +143,10 @@ _BARE = {
 def bare_daily_sql(dialect: str) -> str:
     """The daily rows of one day in one statement, as a person writes it by hand: the
     attributable events under their asset and under the platform row (''), totals and
-    three breakdowns grouped, inserted into daily_metrics. Binds :start, :end, :day, :now."""
+    three breakdowns grouped, inserted into daily_metrics. Binds :start, :end, :day, :now.
+
+    The asset check is an IN over the asset ids, as the job's is: a correlated EXISTS
+    there made this baseline a third slower on Postgres (a lookup per event)."""
     d = _BARE[dialect]
     watch = d["prop"].format("watchSeconds")
     fee = d["prop"].format("feeCents")
@@ -166,7 +169,7 @@ WITH ev {d["cte"]} (
     CASE WHEN e.event_type = 'license.created' THEN coalesce({fee}, 0) ELSE 0 END AS fee
   FROM analytics_events e
   WHERE e.occurred_at >= :start AND e.occurred_at < :end AND e.event_type IN ({_KNOWN})
-    AND (e.ip_asset_id IS NULL OR EXISTS (SELECT 1 FROM ip_assets a WHERE a.id = e.ip_asset_id))
+    AND (e.ip_asset_id IS NULL OR e.ip_asset_id IN (SELECT a.id FROM ip_assets a))
     AND NOT (e.event_type = 'license.created' AND coalesce({fee}, 0) < 0)
 ), scoped {d["cte"]} (
   SELECT k, t, country, device, visitor, watch, fee FROM ev WHERE k IS NOT NULL

@@ -34,12 +34,13 @@ def set_clock(at: datetime) -> Callable[[], datetime]:
     return lambda: datetime.now(UTC) + offset
 
 
-async def _prepare(url: str) -> None:
+async def _prepare(url: str, days: int = 15) -> None:
+    """Events, and the daily runs of the first `days` days (the weeks to roll up)."""
     db = Database(url)
     try:
         await upgrade(db)
         await insert(db, make_events(count=150))
-        for d in range(15):
+        for d in range(days):
             day = of_day(Level.DAILY, START.date() + timedelta(days=d))
             await aggregate(db, day, trigger="schedule", now=day.end)
     finally:
@@ -114,7 +115,7 @@ def test_two_workers_starting_after_missed_schedules_catch_up_once(
 
 
 def test_the_enqueue_command_runs_an_hourly_run_through_a_worker(job_profile: LocalProfile) -> None:
-    asyncio.run(_prepare(job_profile.database_url))
+    asyncio.run(_prepare(job_profile.database_url, days=0))
     from ygmon.jobs.tasks import ENQUEUE_COMMANDS
 
     clock = lambda: CLOCK  # noqa: E731
