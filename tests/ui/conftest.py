@@ -61,11 +61,35 @@ async def _seed_rows(url: str) -> None:
         await db.dispose()
 
 
+class ReplayMeter:
+    """A run meter reading fixed seconds and megabytes, in turn: the runs are real, but
+    what a measurement reads differs from one machine and run to the next, and the Logs
+    snapshots must repeat."""
+
+    READINGS = ((0.412, 3), (1.873, 11), (0.957, 6), (2.305, 14), (0.648, 2))
+
+    def __init__(self) -> None:
+        self._turn = 0
+
+    @contextmanager
+    def __call__(self) -> Iterator[object]:
+        from ygmon.pipelines.analytics.run_log import Measured
+
+        measured = Measured()
+        yield measured
+        measured.seconds, measured.memory_mb = self.READINGS[self._turn % len(self.READINGS)]
+        self._turn += 1
+
+
 async def _run_rollups(db: object) -> None:
     """The Logs screen's runs, made by the real pipeline over the seeded events (never
-    written as fixtures): enrichment, then the last 30 days, 6 hours, 4 weeks, 1 month."""
+    written as fixtures): enrichment, then the last 30 days, 6 hours, 4 weeks, 1 month,
+    each starting 2 minutes after its schedule runs it (a week's run is not at the same
+    instant as its Sunday's, so the Logs table has one order) and measured by a
+    ReplayMeter."""
     from datetime import timedelta
 
+    from ygmon.pipelines.analytics.catch_up import due
     from ygmon.pipelines.analytics.enrichment import enrich
     from ygmon.pipelines.analytics.periods import Level, containing, last_closed
     from ygmon.pipelines.analytics.service import aggregate
@@ -79,8 +103,10 @@ async def _run_rollups(db: object) -> None:
             period = period.previous()
     plan.append(containing(Level.MONTHLY, NOW).previous())
     order = {Level.HOURLY: 0, Level.DAILY: 1, Level.WEEKLY: 2, Level.MONTHLY: 3}
+    meter = ReplayMeter()
     for period in sorted(plan, key=lambda p: (order[p.level], p.start)):
-        await aggregate(db, period, trigger="catch-up", now=period.end + timedelta(minutes=2))
+        start = due(period) + timedelta(minutes=2)
+        await aggregate(db, period, trigger="catch-up", now=start, meter=meter)
 
 
 def seed_jobs(profile: LocalProfile, fix_path: str) -> None:

@@ -37,10 +37,6 @@ def keys_then_settle(*keys: str):
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 @pytest.mark.parametrize("key", SCREENS)
 def test_screen(snap_compare, shared_profile, key: str, size: tuple[int, int]) -> None:
-    if key == "3":
-        # Known defect (session note): the Logs screen shows real runs' durations and
-        # memory, which differ from run to run, so its snapshot is not yet repeatable.
-        pytest.xfail("Logs snapshot shows measured run durations (not repeatable yet)")
     app = build_app(local_settings(shared_profile), UiConfig.frozen(NOW), target="local: demo")
     assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(key))
 

@@ -72,7 +72,12 @@ async def test_devices_countries_and_gaps(database: Database) -> None:
     for ip in IPS:
         events.append(_event(f"ip-{ip}", user_agent=AGENTS["windows"][0], ip_address=ip))
     events += [
-        _event("private", ip_address="192.168.1.20", user_agent=AGENTS["mac"][0]),
+        _event(
+            "private",
+            ip_address="192.168.1.20",
+            user_agent=AGENTS["mac"][0],
+            props={"referrerCampaign": "winter"},
+        ),
         _event("malformed", ip_address="300.1.2", user_agent=AGENTS["mac"][0]),
         _event("empty-agent", ip_address="8.8.8.8", user_agent=""),
         _event("signed-in", ip_address="8.8.8.8", user_agent="", actor_id="u1"),
@@ -94,7 +99,11 @@ async def test_devices_countries_and_gaps(database: Database) -> None:
     assert rows["ip-81.2.69.142"].region == "England"
     assert rows["ip-41.203.64.1"].city == "Lagos"
     assert rows["private"].country is None
-    assert rows["private"].props["enrichmentGaps"] == ["private or reserved IP address"]
+    assert rows["private"].props == {  # the gaps join what props held
+        "referrerCampaign": "winter",
+        "enrichmentGaps": ["private or reserved IP address"],
+    }
+    assert rows["ip-8.8.8.8"].props == {}  # no gap, props untouched
     assert rows["private"].device_type == "desktop"  # enriched as far as possible
     assert rows["malformed"].props["enrichmentGaps"] == ["malformed IP address"]
     assert rows["empty-agent"].country == "US"

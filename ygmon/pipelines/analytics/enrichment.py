@@ -4,21 +4,24 @@ from the IP, device type, browser and OS from the user agent, and enriched_at.
 An event that cannot be fully enriched (private or malformed IP, empty agent, unknown
 user) gets what can be found, and its gaps are listed in props["enrichmentGaps"]; it
 is never dropped. Batches are read by id (keyset) and written with one executemany
-UPDATE each; a second run finds nothing left (enriched_at is set), so it is harmless.
+UPDATE each (the gaps merged into props by the statement, so props are never read);
+a second run finds nothing left (enriched_at is set), so it is harmless.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import String, bindparam, select, update
 
 from ygmon.db import Database
 from ygmon.db.models import AnalyticsEvent as E
 from ygmon.db.models import User
 from ygmon.pipelines.analytics.lookups import agent, geo
+from ygmon.pipelines.analytics.sql_functions import with_key
 
 BATCH = 2000
 GAPS = "enrichmentGaps"
@@ -59,14 +62,14 @@ async def enrich(
             device_type=bindparam("b_device"),
             browser=bindparam("b_browser"),
             os=bindparam("b_os"),
-            props=bindparam("b_props", type_=E.props.type),
+            props=with_key(E.props, GAPS, bindparam("b_gaps", type_=String())),
             enriched_at=bindparam("b_at", type_=E.enriched_at.type),
         )
         .execution_options(synchronize_session=False)
     )
     while True:
         query = (
-            select(E.id, E.actor_id, E.ip_address, E.user_agent, E.props, User.id, User.role)
+            select(E.id, E.actor_id, E.ip_address, E.user_agent, User.id, User.role)
             .outerjoin(User, User.id == E.actor_id)
             .where(E.enriched_at.is_(None), E.id > after)
             .order_by(E.id)
@@ -79,19 +82,18 @@ async def enrich(
         if event_ids is not None:
             query = query.where(E.id.in_(list(event_ids)))
         async with db.writer() as session:
-            rows = (await session.execute(query)).all()
+            conn = await session.connection()  # Core: rows, not ORM loading
+            rows = (await conn.execute(query)).all()
             if not rows:
                 break
             values = []
-            for event_id, actor_id, ip, ua, props, user_id, role in rows:
+            for event_id, actor_id, ip, ua, user_id, role in rows:
                 place = geo(ip)
                 device = agent(ua)
                 gaps = [g for g in (place.gap, device.gap) if g]
                 if actor_id is not None and user_id is None:
                     gaps.append("unknown user")
-                new_props = dict(props or {})
                 if gaps:
-                    new_props[GAPS] = gaps
                     gaps_total += 1
                 values.append(
                     {
@@ -103,11 +105,11 @@ async def enrich(
                         "b_device": device.device_type,
                         "b_browser": device.browser,
                         "b_os": device.os,
-                        "b_props": new_props,
+                        "b_gaps": json.dumps(gaps) if gaps else None,
                         "b_at": stamp,
                     }
                 )
-            await (await session.connection()).execute(write, values)
+            await conn.execute(write, values)
         enriched += len(rows)
         after = rows[-1][0]
         if progress is not None:

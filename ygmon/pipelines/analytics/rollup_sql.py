@@ -48,19 +48,27 @@ def in_period(period: Period) -> ColumnElement[bool]:
 def _scoped_events(period: Period) -> Any:
     """Each attributable event of the period twice: under its asset, and under the
     platform row (key '')."""
-
-    def rows(key: Any, *where: Any) -> Select:
-        return select(
-            key.label("k"),
+    # The events are read and checked once (ev), then listed twice: a union of two
+    # SELECTs over the events table scanned and filtered them twice.
+    ev = (
+        select(
+            E.ip_asset_id.label("asset"),
             E.event_type.label("t"),
             func.coalesce(E.country, v.UNKNOWN).label("country"),
             func.coalesce(E.device_type, v.UNKNOWN).label("device"),
             v.visitor().label("visitor"),
             v.amount(E.event_type == "asset.preview_played", v.watch_seconds()).label("watch"),
             v.amount(E.event_type == v.CONVERSION, v.fee_cents()).label("fee"),
-        ).where(in_period(period), v.attributable(), *where)
-
-    both = union_all(rows(E.ip_asset_id, E.ip_asset_id.is_not(None)), rows(EMPTY))
+        )
+        .where(in_period(period), v.attributable())
+        .cte("ev")
+        .prefix_with("MATERIALIZED")
+    )
+    columns = (ev.c.t, ev.c.country, ev.c.device, ev.c.visitor, ev.c.watch, ev.c.fee)
+    both = union_all(
+        select(ev.c.asset.label("k"), *columns).where(ev.c.asset.is_not(None)),
+        select(EMPTY.label("k"), *columns),
+    )
     # Read once, used by the totals and each breakdown.
     return both.cte("scoped").prefix_with("MATERIALIZED")
 
@@ -112,6 +120,18 @@ def from_events(period: Period) -> Select:
         literal_column("NULL").label("growth_percent"),
         literal_column("NULL").label("daily_average"),
     ).select_from(joined)
+
+
+def event_keys(period: Period) -> Select:
+    """The k of every row from_events gives: the assets of the attributable events,
+    and '' when there is any."""
+    scoped = _scoped_events(period)
+    return select(scoped.c.k).distinct()
+
+
+def daily_keys(period: Period) -> Select:
+    """The k of every row from_daily gives: the keys of the period's daily rows."""
+    return select(func.coalesce(D.ip_asset_id, EMPTY)).where(_daily_in(period)).distinct()
 
 
 def _daily_in(period: Period) -> ColumnElement[bool]:

@@ -1,11 +1,13 @@
 """The metrics_aggregation_jobs_log row of one run: RUNNING, committed before the work
-starts (so the Logs screen shows the run in progress), then its outcome; and the peak
-RSS growth of the run."""
+starts (so the Logs screen shows the run in progress), then its outcome; and the meter
+that measures a run (its seconds and its peak RSS growth)."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -53,6 +55,33 @@ class PeakRss:
 
 
 @dataclass
+class Measured:
+    """What a meter read over one run (filled in when the run ends)."""
+
+    seconds: float = 0.0
+    memory_mb: int = 0
+
+
+Meter = Callable[[], AbstractContextManager[Measured]]
+"""Opens the measurement of one run. The real one is `measure`; a test that needs
+repeatable log rows (a snapshot of the Logs screen) passes one with fixed readings."""
+
+
+@contextmanager
+def measure() -> Iterator[Measured]:
+    """The run's wall seconds (a monotonic clock) and its peak RSS growth."""
+    out = Measured()
+    started = time.perf_counter()
+    rss = PeakRss()
+    try:
+        with rss:
+            yield out
+    finally:
+        out.seconds = round(time.perf_counter() - started, 3)
+        out.memory_mb = rss.growth_mb
+
+
+@dataclass
 class RunRecord:
     """What a run writes into its log row at the end."""
 
@@ -93,8 +122,7 @@ async def close_run(
     record: RunRecord,
     *,
     completed_at: datetime,
-    started: float,
-    memory_mb: int,
+    measured: Measured,
 ) -> None:
     async with db.writer() as session:
         await session.execute(
@@ -107,8 +135,8 @@ async def close_run(
                 records_created=record.created,
                 records_updated=record.updated,
                 errors_count=record.errors,
-                duration_seconds=round(time.perf_counter() - started, 3),
-                memory_used_mb=memory_mb,
+                duration_seconds=measured.seconds,
+                memory_used_mb=measured.memory_mb,
                 error_message=record.error_message,
                 error_stack=record.error_stack,
                 metadata_=record.metadata,

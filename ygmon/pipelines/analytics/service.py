@@ -1,17 +1,17 @@
 """aggregate(db, period): one rollup run of one period, recorded in the log.
 
-The RUNNING row is committed first; the work is one transaction (stage the period's
-rows, merge them); the log row is then closed COMPLETED, PARTIAL (unattributable events
-were left out, listed in its metadata) or FAILED (the work rolled back; the error and
+The RUNNING row is committed first; the work is one transaction (count the period's
+events, upsert its rows from the rollup's SELECT); the log row is then closed
+COMPLETED, PARTIAL (unattributable events were left out, listed in its metadata) or
+FAILED (the work rolled back; the error and
 its stack are kept and the exception goes on, so the job's retry writes a new row).
 """
 
 from __future__ import annotations
 
-import time
 import traceback
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,18 +27,19 @@ from ygmon.db.models import (
 )
 from ygmon.db.models import AnalyticsEvent as E
 from ygmon.pipelines.analytics import vocabulary as v
-from ygmon.pipelines.analytics.merge import MergeCounts, merge_stage
+from ygmon.pipelines.analytics.merge import MergeCounts, merge_rows
 from ygmon.pipelines.analytics.periods import Level, Period
 from ygmon.pipelines.analytics.rollup_sql import (
     _daily_in,
+    daily_keys,
+    event_keys,
     from_daily,
     from_events,
     in_period,
     period_column,
     period_value,
 )
-from ygmon.pipelines.analytics.run_log import PeakRss, RunRecord, close_run, open_run
-from ygmon.pipelines.analytics.staging import STAGE
+from ygmon.pipelines.analytics.run_log import Meter, RunRecord, close_run, measure, open_run
 
 METRIC = {
     Level.HOURLY: HourlyMetric,
@@ -82,8 +83,11 @@ async def aggregate(
     attempt: int = 1,
     now: datetime | None = None,
     extra: dict[str, Any] | None = None,
+    meter: Meter = measure,
 ) -> RunResult:
-    """Run the rollup of `period` once; raises what the work raised (after logging it)."""
+    """Run the rollup of `period` once; raises what the work raised (after logging it).
+
+    `now` is when the run starts (the job's clock); it ends `meter`'s seconds later."""
     started_at = now or datetime.now(UTC)
     metadata: dict[str, Any] = {
         "jobId": job_id,
@@ -94,73 +98,52 @@ async def aggregate(
         **(extra or {}),
     }
     log_id = await open_run(db, period, started_at, metadata)
-    started = time.perf_counter()
     record = RunRecord(metadata=dict(metadata))
-    rss = PeakRss()
-    try:
-        with rss:
+    failure: BaseException | None = None
+    with meter() as measured:
+        try:
             async with db.writer() as session:
                 conn = await session.connection()
                 await _work(conn, period, started_at, record)
-    except BaseException as exc:
-        record.status = AggregationJobStatus.FAILED
-        record.error_message = f"{type(exc).__name__}: {exc}"[:2000]
-        record.error_stack = traceback.format_exc()
-        record.created = record.updated = 0
-        await close_run(
-            db,
-            log_id,
-            record,
-            completed_at=_completed(now, started),
-            started=started,
-            memory_mb=rss.growth_mb,
-        )
-        raise
-    await close_run(
-        db,
-        log_id,
-        record,
-        completed_at=_completed(now, started),
-        started=started,
-        memory_mb=rss.growth_mb,
-    )
+        except BaseException as exc:
+            failure = exc
+            record.status = AggregationJobStatus.FAILED
+            record.error_message = f"{type(exc).__name__}: {exc}"[:2000]
+            record.error_stack = traceback.format_exc()
+            record.created = record.updated = 0
+    completed_at = started_at + timedelta(seconds=measured.seconds)
+    await close_run(db, log_id, record, completed_at=completed_at, measured=measured)
+    if failure is not None:
+        raise failure
     return RunResult(
         log_id, record.status, record.processed, record.created, record.updated, record.errors
     )
 
 
-def _completed(now: datetime | None, started: float) -> datetime:
-    if now is None:
-        return datetime.now(UTC)
-    from datetime import timedelta
-
-    return now + timedelta(seconds=time.perf_counter() - started)
-
-
 async def _work(conn: AsyncConnection, period: Period, now: datetime, record: RunRecord) -> None:
-    errors, listed, reasons = await _unattributable(conn, period)
+    events, reasons = await _event_counts(conn, period)
+    errors = sum(reasons.values())
+    listed = await _listed(conn, period) if errors else []
     if period.level in (Level.HOURLY, Level.DAILY):
-        processed = await _count(conn, select(func.count()).select_from(E).where(in_period(period)))
-        source = from_events(period)
+        processed = events
+        source, keys = from_events(period), event_keys(period)
     else:
         processed = await _count(
             conn, select(func.count()).select_from(DailyMetric).where(_daily_in(period))
         )
         source = from_daily(period, conn.dialect.name, METRIC[period.level])
+        keys = daily_keys(period)
     checkpoint("counted")
-    await conn.run_sync(lambda sync: STAGE.drop(sync, checkfirst=True))
-    await conn.run_sync(lambda sync: STAGE.create(sync))
-    await conn.execute(STAGE.insert().from_select([c.name for c in STAGE.c], source))
-    checkpoint("staged")
-    counts: MergeCounts = await merge_stage(
+    counts: MergeCounts = await merge_rows(
         conn,
         METRIC[period.level],
         period_column(period.level),
         period_value(period),
+        source,
+        keys,
         now,
         after_upsert=lambda: checkpoint("merged"),
     )
-    await conn.run_sync(lambda sync: STAGE.drop(sync))
     record.processed = processed
     record.created = counts.created
     record.updated = counts.updated
@@ -178,27 +161,28 @@ async def _count(conn: AsyncConnection, statement: Any) -> int:
     return int((await conn.execute(statement)).scalar_one())
 
 
-async def _unattributable(
-    conn: AsyncConnection, period: Period
-) -> tuple[int, list[dict[str, Any]], dict[str, int]]:
-    """How many events of the period cannot be attributed, the first of them, and how
-    many for each reason (the groups the run could not aggregate)."""
-    where = (in_period(period), v.unattributable())
-    why = v.why_unattributable()
-    reasons = {
-        str(reason): int(n)
-        for reason, n in await conn.execute(select(why, func.count()).where(*where).group_by(why))
-    }
-    total = sum(reasons.values())
-    if not total:
-        return 0, [], {}
+async def _event_counts(conn: AsyncConnection, period: Period) -> tuple[int, dict[str, int]]:
+    """How many events the period holds, and how many of them are left out for each
+    reason (the groups the run could not aggregate): one scan."""
+    reason = v.reason_left_out()
+    total, reasons = 0, {}
+    query = select(reason, func.count()).where(in_period(period)).group_by(reason)
+    for why, n in await conn.execute(query):
+        total += int(n)
+        if why is not None:
+            reasons[str(why)] = int(n)
+    return total, reasons
+
+
+async def _listed(conn: AsyncConnection, period: Period) -> list[dict[str, Any]]:
+    """The first unattributable events of the period, for the log's metadata."""
     rows = await conn.execute(
         select(E.id, E.event_type, E.ip_asset_id, E.occurred_at, v.why_unattributable())
-        .where(*where)
+        .where(in_period(period), v.unattributable())
         .order_by(E.occurred_at, E.id)
         .limit(v.ERRORS_LISTED)
     )
-    listed = [
+    return [
         {
             "eventId": row[0],
             "eventType": row[1],
@@ -208,4 +192,3 @@ async def _unattributable(
         }
         for row in rows
     ]
-    return total, listed, reasons

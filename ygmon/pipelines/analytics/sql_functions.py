@@ -126,6 +126,7 @@ __all__ = [
     "period_key",
     "ratio",
     "week_of",
+    "with_key",
 ]
 
 
@@ -163,3 +164,34 @@ def _period_key_sqlite(element: period_key, compiler: Any, **kw: Any) -> str:
 @compiles(period_key, "postgresql")
 def _period_key_pg(element: period_key, compiler: Any, **kw: Any) -> str:
     return _PG_KEYS[element.level].format(compiler.process(element.clauses, **kw))
+
+
+class with_key(FunctionElement[Any]):
+    """A JSON object column with `key` set to a JSON text parameter; the column as it
+    is when the parameter is NULL. The enrichment merges its gaps into props this way,
+    rather than reading each event's props and writing them back."""
+
+    type = JSONType
+    inherit_cache = False  # `key` changes the SQL, and is no part of a cache key
+
+    def __init__(self, column: Any, key: str, value: Any) -> None:
+        self.key = key
+        super().__init__(column, value)
+
+
+@compiles(with_key, "sqlite")
+def _with_key_sqlite(element: with_key, compiler: Any, **kw: Any) -> str:
+    column, value = (compiler.process(c, **kw) for c in element.clauses)
+    return (
+        f"CASE WHEN {value} IS NULL THEN {column} ELSE "
+        f"json_set(coalesce({column}, '{{}}'), '$.{element.key}', json({value})) END"
+    )
+
+
+@compiles(with_key, "postgresql")
+def _with_key_pg(element: with_key, compiler: Any, **kw: Any) -> str:
+    column, value = (compiler.process(c, **kw) for c in element.clauses)
+    return (
+        f"CASE WHEN {value} IS NULL THEN {column} ELSE coalesce({column}, '{{}}'::jsonb) "
+        f"|| jsonb_build_object('{element.key}', CAST({value} AS jsonb)) END"
+    )

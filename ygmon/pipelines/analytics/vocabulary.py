@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, exists, literal, not_, or_, select
+from sqlalchemy import Integer, and_, case, literal, not_, or_, select
 from sqlalchemy.sql.expression import ColumnElement
 
 from ygmon.db.models import AnalyticsEvent as E
@@ -50,9 +50,9 @@ def visitor() -> ColumnElement[str]:
 
 
 def _unknown_asset() -> ColumnElement[bool]:
-    return and_(
-        E.ip_asset_id.is_not(None), not_(exists(select(1).where(IpAsset.id == E.ip_asset_id)))
-    )
+    # NOT IN over the (non-null) asset ids, not a correlated NOT EXISTS: inside a CASE or
+    # an OR, Postgres runs a NOT EXISTS once per event, but hashes a NOT IN's ids once.
+    return and_(E.ip_asset_id.is_not(None), E.ip_asset_id.not_in(select(IpAsset.id)))
 
 
 def _unknown_type() -> ColumnElement[bool]:
@@ -60,7 +60,11 @@ def _unknown_type() -> ColumnElement[bool]:
 
 
 def _negative_revenue() -> ColumnElement[bool]:
-    return and_(E.event_type == CONVERSION, fee_cents() < 0)
+    # coalesce: a conversion without a fee is a fee of 0 (a NULL here would make the
+    # event neither attributable nor unattributable, so it would vanish uncounted).
+    from sqlalchemy import func
+
+    return and_(E.event_type == CONVERSION, func.coalesce(fee_cents(), 0) < 0)
 
 
 def unattributable() -> ColumnElement[bool]:
@@ -73,11 +77,20 @@ def attributable() -> ColumnElement[bool]:
 
 def why_unattributable() -> ColumnElement[str]:
     """The first reason an unattributable event is left out."""
-    return case(
+    return case(*_reasons(), else_=literal("unattributable"))
+
+
+def reason_left_out() -> ColumnElement[str | None]:
+    """Why an event is left out, NULL for an attributable one: grouping a period's
+    events by it counts them all and each reason in one scan."""
+    return case(*_reasons(), else_=None)
+
+
+def _reasons() -> tuple[tuple[ColumnElement[bool], Any], ...]:
+    return (
         (_unknown_type(), literal("unknown event type")),
         (_unknown_asset(), literal("unknown asset")),
         (_negative_revenue(), literal("negative revenue")),
-        else_=literal("unattributable"),
     )
 
 
