@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from servers import write_profile_config
+from processes import write_profile_config
 
 from ygmon.config import LocalProfile
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fault_helpers import wait_until
 from fault_record import observe
-from servers import small_tmpfs
+from processes import small_tmpfs
 from sqlalchemy import func, select
 
 from ygmon.config import LocalProfile

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from servers import worker_processes, write_profile_config
+from processes import worker_processes, write_profile_config
 
 from ygmon.config import LocalProfile
 from ygmon.jobs.runtime import JobRuntime, open_runtime

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from servers import small_tmpfs
+from processes import small_tmpfs
 from sqlalchemy import select
 
 from ygmon.db import Database

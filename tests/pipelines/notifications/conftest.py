@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from notify_helpers import SmtpServer, smtp_settings
-from servers import worker_processes, write_profile_config
+from processes import worker_processes, write_profile_config
 
 from ygmon.config import LocalProfile
 from ygmon.db import Database

@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from processes import worker_processes, write_profile_config
 from search_helpers import SEARCH_QUEUES
-from servers import TEST_SECRET, worker_processes, write_profile_config
+from servers import TEST_SECRET
 
 from ygmon.config import LocalProfile
 from ygmon.db import Database
