@@ -24,19 +24,16 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Date, bindparam, delete, select, text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.analytics_data import (
     bare_daily_sql,
@@ -46,6 +43,8 @@ from bench.analytics_data import (
 )
 from bench.analytics_enrich_data import bare_update, fill_raw_events, written_values
 from bench.figure import Figure
+from bench.postgres_db import fresh_database_async
+from bench.worker_process import ygmon_worker
 from ygmon.config import LocalProfile
 from ygmon.db import Database
 from ygmon.db.base import UTCDateTime
@@ -69,20 +68,6 @@ ROUNDS = int(os.environ.get("YGMON_BENCH_ROUNDS", "2"))
 
 
 @asynccontextmanager
-async def _postgres() -> AsyncIterator[str]:
-    name = f"ygmon_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
-
-
-@asynccontextmanager
 async def _database(kind: str, folder: Path, name: str) -> AsyncIterator[Database]:
     if kind == "sqlite":
         db = Database(f"sqlite+aiosqlite:///{folder / f'{name}.db'}")
@@ -92,7 +77,7 @@ async def _database(kind: str, folder: Path, name: str) -> AsyncIterator[Databas
         finally:
             await db.dispose()
         return
-    async with _postgres() as url:
+    async with fresh_database_async(PG_URL) as url:
         db = Database(url)
         try:
             await upgrade(db)
@@ -141,40 +126,6 @@ async def _clear_daily(db: Database) -> None:
         await session.execute(delete(DailyMetric).where(DailyMetric.date == DAY))
 
 
-@contextmanager
-def _worker(profile: LocalProfile, folder: Path) -> Iterator[subprocess.Popen[str]]:
-    config = folder / "ygmon.toml"
-    config.write_text(
-        "default_profile = 'bench'\n\n[profiles.bench]\n"
-        f"database_url = {profile.database_url!r}\nbroker_url = {profile.broker_url!r}\n"
-        f"namespace = {profile.namespace!r}\nmedia_dir = {str(folder / 'media')!r}\n"
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
-    command = [sys.executable, "-m", "ygmon.cli", "--config", str(config), "worker"]
-    proc = subprocess.Popen(
-        [*command, "--queues", "metrics-aggregation", "--no-schedule"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        if "running" not in line:
-            raise RuntimeError(f"the worker did not start: {line!r}")
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        if proc.stdout is not None:
-            proc.stdout.close()
-
-
 def _peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -212,7 +163,12 @@ async def _daily(kind: str, folder: Path) -> list[Figure]:
             namespace=f"bench{uuid.uuid4().hex[:8]}",
         )
         bare, job = [], []
-        with _worker(profile, folder) as proc, open_runtime(profile) as runtime:
+        with (
+            ygmon_worker(
+                profile, folder / "ygmon.toml", "--queues", "metrics-aggregation", "--no-schedule"
+            ) as proc,
+            open_runtime(profile) as runtime,
+        ):
             for _ in range(ROUNDS):
                 bare.append(await _bare_daily(db))
                 expected = await _daily_rows(db)

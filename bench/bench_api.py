@@ -28,7 +28,6 @@ import tempfile
 import threading
 import time
 import urllib.parse
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -39,6 +38,7 @@ from typing import Any
 import uvicorn
 
 from bench.figure import Figure
+from bench.postgres_db import PG_URL, fresh_database
 from ygmon.api.app import create_app
 from ygmon.api.auth import issue_token
 from ygmon.config import LocalProfile
@@ -49,10 +49,6 @@ from ygmon.monitor.schemas import LogQuery
 
 ROWS = int(os.environ.get("YGMON_BENCH_LOG_ROWS", "1000000"))
 REPEAT = int(os.environ.get("YGMON_BENCH_REPEAT", "25"))
-PG_URL = os.environ.get(
-    "YGMON_BENCH_POSTGRES_URL",
-    os.environ.get("YGMON_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"),
-)
 SECRET = "bench-secret-" + "x" * 40
 SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f"
 START = datetime(2020, 1, 1, tzinfo=UTC)
@@ -187,31 +183,6 @@ def _load_sqlite(path: str, n: int) -> None:
         conn.close()
 
 
-@contextmanager
-def _postgres_db() -> Iterator[str]:
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    base = make_url(PG_URL)
-    name = f"ygmon_bench_{uuid.uuid4().hex[:8]}"
-    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-
-    async def run(sql: str) -> None:
-        conn = await asyncpg.connect(admin)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(run(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(drivername="postgresql+asyncpg", database=name).render_as_string(
-            hide_password=False
-        )
-    finally:
-        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
 # --- measuring -------------------------------------------------------------------------
 
 
@@ -336,7 +307,7 @@ def run() -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="ygmon-bench-api-") as tmp:
         tmp_path = Path(tmp)
         broker = f"sqlite:///{tmp_path / 'queue.db'}"
-        with _postgres_db() as pg_url:
+        with fresh_database(PG_URL) as pg_url:
             seconds = _prepare(pg_url, lambda: asyncio.run(_load_postgres(pg_url, ROWS)))
             figures.append(Figure(f"postgres load {ROWS:,} rows (COPY)", seconds, "s"))
             figures += _measure("postgres", pg_url, broker, tmp_path)

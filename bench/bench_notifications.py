@@ -17,11 +17,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import smtplib
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -36,6 +33,7 @@ from sqlalchemy import update
 
 from bench.figure import Figure
 from bench.smtp_sink import SinkProcess
+from bench.worker_process import ygmon_worker
 from ygmon.config import LocalProfile
 from ygmon.db import Database
 from ygmon.db.migrate import upgrade
@@ -165,10 +163,10 @@ def _storage(root: Path, kind: str) -> Iterator[tuple[str, str, str]]:
         return
     import redis
 
-    from bench.bench_api import _postgres_db  # the API bench's fresh database, dropped after
+    from bench.postgres_db import fresh_database
 
     try:
-        with _postgres_db() as database:
+        with fresh_database() as database:
             yield database, REDIS_URL, namespace
     finally:
         client = redis.Redis.from_url(REDIS_URL)
@@ -188,40 +186,6 @@ def _mail_profile(urls: tuple[str, str, str], port: int) -> LocalProfile:
         smtp_security="none",
         mail_from=FROM,
     )
-
-
-@contextmanager
-def _worker_process(profile: LocalProfile, config: Path) -> Iterator[None]:
-    """`ygmon worker` on the delivery and e-mail queues, in its own process as deployed
-    (the app that creates notifications is never the worker)."""
-    lines = ["default_profile = 'bench'", "[profiles.bench]"]
-    for key, value in profile.table().items():
-        if key in ("concurrency", "kind") or value is None:
-            continue
-        lines.append(f"{key} = {json.dumps(value)}")
-    config.write_text("\n".join(lines) + "\n")
-    command = [sys.executable, "-m", "ygmon.cli", "--config", str(config), "worker"]
-    proc = subprocess.Popen(
-        [*command, "--no-schedule", "--queues", ",".join(QUEUES)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        if "running" not in line:
-            raise RuntimeError(f"ygmon worker did not start: {line!r}")
-        yield
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-        if proc.stdout is not None:
-            proc.stdout.close()
 
 
 def _immediate(root: Path, sink: SinkProcess, kind: str) -> Iterator[Figure]:
@@ -245,7 +209,12 @@ def _immediate_on(
     messages = _immediate_messages(users)
     bare: list[float] = []
     took: dict[bool, list[float]] = {False: [], True: []}
-    with open_runtime(profile) as runtime, _worker_process(profile, root / f"a-{kind}.toml"):
+    with (
+        open_runtime(profile) as runtime,
+        ygmon_worker(
+            profile, root / f"a-{kind}.toml", "--no-schedule", "--queues", ",".join(QUEUES)
+        ),
+    ):
         for _ in range(ROUNDS):  # alternated, so every side sees the same machine
             bare.append(_bare_send(sink, messages, NOTIFICATIONS))
             for bulk in (False, True):

@@ -39,7 +39,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.figure import Figure
-from bench.search_corpus import Corpus, load_postgres, load_sqlite, pg_dsn, postgres_database
+from bench.postgres_db import PG_URL, fresh_database, pg_dsn
+from bench.search_corpus import Corpus, load_postgres, load_sqlite
 from ygmon.config import LocalProfile
 from ygmon.db import Database
 from ygmon.db.migrate import upgrade
@@ -55,10 +56,6 @@ CHANGES = int(os.environ.get("YGMON_BENCH_SEARCH_CHANGES", "15"))
 QUERIES = int(os.environ.get("YGMON_BENCH_SEARCH_QUERIES", "200"))
 ROUNDS = int(os.environ.get("YGMON_BENCH_ROUNDS", "1"))
 KINDS = tuple(os.environ.get("YGMON_BENCH_KINDS", "sqlite,postgres").split(","))
-PG_URL = os.environ.get(
-    "YGMON_BENCH_POSTGRES_URL",
-    os.environ.get("YGMON_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"),
-)
 REDIS_URL = os.environ.get("YGMON_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 QUEUES = ["search-index-update", "search-index-bulk", "search-index-reindex"]
 IDLE = 1.5
@@ -224,7 +221,7 @@ def _backend(kind: str, tmp: Path, corpus: Corpus) -> Iterator[LocalProfile]:
         load_sqlite(str(path), corpus)
         yield profile
         return
-    with postgres_database(PG_URL) as url:
+    with fresh_database(PG_URL) as url:
         profile = LocalProfile(database_url=url, broker_url=REDIS_URL, namespace=ns)
         asyncio.run(_migrate(url))
         asyncio.run(load_postgres(url, corpus))

@@ -11,15 +11,14 @@ and its rare ones a few.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
 import sqlite3
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
+
+from bench.postgres_db import pg_dsn
 
 VOCABULARY = 20_000
 TAGS = 300
@@ -94,12 +93,6 @@ class Corpus:
         return "".join(self.rng.choices(_SYLLABLES, k=6)) + "q"
 
 
-def pg_dsn(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 async def load_postgres(url: str, corpus: Corpus) -> None:
     import asyncpg
 
@@ -137,29 +130,3 @@ def load_sqlite(path: str, corpus: Corpus) -> None:
         conn.execute("ANALYZE")
     finally:
         conn.close()
-
-
-@contextmanager
-def postgres_database(base_url: str) -> Iterator[str]:
-    """A fresh database beside `base_url`'s (asyncpg URL), dropped on exit."""
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    name = f"ygmon_bench_{uuid.uuid4().hex[:8]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(pg_dsn(base_url))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield (
-            make_url(base_url)
-            .set(drivername="postgresql+asyncpg", database=name)
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -209,10 +209,11 @@ class LocalMonitor:
 
     async def health(self) -> AllWorkersHealth:
         workers = await self.workers()
-        errors = await self._registry(lambda _: mail_errors(self.profile))
         # Heartbeats carry the store's time (ygmon.jobs.store_clock): judge them by it,
         # not by this host's clock.
-        stamp = await self._registry(lambda registry: registry.now())
+        errors, stamp = await self._registry(
+            lambda registry: (mail_errors(self.profile), registry.now())
+        )
         now = datetime.fromtimestamp(stamp, UTC)
         if self._embedded_path is not None:
             posts = await asyncio.to_thread(embedded.scheduled_posts, self._embedded_path)

@@ -15,9 +15,7 @@ a job (at-least-once delivery) finds nothing to change.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import threading
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -279,22 +277,13 @@ def on_worker_start(runtime: JobRuntime, queues: list[str]) -> None:
     levels = [level for level in Level if QUEUE_OF[level] in queues]
     if not levels:
         return
-    # Its own thread and loop: the caller may be inside an event loop (the tests, an app).
-    found: dict[Level, list[Period]] = {}
-    errors: list[BaseException] = []
+    from ygmon.jobs.job_context import run_aside
 
-    def work() -> None:
-        try:
-            found.update(asyncio.run(_claim_missed(runtime, levels)))
-        except BaseException as exc:
-            errors.append(exc)
-
-    thread = threading.Thread(target=work, name="analytics-catch-up")
-    thread.start()
-    thread.join()
-    if errors:
+    try:
+        found = run_aside(lambda: _claim_missed(runtime, levels))
+    except Exception as exc:
         # A catch-up that cannot read the database must not keep the worker from starting.
-        log.error("analytics catch-up skipped: %s", errors[0])
+        log.error("analytics catch-up skipped: %s", exc)
         return
     _enqueue_catch_up(runtime, found)
 
