@@ -296,11 +296,16 @@ async def _claim_missed(runtime: JobRuntime, levels: list[Level]) -> dict[Level,
     now = runtime.now()
     worker = runtime.worker_id or "worker"
     try:
-        out = {}
+        out: dict[Level, list[Period]] = {}
         for level in levels:
-            out[level] = [
-                p for p in await missed(db, level, now) if await claim(db, p, worker, now)
-            ]
+            out[level] = []
+            for period in await missed(db, level, now):
+                if not await claim(db, period, worker, now):
+                    # Another worker is catching up: it owns the rest too, so that one
+                    # chain runs every period in order (a week's growth reads the week
+                    # before it).
+                    return out
+                out[level].append(period)
         return out
     finally:
         await db.dispose()
