@@ -135,6 +135,18 @@ def _instances() -> list[Base]:
             sent_at=T0,
         ),
         m.DigestRun(id="dr1", kind="weekly", period_start=T0, started_by="j1", started_at=T0),
+        m.AuditEntry(
+            id="au1",
+            at=T0,
+            actor="ada",
+            actor_kind="local",
+            address="203.0.113.9",
+            action="retry",
+            target="maintenance/bad-1",
+            outcome="error",
+            error="Job not found",
+            finished_at=T0 + timedelta(seconds=1),
+        ),
     ]
 
 

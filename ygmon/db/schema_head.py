@@ -5,4 +5,4 @@ without loading SQLAlchemy or Alembic; tests/db/test_schema.py keeps it equal to
 scripts' head.
 """
 
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"

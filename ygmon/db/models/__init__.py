@@ -7,6 +7,7 @@ from ygmon.db.models.aggregation_log import (
 )
 from ygmon.db.models.analytics import AnalyticsEvent
 from ygmon.db.models.assets import IpAsset
+from ygmon.db.models.audit import AuditEntry
 from ygmon.db.models.content import BlogPost, Creator, License, Project
 from ygmon.db.models.deliveries import DigestRun, NotificationDigest, NotificationEmail
 from ygmon.db.models.enums import (
@@ -29,6 +30,7 @@ __all__ = [
     "AggregationJobStatus",
     "AnalyticsEvent",
     "AssetType",
+    "AuditEntry",
     "BlogPost",
     "BlogPostStatus",
     "Creator",
