@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from ygmon import __version__
 from ygmon.api import (
     routes_assets,
+    routes_audit,
     routes_contract,
     routes_coverage,
     routes_extension,
@@ -69,6 +70,7 @@ def create_app(
     app.include_router(routes_search.router)
     app.include_router(routes_assets.router)
     app.include_router(routes_media.router)
+    app.include_router(routes_audit.router)
     app.add_middleware(
         Guard,
         secret=secret,

@@ -29,6 +29,8 @@ from ygmon.api.errors import (
 )
 from ygmon.api.rate_limit import RateLimiter
 from ygmon.errors import UnauthorizedError, YgmonError
+from ygmon.monitor.audit import acting_as
+from ygmon.monitor.audit_schemas import Actor
 from ygmon.monitor.user_roles import UserRoles
 
 PREFIX = "/api/admin/jobs"
@@ -107,8 +109,11 @@ class Guard:
             started = started or message["type"] == "http.response.start"
             await send_with_headers(message)
 
+        # The monitor's audited actions record the token's subject, not the server's user.
+        actor = Actor(subject=identity.user_id, kind="api", address=_client(scope))
         try:
-            await self.app(scope, receive, send_tracked)
+            with acting_as(actor):
+                await self.app(scope, receive, send_tracked)
         except Exception as exc:
             if started:  # too late for an error body: let the server drop the connection
                 raise

@@ -26,6 +26,7 @@ from ygmon.errors import (
 )
 from ygmon.jobs.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
 from ygmon.monitor.asset_schemas import AssetDetail
+from ygmon.monitor.audit import AuditTrail, audited
 from ygmon.monitor.coverage_schemas import (
     DEFAULT_PERIODS,
     AggregationCoverage,
@@ -86,7 +87,7 @@ def redact(url: str) -> str:
         return url.split("@")[-1]
 
 
-class LocalMonitor:
+class LocalMonitor(AuditTrail):
     SUPPORTS_LOCAL_WORKER = True
 
     def __init__(
@@ -348,6 +349,7 @@ class LocalMonitor:
         key = await self._read(lambda s: asset_queries.thumbnail_key(s, asset_id))
         return await asyncio.to_thread(asset_queries.read_media, self.profile, key)
 
+    @audited("retry")
     async def retry(self, queue: str, job_id: str) -> RetryResult:
         if self.read_only:
             raise ReadOnlyError(READ_ONLY_MESSAGE)

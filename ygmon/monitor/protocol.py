@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from ygmon.monitor.asset_schemas import AssetDetail
+from ygmon.monitor.audit_schemas import AuditRecord
 from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS, AggregationCoverage
 from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.schemas import (
@@ -102,6 +103,10 @@ class Monitor(Protocol):
 
     async def search_index_overview(self) -> SearchIndexOverview:
         """Index size per entity and the last full reindex."""
+        ...
+
+    async def audit_log(self, page: int = 1, page_size: int = 50) -> Page[AuditRecord]:
+        """Recorded operator actions, newest first (ygmon.monitor.audit)."""
         ...
 
     async def close(self) -> None: ...

@@ -1,0 +1,208 @@
+"""The audit trail of LocalMonitor's mutating methods: `@audited("action")` and AuditTrail.
+
+Every action that changes something is recorded in the database's `audit_log` with who
+asked (the JWT subject the API's guard put in `acting_as`, else the OS user and the SSH
+client from SSH_CONNECTION), what, when and the outcome. The row is inserted before the
+action runs and completed after it, so no change happens without a row: when the row
+cannot be written, the action is refused with the database's error.
+
+A refusal by the backend (a read-only LocalMonitor, directly or behind `ygmon serve
+--read-only`) is recorded with outcome 'refused': an attempted change of a read-only
+production server is what an auditor looks for. A read-only *client* (a remote profile
+with read_only) refuses before sending anything, so no backend ever hears of it and
+there is nothing to record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import getpass
+import inspect
+import json
+import os
+import secrets
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+from typing import Any, TypeVar
+
+from ygmon.errors import ReadOnlyError, YgmonError
+from ygmon.monitor.audit_schemas import Actor, AuditRecord
+from ygmon.monitor.schemas import CamelModel, Page, Pagination
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+TARGET_CHARS = 2000
+"""A bulk selection's JSON can be long; the record keeps its start."""
+
+_acting: ContextVar[Actor | None] = ContextVar("ygmon_audit_actor", default=None)
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[None]:
+    """Actions inside are recorded as `actor`'s (the API's guard: the token's subject)."""
+    token = _acting.set(actor)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def local_actor(environ: Mapping[str, str] | None = None) -> Actor:
+    """The OS user running this process, and the SSH client's address when over SSH."""
+    env = os.environ if environ is None else environ
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER (a bare container)
+        user = f"uid {os.getuid()}"
+    ssh = env.get("SSH_CONNECTION", "").split()
+    return Actor(subject=user, kind="local", address=ssh[0] if ssh else None)
+
+
+def current_actor() -> Actor:
+    return _acting.get() or local_actor()
+
+
+def describe(arguments: Mapping[str, Any]) -> str:
+    """The target text of a call: positional values joined by '/', models as JSON."""
+    parts = []
+    for name, value in arguments.items():
+        if isinstance(value, CamelModel):
+            value = json.dumps(value.to_json(), separators=(",", ":"), sort_keys=True)
+        parts.append(f"{name}={value}" if isinstance(value, bool) else str(value))
+    return "/".join(parts)[:TARGET_CHARS]
+
+
+def audited(action: str) -> Callable[[F], F]:
+    """Record each call of a LocalMonitor (AuditTrail) method as one `action`.
+
+    The target is the call's arguments (`retry("maintenance", "bad-1")` is
+    'maintenance/bad-1'). A call with `dry_run=True` changes nothing and is not recorded.
+    """
+
+    def decorate(method: F) -> F:
+        signature = inspect.signature(method)
+
+        @functools.wraps(method)
+        async def wrapper(self: AuditTrail, *args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(self, *args, **kwargs)
+            arguments = dict(list(bound.arguments.items())[1:])
+            if arguments.get("dry_run") is True:
+                return await method(self, *args, **kwargs)
+            arguments.pop("dry_run", None)
+            return await self.run_audited(
+                action, describe(arguments), lambda: method(self, *args, **kwargs)
+            )
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def new_entry_id() -> str:
+    """Sortable by insertion (nanoseconds first), unique across processes."""
+    return f"{time.time_ns():016x}{secrets.token_hex(8)}"
+
+
+class AuditTrail:
+    """Mixin of LocalMonitor: the audit log's writes and its paginated read."""
+
+    # Provided by LocalMonitor.
+    database: Callable[[], Awaitable[Any]]
+    read: Callable[..., Awaitable[Any]]
+    now: Callable[[], datetime]
+
+    async def run_audited(self, action: str, target: str, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work()` as one recorded action (for calls that are not monitor methods,
+        e.g. the app's worker start and stop)."""
+        entry_id = await self._audit_begin(action, target, current_actor())
+        try:
+            result = await work()
+        except ReadOnlyError as exc:
+            await self._audit_end(entry_id, "refused", exc.message)
+            raise
+        except YgmonError as exc:
+            await self._audit_end(entry_id, "error", exc.message)
+            raise
+        except asyncio.CancelledError:
+            await asyncio.shield(self._audit_end(entry_id, "error", "cancelled"))
+            raise
+        except Exception as exc:
+            await self._audit_end(entry_id, "error", str(exc) or type(exc).__name__)
+            raise
+        await self._audit_end(entry_id, "ok", None)
+        return result
+
+    async def _audit_begin(self, action: str, target: str, actor: Actor) -> str:
+        from ygmon.db.models.audit import AuditEntry
+        from ygmon.db.reachability import checked
+
+        entry_id = new_entry_id()
+        db = await self.database()
+
+        async def write() -> None:
+            async with db.writer() as session:
+                session.add(
+                    AuditEntry(
+                        id=entry_id,
+                        at=self.now(),
+                        actor=actor.subject[:255],
+                        actor_kind=actor.kind,
+                        address=actor.address,
+                        action=action,
+                        target=target,
+                        outcome="pending",
+                    )
+                )
+
+        await checked(db, write())
+        return entry_id
+
+    async def _audit_end(self, entry_id: str, outcome: str, error: str | None) -> None:
+        from sqlalchemy import update
+
+        from ygmon.db.models.audit import AuditEntry
+        from ygmon.db.reachability import checked
+
+        db = await self.database()
+
+        async def write() -> None:
+            async with db.writer() as session:
+                await session.execute(
+                    update(AuditEntry)
+                    .where(AuditEntry.id == entry_id)
+                    .values(outcome=outcome, error=error, finished_at=self.now())
+                )
+
+        await checked(db, write())
+
+    async def audit_log(self, page: int = 1, page_size: int = 50) -> Page[AuditRecord]:
+        """Recorded actions, newest first."""
+        from sqlalchemy import func, select
+
+        from ygmon.db.models.audit import AuditEntry
+
+        async def query(session: Any) -> Page[AuditRecord]:
+            total = (
+                await session.execute(select(func.count()).select_from(AuditEntry))
+            ).scalar_one()
+            rows = (
+                await session.execute(
+                    select(AuditEntry)
+                    .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                    .offset((page - 1) * page_size)
+                    .limit(page_size)
+                )
+            ).scalars()
+            return AuditPage(
+                data=[AuditRecord.model_validate(row) for row in rows],
+                pagination=Pagination.of(page, page_size, total),
+            )
+
+        return await self.read(query)
+
+
+AuditPage = Page[AuditRecord]
