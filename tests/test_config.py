@@ -179,3 +179,20 @@ def test_example_config_parses_and_covers_every_setting() -> None:
             assert field in kinds[model] or f"# {field} =" in documented, (
                 f"config.example.toml does not show {model.__name__}.{field}"
             )
+
+
+def test_a_profile_colour_is_checked_and_an_unknown_one_names_key_and_file(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, '[profiles.prod]\ncolour = "red"\n[profiles.ops]\ncolour = "#12ab9F"\n')
+    assert load_settings(profile="prod").profile.colour == "red"
+    assert load_settings(profile="ops").profile.colour == "#12ab9F"
+    assert load_settings(profile="local").profile.colour is None
+    write(tmp_path, '[profiles.prod]\ncolour = "reddish"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(profile="prod")
+    message = str(caught.value)
+    assert str(path) in message and "'profiles.prod.colour'" in message and "'reddish'" in message
+    write(tmp_path, '[profiles.r]\napi_url = "http://x"\ncolour = 3\n')
+    with pytest.raises(ConfigError, match=r"profiles\.r\.colour"):
+        load_settings(profile="r")

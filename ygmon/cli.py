@@ -26,6 +26,10 @@ COMMAND_MODULES = (
     "ygmon.commands.assets",
     "ygmon.commands.notify",
     "ygmon.commands.outbox",
+    "ygmon.commands.failed",
+    "ygmon.commands.logs",
+    "ygmon.commands.queues",
+    "ygmon.commands.audit",
 )
 
 

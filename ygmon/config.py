@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple
 
 from ygmon.errors import ConfigError
+from ygmon.profile_keys import COLOUR_WORDS, valid_colour
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./ygmon.db"
 DEFAULT_BROKER_URL = "sqlite:///./ygmon-queue.db"
@@ -31,7 +32,7 @@ LOCAL_MAX_CONCURRENCY = 2
 class _Rule(NamedTuple):
     """What one setting accepts: a TOML type, optionally bounded."""
 
-    kind: Literal["str", "optional_str", "int", "float", "bool", "counts", "kind"]
+    kind: Literal["str", "optional_str", "int", "float", "bool", "counts", "kind", "colour"]
     above: float | None = None
     """Exclusive lower bound."""
     at_least: float | None = None
@@ -62,6 +63,7 @@ _WORDS = {
     "float": "a number",
     "bool": "a boolean (true or false)",
     "counts": "a table of queue names to integers",
+    "colour": COLOUR_WORDS,
 }
 
 
@@ -95,8 +97,10 @@ def _checked(rule: _Rule, value: Any, loc: str, where: str) -> Any:
             raise _fail(where, f"key '{loc}' expects {_WORDS[kind]}, got {value!r}")
         inner = _Rule("int", at_least=1)
         return {k: _checked(inner, v, f"{loc}.{k}", where) for k, v in value.items()}
-    if kind == "optional_str" and value is None:
+    if kind in ("optional_str", "colour") and value is None:
         return None
+    if kind == "colour" and not valid_colour(value):
+        raise _fail(where, f"key '{loc}' expects {_WORDS[kind]}, got {value!r}")
     ok = {
         "str": isinstance(value, str),
         "optional_str": isinstance(value, str),
@@ -199,6 +203,7 @@ _STR = _Rule("str")
 _OPT_STR = _Rule("optional_str")
 _BOOL = _Rule("bool")
 _SECONDS = _Rule("float", above=0)
+_COLOUR = _Rule("colour")
 
 
 class LocalProfile(_Profile):
@@ -259,6 +264,10 @@ class LocalProfile(_Profile):
     http://serve_host:serve_port/media, served by `ygmon serve`."""
     media_url_ttl: float = _setting(3600.0, _SECONDS)
     """Seconds a signed media URL stays valid at least (at most twice this)."""
+    colour: str | None = _setting(None, _COLOUR)
+    """The profile's colour in the app's header (ygmon.profile_keys), e.g. red for prod."""
+    export_dir: str = _setting(".", _STR)
+    """Where the app's `e` writes its CSV and JSON exports."""
 
 
 class RemoteProfile(_Profile):
@@ -276,6 +285,10 @@ class RemoteProfile(_Profile):
     """Seconds before an HTTP request gives up."""
     refresh_interval: float = _setting(2.0, _SECONDS)
     """Seconds between two polls of the TUI."""
+    colour: str | None = _setting(None, _COLOUR)
+    """The profile's colour in the app's header (ygmon.profile_keys), e.g. red for prod."""
+    export_dir: str = _setting(".", _STR)
+    """Where the app's `e` writes its CSV and JSON exports."""
 
 
 Profile = LocalProfile | RemoteProfile

@@ -1,4 +1,4 @@
-"""`ygmon search QUERY [--entity E] [--limit N] [--json]`: ranked hits of the search
+"""`ygmon search QUERY [--entity E] [--limit N] [--json | --csv]`: ranked hits of the search
 index, each with its entity, id, title and a highlighted snippet.
 
 Goes through the Monitor, so a remote profile searches the server's index. A query
@@ -26,7 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="asset, creator, project, license or blog_post (default: all)",
     )
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="most hits (1-100)")
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    formats = parser.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="print JSON")
+    formats.add_argument("--csv", action="store_true", help="print the hits as CSV")
     parser.set_defaults(handler=run)
 
 
@@ -47,6 +49,12 @@ def run(args: argparse.Namespace) -> int:
             await monitor.close()
 
     results = asyncio.run(ask())
+    if args.csv:
+        from ygmon.monitor.export import ExportFormat, dumps
+        from ygmon.monitor.search_schemas import SearchHit
+
+        print(dumps(results.hits, SearchHit, ExportFormat.CSV), end="")
+        return 0
     if args.json:
         import json
 

@@ -1,0 +1,59 @@
+"""What the listing commands (failed, logs, queues, audit, search) share: the `--csv` /
+`--json` flags, one call of the monitor, and rows printed through the shared exporter."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from ygmon.commands.common import settings_from
+
+T = TypeVar("T")
+
+
+def add_format_flags(parser: argparse.ArgumentParser) -> None:
+    formats = parser.add_mutually_exclusive_group()
+    formats.add_argument(
+        "--csv", dest="format", action="store_const", const="csv", help="print CSV"
+    )
+    formats.add_argument(
+        "--json", dest="format", action="store_const", const="json", help="print a JSON array"
+    )
+
+
+def ask(args: argparse.Namespace, question: Callable[[Any], Awaitable[T]]) -> T:
+    """`question(monitor)` on the profile's monitor, closed afterwards."""
+    from ygmon.monitor.factory import make_monitor
+
+    settings = settings_from(args)
+
+    async def run() -> T:
+        monitor = make_monitor(settings)
+        try:
+            return await question(monitor)
+        finally:
+            await monitor.close()
+
+    return asyncio.run(run())
+
+
+def print_rows(
+    args: argparse.Namespace,
+    rows: Sequence[Any],
+    model: type,
+    plain: Callable[[Any], Sequence[str]],
+    headings: Sequence[str],
+) -> int:
+    """CSV or JSON through the exporter when asked, else an aligned table."""
+    if args.format:
+        from ygmon.monitor.export import ExportFormat, dumps
+
+        print(dumps(rows, model, ExportFormat(args.format)), end="")
+        return 0
+    table = [list(headings), *([str(c) for c in plain(row)] for row in rows)]
+    widths = [max(len(line[i]) for line in table) for i in range(len(headings))]
+    for line in table:
+        print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    return 0

@@ -1,0 +1,26 @@
+"""`ygmon queues [--csv | --json]`: every queue's counts (the Queues screen)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ygmon.commands.listing import add_format_flags, ask, print_rows
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("queues", help="list every queue's counts (--csv / --json)")
+    add_format_flags(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ygmon.monitor.schemas import QueueStats
+
+    rows = ask(args, lambda monitor: monitor.queues())
+    return print_rows(
+        args,
+        rows,
+        QueueStats,
+        lambda q: (q.name, q.waiting, q.delayed, q.active, q.completed, q.failed),
+        ("QUEUE", "WAITING", "DELAYED", "ACTIVE", "COMPLETED", "FAILED"),
+    )
