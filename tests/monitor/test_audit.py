@@ -173,3 +173,44 @@ async def test_read_only_refusals(fresh: LocalProfile) -> None:
         finally:
             for monitor in (local_ro, server_ro, client_ro):
                 await monitor.close()
+
+
+@pytest.mark.parametrize("kind", ["local", "remote"])
+async def test_ygmon_audit_lists_the_same_records(
+    seeded: LocalProfile,
+    server: tuple[str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+) -> None:
+    import asyncio
+
+    from servers import _config_file
+
+    from ygmon.cli import main
+    from ygmon.monitor.export import ExportFormat, loads
+
+    local = make_monitor(local_settings(seeded), clock=fixed_clock)
+    try:
+        with pytest.raises(NotFoundError):
+            await local.retry("maintenance", "for-the-cli")
+        expected = (await local.audit_log(page=1, page_size=5)).data
+    finally:
+        await local.close()
+    if kind == "local":
+        where = ["--config", str(_config_file(seeded, tmp_path)), "--profile", "local"]
+    else:
+        where = ["--api-url", server[0], "--token", server[1]]
+    code = await asyncio.to_thread(main, [*where, "audit", "--page-size", "5", "--json"])
+    assert code == 0
+    assert loads(capsys.readouterr().out, AuditRecord, ExportFormat.JSON) == expected
+    assert await asyncio.to_thread(main, [*where, "audit"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("page 1 of ") and out[1].split() == [
+        "AT",
+        "WHO",
+        "ACTION",
+        "TARGET",
+        "OUTCOME",
+    ]
+    assert "maintenance/for-the-cli" in out[2] and "error: Job not found" in out[2]
