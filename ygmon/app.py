@@ -1,4 +1,5 @@
-"""The ygmon terminal app: seven screens over one Monitor, switched by number keys."""
+"""The ygmon terminal app: its screens over one Monitor, switched by number keys (Audit on
+`A`), and the profile picker (`P`) that moves the app to another profile's Monitor."""
 
 from __future__ import annotations
 
@@ -10,15 +11,19 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from ygmon.errors import YgmonError
 from ygmon.screens.help_screen import HelpScreen
 from ygmon.screens.overview import OverviewScreen
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.local_worker import LocalWorker
+from ygmon.tui.profile_commands import ProfileCommands
 from ygmon.tui.refresh_policy import RefreshPolicy
 from ygmon.tui.ui_config import UiConfig
 
 if TYPE_CHECKING:
+    from ygmon.config import Settings
     from ygmon.monitor.protocol import Monitor
+    from ygmon.tui.profile_switch import ProfileSwitcher
 
 
 def _later(module: str, name: str) -> Callable[[], Screen]:
@@ -41,6 +46,7 @@ SCREENS_BY_KEY: tuple[tuple[str, str, str, Callable[[], Screen]], ...] = (
     ("6", "worker", "Worker", _later("worker_control", "WorkerScreen")),
     ("7", "metrics", "Metrics", _later("metrics", "MetricsScreen")),
     ("8", "search", "Search", _later("search", "SearchScreen")),
+    ("A", "audit", "Audit", _later("audit", "AuditScreen")),
 )
 
 # Grouped keys take one slot in the footer, so every key fits at 80 columns; `?` lists each.
@@ -56,9 +62,18 @@ class YgmonApp(App):
     # default screen on mount, composes one screen instead of two, resumes it once
     # instead of twice (each resume starts a poll) and parses the CSS once.
     DEFAULT_MODE = "overview"
+    COMMANDS = App.COMMANDS | {ProfileCommands}
     BINDINGS = [
         *(
-            Binding(key, f"switch_mode('{mode}')", title, id=f"screen.{mode}", group=SCREENS)
+            # Only the number keys in the footer (they fill 80 columns); `?` lists A too.
+            Binding(
+                key,
+                f"switch_mode('{mode}')",
+                title,
+                id=f"screen.{mode}",
+                group=SCREENS,
+                show=key.isdigit(),
+            )
             for key, mode, title, _cls in SCREENS_BY_KEY
         ),
         Binding("slash", "search", "Search", id="screen.search.slash", key_display="/", show=False),
@@ -69,6 +84,7 @@ class YgmonApp(App):
         ),
         Binding("minus", "slower", "Refresh slower", id="refresh.slower", group=SPEED),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("P", "pick_profile", "Switch profile", id="app.profiles", show=False),
         # Off the footer (eight screen keys left no room at 80 columns); `?` lists it.
         Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
@@ -81,10 +97,23 @@ class YgmonApp(App):
         ui: UiConfig | None = None,
         worker_command: Sequence[str] | None = None,
         read_only: bool | None = None,
+        profile_name: str | None = None,
+        profile_colour: str | None = None,
+        export_dir: str = ".",
+        switcher: ProfileSwitcher | None = None,
     ) -> None:
         super().__init__()
         self.monitor = monitor
         self.target = target
+        self.profile_name = profile_name
+        """Named in the header (None: the header shows the target alone)."""
+        self.profile_colour = profile_colour
+        self.export_dir = export_dir
+        """Where `e` writes its exports (the profile's export_dir)."""
+        self.last_export: object = None
+        """The path of the last export written (tests read it)."""
+        self.switcher = switcher
+        """The config file's profiles, for `P`; None: no switching."""
         self.ui = ui or UiConfig()
         self._read_only = read_only
         self.policy = RefreshPolicy(interval=self.ui.refresh_interval)
@@ -100,10 +129,46 @@ class YgmonApp(App):
         return bool(self._read_only) or not self.monitor.SUPPORTS_RETRY
 
     async def on_unmount(self) -> None:
-        # A worker started from the app stops with it; the monitor's connections close.
-        if self.local_worker is not None:
-            await self.local_worker.stop()
+        # A worker started from the app stops with it (audited like a stop by hand);
+        # the monitor's connections close.
+        if self.local_worker is not None and self.local_worker.running:
+            from ygmon.tui.worker_actions import stop_worker
+
+            try:
+                await stop_worker(self, reason="the app quit")
+            except YgmonError:
+                await self.local_worker.stop()
         await self.monitor.close()
+
+    def apply_settings(self, settings: Settings, target: str) -> None:
+        """The new profile's name, colour, export folder and refresh interval."""
+        profile = settings.profile
+        self.target = target
+        self.profile_name = settings.profile_name
+        self.profile_colour = profile.colour
+        self.export_dir = profile.export_dir
+        self._read_only = None
+        self.policy = RefreshPolicy(interval=profile.refresh_interval)
+
+    def action_pick_profile(self) -> None:
+        """`P`: the profile picker; the choice moves the app to that profile."""
+        from ygmon.screens.profile_picker import ProfilePicker
+
+        if self.switcher is None:
+            self.notify("This app was started without a config file's profiles.")
+            return
+        try:
+            profiles = self.switcher.described()
+        except YgmonError as exc:
+            self.notify(exc.message, title=exc.title, severity="error")
+            return
+        self.push_screen(ProfilePicker(profiles, self.profile_name), self.choose_profile)
+
+    def choose_profile(self, name: str | None) -> None:
+        if name is not None and name != self.profile_name:
+            from ygmon.tui.profile_switch import switch_profile
+
+            self.run_worker(switch_profile(self, name), group="profile", exclusive=True)
 
     def _polled(self) -> PolledScreen | None:
         screen = self.screen

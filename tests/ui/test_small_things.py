@@ -25,13 +25,13 @@ from ygmon.widgets.keyed_table import KeyedTable
 def test_the_header_names_a_remote_backend_remote() -> None:
     # --api-url turns the default profile, named `local`, into a remote one.
     remote = Settings("local", RemoteProfile(api_url="http://10.0.0.5:8000", token="t"), None)
-    assert target_of(remote) == "remote: http://10.0.0.5:8000 (profile local)"
+    assert target_of(remote) == "remote: http://10.0.0.5:8000"
     local = Settings(
         "dev",
         LocalProfile(database_url="postgresql://u:secret@db/x", broker_url="redis://r"),
         None,
     )
-    assert target_of(local) == "local: postgresql://u:***@db/x (profile dev)"
+    assert target_of(local) == "local: postgresql://u:***@db/x"
 
 
 async def test_footer_keys_keep_a_space_between_them(shared_profile) -> None:

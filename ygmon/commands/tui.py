@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from ygmon.commands.common import redact, settings_from
 from ygmon.config import LocalProfile, Settings
+
+if TYPE_CHECKING:
+    from ygmon.app import YgmonApp
+    from ygmon.tui.ui_config import UiConfig
 
 
 def worker_command(settings: Settings) -> list[str]:
@@ -18,27 +23,36 @@ def worker_command(settings: Settings) -> list[str]:
 
 
 def target_of(settings: Settings) -> str:
-    """What the header names: the backend's kind and where it is, then the profile (a
+    """What the header names beside the profile: the backend's kind and where it is (a
     profile named `local` turned remote by --api-url must not read as local)."""
     profile = settings.profile
     if isinstance(profile, LocalProfile):
-        return f"local: {redact(profile.database_url)} (profile {settings.profile_name})"
-    return f"remote: {profile.api_url} (profile {settings.profile_name})"
+        return f"local: {redact(profile.database_url)}"
+    return f"remote: {profile.api_url}"
+
+
+def make_app(settings: Settings, ui: UiConfig | None = None) -> YgmonApp:
+    """The app `ygmon` opens on `settings`, with the config file's profiles to switch to
+    (tests build it here too; `ui`: tests' frozen clock)."""
+    from ygmon.app import YgmonApp
+    from ygmon.monitor.factory import make_monitor
+    from ygmon.tui.profile_switch import ProfileSwitcher
+    from ygmon.tui.ui_config import UiConfig
+
+    return YgmonApp(
+        make_monitor(settings),
+        target=target_of(settings),
+        ui=ui or UiConfig(refresh_interval=settings.profile.refresh_interval),
+        worker_command=worker_command(settings),
+        profile_name=settings.profile_name,
+        profile_colour=settings.profile.colour,
+        export_dir=settings.profile.export_dir,
+        switcher=ProfileSwitcher(settings.source),
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     # Textual is imported here so the other subcommands start without it.
-    from ygmon.app import YgmonApp
-    from ygmon.monitor.factory import make_monitor
-    from ygmon.tui.ui_config import UiConfig
-
-    settings = settings_from(args)
-    monitor = make_monitor(settings)
-    app = YgmonApp(
-        monitor,
-        target=target_of(settings),
-        ui=UiConfig(refresh_interval=settings.profile.refresh_interval),
-        worker_command=worker_command(settings),
-    )
+    app = make_app(settings_from(args))
     app.run()
     return app.return_code or 0

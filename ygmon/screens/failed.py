@@ -11,6 +11,7 @@ from ygmon.errors import YgmonError
 from ygmon.monitor.schemas import JobSummary, Page
 from ygmon.screens.confirm_dialog import ConfirmDialog
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.job_id import copy_id, short_id
@@ -32,6 +33,7 @@ class FailedScreen(PolledScreen):
         # "Retry", not "Retry job": with the copy key shown too the footer fits 80 columns.
         Binding("r", "retry", "Retry", id="failed.retry"),
         Binding("c", "copy_id", "Copy id", id="failed.copy"),
+        Binding("e", "export", "Export", id="failed.export", show=False),
     ]
 
     def __init__(self) -> None:
@@ -72,6 +74,11 @@ class FailedScreen(PolledScreen):
             ]
         )
         self.query_one(EmptyState).set_shown(not data.data)
+
+    def action_export(self) -> None:
+        from ygmon.monitor.export import failed_rows
+
+        start_export(self, "every failed job", "failed", JobSummary, failed_rows)
 
     def action_copy_id(self) -> None:
         copy_id(self.app, self.query_one(KeyedTable).selected_key)

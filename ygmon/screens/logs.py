@@ -17,6 +17,7 @@ from ygmon.errors import InvalidQueryError
 from ygmon.monitor.coverage_schemas import AggregationCoverage
 from ygmon.monitor.schemas import LogQuery, MetricsAggregationJobLog, Page
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import count, duration, stamp
 from ygmon.widgets.coverage_strip import CoverageStrip
 from ygmon.widgets.empty_state import EmptyState
@@ -71,6 +72,7 @@ class LogsScreen(PolledScreen):
         Binding("pagedown", "page(1)", "Next page", id="logs.next", priority=True, group=PAGES),
         Binding("f", "focus_filters", "Filters", id="logs.filters"),
         Binding("c", "focus_coverage", "Coverage", id="logs.coverage"),
+        Binding("e", "export", "Export", id="logs.export", show=False),
     ]
 
     def __init__(self) -> None:
@@ -135,6 +137,22 @@ class LogsScreen(PolledScreen):
             self.page = page
             self._expanded = None
             self.refresh_now()
+
+    def action_export(self) -> None:
+        from ygmon.monitor.export import log_rows
+
+        try:
+            query = self.query_for_page()
+        except InvalidQueryError as exc:
+            self.notify(exc.details[0]["message"], title="Export", severity="error")
+            return
+        start_export(
+            self,
+            "the runs these filters match",
+            "logs",
+            MetricsAggregationJobLog,
+            lambda monitor: log_rows(monitor, query),
+        )
 
     def action_focus_filters(self) -> None:
         self.query_one("#filter-type", Input).focus()

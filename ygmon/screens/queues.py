@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from ygmon.monitor.schemas import QueueStats
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.screens.queue_jobs import QueueJobsScreen
+from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import count
 from ygmon.widgets.keyed_table import KeyedTable
 
@@ -35,6 +37,7 @@ def queue_row(stats: QueueStats) -> tuple[str, tuple[str, ...]]:
 
 class QueuesScreen(PolledScreen):
     TITLE = "Queues"
+    BINDINGS = [Binding("e", "export", "Export", id="queues.export", show=False)]
 
     def compose_body(self) -> ComposeResult:
         yield KeyedTable(COLUMNS, id="queues-table")
@@ -44,6 +47,9 @@ class QueuesScreen(PolledScreen):
 
     def show(self, data: list[QueueStats]) -> None:
         self.query_one(KeyedTable).sync([queue_row(stats) for stats in data])
+
+    def action_export(self) -> None:
+        start_export(self, "every queue's counts", "queues", QueueStats, lambda m: m.queues())
 
     @on(DataTable.RowSelected, "#queues-table")
     def open_queue(self, event: DataTable.RowSelected) -> None:

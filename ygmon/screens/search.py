@@ -19,8 +19,9 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Input, Select, Static
 
-from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
+from ygmon.monitor.search_schemas import SearchHit, SearchIndexOverview, SearchResults
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
@@ -71,6 +72,7 @@ class SearchScreen(PolledScreen):
         Binding("slash", "focus_query", "Query", id="search.focus", show=False),
         # Out of the query box (where digits are text) to the hits, and the screen keys.
         Binding("escape", "focus_results", "Results", id="search.results"),
+        Binding("e", "export", "Export", id="search.export", show=False),
     ]
 
     def __init__(self) -> None:
@@ -93,6 +95,19 @@ class SearchScreen(PolledScreen):
 
     def action_focus_results(self) -> None:
         self.query_one(KeyedTable).focus()
+
+    def action_export(self) -> None:
+        query = self.query_one("#search-input", Input).value
+        choice = self.query_one("#search-entity", Select).value
+        entity = None if choice is Select.NULL else str(choice)
+        if not query.strip():
+            self.notify("Type a query first: the export holds its hits.", title="Export")
+            return
+
+        async def hits(monitor) -> list[SearchHit]:
+            return (await monitor.search(query, entity, LIMIT)).hits
+
+        start_export(self, f"the hits of “{query.strip()[:40]}”", "search", SearchHit, hits)
 
     async def fetch(self) -> SearchIndexOverview:
         return await self.monitor.search_index_overview()

@@ -4,6 +4,7 @@ app started marked), and start, stop or restart a local `ygmon worker` and follo
 from __future__ import annotations
 
 import socket
+from collections.abc import Awaitable
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from ygmon.errors import YgmonError
 from ygmon.monitor.schemas import WorkerInfo
 from ygmon.tui.formatting import age
 from ygmon.tui.local_worker import LocalWorker
+from ygmon.tui.worker_actions import restart_worker, start_worker, stop_worker
 from ygmon.widgets.app_footer import AppFooter
 from ygmon.widgets.app_header import AppHeader
 
@@ -44,9 +46,10 @@ class WorkerScreen(Screen):
         return self.app.local_worker
 
     def on_screen_resume(self) -> None:
-        self.query_one(AppHeader).show_backend(self.app.target, self.app.read_only)
-        policy = self.app.policy
         header = self.query_one(AppHeader)
+        header.show_backend(self.app.target, self.app.read_only)
+        header.show_profile(self.app.profile_name, self.app.profile_colour)
+        policy = self.app.policy
         header.show_refresh(policy.interval, policy.paused, not self.app.ui.auto_refresh)
         self.show_state()
         self.load_seen()
@@ -113,17 +116,20 @@ class WorkerScreen(Screen):
         self.query_one(Log).write_line(line)
 
     async def action_start(self) -> None:
-        if self.worker is not None:
-            await self.worker.start(self.append_log)
-        self.show_state()
-        self.load_seen()
+        await self._act(start_worker(self.app, self.append_log))
 
     async def action_stop(self) -> None:
-        if self.worker is not None:
-            await self.worker.stop()
-        self.show_state()
-        self.load_seen()
+        await self._act(stop_worker(self.app))
 
     async def action_restart(self) -> None:
-        await self.action_stop()
-        await self.action_start()
+        await self._act(restart_worker(self.app, self.append_log))
+
+    async def _act(self, action: Awaitable[bool]) -> None:
+        # Each start, stop and restart is an audited action (ygmon.tui.worker_actions);
+        # when its record cannot be written, it does not happen, and the reason shows.
+        try:
+            await action
+        except YgmonError as exc:
+            self.notify(exc.message, title=exc.title, severity="error")
+        self.show_state()
+        self.load_seen()

@@ -1,4 +1,5 @@
-"""The top line: product, backend target, READ-ONLY badge, rate-limit budget, refresh state."""
+"""The top line: product, profile, backend target, READ-ONLY badge, rate-limit budget,
+refresh state."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from textual.widgets import Label
 class AppHeader(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label("ygmon", id="header-title")
+        yield Label("", id="header-profile")
         yield Label("", id="header-target")
         yield Label("READ-ONLY", id="header-readonly")
         yield Label("", id="header-budget")
@@ -18,6 +20,20 @@ class AppHeader(Horizontal):
     def show_backend(self, target: str, read_only: bool) -> None:
         self.query_one("#header-target", Label).update(target)
         self.set_class(read_only, "-read-only")
+
+    def show_profile(self, name: str | None, colour: str | None) -> None:
+        """The profile's name, on its colour when it has one (so prod reads as prod)."""
+        label = self.query_one("#header-profile", Label)
+        label.update(name or "")
+        self.set_class(bool(name), "-profiled")
+        if colour:
+            from ygmon.profile_keys import header_colour
+
+            label.styles.background = header_colour(colour)
+            label.styles.color = "black" if colour in ("yellow", "cyan", "orange") else "white"
+        else:
+            label.styles.clear_rule("background")
+            label.styles.clear_rule("color")
 
     def show_budget(self, remaining: int | None, limit: int | None) -> None:
         text = "" if remaining is None else f"API {remaining}/{limit or '?'}"

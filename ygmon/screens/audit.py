@@ -1,0 +1,82 @@
+"""Audit: every recorded action (retry, bulk actions, pause, resume, trigger, worker
+start and stop), newest first, one page at a time: when, who and from where, what, and
+how it ended."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Label
+
+from ygmon.monitor.audit_schemas import AuditRecord
+from ygmon.monitor.schemas import Page
+from ygmon.screens.polled_screen import PolledScreen
+from ygmon.widgets.empty_state import EmptyState
+from ygmon.widgets.keyed_table import KeyedTable
+
+PAGE_SIZE = 15
+"""One page fits an 80x24 terminal under the header, the title and above the footer."""
+# The outcome's word before the target and the error, the longest cells, so an
+# 80-column terminal still shows every column's head and how each action ended.
+COLUMNS = [
+    ("at", "At (UTC)"),
+    ("who", "Who"),
+    ("action", "Action"),
+    ("outcome", "Outcome"),
+    ("detail", "Target · error"),
+]
+PAGES = Binding.Group("Page", compact=True)
+
+
+def audit_row(record: AuditRecord) -> tuple[str, tuple[str, ...]]:
+    who = record.actor + (f"@{record.address}" if record.address else "")
+    detail = record.target + (f" · {record.error}" if record.error else "")
+    return record.id, (
+        f"{record.at:%m-%d %H:%M:%S}",
+        who[:28],
+        record.action,
+        record.outcome,
+        detail[:120],
+    )
+
+
+class AuditScreen(PolledScreen):
+    TITLE = "Audit"
+    AUTO_FOCUS = "#audit-table"
+    BINDINGS = [
+        Binding("pageup", "page(-1)", "Previous page", id="audit.prev", priority=True, group=PAGES),
+        Binding("pagedown", "page(1)", "Next page", id="audit.next", priority=True, group=PAGES),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page = 1
+        self.total_pages = 1
+
+    def compose_body(self) -> ComposeResult:
+        yield Label("Audit: who changed what, newest first", classes="screen-title")
+        yield KeyedTable(COLUMNS, id="audit-table")
+        yield EmptyState(
+            "No recorded actions yet. Every retry, bulk retry or discard, pause, resume, "
+            "trigger and worker start or stop is recorded here with who asked for it.",
+            id="audit-empty",
+        )
+        yield Label("", id="audit-page")
+
+    async def fetch(self) -> Page[AuditRecord]:
+        return await self.monitor.audit_log(page=self.page, page_size=PAGE_SIZE)
+
+    def show(self, data: Page[AuditRecord]) -> None:
+        self.total_pages = max(1, data.pagination.total_pages)
+        self.query_one(KeyedTable).sync([audit_row(r) for r in data.data])
+        self.query_one(EmptyState).set_shown(not data.data)
+        self.query_one("#audit-page", Label).update(
+            f"page {self.page} of {self.total_pages} ({data.pagination.total:,} actions)"
+            "  PgUp/PgDn pages"
+        )
+
+    def action_page(self, step: int) -> None:
+        page = min(max(1, self.page + step), self.total_pages)
+        if page != self.page:
+            self.page = page
+            self.refresh_now()
