@@ -191,3 +191,32 @@ def test_audit_screen_snapshot(snap_compare, audited_profile, size) -> None:
 def test_export_dialog_snapshot(snap_compare, shared_profile, size) -> None:
     app = build_app(local_settings(shared_profile), UiConfig.frozen(NOW), target="local: demo")
     assert snap_compare(app, terminal_size=size, run_before=_then("4", "e"))
+
+
+async def test_read_only_app_refuses_with_its_reason_and_records_nothing(shared_profile) -> None:
+    """The app knows the backend is read-only and refuses before asking it: nothing
+    reached the backend, so there is no attempt to record (a refusal by the backend
+    itself, e.g. `ygmon serve --read-only`, is recorded: tests/monitor/test_audit.py)."""
+    app = build_app(local_settings(shared_profile.replace(read_only=True)), UiConfig.frozen(NOW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        before = (await app.monitor.audit_log()).pagination.total
+        await pilot.press("r")
+        await settle(pilot)
+        (note,) = [n for n in app._notifications if n.title == "Retry refused"]
+        assert "read-only" in note.message
+        assert (await app.monitor.audit_log()).pagination.total == before
+
+
+async def test_help_lists_export_audit_and_profile_keys(shared_profile) -> None:
+    from textual.widgets import Static
+
+    app = build_app(local_settings(shared_profile), UiConfig.frozen(NOW))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = str(app.screen.query_one("#help-keys", Static).render())
+        assert "Export" in text and "Audit" in text and "Switch profile" in text

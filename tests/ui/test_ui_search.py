@@ -150,3 +150,24 @@ async def test_slash_opens_search_from_any_screen(search_ui_profile: LocalProfil
         await settle(pilot)
         rows = [r.key.value for r in app.screen.query_one(KeyedTable).ordered_rows]
         assert rows == ["creator:c1"]
+
+
+async def test_e_exports_the_hits_shown(search_ui_profile: LocalProfile, backend: str, tmp_path):
+    from ygmon.monitor.export import read_export
+    from ygmon.monitor.search_schemas import SearchHit
+    from ygmon.screens.search import LIMIT
+
+    with backend_settings(backend, search_ui_profile) as settings:
+        app = build_app(settings, UiConfig.frozen(NOW))
+        app.export_dir = str(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("slash", *"night")
+            await wait_until(pilot, lambda: app.screen.searches >= 1)
+            await settle(pilot)
+            await pilot.press("escape", "e")  # out of the query box, where e is text
+            await settle(pilot)
+            await pilot.press("j")
+            await wait_until(pilot, lambda: app.last_export is not None)
+            hits = read_export(app.last_export, SearchHit)
+            assert hits and hits == (await app.monitor.search("night", None, LIMIT)).hits
+            assert app.last_export.name.startswith("ygmon-search-")
