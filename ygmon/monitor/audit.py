@@ -20,6 +20,7 @@ import functools
 import getpass
 import inspect
 import json
+import logging
 import os
 import secrets
 import time
@@ -29,14 +30,22 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, TypeVar
 
-from ygmon.errors import ReadOnlyError, YgmonError
+from ygmon.errors import ReadOnlyError, UnavailableError, YgmonError
 from ygmon.monitor.audit_schemas import Actor, AuditRecord
 from ygmon.monitor.schemas import CamelModel, Page, Pagination
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+log = logging.getLogger("ygmon.audit")
 TARGET_CHARS = 2000
 """A bulk selection's JSON can be long; the record keeps its start."""
+
+
+class AuditUnavailableError(UnavailableError):
+    """The action's record could not be written, so the action was not run."""
+
+    title = "Not done: audit unavailable"
+
 
 _acting: ContextVar[Actor | None] = ContextVar("ygmon_audit_actor", default=None)
 
@@ -118,23 +127,37 @@ class AuditTrail:
     async def run_audited(self, action: str, target: str, work: Callable[[], Awaitable[T]]) -> T:
         """Run `work()` as one recorded action (for calls that are not monitor methods,
         e.g. the app's worker start and stop)."""
-        entry_id = await self._audit_begin(action, target, current_actor())
+        try:
+            entry_id = await self._audit_begin(action, target, current_actor())
+        except Exception as exc:
+            reason = getattr(exc, "message", None) or str(exc).splitlines()[0]
+            raise AuditUnavailableError(
+                f"{action} not done: its audit record cannot be written ({reason})"
+            ) from exc
         try:
             result = await work()
         except ReadOnlyError as exc:
-            await self._audit_end(entry_id, "refused", exc.message)
+            await self._audit_finish(entry_id, "refused", exc.message)
             raise
         except YgmonError as exc:
-            await self._audit_end(entry_id, "error", exc.message)
+            await self._audit_finish(entry_id, "error", exc.message)
             raise
         except asyncio.CancelledError:
-            await asyncio.shield(self._audit_end(entry_id, "error", "cancelled"))
+            await asyncio.shield(self._audit_finish(entry_id, "error", "cancelled"))
             raise
         except Exception as exc:
-            await self._audit_end(entry_id, "error", str(exc) or type(exc).__name__)
+            await self._audit_finish(entry_id, "error", str(exc) or type(exc).__name__)
             raise
-        await self._audit_end(entry_id, "ok", None)
+        await self._audit_finish(entry_id, "ok", None)
         return result
+
+    async def _audit_finish(self, entry_id: str, outcome: str, error: str | None) -> None:
+        # The action already ran: a record that cannot be completed stays 'pending'
+        # (its outcome unknown to the log) rather than turn a done action into an error.
+        try:
+            await self._audit_end(entry_id, outcome, error)
+        except Exception:
+            log.warning("audit record %s stays pending: cannot write its outcome", entry_id)
 
     async def _audit_begin(self, action: str, target: str, actor: Actor) -> str:
         from ygmon.db.models.audit import AuditEntry
