@@ -183,3 +183,12 @@ def test_coloured_header_snapshot(snap_compare, fixed_place: Path, size) -> None
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run)
+
+
+def test_every_profile_colour_is_one_textual_draws() -> None:
+    from textual.color import Color
+
+    from ygmon.profile_keys import COLOURS, header_colour
+
+    for colour in COLOURS:
+        Color.parse(header_colour(colour))  # raises on a name Textual does not know
