@@ -97,6 +97,11 @@ async def test_a_retry_from_the_tui_is_on_the_audit_screen(backend, fresh_profil
             table = app.screen.query_one(KeyedTable)
             assert [str(r.key.value) for r in table.ordered_rows] == [record.id]
             assert "1 actions" in str(app.screen.query_one("#audit-page").render())
+            await pilot.press("enter")  # the record whole
+            await settle(pilot)
+            whole = str(app.screen.query_one("#audit-expanded").render())
+            assert f"retry by {who[0]} ({who[1]}) from {who[2]}" in whole
+            assert f"target: {record.target}" in whole and record.target.endswith("bad-2")
 
 
 async def test_worker_start_and_stop_are_audited(operator: str, fresh_profile, tmp_path) -> None:
@@ -184,7 +189,8 @@ def _then(*keys: str):
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_audit_screen_snapshot(snap_compare, audited_profile, size) -> None:
     app = build_app(local_settings(audited_profile), UiConfig.frozen(NOW), target="local: demo")
-    assert snap_compare(app, terminal_size=size, run_before=_then("A"))
+    # The newest record opened whole under the table (Enter).
+    assert snap_compare(app, terminal_size=size, run_before=_then("A", "enter"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])

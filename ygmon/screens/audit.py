@@ -1,12 +1,13 @@
 """Audit: every recorded action (retry, bulk actions, pause, resume, trigger, worker
 start and stop), newest first, one page at a time: when, who and from where, what, and
-how it ended."""
+how it ended. Enter shows a record whole (a bulk action's selection is long)."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Label
+from textual.widgets import DataTable, Label, Static
 
 from ygmon.monitor.audit_schemas import AuditRecord
 from ygmon.monitor.schemas import Page
@@ -52,6 +53,8 @@ class AuditScreen(PolledScreen):
         super().__init__()
         self.page = 1
         self.total_pages = 1
+        self._records: dict[str, AuditRecord] = {}
+        self._expanded: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Label("Audit: who changed what, newest first", classes="screen-title")
@@ -61,6 +64,7 @@ class AuditScreen(PolledScreen):
             "trigger and worker start or stop is recorded here with who asked for it.",
             id="audit-empty",
         )
+        yield Static("", id="audit-expanded", markup=False)
         yield Label("", id="audit-page")
 
     async def fetch(self) -> Page[AuditRecord]:
@@ -68,15 +72,42 @@ class AuditScreen(PolledScreen):
 
     def show(self, data: Page[AuditRecord]) -> None:
         self.total_pages = max(1, data.pagination.total_pages)
+        self._records = {r.id: r for r in data.data}
         self.query_one(KeyedTable).sync([audit_row(r) for r in data.data])
+        self._show_expanded()
         self.query_one(EmptyState).set_shown(not data.data)
         self.query_one("#audit-page", Label).update(
             f"page {self.page} of {self.total_pages} ({data.pagination.total:,} actions)"
-            "  PgUp/PgDn pages"
+            "  PgUp/PgDn pages, Enter shows one whole"
         )
 
     def action_page(self, step: int) -> None:
         page = min(max(1, self.page + step), self.total_pages)
         if page != self.page:
             self.page = page
+            self._expanded = None
             self.refresh_now()
+
+    @on(DataTable.RowSelected, "#audit-table")
+    def toggle_row(self, event: DataTable.RowSelected) -> None:
+        key = str(event.row_key.value)
+        self._expanded = None if self._expanded == key else key
+        self._show_expanded()
+
+    def _show_expanded(self) -> None:
+        panel = self.query_one("#audit-expanded", Static)
+        record = self._records.get(self._expanded or "")
+        panel.display = record is not None
+        if record is None:
+            panel.update("")
+            return
+        where = f" from {record.address}" if record.address else ""
+        lines = [
+            f"{record.action} by {record.actor} ({record.actor_kind}){where}",
+            f"at {record.at:%Y-%m-%d %H:%M:%S} UTC, {record.outcome}"
+            + (f" at {record.finished_at:%H:%M:%S}" if record.finished_at else ""),
+            f"target: {record.target or '-'}",
+        ]
+        if record.error:
+            lines.append(f"error: {record.error}")
+        panel.update("\n".join(lines))
