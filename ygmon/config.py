@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple
 
+from ygmon.alert_config import check_alerts
 from ygmon.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./ygmon.db"
@@ -31,11 +32,13 @@ LOCAL_MAX_CONCURRENCY = 2
 class _Rule(NamedTuple):
     """What one setting accepts: a TOML type, optionally bounded."""
 
-    kind: Literal["str", "optional_str", "int", "float", "bool", "counts", "kind"]
+    kind: Literal["str", "optional_str", "int", "float", "bool", "counts", "kind", "table"]
     above: float | None = None
     """Exclusive lower bound."""
     at_least: float | None = None
     at_most: float | None = None
+    check: Callable[[Any, str, str], Any] | None = None
+    """For kind 'table': (value, key, file) -> the value kept, or ConfigError."""
 
     def bound_words(self) -> str:
         words = []
@@ -90,6 +93,8 @@ def _fail(where: str, message: str) -> ConfigError:
 def _checked(rule: _Rule, value: Any, loc: str, where: str) -> Any:
     """The value as the profile stores it, or ConfigError naming `loc`."""
     kind = rule.kind
+    if rule.check is not None:
+        return rule.check(value, loc, where)
     if kind == "counts":
         if not isinstance(value, dict):
             raise _fail(where, f"key '{loc}' expects {_WORDS[kind]}, got {value!r}")
@@ -199,6 +204,7 @@ _STR = _Rule("str")
 _OPT_STR = _Rule("optional_str")
 _BOOL = _Rule("bool")
 _SECONDS = _Rule("float", above=0)
+_ALERTS = _Rule("table", check=check_alerts)
 
 
 class LocalProfile(_Profile):
@@ -259,6 +265,11 @@ class LocalProfile(_Profile):
     http://serve_host:serve_port/media, served by `ygmon serve`."""
     media_url_ttl: float = _setting(3600.0, _SECONDS)
     """Seconds a signed media URL stays valid at least (at most twice this)."""
+    schedule_grace: float = _setting(120.0, _SECONDS)
+    """Seconds a periodic run may start late before it counts as missed."""
+    alerts: dict[str, Any] = _setting({}, _ALERTS)
+    """Alert rules (ygmon.alert_config): failure_rate, oldest_waiting, no_worker,
+    schedule_missed, paused_too_long."""
 
 
 class RemoteProfile(_Profile):
@@ -276,6 +287,8 @@ class RemoteProfile(_Profile):
     """Seconds before an HTTP request gives up."""
     refresh_interval: float = _setting(2.0, _SECONDS)
     """Seconds between two polls of the TUI."""
+    alerts: dict[str, Any] = _setting({}, _ALERTS)
+    """Alert rules, evaluated here over the server's answers (ygmon.alert_config)."""
 
 
 Profile = LocalProfile | RemoteProfile

@@ -16,6 +16,7 @@ from ygmon.api import (
     routes_extension,
     routes_history,
     routes_media,
+    routes_queue_control,
     routes_search,
 )
 from ygmon.api.auth import signing_secret
@@ -69,6 +70,7 @@ def create_app(
     app.include_router(routes_search.router)
     app.include_router(routes_assets.router)
     app.include_router(routes_media.router)
+    app.include_router(routes_queue_control.router)
     app.add_middleware(
         Guard,
         secret=secret,

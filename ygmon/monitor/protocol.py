@@ -12,6 +12,12 @@ from typing import Protocol, runtime_checkable
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS, AggregationCoverage
 from ygmon.monitor.history import History, HistoryWindow
+from ygmon.monitor.queue_control_schemas import (
+    AlertState,
+    QueuePause,
+    ScheduleInfo,
+    TriggerResult,
+)
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     BackendInfo,
@@ -102,6 +108,26 @@ class Monitor(Protocol):
 
     async def search_index_overview(self) -> SearchIndexOverview:
         """Index size per entity and the last full reindex."""
+        ...
+
+    async def pause_queue(self, queue: str) -> QueuePause:
+        """Stop the queue's workers taking new jobs, on every host, until resumed
+        (running jobs finish); NotFoundError("Queue not found"), ReadOnlyError."""
+        ...
+
+    async def resume_queue(self, queue: str) -> QueuePause: ...
+
+    async def schedules(self) -> list[ScheduleInfo]:
+        """Every periodic task: cron, last run and outcome, next run, missed runs."""
+        ...
+
+    async def trigger_schedule(self, name: str) -> TriggerResult:
+        """Enqueue periodic task `name` now, as its schedule would; ReadOnlyError,
+        NotFoundError("Schedule not found")."""
+        ...
+
+    async def alerts(self) -> list[AlertState]:
+        """The profile's alert rules (ygmon.alert_config) applied now, firing or not."""
         ...
 
     async def close(self) -> None: ...
