@@ -1,9 +1,11 @@
 """The worker's side of a pause: a dequeue of a paused queue takes nothing.
 
 The paused set is read from the store at most once per REFRESH_SECONDS per process
-(one small read for all of its queues, whatever their number of threads), so a pause
-reaches every worker within one idle poll (ygmon.jobs.worker polls an idle queue every
-0.5 s at most) and a busy worker pays a clock read and a set lookup per job.
+(one small read for all of its queues, whatever their number of threads), so a busy
+worker pays a clock read and a set lookup per job, and a pause reaches every worker
+within STOPS_WITHIN: the set's staleness plus one poll already under way (an idle
+SQLite queue is polled every 0.5 s at most; a Redis dequeue blocks up to 1 s on the
+queue's wake-up list, and a job that wakes it then is taken).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ log = logging.getLogger("ygmon.worker")
 
 REFRESH_SECONDS = 0.5
 """How stale the paused set may be: the longest idle poll of a queue."""
+STOPS_WITHIN = REFRESH_SECONDS + 1.0
+"""Seconds after a pause by which no worker takes a new job of the queue."""
 
 
 class PauseGate:
