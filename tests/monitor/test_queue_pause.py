@@ -135,7 +135,7 @@ async def test_read_only_backends_refuse_pause_and_resume(tmp_path: Path) -> Non
         ]
         try:
             for monitor in monitors:
-                with pytest.raises(ReadOnlyError, match="Pause is disabled: this .* is read-only"):
+                with pytest.raises(ReadOnlyError, match=r"Pause is disabled: this .* is read-only"):
                     await monitor.pause_queue(QUEUE)
                 with pytest.raises(ReadOnlyError, match="Resume is disabled"):
                     await monitor.resume_queue(QUEUE)
