@@ -26,6 +26,9 @@ COMMAND_MODULES = (
     "ygmon.commands.assets",
     "ygmon.commands.notify",
     "ygmon.commands.outbox",
+    "ygmon.commands.queues_control",
+    "ygmon.commands.schedules",
+    "ygmon.commands.alerts",
 )
 
 
