@@ -1,4 +1,4 @@
-"""The ygmon terminal app: seven screens over one Monitor, switched by number keys."""
+"""The ygmon terminal app: ten screens over one Monitor, switched by number keys."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from textual.screen import Screen
 from ygmon.screens.help_screen import HelpScreen
 from ygmon.screens.overview import OverviewScreen
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.tui.alert_checks import AlertChecks
 from ygmon.tui.local_worker import LocalWorker
 from ygmon.tui.refresh_policy import RefreshPolicy
 from ygmon.tui.ui_config import UiConfig
@@ -41,14 +42,18 @@ SCREENS_BY_KEY: tuple[tuple[str, str, str, Callable[[], Screen]], ...] = (
     ("6", "worker", "Worker", _later("worker_control", "WorkerScreen")),
     ("7", "metrics", "Metrics", _later("metrics", "MetricsScreen")),
     ("8", "search", "Search", _later("search", "SearchScreen")),
+    ("9", "schedules", "Schedules", _later("schedules", "SchedulesScreen")),
+    ("0", "alerts", "Alerts", _later("alerts", "AlertsScreen")),
 )
+
+HIDDEN_SCREEN_KEYS = frozenset({"9", "0"})
 
 # Grouped keys take one slot in the footer, so every key fits at 80 columns; `?` lists each.
 SCREENS = Binding.Group("Screen", compact=True)
 SPEED = Binding.Group("Speed", compact=True)
 
 
-class YgmonApp(App):
+class YgmonApp(AlertChecks, App):
     TITLE = "ygmon"
     CSS_PATH = "app.tcss"
     MODES = {mode: make for _key, mode, _title, make in SCREENS_BY_KEY}
@@ -58,7 +63,16 @@ class YgmonApp(App):
     DEFAULT_MODE = "overview"
     BINDINGS = [
         *(
-            Binding(key, f"switch_mode('{mode}')", title, id=f"screen.{mode}", group=SCREENS)
+            Binding(
+                key,
+                f"switch_mode('{mode}')",
+                title,
+                id=f"screen.{mode}",
+                group=SCREENS,
+                # 9 and 0 are off the footer: four more columns would cut the screens'
+                # own keys at 80 columns. `?` and the command palette list them.
+                show=key not in HIDDEN_SCREEN_KEYS,
+            )
             for key, mode, title, _cls in SCREENS_BY_KEY
         ),
         Binding("slash", "search", "Search", id="screen.search.slash", key_display="/", show=False),
@@ -98,6 +112,9 @@ class YgmonApp(App):
     def read_only(self) -> bool:
         # A RemoteMonitor learns that the server is read-only from its answers.
         return bool(self._read_only) or not self.monitor.SUPPORTS_RETRY
+
+    def on_mount(self) -> None:
+        self.start_alert_checks()
 
     async def on_unmount(self) -> None:
         # A worker started from the app stops with it; the monitor's connections close.

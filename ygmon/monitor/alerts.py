@@ -23,7 +23,7 @@ from ygmon.monitor.schemas import AllWorkersHealth, JobState, QueueStats
 
 def _minutes(seconds: float) -> str:
     minutes = seconds / 60
-    return f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:.1f} h"
+    return f"{minutes:.0f}m" if minutes < 120 else f"{minutes / 60:.1f}h"
 
 
 class AlertsMixin:
@@ -77,11 +77,8 @@ class AlertsMixin:
             runs = done + failed
             rate = failed / runs if runs else 0.0
             firing = runs >= rule.min_jobs and rate > rule.above
-            return state(
-                firing,
-                f"{failed} of {runs} jobs failed in {rule.window} ({rate:.0%}; "
-                f"alert above {rule.above:.0%} over at least {rule.min_jobs} jobs)",
-            )
+            # Messages stay short: the Alerts screen shows them whole at 80 columns.
+            return state(firing, f"{failed}/{runs} failed in {rule.window} ({rate:.0%})")
         if rule.kind == "no_worker":
             status = None
             for group in health.groups.values() if health else []:
@@ -94,8 +91,7 @@ class AlertsMixin:
                 return state(False, "not paused")
             held = (now - s.paused_at).total_seconds()
             return state(
-                held > rule.minutes * 60,
-                f"paused for {_minutes(held)} (alert past {rule.minutes:g} min)",
+                held > rule.minutes * 60, f"paused {_minutes(held)}, limit {rule.minutes:g}m"
             )
         # oldest_waiting: jobs are listed newest first, so the last page holds the oldest.
         oldest = None
@@ -106,8 +102,7 @@ class AlertsMixin:
             return state(False, "nothing waiting")
         waited = (now - oldest.enqueued_at).total_seconds()
         return state(
-            waited > rule.minutes * 60,
-            f"oldest waiting job waits {_minutes(waited)} (alert past {rule.minutes:g} min)",
+            waited > rule.minutes * 60, f"waiting {_minutes(waited)}, limit {rule.minutes:g}m"
         )
 
     def _schedule_missed(self, rule: AlertRule, schedules: list[ScheduleInfo]) -> list[AlertState]:
@@ -125,9 +120,7 @@ class AlertsMixin:
             )
             firing = s.missed > 0 and late > rule.minutes * 60
             message = (
-                f"{s.missed} run(s) missed, the first {_minutes(late)} ago"
-                if s.missed
-                else "no missed run"
+                f"{s.missed} missed, first {_minutes(late)} ago" if s.missed else "no missed run"
             )
             states.append(
                 AlertState(

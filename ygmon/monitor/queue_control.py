@@ -49,9 +49,10 @@ def with_pauses(stats: list[QueueStats], store: Any) -> list[QueueStats]:
     paused = queue_pauses.paused_queues(store)
     if not paused:
         return stats
+    # Validated, not copied: the pause time is cut to milliseconds as every timestamp is.
     return [
-        s.model_copy(
-            update={"paused": True, "paused_at": datetime.fromtimestamp(paused[s.name].at, UTC)}
+        QueueStats.model_validate(
+            {**s.model_dump(), "paused": True, "paused_at": paused[s.name].at}
         )
         if s.name in paused
         else s

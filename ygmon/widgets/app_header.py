@@ -1,4 +1,5 @@
-"""The top line: product, backend target, READ-ONLY badge, rate-limit budget, refresh state."""
+"""The top line: product, backend target, READ-ONLY badge, firing alerts, rate-limit
+budget, refresh state."""
 
 from __future__ import annotations
 
@@ -6,18 +7,32 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
+from ygmon.monitor.queue_control_schemas import AlertState
+
 
 class AppHeader(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label("ygmon", id="header-title")
         yield Label("", id="header-target")
         yield Label("READ-ONLY", id="header-readonly")
+        yield Label("", id="header-alerts")
         yield Label("", id="header-budget")
         yield Label("", id="header-refresh")
 
     def show_backend(self, target: str, read_only: bool) -> None:
         self.query_one("#header-target", Label).update(target)
         self.set_class(read_only, "-read-only")
+
+    def show_alerts(self, firing: list[AlertState]) -> None:
+        """How many alerts fire, or the one that does (screen 0 lists them)."""
+        label = self.query_one("#header-alerts", Label)
+        # Short, so the backend's name keeps its room at 80 columns.
+        if len(firing) == 1:
+            label.update(f"ALERT {firing[0].subject[:24]}")
+        else:
+            label.update(f"{len(firing)} ALERTS" if firing else "")
+        label.tooltip = "\n".join(f"{s.kind} {s.subject}: {s.message}" for s in firing) or None
+        self.set_class(bool(firing), "-alerting")
 
     def show_budget(self, remaining: int | None, limit: int | None) -> None:
         text = "" if remaining is None else f"API {remaining}/{limit or '?'}"
