@@ -26,19 +26,26 @@ COLUMNS = [
 ]
 
 
+def last_text(s: ScheduleInfo) -> str:
+    """When it last ran; `*` marks a run triggered by hand."""
+    when = age(s.last_run_at, s.checked_at)
+    return f"{when}*" if s.last_trigger == "manual" else when
+
+
 def outcome_text(s: ScheduleInfo) -> str:
     if s.last_run_at is None:
         return "never ran"
-    text = s.last_outcome or "gone"  # the job left the registry's retention
-    return f"{text} (manual)" if s.last_trigger == "manual" else text
+    return s.last_outcome or "gone"  # the job left the registry's retention
 
 
 def missed_text(s: ScheduleInfo) -> str:
+    """'-', or how many runs were missed and how long ago the first was: '2 (2h)'."""
     if s.paused:
         return "paused"
-    if not s.missed:
+    if not s.missed or s.missed_since is None:
         return "-"
-    return f"{s.missed}{'+' if s.missed >= 1000 else ''} since {age(s.missed_since, s.checked_at)}"
+    since = age(s.missed_since, s.checked_at).removesuffix(" ago")
+    return f"{s.missed}{'+' if s.missed >= 1000 else ''} ({since})"
 
 
 class SchedulesScreen(PolledScreen):
@@ -51,7 +58,7 @@ class SchedulesScreen(PolledScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Label(
-            "Periodic tasks (UTC cron), missed runs · t runs the selected one now",
+            "Periodic tasks (UTC cron) · * triggered by hand · t runs the selected one now",
             classes="screen-title",
         )
         yield KeyedTable(COLUMNS, id="schedules-table")
@@ -68,7 +75,7 @@ class SchedulesScreen(PolledScreen):
                     (
                         s.name,
                         s.cron,
-                        age(s.last_run_at, s.checked_at),
+                        last_text(s),
                         outcome_text(s),
                         age(s.next_run_at, s.checked_at),
                         missed_text(s),
