@@ -66,6 +66,9 @@ def test_unknown_names_are_404_and_read_only_is_403_with_its_reason(tmp_path: Pa
         missing = api.post(f"{BASE}/schedules/canary/trigger")
         assert missing.json() == {"success": False, "error": "Schedule not found"}
         assert api.get(f"{BASE}/queues/email/pause").status_code == 405
+        none = api.get(f"{BASE}/queues/email/oldest-waiting")
+        assert none.json() == {"success": True, "data": None}
+        assert api.get(f"{BASE}/queues/nope/oldest-waiting").status_code == 404
     with serve_on_loopback(profile, read_only=True) as (url, token):
         api = Api(url, token, profile)
         for path, action in (

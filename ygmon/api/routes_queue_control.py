@@ -1,6 +1,7 @@
-"""Queue control, schedules and alerts (extensions): pause and resume a queue, the
-periodic schedule with missed runs, trigger a periodic task now, and the server
-profile's alert rules applied now. Changes answer 403 on a read-only server."""
+"""Queue control, schedules and alerts (extensions): pause and resume a queue, its
+oldest waiting job, the periodic schedule with missed runs, trigger a periodic task
+now, and the server profile's alert rules applied now. Changes answer 403 on a
+read-only server."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ygmon.monitor.queue_control_schemas import (
     ScheduleInfo,
     TriggerResult,
 )
+from ygmon.monitor.schemas import JobSummary
 
 router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
 
@@ -39,6 +41,17 @@ async def pause(request: Request, queueName: str) -> JSONResponse:
 async def resume(request: Request, queueName: str) -> JSONResponse:
     """Resume a paused queue."""
     return ok(await monitor_of(request).resume_queue(queueName))
+
+
+@router.get(
+    "/queues/{queueName}/oldest-waiting",
+    responses=NOT_FOUND,
+    response_model=Envelope[JobSummary | None],
+    openapi_extra=EXTENSION,
+)
+async def oldest_waiting(request: Request, queueName: str) -> JSONResponse:
+    """The job of the queue that has waited longest (`data: null` when none waits)."""
+    return ok(await monitor_of(request).oldest_waiting(queueName))
 
 
 @router.get(

@@ -18,7 +18,7 @@ from ygmon.errors import ConfigError
 from ygmon.jobs.queues import QUEUE_NAMES
 from ygmon.monitor.history import HistoryWindow
 from ygmon.monitor.queue_control_schemas import AlertState, ScheduleInfo
-from ygmon.monitor.schemas import AllWorkersHealth, JobState, QueueStats
+from ygmon.monitor.schemas import AllWorkersHealth, QueueStats
 
 
 def _minutes(seconds: float) -> str:
@@ -93,11 +93,7 @@ class AlertsMixin:
             return state(
                 held > rule.minutes * 60, f"paused {_minutes(held)}, limit {rule.minutes:g}m"
             )
-        # oldest_waiting: jobs are listed newest first, so the last page holds the oldest.
-        oldest = None
-        if s.waiting:
-            page = await self.jobs(queue, JobState.WAITING, page=s.waiting, page_size=1)  # type: ignore[attr-defined]
-            oldest = page.data[0] if page.data else None
+        oldest = await self.oldest_waiting(queue) if s.waiting else None  # type: ignore[attr-defined]
         if oldest is None:
             return state(False, "nothing waiting")
         waited = (now - oldest.enqueued_at).total_seconds()

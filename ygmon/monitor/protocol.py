@@ -117,6 +117,10 @@ class Monitor(Protocol):
 
     async def resume_queue(self, queue: str) -> QueuePause: ...
 
+    async def oldest_waiting(self, queue: str) -> JobSummary | None:
+        """The job of `queue` that has waited longest, or None; NotFoundError."""
+        ...
+
     async def schedules(self) -> list[ScheduleInfo]:
         """Every periodic task: cron, last run and outcome, next run, missed runs."""
         ...

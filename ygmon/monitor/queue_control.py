@@ -14,7 +14,7 @@ from ygmon.errors import NotFoundError, ReadOnlyError
 from ygmon.jobs import queue_pauses, schedule_runs
 from ygmon.jobs.queues import QUEUES_BY_NAME
 from ygmon.monitor.queue_control_schemas import QueuePause, ScheduleInfo, TriggerResult
-from ygmon.monitor.schemas import QueueStats
+from ygmon.monitor.schemas import JobSummary, QueueStats
 
 T = TypeVar("T")
 
@@ -86,6 +86,18 @@ class LocalQueueControl:
         self._known_queue(queue)
         await self._registry(lambda r: queue_pauses.resume(r.store, queue))
         return as_pause(queue, None)
+
+    async def oldest_waiting(self, queue: str) -> JobSummary | None:
+        """The job of `queue` that has waited longest (one index read, however many
+        wait), or None."""
+        self._known_queue(queue)
+
+        def read(r: Any) -> JobSummary | None:
+            ids = r.store.ids_in(queue, "waiting", 1)
+            return r.get_job(ids[0]) if ids else None
+
+        found = await self._registry(read)
+        return None if found is None else JobSummary.model_validate(found.model_dump())
 
     async def schedules(self) -> list[ScheduleInfo]:
         from ygmon.monitor.schedules import schedule_infos

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from ygmon.errors import ReadOnlyError
 from ygmon.monitor.queue_control_schemas import QueuePause, ScheduleInfo, TriggerResult
+from ygmon.monitor.schemas import JobSummary
 
 
 def _seg(value: str) -> str:
@@ -39,6 +40,10 @@ class RemoteQueueControl:
         self._refuse_if_read_only("Resume")
         body = await self._request("POST", f"/queues/{_seg(queue)}/resume")
         return QueuePause.model_validate(body["data"])
+
+    async def oldest_waiting(self, queue: str) -> JobSummary | None:
+        found = await self._data(f"/queues/{_seg(queue)}/oldest-waiting")
+        return None if found is None else JobSummary.model_validate(found)
 
     async def schedules(self) -> list[ScheduleInfo]:
         return [ScheduleInfo.model_validate(s) for s in await self._data("/schedules")]
