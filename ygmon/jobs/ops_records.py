@@ -25,11 +25,19 @@ def _sqlite(store: Any) -> bool:
 
 
 def _table(store: Any) -> None:
-    # Created on first use, once per store object: the store's own schema stays as it is.
+    # Created by the first write, once per store object: the store's own schema stays
+    # as it is, and a reader (the TUI, `ygmon status`) never writes to make it.
     if not getattr(store, "_ops_table", False):
         with store._write() as cur:
             cur.execute(OPS_DDL)
         store._ops_table = True
+
+
+def _has_table(store: Any) -> bool:
+    # Only a found table is remembered: another process may create it at any time.
+    if not getattr(store, "_ops_table", False):
+        store._ops_table = bool(store._read("select 1 from sqlite_master where name = 'ygmon_ops'"))
+    return store._ops_table
 
 
 def _redis_key(store: Any, kind: str) -> str:
@@ -52,7 +60,8 @@ def read_all(store: Any, kind: str) -> dict[str, Any]:
 
     def work() -> dict[str, Any]:
         if _sqlite(store):
-            _table(store)
+            if not _has_table(store):
+                return {}
             rows = store._read(
                 "select key, value from ygmon_ops where ns = ? and kind = ?", (store.ns, kind)
             )
