@@ -16,7 +16,7 @@ from typing import Any
 from ygmon.alert_config import AlertRule, alert_rules
 from ygmon.errors import ConfigError
 from ygmon.jobs.queues import QUEUE_NAMES
-from ygmon.monitor.history import HistoryWindow
+from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.queue_control_schemas import AlertState, ScheduleInfo
 from ygmon.monitor.schemas import AllWorkersHealth, QueueStats
 
@@ -47,13 +47,18 @@ class AlertsMixin:
             self.schedules() if "schedule_missed" in kinds else _none(),  # type: ignore[attr-defined]
         )
         stats = {q.name: q for q in queues or []}
+        # One history read per window for every queue's failure rate: a remote API
+        # allows 100 requests a minute.
+        windows = sorted({r.window for r in rules if r.kind == "failure_rate"})
+        read = await asyncio.gather(*(self.history(None, None, HistoryWindow(w)) for w in windows))  # type: ignore[attr-defined]
+        histories = dict(zip(windows, read, strict=True))
         states: list[AlertState] = []
         for rule in rules:
             if rule.kind == "schedule_missed":
                 states += self._schedule_missed(rule, schedules or [])
                 continue
             for queue in QUEUE_NAMES if rule.subject == "*" else [rule.subject]:
-                states.append(await self._queue_rule(rule, queue, stats, health))
+                states.append(await self._queue_rule(rule, queue, stats, health, histories))
         return states
 
     async def _queue_rule(
@@ -62,6 +67,7 @@ class AlertsMixin:
         queue: str,
         stats: dict[str, QueueStats],
         health: AllWorkersHealth | None,
+        histories: dict[str, History],
     ) -> AlertState:
         def state(firing: bool, message: str) -> AlertState:
             return AlertState(
@@ -71,9 +77,9 @@ class AlertsMixin:
 
         now = self.alert_now()
         if rule.kind == "failure_rate":
-            history = await self.history(queue, None, HistoryWindow(rule.window))  # type: ignore[attr-defined]
-            done = sum(sum(s.completed) for s in history.series)
-            failed = sum(s.failures for s in history.series)
+            series = [s for s in histories[rule.window].series if s.queue == queue]
+            done = sum(sum(s.completed) for s in series)
+            failed = sum(s.failures for s in series)
             runs = done + failed
             rate = failed / runs if runs else 0.0
             firing = runs >= rule.min_jobs and rate > rule.above
