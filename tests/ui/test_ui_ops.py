@@ -219,3 +219,10 @@ async def test_a_new_alert_rings_and_notifies_once(bare_profile) -> None:
         await settle(pilot)
         assert not app.screen.query_one(AppHeader).has_class("-alerting")
         store.close()
+
+
+def test_the_desktop_notification_cannot_be_ended_early_by_its_text() -> None:
+    from ygmon.tui.alert_watch import osc9
+
+    # A queue or message carrying ESC or BEL would end (or extend) the sequence.
+    assert osc9("paused\x07\x1b]9;evil") == "\x1b]9;paused  ]9;evil\x07"
