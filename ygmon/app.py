@@ -1,5 +1,5 @@
 """The ygmon terminal app: its screens over one Monitor, switched by number keys (Audit on
-`A`), and the profile picker (`P`) that moves the app to another profile's Monitor."""
+`A`), and the profile picker (ctrl+o) that moves the app to another profile's Monitor."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ygmon.errors import YgmonError
 from ygmon.screens.help_screen import HelpScreen
 from ygmon.screens.overview import OverviewScreen
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.tui.alert_checks import AlertChecks
 from ygmon.tui.local_worker import LocalWorker
 from ygmon.tui.profile_commands import ProfileCommands
 from ygmon.tui.refresh_policy import RefreshPolicy
@@ -46,15 +47,19 @@ SCREENS_BY_KEY: tuple[tuple[str, str, str, Callable[[], Screen]], ...] = (
     ("6", "worker", "Worker", _later("worker_control", "WorkerScreen")),
     ("7", "metrics", "Metrics", _later("metrics", "MetricsScreen")),
     ("8", "search", "Search", _later("search", "SearchScreen")),
+    ("9", "schedules", "Schedules", _later("schedules", "SchedulesScreen")),
+    ("0", "alerts", "Alerts", _later("alerts", "AlertsScreen")),
     ("A", "audit", "Audit", _later("audit", "AuditScreen")),
 )
+
+HIDDEN_SCREEN_KEYS = frozenset({"9", "0", "A"})
 
 # Grouped keys take one slot in the footer, so every key fits at 80 columns; `?` lists each.
 SCREENS = Binding.Group("Screen", compact=True)
 SPEED = Binding.Group("Speed", compact=True)
 
 
-class YgmonApp(App):
+class YgmonApp(AlertChecks, App):
     TITLE = "ygmon"
     CSS_PATH = "app.tcss"
     MODES = {mode: make for _key, mode, _title, make in SCREENS_BY_KEY}
@@ -65,14 +70,15 @@ class YgmonApp(App):
     COMMANDS = App.COMMANDS | {ProfileCommands}
     BINDINGS = [
         *(
-            # Only the number keys in the footer (they fill 80 columns); `?` lists A too.
             Binding(
                 key,
                 f"switch_mode('{mode}')",
                 title,
                 id=f"screen.{mode}",
                 group=SCREENS,
-                show=key.isdigit(),
+                # 9, 0 and A are off the footer: more columns would cut the screens'
+                # own keys at 80 columns. `?` and the command palette list them.
+                show=key not in HIDDEN_SCREEN_KEYS,
             )
             for key, mode, title, _cls in SCREENS_BY_KEY
         ),
@@ -84,7 +90,7 @@ class YgmonApp(App):
         ),
         Binding("minus", "slower", "Refresh slower", id="refresh.slower", group=SPEED),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
-        Binding("P", "pick_profile", "Switch profile", id="app.profiles", show=False),
+        Binding("ctrl+o", "pick_profile", "Switch profile", id="app.profiles", show=False),
         # Off the footer (eight screen keys left no room at 80 columns); `?` lists it.
         Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
@@ -113,7 +119,7 @@ class YgmonApp(App):
         self.last_export: object = None
         """The path of the last export written (tests read it)."""
         self.switcher = switcher
-        """The config file's profiles, for `P`; None: no switching."""
+        """The config file's profiles, for ctrl+o; None: no switching."""
         self.ui = ui or UiConfig()
         self._read_only = read_only
         self.policy = RefreshPolicy(interval=self.ui.refresh_interval)
@@ -127,6 +133,9 @@ class YgmonApp(App):
     def read_only(self) -> bool:
         # A RemoteMonitor learns that the server is read-only from its answers.
         return bool(self._read_only) or not self.monitor.SUPPORTS_RETRY
+
+    def on_mount(self) -> None:
+        self.start_alert_checks()
 
     async def on_unmount(self) -> None:
         # A worker started from the app stops with it (audited like a stop by hand);
@@ -151,7 +160,7 @@ class YgmonApp(App):
         self.policy = RefreshPolicy(interval=profile.refresh_interval)
 
     def action_pick_profile(self) -> None:
-        """`P`: the profile picker; the choice moves the app to that profile."""
+        """ctrl+o: the profile picker; the choice moves the app to that profile."""
         from ygmon.screens.profile_picker import ProfilePicker
 
         if self.switcher is None:

@@ -30,6 +30,8 @@ COMMAND_MODULES = (
     "ygmon.commands.logs",
     "ygmon.commands.queues",
     "ygmon.commands.audit",
+    "ygmon.commands.schedules",
+    "ygmon.commands.alerts",
 )
 
 

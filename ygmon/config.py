@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple
 
+from ygmon.alert_config import check_alerts
 from ygmon.errors import ConfigError
 from ygmon.profile_keys import COLOUR_WORDS, valid_colour
 
@@ -32,11 +33,15 @@ LOCAL_MAX_CONCURRENCY = 2
 class _Rule(NamedTuple):
     """What one setting accepts: a TOML type, optionally bounded."""
 
-    kind: Literal["str", "optional_str", "int", "float", "bool", "counts", "kind", "colour"]
+    kind: Literal[
+        "str", "optional_str", "int", "float", "bool", "counts", "kind", "colour", "table"
+    ]
     above: float | None = None
     """Exclusive lower bound."""
     at_least: float | None = None
     at_most: float | None = None
+    check: Callable[[Any, str, str], Any] | None = None
+    """For kind 'table': (value, key, file) -> the value kept, or ConfigError."""
 
     def bound_words(self) -> str:
         words = []
@@ -92,6 +97,8 @@ def _fail(where: str, message: str) -> ConfigError:
 def _checked(rule: _Rule, value: Any, loc: str, where: str) -> Any:
     """The value as the profile stores it, or ConfigError naming `loc`."""
     kind = rule.kind
+    if rule.check is not None:
+        return rule.check(value, loc, where)
     if kind == "counts":
         if not isinstance(value, dict):
             raise _fail(where, f"key '{loc}' expects {_WORDS[kind]}, got {value!r}")
@@ -204,6 +211,7 @@ _OPT_STR = _Rule("optional_str")
 _BOOL = _Rule("bool")
 _SECONDS = _Rule("float", above=0)
 _COLOUR = _Rule("colour")
+_ALERTS = _Rule("table", check=check_alerts)
 
 
 class LocalProfile(_Profile):
@@ -268,6 +276,11 @@ class LocalProfile(_Profile):
     """The profile's colour in the app's header (ygmon.profile_keys), e.g. red for prod."""
     export_dir: str = _setting(".", _STR)
     """Where the app's `e` writes its CSV and JSON exports."""
+    schedule_grace: float = _setting(120.0, _SECONDS)
+    """Seconds a periodic run may start late before it counts as missed."""
+    alerts: dict[str, Any] = _setting({}, _ALERTS)
+    """Alert rules (ygmon.alert_config): failure_rate, oldest_waiting, no_worker,
+    schedule_missed, paused_too_long."""
 
 
 class RemoteProfile(_Profile):
@@ -289,6 +302,8 @@ class RemoteProfile(_Profile):
     """The profile's colour in the app's header (ygmon.profile_keys), e.g. red for prod."""
     export_dir: str = _setting(".", _STR)
     """Where the app's `e` writes its CSV and JSON exports."""
+    alerts: dict[str, Any] = _setting({}, _ALERTS)
+    """Alert rules, evaluated here over the server's answers (ygmon.alert_config)."""
 
 
 Profile = LocalProfile | RemoteProfile

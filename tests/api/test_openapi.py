@@ -23,8 +23,9 @@ def test_openapi_document_validates(api: Api) -> None:
     doc = httpx.get(api.base_url + "/openapi.json", timeout=10).json()
     validate(doc)
     # The contract's 5, the extensions: queues, failed, jobs, job, previews, workers,
-    # history, coverage, search, search-index overview, assets/{assetId}, audit.
-    assert len([p for p in doc["paths"] if p.startswith("/api/admin/jobs")]) == 17
+    # history, coverage, search, search-index overview, assets/{assetId}, audit; queue pause
+    # and resume, a queue's oldest waiting job, schedules, a schedule's trigger, alerts.
+    assert len([p for p in doc["paths"] if p.startswith("/api/admin/jobs")]) == 23
 
 
 @pytest.fixture(scope="module")

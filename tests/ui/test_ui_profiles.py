@@ -47,7 +47,7 @@ def _failed_ids(app) -> set[str]:
 
 
 async def _pick(pilot: Pilot, downs: int) -> None:
-    await pilot.press("P")
+    await pilot.press("ctrl+o")
     await settle(pilot)
     assert isinstance(pilot.app.screen, ProfilePicker)
     for _ in range(downs):
@@ -117,7 +117,7 @@ async def test_a_broken_profile_is_named_and_the_app_stays(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         monitor = app.monitor
-        await pilot.press("P")
+        await pilot.press("ctrl+o")
         await settle(pilot)
         text = str(app.screen.query_one("#profiles-list").get_option_at_index(1).prompt)
         assert "invalid" in text and "profiles.bad.colour" in text
@@ -165,7 +165,7 @@ def _then(*keys: str):
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_profile_picker_snapshot(snap_compare, fixed_place: Path, size) -> None:
     app = make_app(load_settings(config=str(fixed_place), profile="local"), UiConfig.frozen(NOW))
-    assert snap_compare(app, terminal_size=size, run_before=_then("2", "P"))
+    assert snap_compare(app, terminal_size=size, run_before=_then("2", "ctrl+o"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
@@ -174,7 +174,7 @@ def test_coloured_header_snapshot(snap_compare, fixed_place: Path, size) -> None
     app = make_app(load_settings(config=str(fixed_place), profile="local"), UiConfig.frozen(NOW))
 
     async def run(pilot: Pilot) -> None:
-        await _then("2", "P", "down", "down")(pilot)
+        await _then("2", "ctrl+o", "down", "down")(pilot)
         old = app.monitor
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.monitor is not old)

@@ -17,6 +17,7 @@ from ygmon.api import (
     routes_extension,
     routes_history,
     routes_media,
+    routes_queue_control,
     routes_search,
 )
 from ygmon.api.auth import signing_secret
@@ -71,6 +72,7 @@ def create_app(
     app.include_router(routes_assets.router)
     app.include_router(routes_media.router)
     app.include_router(routes_audit.router)
+    app.include_router(routes_queue_control.router)
     app.add_middleware(
         Guard,
         secret=secret,

@@ -1,16 +1,21 @@
-"""`ygmon queues [--csv | --json]`: every queue's counts (the Queues screen)."""
+"""`ygmon queues [--csv | --json]`: every queue's counts (the Queues screen); `ygmon
+queues pause|resume NAME` (ygmon.commands.queues_control)."""
 
 from __future__ import annotations
 
 import argparse
 
+from ygmon.commands import queues_control
 from ygmon.commands.listing import add_format_flags, ask, print_rows
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("queues", help="list every queue's counts (--csv / --json)")
+    parser = sub.add_parser(
+        "queues", help="list every queue's counts (--csv / --json), or pause / resume one"
+    )
     add_format_flags(parser)
     parser.set_defaults(handler=run)
+    queues_control.add_actions(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from huey.api import Huey
 from huey.storage import PriorityRedisStorage, SqliteStorage
 
 from ygmon.jobs.broker_url import broker_kind, sqlite_path
+from ygmon.jobs.pause_gate import PausableDequeue
 from ygmon.jobs.periodic_claims import ClaimedPeriodic
 from ygmon.jobs.revocations import (
     DeferredRevocationDelete,
@@ -327,6 +328,14 @@ class _RedisHuey(ClaimedPeriodic, ScheduleHandoff, DeferredRevocationDelete, Pri
             return None
 
 
+class _PausableSqliteHuey(PausableDequeue, _SqliteHuey):
+    """The SQLite Huey whose dequeue a pause stops (ygmon.jobs.pause_gate)."""
+
+
+class _PausableRedisHuey(PausableDequeue, _RedisHuey):
+    """The Redis Huey whose dequeue a pause stops (ygmon.jobs.pause_gate)."""
+
+
 def huey_name(namespace: str, queue: str) -> str:
     # Redis storage keeps only [A-Za-z0-9_] of a name; '_' keeps queues apart.
     return f"{namespace}_{queue.replace('-', '_')}"
@@ -336,5 +345,7 @@ def make_huey(url: str, namespace: str, queue: str) -> Huey:
     """One Huey instance serves one queue. Results live in the registry, not in Huey."""
     name = huey_name(namespace, queue)
     if broker_kind(url) == "sqlite":
-        return _SqliteHuey(name, filename=sqlite_path(url), results=False, utc=True, timeout=30)
-    return _RedisHuey(name, url=url, results=False, utc=True, read_timeout=1)
+        return _PausableSqliteHuey(
+            name, filename=sqlite_path(url), results=False, utc=True, timeout=30
+        )
+    return _PausableRedisHuey(name, url=url, results=False, utc=True, read_timeout=1)

@@ -30,6 +30,8 @@ class ClaimedPeriodic:
 
     store_now: Callable[[], float] | None = None
     claim: Callable[[str, float], bool] | None = None
+    on_periodic: Callable[[Any, float], None] | None = None
+    """(task, slot as epoch seconds): a slot this scheduler won (ygmon.jobs.schedule_runs)."""
 
     def _get_timestamp(self) -> datetime:
         if self.store_now is None:
@@ -44,7 +46,12 @@ class ClaimedPeriodic:
         if self.claim is None:
             return due
         slot = timestamp.strftime("%Y-%m-%dT%H:%M")
-        return [task for task in due if self.claim(f"periodic:{task.name}:{slot}", CLAIM_TTL)]
+        won = [task for task in due if self.claim(f"periodic:{task.name}:{slot}", CLAIM_TTL)]
+        if won and self.on_periodic is not None:
+            at = timestamp.replace(second=0, microsecond=0, tzinfo=UTC).timestamp()
+            for task in won:
+                self.on_periodic(task, at)
+        return won
 
 
 class FrequentScheduler(Scheduler):

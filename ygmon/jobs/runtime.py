@@ -21,12 +21,15 @@ from ygmon.jobs.broker import make_huey
 from ygmon.jobs.broker_url import broker_kind, make_store
 from ygmon.jobs.completions import CompletionWriter
 from ygmon.jobs.job_context import JobContext, ThreadResources, set_current_job
+from ygmon.jobs.pause_gate import PauseGate
 from ygmon.jobs.queues import QUEUE_NAMES, QUEUES, queue_spec
 from ygmon.jobs.registry import JobRegistry
+from ygmon.jobs.schedule_runs import record_run
 from ygmon.jobs.tasks import TASKS, TaskSpec, task_spec
 
 # How often a worker trims history beyond FACTS.md's retention. Each finish trims its
 # own queue already; this catches queues that went quiet while their jobs aged out.
+RETENTION_CRON = "*/5 * * * *"
 RETENTION_SWEEP = crontab(minute="*/5")
 
 
@@ -57,6 +60,8 @@ class JobRuntime:
         """Each worker thread's event loop and Database (ygmon.jobs.job_context)."""
         self._tasks: dict[str, TaskWrapper] = {}
         self._task_queue: dict[str, str] = {}
+        # One cached paused set for every queue's dequeues (ygmon.jobs.pause_gate).
+        gate = PauseGate(self.registry.store)
         for spec in QUEUES:
             huey = make_huey(profile.broker_url, profile.namespace, spec.name)
             self.hueys[spec.name] = huey
@@ -64,6 +69,8 @@ class JobRuntime:
             huey.pre_execute("ygmon-job-context")(self._enter_job)
             huey.post_execute("ygmon-job-context")(self._leave_job)
             huey.claim = self.registry.store.claim
+            huey.pause_gate, huey.queue_name = gate, spec.name
+            huey.on_periodic = self._note_periodic
             if clock is None:
                 # An injected clock (tests) leaves Huey on its own: delayed retries
                 # must still come due while that clock stands still.
@@ -105,6 +112,9 @@ class JobRuntime:
         )(task.func)
         self._tasks[task.name] = wrapper
         self._task_queue[task.name] = task.queue
+
+    def _note_periodic(self, task: Any, slot: float) -> None:
+        record_run(self.registry.store, task.name, slot, task.id, "schedule")
 
     def _write_completions(self, queue: str, moves: list[dict[str, Any]]) -> None:
         storage = self.hueys[queue].storage

@@ -28,6 +28,7 @@ from ygmon.errors import YgmonError
 from ygmon.jobs.periodic_claims import FrequentScheduler
 from ygmon.jobs.queues import QUEUE_NAMES, concurrency_for, queue_spec
 from ygmon.jobs.runtime import JobRuntime, open_runtime
+from ygmon.jobs.schedule_runs import note_watching
 from ygmon.jobs.tasks import WORKER_START_HOOKS
 
 log = logging.getLogger("ygmon.worker")
@@ -141,6 +142,7 @@ class WorkerProcess:
         # Jobs of workers that died before this one started come back first.
         self.runtime.registry.recover_stalled(self.profile.stalled_after, self.profile.max_stalled)
         if self.periodic:
+            note_watching(self.runtime.registry.store, self.runtime.registry.now())
             # Catch-up of missed schedules belongs with the schedule: a worker started
             # with --no-schedule leaves it to the one that runs it.
             for hook in WORKER_START_HOOKS:

@@ -4,12 +4,14 @@ A queue "is running" when a worker whose heartbeat is fresher than the profile's
 stalled_after serves it; a group is healthy when each of its queues is running, and
 the whole is healthy only when every group is. A running queue may still report an
 error (the e-mail workers while the mail server's circuit breaker is open): it counts
-as running, with that error, and its group is unhealthy.
+as running, with that error, and its group is unhealthy. A paused queue is paused,
+not down: its status says so (`paused`, and an error naming the pause) whether or not
+a worker serves it, and it leaves its group healthy, since nothing is broken.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from ygmon.config import LocalProfile
@@ -17,6 +19,7 @@ from ygmon.jobs.queues import GROUP_NAMES, WORKER_GROUPS
 from ygmon.monitor.schemas import AllWorkersHealth, WorkerHealth, WorkerInfo, WorkerStatus
 
 NO_WORKER = "no live worker runs this queue"
+PAUSED = "paused: its workers take no new job until it is resumed"
 
 
 def build_health(
@@ -25,6 +28,7 @@ def build_health(
     stalled_after: float,
     scheduled_jobs: int,
     queue_errors: Mapping[str, str] | None = None,
+    paused: Collection[str] = (),
 ) -> AllWorkersHealth:
     errors = queue_errors or {}
     live: set[str] = set()
@@ -34,12 +38,14 @@ def build_health(
     groups: dict[str, WorkerHealth] = {}
     for group in GROUP_NAMES:
         statuses = {
-            queue: WorkerStatus(
+            queue: WorkerStatus(is_running=queue in live, error=PAUSED, paused=True)
+            if queue in paused
+            else WorkerStatus(
                 is_running=queue in live, error=errors.get(queue) if queue in live else NO_WORKER
             )
             for queue in WORKER_GROUPS[group]
         }
-        healthy = all(s.is_running and s.error is None for s in statuses.values())
+        healthy = all(s.paused or (s.is_running and s.error is None) for s in statuses.values())
         groups[group] = WorkerHealth(
             healthy=healthy,
             workers=statuses,

@@ -24,7 +24,9 @@ from ygmon.errors import (
     UnavailableError,
     YgmonError,
 )
+from ygmon.jobs import queue_pauses
 from ygmon.jobs.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
+from ygmon.monitor.alerts import AlertsMixin
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.audit import AuditTrail, audited
 from ygmon.monitor.coverage_schemas import (
@@ -34,6 +36,7 @@ from ygmon.monitor.coverage_schemas import (
 )
 from ygmon.monitor.health import build_health, mail_errors
 from ygmon.monitor.history import History, HistoryWindow
+from ygmon.monitor.queue_control import LocalQueueControl, with_pauses
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     BackendInfo,
@@ -87,7 +90,7 @@ def redact(url: str) -> str:
         return url.split("@")[-1]
 
 
-class LocalMonitor(AuditTrail):
+class LocalMonitor(AuditTrail, LocalQueueControl, AlertsMixin):
     SUPPORTS_LOCAL_WORKER = True
 
     def __init__(
@@ -212,15 +215,19 @@ class LocalMonitor(AuditTrail):
         workers = await self.workers()
         # Heartbeats carry the store's time (ygmon.jobs.store_clock): judge them by it,
         # not by this host's clock.
-        errors, stamp = await self._registry(
-            lambda registry: (mail_errors(self.profile), registry.now())
+        errors, stamp, paused = await self._registry(
+            lambda registry: (
+                mail_errors(self.profile),
+                registry.now(),
+                set(queue_pauses.paused_queues(registry.store)),
+            )
         )
         now = datetime.fromtimestamp(stamp, UTC)
         if self._embedded_path is not None:
             posts = await asyncio.to_thread(embedded.scheduled_posts, self._embedded_path)
             if posts is not None:
                 self._revision = HEAD_REVISION
-                return build_health(workers, now, self.profile.stalled_after, posts, errors)
+                return build_health(workers, now, self.profile.stalled_after, posts, errors, paused)
 
         from sqlalchemy import func, select
 
@@ -236,10 +243,10 @@ class LocalMonitor(AuditTrail):
             return (await session.execute(stmt)).scalar_one()
 
         posts = await self._read(scheduled)
-        return build_health(workers, now, self.profile.stalled_after, posts, errors)
+        return build_health(workers, now, self.profile.stalled_after, posts, errors, paused)
 
     async def queues(self) -> list[QueueStats]:
-        return await self._registry(lambda r: r.queue_stats())
+        return await self._registry(lambda r: with_pauses(r.queue_stats(), r.store))
 
     async def workers(self) -> list[WorkerInfo]:
         return await self._registry(lambda r: r.workers())

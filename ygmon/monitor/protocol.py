@@ -13,6 +13,12 @@ from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.audit_schemas import AuditRecord
 from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS, AggregationCoverage
 from ygmon.monitor.history import History, HistoryWindow
+from ygmon.monitor.queue_control_schemas import (
+    AlertState,
+    QueuePause,
+    ScheduleInfo,
+    TriggerResult,
+)
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     BackendInfo,
@@ -107,6 +113,29 @@ class Monitor(Protocol):
 
     async def audit_log(self, page: int = 1, page_size: int = 50) -> Page[AuditRecord]:
         """Recorded operator actions, newest first (ygmon.monitor.audit)."""
+
+    async def pause_queue(self, queue: str) -> QueuePause:
+        """Stop the queue's workers taking new jobs, on every host, until resumed
+        (running jobs finish); NotFoundError("Queue not found"), ReadOnlyError."""
+        ...
+
+    async def resume_queue(self, queue: str) -> QueuePause: ...
+
+    async def oldest_waiting(self, queue: str) -> JobSummary | None:
+        """The job of `queue` that has waited longest, or None; NotFoundError."""
+        ...
+
+    async def schedules(self) -> list[ScheduleInfo]:
+        """Every periodic task: cron, last run and outcome, next run, missed runs."""
+        ...
+
+    async def trigger_schedule(self, name: str) -> TriggerResult:
+        """Enqueue periodic task `name` now, as its schedule would; ReadOnlyError,
+        NotFoundError("Schedule not found")."""
+        ...
+
+    async def alerts(self) -> list[AlertState]:
+        """The profile's alert rules (ygmon.alert_config) applied now, firing or not."""
         ...
 
     async def close(self) -> None: ...

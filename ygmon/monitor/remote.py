@@ -23,6 +23,7 @@ from ygmon.errors import (
     UnavailableError,
     YgmonError,
 )
+from ygmon.monitor.alerts import AlertsMixin
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.coverage_schemas import (
     DEFAULT_PERIODS,
@@ -31,6 +32,7 @@ from ygmon.monitor.coverage_schemas import (
 )
 from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.remote_audit import RemoteAudit
+from ygmon.monitor.remote_queue_control import RemoteQueueControl
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     BackendInfo,
@@ -54,7 +56,7 @@ BASE = "/api/admin/jobs"
 READ_ONLY_HEADER = "X-Ygmon-Read-Only"
 
 
-class RemoteMonitor(RemoteAudit):
+class RemoteMonitor(RemoteAudit, RemoteQueueControl, AlertsMixin):
     SUPPORTS_LOCAL_WORKER = False
 
     def __init__(

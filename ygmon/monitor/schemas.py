@@ -80,6 +80,18 @@ class QueueStats(QueueCounts):
 
     name: str
     delayed: int = 0
+    paused: bool = False
+    """Its workers take no new job (ygmon.jobs.queue_pauses)."""
+    paused_at: Timestamp | None = None
+
+    @model_serializer(mode="wrap")
+    def _pause_when_paused(self, handler: Any) -> dict[str, Any]:
+        # Only a paused queue carries the two keys: the listing stays as it was.
+        dumped = handler(self)
+        if not self.paused:
+            for key in ("paused", "pausedAt", "paused_at"):
+                dumped.pop(key, None)
+        return dumped
 
     def counts(self) -> QueueCounts:
         return QueueCounts(
@@ -127,6 +139,8 @@ class RetryResult(CamelModel):
 class WorkerStatus(_OmitNone):
     is_running: bool
     error: str | None = None
+    paused: bool | None = None
+    """True for a paused queue (an extension: absent otherwise)."""
 
 
 class WorkerHealth(_OmitNone):

@@ -260,7 +260,9 @@ def _group_text(group: str, status: object, summary: str | None = None) -> str:
         return f"[b]{group}[/b]"
     workers = getattr(status, "workers", None) or {}
     served = sum(1 for s in workers.values() if s.is_running)
+    paused = sum(1 for s in workers.values() if s.paused)
+    held = f" · {paused} paused" if paused else ""
     mark = "[b]ok[/b]  " if status.healthy else "[b]DOWN[/b]"  # type: ignore[attr-defined]
     if summary is not None:
-        return f"{mark} [b]{group}[/b]  {served}/{len(workers)} served · {escape(summary)}"
-    return f"{mark} [b]{group}[/b]  {served}/{len(workers)} queues served by a live worker"
+        return f"{mark} [b]{group}[/b]  {served}/{len(workers)} served{held} · {escape(summary)}"
+    return f"{mark} [b]{group}[/b]  {served}/{len(workers)} queues served by a live worker{held}"

@@ -80,6 +80,8 @@ class PolledScreen(Screen):
         header.show_profile(self.app.profile_name, self.app.profile_colour)
         policy = self.app.policy
         header.show_refresh(policy.interval, policy.paused, not self.app.ui.auto_refresh)
+        watch = getattr(self.app, "alert_watch", None)
+        header.show_alerts(watch.firing if watch is not None else [])
         # Only RemoteMonitor knows a rate limit: the X-RateLimit headers of its last call.
         remaining = getattr(self.monitor, "rate_remaining", None)
         if remaining is not None:

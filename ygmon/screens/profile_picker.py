@@ -1,4 +1,4 @@
-"""The profile picker (P): the config file's profiles, the current one marked; Enter
+"""The profile picker (ctrl+o): the config file's profiles, the current one marked; Enter
 switches to the highlighted one, Escape keeps the current. Dismisses with a name or None."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The command palette's profile commands: "Switch profile: NAME" for each profile of
-the config file, the same switch as the picker on `P`."""
+the config file, the same switch as the picker on ctrl+o."""
 
 from __future__ import annotations
 

@@ -1,11 +1,13 @@
-"""The top line: product, profile, backend target, READ-ONLY badge, rate-limit budget,
-refresh state."""
+"""The top line: product, profile, backend target, READ-ONLY badge, firing alerts,
+rate-limit budget, refresh state."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
+
+from ygmon.monitor.queue_control_schemas import AlertState
 
 
 class AppHeader(Horizontal):
@@ -14,6 +16,7 @@ class AppHeader(Horizontal):
         yield Label("", id="header-profile")
         yield Label("", id="header-target")
         yield Label("READ-ONLY", id="header-readonly")
+        yield Label("", id="header-alerts")
         yield Label("", id="header-budget")
         yield Label("", id="header-refresh")
 
@@ -34,6 +37,17 @@ class AppHeader(Horizontal):
         else:
             label.styles.clear_rule("background")
             label.styles.clear_rule("color")
+
+    def show_alerts(self, firing: list[AlertState]) -> None:
+        """How many alerts fire, or the one that does (screen 0 lists them)."""
+        label = self.query_one("#header-alerts", Label)
+        # Short, so the backend's name keeps its room at 80 columns.
+        if len(firing) == 1:
+            label.update(f"ALERT {firing[0].subject[:24]}")
+        else:
+            label.update(f"{len(firing)} ALERTS" if firing else "")
+        label.tooltip = "\n".join(f"{s.kind} {s.subject}: {s.message}" for s in firing) or None
+        self.set_class(bool(firing), "-alerting")
 
     def show_budget(self, remaining: int | None, limit: int | None) -> None:
         text = "" if remaining is None else f"API {remaining}/{limit or '?'}"

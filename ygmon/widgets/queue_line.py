@@ -2,6 +2,9 @@
 jobs it completed and failed per minute over the last hour (from the registry's
 history, so they are full at launch and the same for every viewer).
 
+A paused queue's label ends in "‖" and its line is styled `-paused`, its tooltip says
+since when.
+
 In the compact layout the label is a short name that tells the queue apart within its
 worker group (the group's line is just above); the full name is the tooltip, and the
 Queues screen (2) lists it.
@@ -35,11 +38,14 @@ SHORT_WIDTH = 14
 FULL_WIDTH = 26
 
 
-def label_of(name: str, compact: bool) -> str:
-    if not compact:
-        return name if len(name) <= FULL_WIDTH else name[: FULL_WIDTH - 1] + "…"
-    short = SHORT_NAMES.get(name, name)
-    return short if len(short) <= SHORT_WIDTH else short[: SHORT_WIDTH - 1] + "…"
+def label_of(name: str, compact: bool, paused: bool = False) -> str:
+    width = SHORT_WIDTH if compact else FULL_WIDTH
+    label = SHORT_NAMES.get(name, name) if compact else name
+    if paused:
+        width -= 2
+    if len(label) > width:
+        label = label[: width - 1] + "…"
+    return f"{label} ‖" if paused else label
 
 
 def counts_text(stats: QueueStats) -> str:
@@ -69,23 +75,30 @@ class QueueLine(Horizontal):
         self._points: tuple[list[int], list[int]] = ([], [])
 
     def compose(self) -> ComposeResult:
-        yield Label(label_of(self.stats.name, self.compact), classes="ql-name")
+        yield Label(self._label(), classes="ql-name")
         yield Label(counts_text(self.stats), classes="ql-counts")
         yield Sparkline(_drawn(self._points[0]), classes="ql-done")
         yield Sparkline(_drawn(self._points[1]), classes="ql-failed")
 
+    def _label(self) -> str:
+        return label_of(self.stats.name, self.compact, self.stats.paused)
+
     def on_mount(self) -> None:
         self.set_class(self.stats.failed > 0, "-failing")
+        self.set_class(self.stats.paused, "-paused")
 
     def show(self, stats: QueueStats) -> None:
-        self.stats = stats
+        was_paused, self.stats = self.stats.paused, stats
         self.query_one(".ql-counts", Label).update(counts_text(stats))
         self.set_class(stats.failed > 0, "-failing")
+        self.set_class(stats.paused, "-paused")
+        if stats.paused != was_paused:
+            self.query_one(".ql-name", Label).update(self._label())
 
     def set_compact(self, compact: bool) -> None:
         if compact != self.compact:
             self.compact = compact
-            self.query_one(".ql-name", Label).update(label_of(self.stats.name, compact))
+            self.query_one(".ql-name", Label).update(self._label())
 
     def show_history(self, completed: list[int], failed: list[int]) -> None:
         """Per-minute points, oldest first (kept until composed if not yet)."""

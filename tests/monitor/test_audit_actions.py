@@ -1,0 +1,66 @@
+"""Every operator action of issue 14 leaves exactly one audit record with its actor, over
+the local and the remote backend (the API records the token's subject) on both
+storages; a dry run changes nothing and records nothing."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from servers import admin_token, fixed_clock, local_settings, remote_settings
+
+from ygmon.config import LocalProfile
+from ygmon.monitor.audit_schemas import AuditRecord
+from ygmon.monitor.factory import make_monitor
+from ygmon.monitor.protocol import Monitor
+
+SSH = "198.51.100.4 40022 10.0.0.5 22"
+
+Action = Callable[[Monitor], Awaitable[Any]]
+
+ACTIONS: dict[str, tuple[Action, str]] = {
+    "pause": (lambda m: m.pause_queue("email"), "email"),
+    "resume": (lambda m: m.resume_queue("email"), "email"),
+    "trigger": (lambda m: m.trigger_schedule("sweep-retention"), "sweep-retention"),
+}
+
+
+async def _records(monitor: Monitor) -> list[AuditRecord]:
+    return (await monitor.audit_log(page=1, page_size=100)).data
+
+
+@pytest.mark.parametrize("kind", ["local", "remote"])
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+async def test_each_action_leaves_one_record_with_its_actor(
+    seeded: LocalProfile,
+    server: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    action: str,
+) -> None:
+    monkeypatch.setenv("SSH_CONNECTION", SSH)
+    base_url, _token = server
+    if kind == "local":
+        monitor = make_monitor(local_settings(seeded), clock=fixed_clock)
+        expected_actor = (getpass.getuser(), "local", "198.51.100.4")
+    else:
+        token = admin_token(seeded, user="ops-grace")
+        monitor = make_monitor(remote_settings(base_url, token))
+        expected_actor = ("ops-grace", "api", "127.0.0.1")
+    run, target = ACTIONS[action]
+    try:
+        before = await _records(monitor)
+        result = await run(monitor)
+        after = await _records(monitor)
+        assert len(after) == len(before) + 1, "exactly one record per action"
+        record = after[0]
+        assert (record.actor, record.actor_kind, record.address) == expected_actor
+        assert (record.action, record.target, record.outcome) == (action, target, "ok")
+        if action == "pause":
+            # The pause names who paused as its audit record does.
+            assert result.paused_by == f"{expected_actor[0]}@{expected_actor[2]}"
+            await monitor.resume_queue("email")
+    finally:
+        await monitor.close()

@@ -1,0 +1,84 @@
+"""Queue control, schedules and alerts (extensions): pause and resume a queue, its
+oldest waiting job, the periodic schedule with missed runs, trigger a periodic task
+now, and the server profile's alert rules applied now. Changes answer 403 on a
+read-only server."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from ygmon.api.deps import monitor_of, ok
+from ygmon.api.models import ERRORS, EXTENSION, NOT_FOUND, Envelope
+from ygmon.monitor.queue_control_schemas import (
+    AlertState,
+    QueuePause,
+    ScheduleInfo,
+    TriggerResult,
+)
+from ygmon.monitor.schemas import JobSummary
+
+router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
+
+
+@router.post(
+    "/queues/{queueName}/pause",
+    responses=NOT_FOUND,
+    response_model=Envelope[QueuePause],
+    openapi_extra=EXTENSION,
+)
+async def pause(request: Request, queueName: str) -> JSONResponse:
+    """Pause a queue: its workers, on every host, take no new job until it is resumed."""
+    return ok(await monitor_of(request).pause_queue(queueName))
+
+
+@router.post(
+    "/queues/{queueName}/resume",
+    responses=NOT_FOUND,
+    response_model=Envelope[QueuePause],
+    openapi_extra=EXTENSION,
+)
+async def resume(request: Request, queueName: str) -> JSONResponse:
+    """Resume a paused queue."""
+    return ok(await monitor_of(request).resume_queue(queueName))
+
+
+@router.get(
+    "/queues/{queueName}/oldest-waiting",
+    responses=NOT_FOUND,
+    response_model=Envelope[JobSummary | None],
+    openapi_extra=EXTENSION,
+)
+async def oldest_waiting(request: Request, queueName: str) -> JSONResponse:
+    """The job of the queue that has waited longest (`data: null` when none waits)."""
+    return ok(await monitor_of(request).oldest_waiting(queueName))
+
+
+@router.get(
+    "/schedules",
+    responses=ERRORS,
+    response_model=Envelope[list[ScheduleInfo]],
+    openapi_extra=EXTENSION,
+)
+async def schedules(request: Request) -> JSONResponse:
+    """Every periodic task: cron, last run and outcome, next run, missed runs."""
+    return ok(await monitor_of(request).schedules())
+
+
+@router.post(
+    "/schedules/{name}/trigger",
+    responses=NOT_FOUND,
+    response_model=Envelope[TriggerResult],
+    openapi_extra=EXTENSION,
+)
+async def trigger(request: Request, name: str) -> JSONResponse:
+    """Enqueue a periodic task now, as its schedule would."""
+    return ok(await monitor_of(request).trigger_schedule(name))
+
+
+@router.get(
+    "/alerts", responses=ERRORS, response_model=Envelope[list[AlertState]], openapi_extra=EXTENSION
+)
+async def alerts(request: Request) -> JSONResponse:
+    """The server profile's alert rules applied now, firing or quiet."""
+    return ok(await monitor_of(request).alerts())

@@ -1,0 +1,140 @@
+"""Alerts: the profile's rules (ygmon.alert_config) applied to what the Monitor reads,
+for LocalMonitor and RemoteMonitor alike (a mixin over the protocol's reads), so a
+remote profile's rules judge the server's answers.
+
+One AlertState per rule and subject ("*" expands to every queue or schedule), firing
+or quiet, with a message that says why. Times are compared with the backend's own
+clock where it reports one (schedules carry `checkedAt`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from ygmon.alert_config import AlertRule, alert_rules
+from ygmon.errors import ConfigError
+from ygmon.jobs.queues import QUEUE_NAMES
+from ygmon.monitor.history import History, HistoryWindow
+from ygmon.monitor.queue_control_schemas import AlertState, ScheduleInfo
+from ygmon.monitor.schemas import AllWorkersHealth, QueueStats
+
+
+def _minutes(seconds: float) -> str:
+    minutes = seconds / 60
+    return f"{minutes:.0f}m" if minutes < 120 else f"{minutes / 60:.1f}h"
+
+
+class AlertsMixin:
+    """Needs the Monitor reads and `profile.alerts`."""
+
+    profile: Any
+
+    def alert_now(self) -> datetime:
+        now = getattr(self, "now", None)
+        return now() if callable(now) else datetime.now(UTC)
+
+    async def alerts(self) -> list[AlertState]:
+        rules = alert_rules(self.profile.alerts)
+        if not rules:
+            return []
+        kinds = {r.kind for r in rules}
+        needs_queues = kinds & {"oldest_waiting", "paused_too_long"}
+        queues, health, schedules = await asyncio.gather(
+            self.queues() if needs_queues else _none(),  # type: ignore[attr-defined]
+            self.health() if "no_worker" in kinds else _none(),  # type: ignore[attr-defined]
+            self.schedules() if "schedule_missed" in kinds else _none(),  # type: ignore[attr-defined]
+        )
+        stats = {q.name: q for q in queues or []}
+        # One history read per window for every queue's failure rate: a remote API
+        # allows 100 requests a minute.
+        windows = sorted({r.window for r in rules if r.kind == "failure_rate"})
+        read = await asyncio.gather(*(self.history(None, None, HistoryWindow(w)) for w in windows))  # type: ignore[attr-defined]
+        histories = dict(zip(windows, read, strict=True))
+        states: list[AlertState] = []
+        for rule in rules:
+            if rule.kind == "schedule_missed":
+                states += self._schedule_missed(rule, schedules or [])
+                continue
+            for queue in QUEUE_NAMES if rule.subject == "*" else [rule.subject]:
+                states.append(await self._queue_rule(rule, queue, stats, health, histories))
+        return states
+
+    async def _queue_rule(
+        self,
+        rule: AlertRule,
+        queue: str,
+        stats: dict[str, QueueStats],
+        health: AllWorkersHealth | None,
+        histories: dict[str, History],
+    ) -> AlertState:
+        def state(firing: bool, message: str) -> AlertState:
+            return AlertState(
+                key=f"{rule.kind}:{queue}", kind=rule.kind, subject=queue, firing=firing,
+                message=message,
+            )  # fmt: skip
+
+        now = self.alert_now()
+        if rule.kind == "failure_rate":
+            series = [s for s in histories[rule.window].series if s.queue == queue]
+            done = sum(sum(s.completed) for s in series)
+            failed = sum(s.failures for s in series)
+            runs = done + failed
+            rate = failed / runs if runs else 0.0
+            firing = runs >= rule.min_jobs and rate > rule.above
+            # Messages stay short: the Alerts screen shows them whole at 80 columns.
+            return state(firing, f"{failed}/{runs} failed in {rule.window} ({rate:.0%})")
+        if rule.kind == "no_worker":
+            status = None
+            for group in health.groups.values() if health else []:
+                status = (group.workers or {}).get(queue) or status
+            running = status is not None and status.is_running
+            return state(not running, "a live worker runs it" if running else "no live worker")
+        s = stats.get(queue, QueueStats(name=queue))
+        if rule.kind == "paused_too_long":
+            if not s.paused or s.paused_at is None:
+                return state(False, "not paused")
+            held = (now - s.paused_at).total_seconds()
+            return state(
+                held > rule.minutes * 60, f"paused {_minutes(held)}, limit {rule.minutes:g}m"
+            )
+        oldest = await self.oldest_waiting(queue) if s.waiting else None  # type: ignore[attr-defined]
+        if oldest is None:
+            return state(False, "nothing waiting")
+        waited = (now - oldest.enqueued_at).total_seconds()
+        return state(
+            waited > rule.minutes * 60, f"waiting {_minutes(waited)}, limit {rule.minutes:g}m"
+        )
+
+    def _schedule_missed(self, rule: AlertRule, schedules: list[ScheduleInfo]) -> list[AlertState]:
+        chosen = [s for s in schedules if rule.subject in ("*", s.name)]
+        if not chosen:
+            names = ", ".join(s.name for s in schedules)
+            raise ConfigError(
+                f"config error: alerts.schedule_missed names no schedule {rule.subject!r} "
+                f"(schedules: {names})"
+            )
+        states = []
+        for s in chosen:
+            late = (
+                0.0 if s.missed_since is None else (s.checked_at - s.missed_since).total_seconds()
+            )
+            firing = s.missed > 0 and late > rule.minutes * 60
+            message = (
+                f"{s.missed} missed, first {_minutes(late)} ago" if s.missed else "no missed run"
+            )
+            states.append(
+                AlertState(
+                    key=f"schedule_missed:{s.name}",
+                    kind="schedule_missed",
+                    subject=s.name,
+                    firing=firing,
+                    message=message,
+                )
+            )
+        return states
+
+
+async def _none() -> None:
+    return None

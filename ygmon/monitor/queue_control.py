@@ -1,0 +1,141 @@
+"""Pause, resume and schedules for LocalMonitor (a mixin): the registry's pause and
+schedule-run records (ygmon.jobs.queue_pauses, ygmon.jobs.schedule_runs) as Monitor
+answers. Each mutating method is one action, refused on a read-only backend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from ygmon.errors import NotFoundError, ReadOnlyError
+from ygmon.jobs import queue_pauses, schedule_runs
+from ygmon.jobs.queues import QUEUES_BY_NAME
+from ygmon.monitor.audit import audited, current_actor
+from ygmon.monitor.queue_control_schemas import QueuePause, ScheduleInfo, TriggerResult
+from ygmon.monitor.schemas import JobSummary, QueueStats
+
+T = TypeVar("T")
+
+
+def refused(action: str) -> ReadOnlyError:
+    return ReadOnlyError(f"{action} is disabled: this backend is read-only")
+
+
+def actor_name() -> str:
+    """Who pauses, as the audit log names them: the token's subject through the API,
+    else the OS user and the SSH client's address when there is one."""
+    actor = current_actor()
+    return f"{actor.subject}@{actor.address}" if actor.address else actor.subject
+
+
+def as_pause(queue: str, pause: queue_pauses.Pause | None) -> QueuePause:
+    if pause is None:
+        return QueuePause(queue=queue, paused=False)
+    return QueuePause(
+        queue=queue,
+        paused=True,
+        paused_at=datetime.fromtimestamp(pause.at, UTC),
+        paused_by=pause.by,
+    )
+
+
+def with_pauses(stats: list[QueueStats], store: Any) -> list[QueueStats]:
+    """The queues' counts with their pause state (one read of the paused set)."""
+    paused = queue_pauses.paused_queues(store)
+    if not paused:
+        return stats
+    # Validated, not copied: the pause time is cut to milliseconds as every timestamp is.
+    return [
+        QueueStats.model_validate(
+            {**s.model_dump(), "paused": True, "paused_at": paused[s.name].at}
+        )
+        if s.name in paused
+        else s
+        for s in stats
+    ]
+
+
+class LocalQueueControl:
+    """Needs LocalMonitor's `read_only`, `profile`, `_registry` and `_open_runtime`."""
+
+    read_only: bool
+    profile: Any
+    _registry: Any
+    _open_runtime: Callable[[], Any]
+
+    def _known_queue(self, queue: str) -> None:
+        if queue not in QUEUES_BY_NAME:
+            raise NotFoundError("Queue not found")
+
+    @audited("pause")
+    async def pause_queue(self, queue: str) -> QueuePause:
+        if self.read_only:
+            raise refused("Pause")
+        self._known_queue(queue)
+        actor = actor_name()
+        pause = await self._registry(lambda r: queue_pauses.pause(r.store, queue, r.now(), actor))
+        return as_pause(queue, pause)
+
+    @audited("resume")
+    async def resume_queue(self, queue: str) -> QueuePause:
+        if self.read_only:
+            raise refused("Resume")
+        self._known_queue(queue)
+        await self._registry(lambda r: queue_pauses.resume(r.store, queue))
+        return as_pause(queue, None)
+
+    async def oldest_waiting(self, queue: str) -> JobSummary | None:
+        """The job of `queue` that has waited longest (one index read, however many
+        wait), or None."""
+        self._known_queue(queue)
+
+        def read(r: Any) -> JobSummary | None:
+            ids = r.store.ids_in(queue, "waiting", 1)
+            return r.get_job(ids[0]) if ids else None
+
+        found = await self._registry(read)
+        return None if found is None else JobSummary.model_validate(found.model_dump())
+
+    async def schedules(self) -> list[ScheduleInfo]:
+        from ygmon.monitor.schedules import schedule_infos
+
+        periodics = schedule_runs.periodic_tasks()
+
+        def read(r: Any) -> list[ScheduleInfo]:
+            # The store's clock, as heartbeats are judged (ygmon.jobs.store_clock).
+            now = datetime.fromtimestamp(r.now(), UTC)
+            runs = schedule_runs.last_runs(r.store)
+            jobs = {}
+            for run in runs.values():
+                record = r.store.get(run.get("jobId") or "")
+                if record is not None:
+                    jobs[record["id"]] = (record["state"], record.get("error_message"))
+            return schedule_infos(
+                periodics,
+                runs,
+                jobs,
+                schedule_runs.watching_since(r.store),
+                set(queue_pauses.paused_queues(r.store)),
+                now,
+                self.profile.schedule_grace,
+            )
+
+        return await self._registry(read)
+
+    @audited("trigger")
+    async def trigger_schedule(self, name: str) -> TriggerResult:
+        """Enqueue periodic task `name` now, as its schedule would (no arguments)."""
+        if self.read_only:
+            raise refused("Trigger")
+        periodic = {p.task: p for p in schedule_runs.periodic_tasks()}.get(name)
+        if periodic is None:
+            raise NotFoundError("Schedule not found")
+
+        def enqueue(registry: Any) -> str:
+            job_id = self._open_runtime().enqueue(name)
+            schedule_runs.record_run(registry.store, name, registry.now(), job_id, "manual")
+            return job_id
+
+        job_id = await self._registry(enqueue, runtime=True)
+        return TriggerResult(name=name, queue=periodic.queue, job_id=job_id)

@@ -1,0 +1,65 @@
+"""The models of queue control, schedules and alerts, camelCase on the wire as the
+contract's models are (ygmon.monitor.schemas)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ygmon.monitor.schemas import CamelModel, Timestamp
+
+
+class QueuePause(CamelModel):
+    """A queue's pause state after pause_queue / resume_queue."""
+
+    queue: str
+    paused: bool
+    paused_at: Timestamp | None = None
+    paused_by: str | None = None
+
+
+class ScheduleInfo(CamelModel):
+    """One periodic task: its cron, its last run and outcome, its next and missed runs."""
+
+    name: str
+    """The task's name (`ygmon enqueue` and trigger_schedule take it)."""
+    queue: str
+    cron: str
+    last_run_at: Timestamp | None = None
+    last_trigger: Literal["schedule", "manual"] | None = None
+    last_job_id: str | None = None
+    last_outcome: str | None = None
+    """The last run's job state (waiting, active, completed, failed...), None when the
+    job has left the registry's retention or there was no run."""
+    last_error: str | None = None
+    next_run_at: Timestamp
+    missed: int = 0
+    """Slots that should have started more than the grace period ago and did not."""
+    missed_since: Timestamp | None = None
+    """The first of them."""
+    paused: bool = False
+    """Its queue is paused: runs are enqueued and wait."""
+    checked_at: Timestamp
+    """The backend's time when this was read (missed runs are relative to it)."""
+
+
+class TriggerResult(CamelModel):
+    name: str
+    queue: str
+    job_id: str
+
+
+AlertKind = Literal[
+    "failure_rate", "oldest_waiting", "no_worker", "schedule_missed", "paused_too_long"
+]
+
+
+class AlertState(CamelModel):
+    """One alert rule applied to one queue or schedule: firing or quiet, and why."""
+
+    key: str
+    """Stable identity (kind:subject), so a watcher can tell when one starts firing."""
+    kind: AlertKind
+    subject: str
+    """The queue or schedule the rule looked at."""
+    firing: bool
+    message: str
