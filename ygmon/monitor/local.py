@@ -33,6 +33,7 @@ from ygmon.monitor.coverage_schemas import (
 )
 from ygmon.monitor.health import build_health, mail_errors
 from ygmon.monitor.history import History, HistoryWindow
+from ygmon.monitor.job_ops import LocalJobOps
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     BackendInfo,
@@ -86,7 +87,7 @@ def redact(url: str) -> str:
         return url.split("@")[-1]
 
 
-class LocalMonitor:
+class LocalMonitor(LocalJobOps):
     SUPPORTS_LOCAL_WORKER = True
 
     def __init__(

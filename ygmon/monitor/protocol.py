@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS, AggregationCoverage
 from ygmon.monitor.history import History, HistoryWindow
+from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     BackendInfo,
@@ -102,6 +103,24 @@ class Monitor(Protocol):
 
     async def search_index_overview(self) -> SearchIndexOverview:
         """Index size per entity and the last full reindex."""
+        ...
+
+    async def search_jobs(self, query: JobQuery) -> Page[JobSummary]:
+        """Jobs matching `query` (ygmon.monitor.job_search_schemas), newest first;
+        NotFoundError("Queue not found") for an unknown queue."""
+        ...
+
+    async def failure_groups(self, queue: str | None = None) -> list[FailureGroup]:
+        """Failed jobs grouped by exception type and normalised message, largest first."""
+        ...
+
+    async def bulk_retry(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
+        """Retry the failed jobs `selection` names (a dry run only counts them);
+        ReadOnlyError on a read-only backend unless `dry_run`."""
+        ...
+
+    async def bulk_discard(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
+        """Move the failed jobs `selection` names to cancelled (as bulk_retry)."""
         ...
 
     async def close(self) -> None: ...
