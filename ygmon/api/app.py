@@ -15,6 +15,7 @@ from ygmon.api import (
     routes_coverage,
     routes_extension,
     routes_history,
+    routes_job_ops,
     routes_media,
     routes_search,
 )
@@ -69,6 +70,7 @@ def create_app(
     app.include_router(routes_search.router)
     app.include_router(routes_assets.router)
     app.include_router(routes_media.router)
+    app.include_router(routes_job_ops.router)
     app.add_middleware(
         Guard,
         secret=secret,

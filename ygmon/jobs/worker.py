@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from huey.consumer import Consumer
 
@@ -94,6 +95,7 @@ class WorkerProcess:
         ]
         self._stop = threading.Event()
         self._beat_thread = threading.Thread(target=self._beat_loop, name="ygmon-heartbeat")
+        self._job_search: Any = None
         self.started_at = self.runtime.registry.now()
 
     def _beat(self) -> None:
@@ -109,6 +111,19 @@ class WorkerProcess:
                 "last_heartbeat": repr(registry.now()),
             }
         )
+
+    def _index_jobs(self, every: float) -> None:
+        """Index the jobs recorded since the last pass, off the hot path (one worker of
+        the deployment per interval; see ygmon.jobs.job_search)."""
+        if self._job_search is None:
+            from ygmon.jobs.job_search import JobSearch
+
+            registry = self.runtime.registry
+            self._job_search = JobSearch(registry.store, registry.now)
+        try:
+            self._job_search.maintain(every)
+        except Exception as exc:  # the index is a cache: never let it stop the heartbeat
+            log.warning("job search index: %s (next pass retries)", exc)
 
     def _beat_loop(self) -> None:
         interval = min(HEARTBEAT_INTERVAL, self.profile.stalled_after / 3)
@@ -130,6 +145,7 @@ class WorkerProcess:
                     self.runtime.registry.recover_stalled(
                         self.profile.stalled_after, self.profile.max_stalled
                     )
+                self._index_jobs(interval)
             except YgmonError as exc:
                 # One line when the registry stops answering, one when it answers again.
                 if failing_since is None:

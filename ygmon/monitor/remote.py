@@ -30,6 +30,7 @@ from ygmon.monitor.coverage_schemas import (
     check_coverage_query,
 )
 from ygmon.monitor.history import History, HistoryWindow
+from ygmon.monitor.remote_job_ops import RemoteJobOps
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     BackendInfo,
@@ -53,7 +54,7 @@ BASE = "/api/admin/jobs"
 READ_ONLY_HEADER = "X-Ygmon-Read-Only"
 
 
-class RemoteMonitor:
+class RemoteMonitor(RemoteJobOps):
     SUPPORTS_LOCAL_WORKER = False
 
     def __init__(
