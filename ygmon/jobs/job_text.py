@@ -4,8 +4,9 @@ A job's words are its task name, the values (not the keys) of its arguments, its
 error message and the exception type its stack ends with, split as SQLite FTS5's
 unicode61 tokenizer splits text (letters and digits; case ignored). A query word of
 three characters or more matches a job word it begins; a shorter one matches a word
-equal to it. A query term (a whitespace-separated piece of the query) also matches a
-job whose id begins or ends with it. Every term must match.
+equal to it; in a term of several words (`user-42`) only the last matches as a prefix,
+the others whole. A query term (a whitespace-separated piece of the query) also
+matches a job whose id begins or ends with it. Every term must match.
 
 A failure's cause is its exception type and its message with ids, numbers, paths,
 URLs and quoted values masked; `group_key` names that pair in a few characters.
@@ -139,6 +140,11 @@ class Term:
     """id_key of the term, matched as an id prefix or suffix ('' for none)."""
     words: tuple[str, ...]
 
+    def prefixed(self) -> list[tuple[str, bool]]:
+        """Each word and whether it matches as a prefix (the last, when long enough)."""
+        last = len(self.words) - 1
+        return [(w, i == last and len(w) >= PREFIX_FROM) for i, w in enumerate(self.words)]
+
 
 def parse_query(q: str | None) -> list[Term]:
     terms = []
@@ -149,8 +155,8 @@ def parse_query(q: str | None) -> list[Term]:
     return terms
 
 
-def word_matches(word: str, doc_words: set[str] | list[str]) -> bool:
-    if len(word) < PREFIX_FROM:
+def word_matches(word: str, prefix: bool, doc_words: set[str]) -> bool:
+    if not prefix:
         return word in doc_words
     return any(d.startswith(word) for d in doc_words)
 
@@ -163,6 +169,6 @@ def matches(terms: list[Term], job_id: str, body: str) -> bool:
     for term in terms:
         if term.raw and (key.startswith(term.raw) or key.endswith(term.raw)):
             continue
-        if not all(word_matches(w, doc_words) for w in term.words):
+        if not all(word_matches(w, prefix, doc_words) for w, prefix in term.prefixed()):
             return False
     return True

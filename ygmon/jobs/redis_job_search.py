@@ -114,7 +114,7 @@ class RedisJobSearch:
             args=[
                 self.p,
                 f"{self.s}tmp:{uuid.uuid4().hex}:",
-                json.dumps([[t.raw, list(t.words)] for t in terms]),
+                json.dumps([[t.raw, [[w, 1 if x else 0] for w, x in t.prefixed()]] for t in terms]),
                 json.dumps(keys),
                 "-inf" if since is None else repr(since),
                 "+inf" if until is None else repr(until),

@@ -66,10 +66,11 @@ end
 return gone
 """
 
-# ARGV: prefix, scratch key prefix, terms [[raw id term or '', [words]]], filter keys
-# (the registry's idx:<queue>:<state> keys to keep, [] for no filter), since, until
-# ('-inf'/'+inf'), how many of the newest to return, tail ids to leave out,
-# expansion cap. Returns {total, {id, score, id, score, ...}}.
+# ARGV: prefix, scratch key prefix, terms [[raw id term or '', [[word, prefix 0/1]]]],
+# filter keys (the registry's idx:<queue>:<state> keys to keep, [] for no filter),
+# since, until ('-inf'/'+inf'), how many of the newest to return, tail ids to leave
+# out, expansion cap. Returns {total, {id, score, id, score, ...}}. The index's own
+# sets are never written: a term of one word reads its set as it is.
 SEARCH_LUA = """
 local p, tmp = ARGV[1], ARGV[2]
 local s = p .. 'srch:'
@@ -92,11 +93,8 @@ local function scratch()
   made[#made + 1] = k
   return k
 end
-local function expand(word, min_prefix)
-  if #word < min_prefix then
-    if redis.call('EXISTS', s .. 't:' .. word) == 1 then return {s .. 't:' .. word} end
-    return {}
-  end
+local function expand(word, prefix)
+  if prefix == 0 then return {s .. 't:' .. word} end
   local keys = {}
   for _, w in ipairs(redis.call('ZRANGEBYLEX', s .. 'v', '[' .. word, '[' .. word .. '\\255',
       'LIMIT', 0, cap)) do
@@ -104,11 +102,16 @@ local function expand(word, min_prefix)
   end
   return keys
 end
-local function union_into(keys)
+local function union(keys)
+  if #keys == 1 then return keys[1] end
   local k = scratch()
-  if #keys > 0 then
-    combine('ZUNIONSTORE', k, keys, 'AGGREGATE', 'MAX')
-  end
+  if #keys > 0 then combine('ZUNIONSTORE', k, keys, 'AGGREGATE', 'MAX') end
+  return k
+end
+local function inter(keys)
+  if #keys == 1 then return keys[1] end
+  local k = scratch()
+  combine('ZINTERSTORE', k, keys, 'AGGREGATE', 'MAX')
   return k
 end
 local function ids_into(k, zkey, lexkey)
@@ -122,19 +125,17 @@ end
 local term_keys = {}
 for _, term in ipairs(terms) do
   local word_keys = {}
-  for _, w in ipairs(term[2]) do word_keys[#word_keys + 1] = union_into(expand(w, 3)) end
-  local k = scratch()
-  if #word_keys > 0 then
-    combine('ZINTERSTORE', k, word_keys, 'AGGREGATE', 'MAX')
-  end
+  for _, w in ipairs(term[2]) do word_keys[#word_keys + 1] = union(expand(w[1], w[2])) end
+  local k = inter(word_keys)
   if term[1] ~= '' then
-    ids_into(k, s .. 'ids', term[1])
-    ids_into(k, s .. 'rids', string.reverse(term[1]))
+    local ids = scratch()
+    ids_into(ids, s .. 'ids', term[1])
+    ids_into(ids, s .. 'rids', string.reverse(term[1]))
+    if redis.call('EXISTS', ids) == 1 then k = union({k, ids}) end
   end
   term_keys[#term_keys + 1] = k
 end
-local result = scratch()
-combine('ZINTERSTORE', result, term_keys, 'AGGREGATE', 'MAX')
+local result = inter(term_keys)
 if #filter > 0 then
   local parts = {}
   for _, key in ipairs(filter) do
@@ -143,17 +144,33 @@ if #filter > 0 then
     combine('ZINTERSTORE', k, {result, key}, 'WEIGHTS', 0, 1)
     parts[#parts + 1] = k
   end
-  local kept = scratch()
-  combine('ZUNIONSTORE', kept, parts)
-  result = kept
+  result = union(parts)
 end
+-- The tail (read live by the caller) is left out: counted off, skipped in the page.
+local skip, overlap = {}, 0
+local lo, hi = tonumber(since) or -math.huge, tonumber(untl) or math.huge
+if since == '-inf' then lo = -math.huge end
+if untl == '+inf' then hi = math.huge end
 for i = 1, #tail, 5000 do
-  redis.call('ZREM', result, unpack(tail, i, math.min(i + 4999, #tail)))
+  local scores = redis.call('ZMSCORE', result, unpack(tail, i, math.min(i + 4999, #tail)))
+  for j, sc in ipairs(scores) do
+    if sc then
+      skip[tail[i + j - 1]] = true
+      local v = tonumber(sc)
+      if v >= lo and v <= hi then overlap = overlap + 1 end
+    end
+  end
 end
-local total = redis.call('ZCOUNT', result, since, untl)
+local total = redis.call('ZCOUNT', result, since, untl) - overlap
 local top = {}
 if want > 0 then
-  top = redis.call('ZREVRANGEBYSCORE', result, untl, since, 'WITHSCORES', 'LIMIT', 0, want)
+  local got = redis.call('ZREVRANGEBYSCORE', result, untl, since, 'WITHSCORES', 'LIMIT', 0,
+    want + overlap)
+  for i = 1, #got, 2 do
+    if not skip[got[i]] and #top < want * 2 then
+      top[#top + 1] = got[i]; top[#top + 1] = got[i + 1]
+    end
+  end
 end
 for i = 1, #made, 500 do redis.call('DEL', unpack(made, i, math.min(i + 499, #made))) end
 return {total, top}

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ygmon.errors import UnavailableError
-from ygmon.jobs.job_text import PREFIX_FROM, Doc, Term, doc_of, id_key
+from ygmon.jobs.job_text import Doc, Term, doc_of, id_key
 from ygmon.jobs.sqlite_schema import _MERGED, _STATES
 from ygmon.jobs.store import FIELDS
 
@@ -52,10 +52,6 @@ def _quoted(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def _fts_word(word: str) -> str:
-    return _quoted(word) + "*" if len(word) >= PREFIX_FROM else _quoted(word)
-
-
 def fts_query(terms: list[Term]) -> str:
     parts = []
     for term in terms:
@@ -63,7 +59,8 @@ def fts_query(terms: list[Term]) -> str:
         if term.raw:
             options += [f"id : {_quoted(term.raw)}*", f"rid : {_quoted(term.raw[::-1])}*"]
         if term.words:
-            options.append("(" + " AND ".join(f"body : {_fts_word(w)}" for w in term.words) + ")")
+            words = [_quoted(w) + ("*" if prefix else "") for w, prefix in term.prefixed()]
+            options.append("(" + " AND ".join(f"body : {w}" for w in words) + ")")
         parts.append("(" + " OR ".join(options) + ")")
     return " AND ".join(parts)
 
