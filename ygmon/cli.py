@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "ygmon.commands.assets",
     "ygmon.commands.notify",
     "ygmon.commands.outbox",
+    "ygmon.commands.jobs",
 )
 
 
