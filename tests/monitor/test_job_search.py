@@ -95,3 +95,13 @@ def test_job_lists_take_q_and_refuse_bad_queries(server: tuple[str, str]) -> Non
         assert answer.json()["error"] == "Invalid query parameters"
         assert answer.json()["details"][0]["path"]
     assert get("/job-search", queueName="nope", q="a").status_code == 404
+
+
+async def test_a_group_lists_its_jobs(monitor: Monitor) -> None:
+    (group,) = await monitor.failure_groups()
+    page = await monitor.search_jobs(JobQuery(group_key=group.key))
+    assert sorted(j.id for j in page.data) == sorted(FAILED_JOBS)
+    assert page.pagination.total == group.count
+    narrowed = await monitor.search_jobs(JobQuery(group_key=group.key, q="ad-2"))
+    assert [j.id for j in narrowed.data] == ["bad-2"]
+    assert (await monitor.search_jobs(JobQuery(group_key="000000000000"))).data == []

@@ -48,6 +48,7 @@ SEARCH_PARAMS = (
     ),
     query_param("since", {"type": "string", "format": "date-time"}, "Changed at or after"),
     query_param("until", {"type": "string", "format": "date-time"}, "Changed at or before"),
+    query_param("groupKey", {"type": "string"}, "Only the failed jobs of this failure group"),
 )
 
 
@@ -63,13 +64,14 @@ def _time(q: QueryParams, name: str) -> datetime | None:
 
 
 def wants_search(q: QueryParams) -> bool:
-    return any(q.raw.get(name) for name in ("q", "since", "until"))
+    return any(q.raw.get(name) for name in ("q", "since", "until", "groupKey"))
 
 
 def job_query(q: QueryParams, queue: str | None, state: str | None) -> JobQuery:
     """The JobQuery of a job list's query string (after the list's own parameters)."""
     text = q.text("q", QUERY_MAX_CHARS) or ""
     since, until = _time(q, "since"), _time(q, "until")
+    group = q.text("groupKey", 64)
     page = q.integer("page", 1, 1, MAX_PAGE)
     page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
     q.check()
@@ -77,6 +79,7 @@ def job_query(q: QueryParams, queue: str | None, state: str | None) -> JobQuery:
         q=text,
         queue=queue,
         state=JobState(state) if state else None,
+        group_key=group,
         since=since,
         until=until,
         page=page,

@@ -105,6 +105,32 @@ class JobSearch:
         merged = sorted(rows + found, key=_sort_at, reverse=True)
         return merged[offset : offset + limit], total + len(found)
 
+    def group_page(
+        self, group: str, q: str | None, filters: Filters, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The failed jobs of one failure group (and matching `q`), newest first."""
+        queue, state, since, until = filters
+        if state not in (None, "failed"):
+            return [], 0
+        rows, _ = self.failed_group_rows(queue)
+        chosen = sorted(
+            (
+                r
+                for r in rows
+                if r[2] == group
+                and (since is None or r[3] >= since)
+                and (until is None or r[3] <= until)
+            ),
+            key=lambda r: r[3],
+            reverse=True,
+        )
+        if q is not None and q.strip():
+            found, _ = self.search(q, (queue, "failed", since, until), 0, ALL)
+            ids = {r["id"] for r in found}
+            chosen = [r for r in chosen if r[0] in ids]
+        records = [self.store.get(r[0]) for r in chosen[offset : offset + limit]]
+        return [r for r in records if r is not None], len(chosen)
+
     def failed_group_rows(self, queue: str | None) -> tuple[list[tuple], dict[str, tuple]]:
         """(id, queue, group key, failed at, task) of every failed job of `queue` (or
         every queue), and the exception type and message of each group key."""

@@ -78,9 +78,13 @@ class LocalJobOps:
         offset = (query.page - 1) * query.page_size
 
         def run(registry: Any) -> tuple[list[JobSummary], int]:
-            rows, total = self._job_search(registry).search(
-                query.q, filters, offset, query.page_size
-            )
+            search = self._job_search(registry)
+            if query.group_key:
+                rows, total = search.group_page(
+                    query.group_key, query.q, filters, offset, query.page_size
+                )
+            else:
+                rows, total = search.search(query.q, filters, offset, query.page_size)
             return [JobSummary.model_validate(registry._summary(r)) for r in rows], total
 
         rows, total = await self._registry(run)

@@ -31,6 +31,8 @@ class JobQuery(CamelModel):
     q: str = ""
     queue: str | None = None
     state: JobState | None = None
+    group_key: str | None = None
+    """Only the failed jobs of this failure group (FailureGroup.key)."""
     since: Timestamp | None = None
     until: Timestamp | None = None
     page: int = Field(default=1, ge=1)

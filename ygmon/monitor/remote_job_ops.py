@@ -28,6 +28,7 @@ class RemoteJobOps:
             "q": query.q or None,
             "queueName": query.queue,
             "state": query.state.value if query.state else None,
+            "groupKey": query.group_key,
             "since": iso(query.since) if query.since else None,
             "until": iso(query.until) if query.until else None,
             "page": query.page,
