@@ -23,8 +23,9 @@ def test_openapi_document_validates(api: Api) -> None:
     doc = httpx.get(api.base_url + "/openapi.json", timeout=10).json()
     validate(doc)
     # The contract's 5, the extensions: queues, failed, jobs, job, previews, workers,
-    # history, coverage, search, search-index overview, assets/{assetId}.
-    assert len([p for p in doc["paths"] if p.startswith("/api/admin/jobs")]) == 16
+    # history, coverage, search, search-index overview, assets/{assetId}; job-search,
+    # failed/groups, bulk/retry, bulk/discard.
+    assert len([p for p in doc["paths"] if p.startswith("/api/admin/jobs")]) == 20
 
 
 @pytest.fixture(scope="module")

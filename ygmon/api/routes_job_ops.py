@@ -213,11 +213,32 @@ async def _selection(request: Request) -> tuple[BulkSelection, bool]:
     return selection, bool(body["dryRun"])
 
 
+BULK_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["dryRun"],
+                "properties": {
+                    "queueName": {"type": "string"},
+                    "q": {"type": "string", "maxLength": QUERY_MAX_CHARS},
+                    "groupKey": {"type": "string"},
+                    "limit": {"type": "integer", "minimum": 1, "maximum": 10_000},
+                    "dryRun": {"type": "boolean"},
+                },
+            }
+        }
+    },
+}
+
+
 @router.post(
     "/bulk/retry",
     responses=NOT_FOUND,
     response_model=Envelope[BulkResult],
-    openapi_extra=dict(EXTENSION),
+    openapi_extra={**EXTENSION, "requestBody": BULK_BODY},
 )
 async def bulk_retry(request: Request) -> JSONResponse:
     """Retry every failed job the body selects (none: all); `dryRun` only counts them."""
@@ -229,7 +250,7 @@ async def bulk_retry(request: Request) -> JSONResponse:
     "/bulk/discard",
     responses=NOT_FOUND,
     response_model=Envelope[BulkResult],
-    openapi_extra=dict(EXTENSION),
+    openapi_extra={**EXTENSION, "requestBody": BULK_BODY},
 )
 async def bulk_discard(request: Request) -> JSONResponse:
     """Move every failed job the body selects to cancelled; `dryRun` only counts them."""
