@@ -66,7 +66,8 @@ def test_index_and_tail_answer_together(job_profile: LocalProfile, tmp_path: Pat
         assert _ids(search, "alice", state="failed") == (["job-a"], 1)
         assert _ids(search, "alice", state="waiting") == (["job-c"], 1)
         rows, names = search.failed_group_rows(None)
-        assert [(r[0], r[2]) for r in rows] == [("job-a", group_key("Error", "disk full on <path>"))]
+        cause = group_key("Error", "disk full on <path>")
+        assert [(r[0], r[2]) for r in rows] == [("job-a", cause)]
         # The next pass takes it in: the same answers, now from the index.
         clock.at += timedelta(seconds=3 * SLACK)
         search.catch_up()
