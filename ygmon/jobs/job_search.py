@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ygmon.jobs.job_text import Term, doc_of, matches, parse_query
+from ygmon.jobs.job_text import GroupCount, Term, doc_of, matches, parse_query
 
 SLACK = 60.0
 """Seconds a job's sort_at may lag the moment its write becomes visible."""
@@ -144,6 +144,26 @@ class JobSearch:
             rows.append((doc.id, record["queue"], doc.group, _sort_at(record), doc.task))
             names.setdefault(doc.group, (doc.exc_type, doc.message))
         return rows, names
+
+    def group_counts(
+        self, queue: str | None
+    ) -> tuple[dict[str, GroupCount], dict[str, tuple[str, str]]]:
+        """Every failure group of `queue` (or every queue) with its counts, and the
+        exception type and message of each: what the Failed screen's causes show."""
+        cut = self._cut()
+        counts = self.backend.group_counts(queue, cut)
+        names = self.backend.group_names()
+        for record in self.backend.live_since(cut):
+            if record["state"] != "failed" or (queue is not None and record["queue"] != queue):
+                continue
+            doc, at = doc_of(record), _sort_at(record)
+            one = GroupCount(1, at, at, {record["queue"]}, {doc.task})
+            if doc.group in counts:
+                counts[doc.group].add(one)
+            else:
+                counts[doc.group] = one
+            names.setdefault(doc.group, (doc.exc_type, doc.message))
+        return counts, names
 
     def failed_ids(
         self, queue: str | None, q: str | None, group: str | None

@@ -90,6 +90,25 @@ def group_key(exc_type: str, message: str) -> str:
     return hashlib.blake2b(f"{exc_type}\0{message}".encode(), digest_size=6).hexdigest()
 
 
+@dataclass
+class GroupCount:
+    """The failed jobs of one failure group: how many, first and last failure (epoch
+    seconds), the queues and tasks they ran on."""
+
+    count: int
+    first: float
+    last: float
+    queues: set[str]
+    tasks: set[str]
+
+    def add(self, other: GroupCount) -> None:
+        self.count += other.count
+        self.first = min(self.first, other.first)
+        self.last = max(self.last, other.last)
+        self.queues |= other.queues
+        self.tasks |= other.tasks
+
+
 @dataclass(frozen=True)
 class Doc:
     """What the index keeps of one job."""

@@ -15,8 +15,13 @@ from typing import Any
 
 import redis
 
-from ygmon.jobs.job_text import Doc, Term, doc_of, id_key
-from ygmon.jobs.redis_job_search_lua import PRUNE_LUA, SEARCH_LUA, WRITE_DOCS_LUA
+from ygmon.jobs.job_text import Doc, GroupCount, Term, doc_of, id_key
+from ygmon.jobs.redis_job_search_lua import (
+    GROUP_COUNTS_LUA,
+    PRUNE_LUA,
+    SEARCH_LUA,
+    WRITE_DOCS_LUA,
+)
 from ygmon.jobs.store import FIELDS
 
 GroupRow = tuple[str, str, str, float, str]
@@ -40,6 +45,7 @@ class RedisJobSearch:
         self._write = self.r.register_script(WRITE_DOCS_LUA)
         self._prune = self.r.register_script(PRUNE_LUA)
         self._search = self.r.register_script(SEARCH_LUA)
+        self._group_counts = self.r.register_script(GROUP_COUNTS_LUA)
 
     def _keys(self, queue: str | None = None, state: str | None = None) -> list[str]:
         counts = self.store.counts()
@@ -161,13 +167,23 @@ class RedisJobSearch:
             q = key[len(self.p) + 4 : -len(":failed")]
             for i in range(0, len(pairs), 5000):
                 chunk = pairs[i : i + 5000]
-                docs = self.r.hmget(self.s + "docs", [job_id for job_id, _ in chunk])
-                for (job_id, at), doc in zip(chunk, docs, strict=True):
-                    if doc:
-                        group, task, _ = doc.split("\t", 2)
-                        if group:
-                            found.append((job_id, q, group, at, task))
+                entries = self.r.hmget(self.s + "grp", [job_id for job_id, _ in chunk])
+                for (job_id, at), entry in zip(chunk, entries, strict=True):
+                    if entry:
+                        group, _, task = entry.partition("\t")
+                        found.append((job_id, q, group, at, task))
         return found
+
+    def group_counts(self, queue: str | None, cut: float) -> dict[str, GroupCount]:
+        args: list[str] = [self.p, repr(cut)]
+        for key in self._keys(queue, "failed"):
+            args += [key, key[len(self.p) + 4 : -len(":failed")]]
+        return {
+            group: GroupCount(
+                int(n), float(first), float(last), set(queues.split()), set(tasks.split())
+            )
+            for group, n, first, last, queues, tasks in self._group_counts(args=args)
+        }
 
     def group_names(self) -> dict[str, tuple[str, str]]:
         names = {}

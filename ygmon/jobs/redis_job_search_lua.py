@@ -35,7 +35,12 @@ for _, d in ipairs(docs) do
   redis.call('ZADD', s .. 'ids', 0, low .. '|' .. id)
   redis.call('ZADD', s .. 'rids', 0, string.reverse(low) .. '|' .. id)
   redis.call('HSET', s .. 'docs', id, d[3] .. '\\t' .. d[4] .. '\\t' .. d[5])
-  if d[3] ~= '' then redis.call('HSETNX', s .. 'groups', d[3], d[6] .. '\\t' .. d[7]) end
+  if d[3] ~= '' then
+    redis.call('HSETNX', s .. 'groups', d[3], d[6] .. '\\t' .. d[7])
+    redis.call('HSET', s .. 'grp', id, d[3] .. '\\t' .. d[4])
+  else
+    redis.call('HDEL', s .. 'grp', id)
+  end
 end
 return #docs
 """
@@ -57,6 +62,7 @@ for _, pair in ipairs(pairs_) do
         if redis.call('EXISTS', s .. 't:' .. w) == 0 then redis.call('ZREM', s .. 'v', w) end
       end
       redis.call('HDEL', s .. 'docs', id)
+      redis.call('HDEL', s .. 'grp', id)
     end
     redis.call('ZREM', s .. 'ids', low .. '|' .. id)
     redis.call('ZREM', s .. 'rids', string.reverse(low) .. '|' .. id)
@@ -64,6 +70,48 @@ for _, pair in ipairs(pairs_) do
   end
 end
 return gone
+"""
+
+# ARGV: prefix, cut, then pairs of (registry idx:<queue>:failed key, queue). Returns per
+# failure group {key, count, first, last, queues (space-separated), tasks (same)} of
+# the failed jobs failed at most at `cut`: counted where the ids are, so 100,000
+# failures cost one reply of a few groups.
+GROUP_COUNTS_LUA = """
+local p, cut = ARGV[1], ARGV[2]
+local s = p .. 'srch:'
+local acc, order = {}, {}
+for a = 3, #ARGV, 2 do
+  local key, queue = ARGV[a], ARGV[a + 1]
+  local pairs_ = redis.call('ZRANGEBYSCORE', key, '-inf', cut, 'WITHSCORES')
+  for i = 1, #pairs_, 2 do
+    local g = redis.call('HGET', s .. 'grp', pairs_[i])
+    if g then
+      local group, task = string.match(g, '^([^\\t]*)\\t(.*)$')
+      local at = tonumber(pairs_[i + 1])
+      local e = acc[group]
+      if not e then
+        e = {0, at, at, {}, {}}
+        acc[group] = e
+        order[#order + 1] = group
+      end
+      e[1] = e[1] + 1
+      if at < e[2] then e[2] = at end
+      if at > e[3] then e[3] = at end
+      e[4][queue] = true
+      e[5][task] = true
+    end
+  end
+end
+local out = {}
+for _, group in ipairs(order) do
+  local e = acc[group]
+  local qs, ts = {}, {}
+  for q in pairs(e[4]) do qs[#qs + 1] = q end
+  for t in pairs(e[5]) do ts[#ts + 1] = t end
+  out[#out + 1] = {group, e[1], string.format('%.6f', e[2]), string.format('%.6f', e[3]),
+    table.concat(qs, ' '), table.concat(ts, ' ')}
+end
+return out
 """
 
 # ARGV: prefix, scratch key prefix, terms [[raw id term or '', [[word, prefix 0/1]]]],

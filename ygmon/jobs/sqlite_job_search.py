@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ygmon.errors import UnavailableError
-from ygmon.jobs.job_text import Doc, Term, doc_of, id_key
+from ygmon.jobs.job_text import Doc, GroupCount, Term, doc_of, id_key
 from ygmon.jobs.sqlite_schema import _MERGED, _STATES
 from ygmon.jobs.store import FIELDS
 
@@ -292,6 +292,24 @@ class SqliteJobSearch:
                 (self.ns, q, cut),
             )
         return found
+
+    def group_counts(self, queue: str | None, cut: float) -> dict[str, GroupCount]:
+        """Per failure group: its indexed failed jobs of `queue` (or every queue)
+        failed at most at `cut`, counted by SQLite."""
+        counts: dict[str, GroupCount] = {}
+        for q in [queue] if queue is not None else self._queues():
+            for group, n, first, last, tasks in self._read(
+                "select g.grp, count(*), min(j.sort_at), max(j.sort_at), "
+                "group_concat(distinct g.task) from ygmon_job j "
+                "join ygmon_search_grp g on g.ns = j.ns and g.id = j.id "
+                "where j.ns = ? and j.queue = ? and j.state = 'failed' and j.sort_at <= ? "
+                "group by g.grp",
+                (self.ns, q, cut),
+            ):
+                counts.setdefault(group, GroupCount(0, first, last, set(), set())).add(
+                    GroupCount(n, first, last, {q}, set(tasks.split(",")))
+                )
+        return counts
 
     def group_names(self) -> dict[str, tuple[str, str]]:
         return {

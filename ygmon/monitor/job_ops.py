@@ -94,8 +94,8 @@ class LocalJobOps:
 
     async def failure_groups(self, queue: str | None = None) -> list[FailureGroup]:
         _check_queue(queue)
-        rows, names = await self._registry(lambda r: self._job_search(r).failed_group_rows(queue))
-        return build_groups(rows, names)
+        counts, names = await self._registry(lambda r: self._job_search(r).group_counts(queue))
+        return build_groups(counts, names)
 
     async def bulk_retry(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
         return await self._bulk(selection, dry_run, "retry")
@@ -136,32 +136,21 @@ class LocalJobOps:
         return await self._registry(run)
 
 
-def build_groups(rows: list[tuple], names: dict[str, tuple[str, str]]) -> list[FailureGroup]:
-    """FailureGroups of (id, queue, group key, failed at, task) rows, largest first."""
-    acc: dict[str, dict[str, Any]] = {}
-    for _job_id, queue, key, at, task in rows:
-        group = acc.get(key)
-        if group is None:
-            acc[key] = {"count": 1, "first": at, "last": at, "queues": {queue}, "tasks": {task}}
-            continue
-        group["count"] += 1
-        group["first"] = min(group["first"], at)
-        group["last"] = max(group["last"], at)
-        group["queues"].add(queue)
-        group["tasks"].add(task)
+def build_groups(counts: dict[str, Any], names: dict[str, tuple[str, str]]) -> list[FailureGroup]:
+    """FailureGroups of ygmon.jobs.job_text.GroupCount per group key, largest first."""
     groups = []
-    for key, g in acc.items():
+    for key, g in counts.items():
         exc, message = names.get(key, ("Error", ""))
         groups.append(
             FailureGroup(
                 key=key,
                 exception_type=exc,
                 message=message,
-                count=g["count"],
-                first_seen=_ts(g["first"]),
-                last_seen=_ts(g["last"]),
-                queues=sorted(g["queues"]),
-                tasks=sorted(g["tasks"]),
+                count=g.count,
+                first_seen=_ts(g.first),
+                last_seen=_ts(g.last),
+                queues=sorted(g.queues),
+                tasks=sorted(g.tasks),
             )
         )
     groups.sort(key=lambda g: (-g.count, -g.last_seen.timestamp(), g.key))
