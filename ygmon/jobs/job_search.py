@@ -17,7 +17,7 @@ from typing import Any
 
 from ygmon.jobs.job_text import GroupCount, Term, doc_of, matches, parse_query
 
-SLACK = 60.0
+SLACK = 5.0
 """Seconds a job's sort_at may lag the moment its write becomes visible."""
 TAIL_MAX = 20_000
 CLAIM_KEY = "search-index"

@@ -38,7 +38,8 @@ SEARCH_DDL = (
 )
 _ROW_STATES = tuple(s for s in _STATES if s != "active")
 """States a `ygmon_job` row holds (a running job's row stays `waiting`)."""
-_CHUNK = 2000
+_CHUNK = 500
+"""Jobs written per transaction: each holds the write lock enqueues and dequeues wait on."""
 _PRUNE_CHUNK = 5000
 _DOC_COLUMNS = "j.id, j.task, j.args, j.kwargs, j.error_message, substr(j.error_stack, -400)"
 
