@@ -13,6 +13,7 @@ from textual.widgets import Input
 from ygmon.monitor.schemas import JobState
 from ygmon.screens.bulk_dialogs import BulkConfirmDialog
 from ygmon.screens.failed import FailedScreen
+from ygmon.screens.queue_jobs import QueueJobsScreen
 from ygmon.tui.ui_config import UiConfig
 from ygmon.widgets.keyed_table import KeyedTable
 
@@ -123,3 +124,24 @@ async def test_no_answers_no_and_read_only_refuses(shared_profile) -> None:
         notes = [(n.title, n.message) for n in app._notifications]
         assert ("Bulk retry refused", notes[0][1]) in notes and "read-only" in notes[0][1]
         assert any(title == "Bulk discard refused" for title, _ in notes)
+
+
+async def test_slash_searches_a_queues_job_list(shared_profile, backend: str) -> None:
+    with backend_settings(backend, shared_profile) as settings:
+        app = build_app(settings, UiConfig.frozen(NOW))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("2")
+            await settle(pilot)
+            app.push_screen(QueueJobsScreen("maintenance"))
+            await settle(pilot)
+            every = _rows(app, "#jobs-table")
+            assert len(every) == 4
+            await pilot.press("slash", *"bad-", "enter")
+            await settle(pilot)
+            assert sorted(_rows(app, "#jobs-table")) == sorted(FAILED_JOBS)
+            await pilot.press("escape")  # clears the search
+            await settle(pilot)
+            assert sorted(_rows(app, "#jobs-table")) == sorted(every)
+            await pilot.press("escape")  # then goes back
+            await settle(pilot)
+            assert not isinstance(app.screen, QueueJobsScreen)

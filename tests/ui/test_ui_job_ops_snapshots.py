@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 
 from ygmon.screens import bulk_dialogs
 from ygmon.screens.bulk_dialogs import BulkProgressDialog
+from ygmon.screens.queue_jobs import QueueJobsScreen
 from ygmon.tui.ui_config import UiConfig
 
 SIZES = [(80, 24), (120, 40)]
@@ -37,6 +38,18 @@ def keys_then_settle(*keys: str):
 def test_failed_states(snap_compare, shared_profile, keys: tuple[str, ...], size) -> None:
     app = build_app(local_settings(shared_profile), UiConfig.frozen(NOW), target="local: demo")
     assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_queue_job_search(snap_compare, shared_profile, size) -> None:
+    app = build_app(local_settings(shared_profile), UiConfig.frozen(NOW), target="local: demo")
+
+    async def search(pilot: Pilot) -> None:
+        await keys_then_settle("2")(pilot)
+        app.push_screen(QueueJobsScreen("maintenance"))
+        await keys_then_settle("slash", *"ok", "enter")(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=search)
 
 
 class HeldAfterOneBatch:
