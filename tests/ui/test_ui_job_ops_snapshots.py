@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from conftest import NOW, build_app, local_settings
+from conftest import NOW, build_app, local_settings, seeded
 from pilot_helpers import settle, wait_until
 from textual.pilot import Pilot
 
@@ -72,9 +72,10 @@ class HeldAfterOneBatch:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-def test_bulk_progress(snap_compare, fresh_profile, monkeypatch, size) -> None:
+def test_bulk_progress(snap_compare, tmp_path, monkeypatch, size) -> None:
     monkeypatch.setattr(bulk_dialogs, "BULK_BATCH", 1)
-    app = build_app(local_settings(fresh_profile), UiConfig.frozen(NOW), target="local: demo")
+    profile = seeded(tmp_path)  # its own data (this retries one job); errors name no tmp path
+    app = build_app(local_settings(profile), UiConfig.frozen(NOW), target="local: demo")
     app.monitor = HeldAfterOneBatch(app.monitor)
 
     async def half_way(pilot: Pilot) -> None:

@@ -88,12 +88,14 @@ class FailedScreen(BulkActions, PolledScreen):
         return await self.monitor.failed_jobs(page=1, page_size=100)
 
     def _filter_text(self) -> str:
+        """The list's filter in at most 40 characters (the title fits 80 columns)."""
         parts = []
         if self.group is not None:
-            parts.append(f"group {self.group.exception_type}: {self.group.message[:40]}")
+            parts.append(f"{self.group.exception_type}: {self.group.message}")
         if self.query_text:
-            parts.append(f"matching '{self.query_text}'")
-        return " ".join(parts)
+            parts.append(f"'{self.query_text}'")
+        text = " ".join(parts)
+        return text if len(text) <= 40 else text[:39] + "…"
 
     def show(self, data: Any) -> None:
         jobs_table = self.query_one("#failed-table", KeyedTable)
@@ -109,7 +111,7 @@ class FailedScreen(BulkActions, PolledScreen):
         self._jobs = {job.id: job for job in page.data}
         title = "Failed jobs, newest first · g groups · / search · R/D retry/discard all"
         if self._filter_text():
-            title = f"Failed jobs {self._filter_text()} ({page.pagination.total:,}) · esc clears"
+            title = f"Failed: {self._filter_text()} ({page.pagination.total:,}) · esc clears"
         self.query_one("#failed-title", Label).update(title)
         jobs_table.sync(
             [
@@ -127,7 +129,7 @@ class FailedScreen(BulkActions, PolledScreen):
             ]
         )
         empty.update(
-            f"No failed jobs {self._filter_text()}. Press escape to clear the filter."
+            f"No failed jobs match {self._filter_text()}. Press escape to clear the filter."
             if self._filter_text()
             else "No failed jobs. A job lands here when it fails its last attempt; "
             "retried jobs leave the list."
@@ -223,9 +225,8 @@ class FailedScreen(BulkActions, PolledScreen):
         selection = BulkSelection(
             q=self.query_text or None, group_key=self.group.key if self.group else None
         )
-        return selection, ("failed jobs " + self._filter_text()) if self._filter_text() else (
-            "every failed job"
-        )
+        what = f"failed jobs of {self._filter_text()}" if self._filter_text() else ""
+        return selection, what or "every failed job"
 
     def action_copy_id(self) -> None:
         copy_id(self.app, self.query_one("#failed-table", KeyedTable).selected_key)
