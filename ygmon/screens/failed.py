@@ -42,6 +42,10 @@ GROUP_COLUMNS = [
 ]
 
 
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 class FailedScreen(BulkActions, PolledScreen):
     TITLE = "Failed"
     CSS_PATH = "failed.tcss"
@@ -140,10 +144,13 @@ class FailedScreen(BulkActions, PolledScreen):
         now = self.now()
         self._groups = {g.key: g for g in groups}
         total = sum(g.count for g in groups)
+        causes = f"{len(groups):,} cause" + ("" if len(groups) == 1 else "s")
         self.query_one("#failed-title", Label).update(
-            f"Failures by cause: {len(groups):,} causes, {total:,} jobs · Enter lists a "
-            "cause's jobs · g back"
+            f"Failures by cause: {causes}, {total:,} jobs · Enter lists a cause's jobs · g back"
         )
+        # Within 80 columns the cause and where it failed share what the counts leave.
+        wide = self.app.size.width >= 100
+        cause_width, where_width = (70, 40) if wide else (32, 18)
         self.query_one("#failed-groups", KeyedTable).sync(
             [
                 (
@@ -152,8 +159,8 @@ class FailedScreen(BulkActions, PolledScreen):
                         f"{g.count:,}",
                         age(g.last_seen, now),
                         age(g.first_seen, now),
-                        f"{g.exception_type}: {g.message}"[:70],
-                        f"{', '.join(g.queues)} / {', '.join(g.tasks)}"[:40],
+                        _cut(f"{g.exception_type}: {g.message}", cause_width),
+                        _cut(f"{', '.join(g.queues)} / {', '.join(g.tasks)}", where_width),
                     ),
                 )
                 for g in groups
