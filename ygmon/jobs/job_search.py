@@ -96,12 +96,9 @@ class JobSearch:
         cut = self._cut()
         tail = self.backend.live_since(cut)
         found = [r for r in tail if _kept(r, filters) and _match(terms, r)]
-        if hasattr(self.backend, "r"):
-            rows, total = self.backend.indexed_matches(
-                terms, [r["id"] for r in tail], filters, offset + limit
-            )
-        else:
-            rows, total = self.backend.indexed_matches(terms, cut, filters, offset + limit)
+        rows, total = self.backend.indexed_matches(
+            terms, cut, [r["id"] for r in tail], filters, offset + limit
+        )
         merged = sorted(rows + found, key=_sort_at, reverse=True)
         return merged[offset : offset + limit], total + len(found)
 

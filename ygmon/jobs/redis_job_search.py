@@ -108,6 +108,7 @@ class RedisJobSearch:
     def indexed_matches(
         self,
         terms: list[Term],
+        _cut: float,
         tail_ids: list[str],
         filters: tuple[str | None, str | None, float | None, float | None],
         limit: int,

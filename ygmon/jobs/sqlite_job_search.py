@@ -217,11 +217,13 @@ class SqliteJobSearch:
         self,
         terms: list[Term],
         cut: float,
+        _tail_ids: list[str],
         filters: tuple[str | None, str | None, float | None, float | None],
         limit: int,
     ) -> tuple[list[dict[str, str | None]], int]:
         """Indexed jobs matching `terms` whose sort_at is at most `cut` (the rest are
-        the tail the caller reads live): the newest `limit` and how many in all."""
+        the tail the caller reads live): the newest `limit` and how many in all. (The
+        tail's ids are for stores that cannot compare sort_at at once.)"""
         where, params = self._filters(*filters)
         body = (
             "from ygmon_search_fts f join ygmon_job j on j.ns = f.ns and j.id = f.job_id "
@@ -229,15 +231,10 @@ class SqliteJobSearch:
             f"where ygmon_search_fts match ? and f.ns = ? and j.sort_at <= ?{where}"
         )
         args = (fts_query(terms), self.ns, cut, *params)
-        try:
-            total = self._read(f"select count(*) {body}", args)[0][0]
-            rows = self._read(
-                f"select {_MERGED} {body} order by j.sort_at desc limit ?", (*args, limit)
-            )
-        except UnavailableError as exc:
-            if "fts5" in exc.message or "syntax" in exc.message:
-                return [], 0
-            raise
+        total = self._read(f"select count(*) {body}", args)[0][0]
+        rows = self._read(
+            f"select {_MERGED} {body} order by j.sort_at desc limit ?", (*args, limit)
+        )
         return [dict(zip(FIELDS, r, strict=True)) for r in rows], total
 
     def live_since(self, since: float) -> list[dict[str, str | None]]:
