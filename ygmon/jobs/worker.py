@@ -33,6 +33,11 @@ from ygmon.jobs.tasks import WORKER_START_HOOKS
 
 log = logging.getLogger("ygmon.worker")
 
+INDEX_EVERY = 15.0
+"""Seconds between two passes of the job search index (one worker of the deployment
+takes each): a burst of jobs is indexed in a few large batches rather than many small
+ones, and reads scan what a pass has not reached yet (ygmon.jobs.job_search)."""
+
 HEARTBEAT_INTERVAL = 2.0
 """Seconds between two heartbeats (at most; a third of stalled_after when that is short),
 well under the default stalled_after of 30 s."""
@@ -145,7 +150,7 @@ class WorkerProcess:
                     self.runtime.registry.recover_stalled(
                         self.profile.stalled_after, self.profile.max_stalled
                     )
-                self._index_jobs(interval)
+                self._index_jobs(INDEX_EVERY)
             except YgmonError as exc:
                 # One line when the registry stops answering, one when it answers again.
                 if failing_since is None:
