@@ -113,7 +113,7 @@ class FailedScreen(BulkActions, PolledScreen):
         page: Page[JobSummary] = data
         now = self.now()
         self._jobs = {job.id: job for job in page.data}
-        title = "Failed jobs, newest first · g groups · / search · R/D retry/discard all"
+        title = "Failed jobs · g causes · / search · R/D retry/discard all · c copies an id"
         if self._filter_text():
             title = f"Failed: {self._filter_text()} ({page.pagination.total:,}) · esc clears"
         self.query_one("#failed-title", Label).update(title)
