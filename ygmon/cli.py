@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "ygmon.commands.audit",
     "ygmon.commands.schedules",
     "ygmon.commands.alerts",
+    "ygmon.commands.jobs",
 )
 
 

@@ -14,6 +14,7 @@ from servers import admin_token, fixed_clock, local_settings, remote_settings
 from ygmon.config import LocalProfile
 from ygmon.monitor.audit_schemas import AuditRecord
 from ygmon.monitor.factory import make_monitor
+from ygmon.monitor.job_search_schemas import BulkSelection
 from ygmon.monitor.protocol import Monitor
 
 SSH = "198.51.100.4 40022 10.0.0.5 22"
@@ -24,6 +25,14 @@ ACTIONS: dict[str, tuple[Action, str]] = {
     "pause": (lambda m: m.pause_queue("email"), "email"),
     "resume": (lambda m: m.resume_queue("email"), "email"),
     "trigger": (lambda m: m.trigger_schedule("sweep-retention"), "sweep-retention"),
+    "bulk-retry": (
+        lambda m: m.bulk_retry(BulkSelection(queue_name="maintenance"), dry_run=False),
+        '{"queueName":"maintenance"}',
+    ),
+    "bulk-discard": (
+        lambda m: m.bulk_discard(BulkSelection(queue_name="email"), dry_run=False),
+        '{"queueName":"email"}',
+    ),
 }
 
 
@@ -62,5 +71,20 @@ async def test_each_action_leaves_one_record_with_its_actor(
             # The pause names who paused as its audit record does.
             assert result.paused_by == f"{expected_actor[0]}@{expected_actor[2]}"
             await monitor.resume_queue("email")
+    finally:
+        await monitor.close()
+
+
+@pytest.mark.parametrize("kind", ["local", "remote"])
+async def test_a_dry_run_records_nothing(
+    seeded: LocalProfile, server: tuple[str, str], kind: str
+) -> None:
+    settings = local_settings(seeded) if kind == "local" else remote_settings(*server)
+    monitor = make_monitor(settings, clock=fixed_clock if kind == "local" else None)
+    try:
+        before = await _records(monitor)
+        for bulk in (monitor.bulk_retry, monitor.bulk_discard):
+            await bulk(BulkSelection(queue_name="maintenance"), dry_run=True)
+        assert await _records(monitor) == before
     finally:
         await monitor.close()

@@ -16,6 +16,7 @@ from ygmon.api import (
     routes_coverage,
     routes_extension,
     routes_history,
+    routes_job_ops,
     routes_media,
     routes_queue_control,
     routes_search,
@@ -73,6 +74,7 @@ def create_app(
     app.include_router(routes_media.router)
     app.include_router(routes_audit.router)
     app.include_router(routes_queue_control.router)
+    app.include_router(routes_job_ops.router)
     app.add_middleware(
         Guard,
         secret=secret,

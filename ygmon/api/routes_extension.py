@@ -20,6 +20,7 @@ from ygmon.api.models import (
     query_param,
 )
 from ygmon.api.params import QueryParams
+from ygmon.api.routes_job_ops import SEARCH_PARAMS, job_query, wants_search
 from ygmon.monitor.schemas import (
     JobDetail,
     JobState,
@@ -53,11 +54,13 @@ async def queues(request: Request) -> JSONResponse:
     "/failed",
     responses=QUERY_ERRORS,
     response_model=PageEnvelope[JobSummary],
-    openapi_extra=_extra(PAGE, PAGE_SIZE),
+    openapi_extra=_extra(PAGE, PAGE_SIZE, *SEARCH_PARAMS),
 )
 async def failed_jobs(request: Request) -> Response:
-    """Failed jobs across every queue, newest failure first."""
+    """Failed jobs across every queue, newest failure first; `q` searches them."""
     q = QueryParams(request.query_params)
+    if wants_search(q):
+        return ok_page(await monitor_of(request).search_jobs(job_query(q, None, "failed")))
     page = q.integer("page", 1, 1, MAX_PAGE)
     page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
     q.check()
@@ -72,12 +75,15 @@ async def failed_jobs(request: Request) -> Response:
         query_param("state", {"type": "string", "enum": STATES}, "Only jobs in this state"),
         PAGE,
         PAGE_SIZE,
+        *SEARCH_PARAMS,
     ),
 )
 async def jobs(request: Request, queueName: str) -> Response:
-    """Jobs of one queue, newest first."""
+    """Jobs of one queue, newest first; `q` searches them."""
     q = QueryParams(request.query_params)
     state = q.choice("state", STATES)
+    if wants_search(q):
+        return ok_page(await monitor_of(request).search_jobs(job_query(q, queueName, state)))
     page = q.integer("page", 1, 1, MAX_PAGE)
     page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
     q.check()

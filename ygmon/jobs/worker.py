@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from huey.consumer import Consumer
 
@@ -32,6 +33,11 @@ from ygmon.jobs.schedule_runs import note_watching
 from ygmon.jobs.tasks import WORKER_START_HOOKS
 
 log = logging.getLogger("ygmon.worker")
+
+INDEX_EVERY = 15.0
+"""Seconds between two passes of the job search index (one worker of the deployment
+takes each): a burst of jobs is indexed in a few large batches rather than many small
+ones, and reads scan what a pass has not reached yet (ygmon.jobs.job_search)."""
 
 HEARTBEAT_INTERVAL = 2.0
 """Seconds between two heartbeats (at most; a third of stalled_after when that is short),
@@ -95,6 +101,7 @@ class WorkerProcess:
         ]
         self._stop = threading.Event()
         self._beat_thread = threading.Thread(target=self._beat_loop, name="ygmon-heartbeat")
+        self._job_search: Any = None
         self.started_at = self.runtime.registry.now()
 
     def _beat(self) -> None:
@@ -110,6 +117,19 @@ class WorkerProcess:
                 "last_heartbeat": repr(registry.now()),
             }
         )
+
+    def _index_jobs(self, every: float) -> None:
+        """Index the jobs recorded since the last pass, off the hot path (one worker of
+        the deployment per interval; see ygmon.jobs.job_search)."""
+        if self._job_search is None:
+            from ygmon.jobs.job_search import JobSearch
+
+            registry = self.runtime.registry
+            self._job_search = JobSearch(registry.store, registry.now)
+        try:
+            self._job_search.maintain(every)
+        except Exception as exc:  # the index is a cache: never let it stop the heartbeat
+            log.warning("job search index: %s (next pass retries)", exc)
 
     def _beat_loop(self) -> None:
         interval = min(HEARTBEAT_INTERVAL, self.profile.stalled_after / 3)
@@ -131,6 +151,7 @@ class WorkerProcess:
                     self.runtime.registry.recover_stalled(
                         self.profile.stalled_after, self.profile.max_stalled
                     )
+                self._index_jobs(INDEX_EVERY)
             except YgmonError as exc:
                 # One line when the registry stops answering, one when it answers again.
                 if failing_since is None:

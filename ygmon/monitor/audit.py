@@ -80,7 +80,9 @@ def describe(arguments: Mapping[str, Any]) -> str:
     parts = []
     for name, value in arguments.items():
         if isinstance(value, CamelModel):
-            value = json.dumps(value.to_json(), separators=(",", ":"), sort_keys=True)
+            # The fields given, not every default: a bulk selection reads as its filter.
+            given = {k: v for k, v in value.to_json().items() if v is not None}
+            value = json.dumps(given, separators=(",", ":"), sort_keys=True)
         parts.append(f"{name}={value}" if isinstance(value, bool) else str(value))
     return "/".join(parts)[:TARGET_CHARS]
 

@@ -36,6 +36,7 @@ from ygmon.monitor.coverage_schemas import (
 )
 from ygmon.monitor.health import build_health, mail_errors
 from ygmon.monitor.history import History, HistoryWindow
+from ygmon.monitor.job_ops import LocalJobOps
 from ygmon.monitor.queue_control import LocalQueueControl, with_pauses
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
@@ -90,7 +91,7 @@ def redact(url: str) -> str:
         return url.split("@")[-1]
 
 
-class LocalMonitor(AuditTrail, LocalQueueControl, AlertsMixin):
+class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
     SUPPORTS_LOCAL_WORKER = True
 
     def __init__(

@@ -13,6 +13,7 @@ from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.audit_schemas import AuditRecord
 from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS, AggregationCoverage
 from ygmon.monitor.history import History, HistoryWindow
+from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
 from ygmon.monitor.queue_control_schemas import (
     AlertState,
     QueuePause,
@@ -136,6 +137,23 @@ class Monitor(Protocol):
 
     async def alerts(self) -> list[AlertState]:
         """The profile's alert rules (ygmon.alert_config) applied now, firing or not."""
+
+    async def search_jobs(self, query: JobQuery) -> Page[JobSummary]:
+        """Jobs matching `query` (ygmon.monitor.job_search_schemas), newest first;
+        NotFoundError("Queue not found") for an unknown queue."""
+        ...
+
+    async def failure_groups(self, queue: str | None = None) -> list[FailureGroup]:
+        """Failed jobs grouped by exception type and normalised message, largest first."""
+        ...
+
+    async def bulk_retry(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
+        """Retry the failed jobs `selection` names (a dry run only counts them);
+        ReadOnlyError on a read-only backend unless `dry_run`."""
+        ...
+
+    async def bulk_discard(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
+        """Move the failed jobs `selection` names to cancelled (as bulk_retry)."""
         ...
 
     async def close(self) -> None: ...

@@ -32,6 +32,7 @@ from ygmon.monitor.coverage_schemas import (
 )
 from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.remote_audit import RemoteAudit
+from ygmon.monitor.remote_job_ops import RemoteJobOps
 from ygmon.monitor.remote_queue_control import RemoteQueueControl
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
@@ -56,7 +57,7 @@ BASE = "/api/admin/jobs"
 READ_ONLY_HEADER = "X-Ygmon-Read-Only"
 
 
-class RemoteMonitor(RemoteAudit, RemoteQueueControl, AlertsMixin):
+class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
     SUPPORTS_LOCAL_WORKER = False
 
     def __init__(

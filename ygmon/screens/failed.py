@@ -1,14 +1,23 @@
-"""Failed: failed jobs across queues, newest first; `r` retries one after a confirm."""
+"""Failed: failed jobs across queues, newest first, or (`g`) grouped by cause.
+
+`r` retries one after a confirm; `/` searches the list (id, task, arguments, error);
+Enter on a group lists its jobs; `R` / `D` retry or discard everything listed (or the
+group under the cursor) after a dry run and a confirm.
+"""
 
 from __future__ import annotations
 
-from textual import work
+from typing import Any
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Label
+from textual.widgets import DataTable, Input, Label
 
 from ygmon.errors import YgmonError
-from ygmon.monitor.schemas import JobSummary, Page
+from ygmon.monitor.job_search_schemas import BulkSelection, FailureGroup, JobQuery
+from ygmon.monitor.schemas import JobState, JobSummary, Page
+from ygmon.screens.bulk_actions import BulkActions
 from ygmon.screens.confirm_dialog import ConfirmDialog
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.export_action import start_export
@@ -25,40 +34,92 @@ COLUMNS = [
     ("tries", "Tries"),
     ("error", "Error"),
 ]
+GROUP_COLUMNS = [
+    ("count", "Jobs"),
+    ("last", "Last"),
+    ("first", "First"),
+    ("cause", "Cause"),
+    ("where", "Queues / tasks"),
+]
 
 
-class FailedScreen(PolledScreen):
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class FailedScreen(BulkActions, PolledScreen):
     TITLE = "Failed"
+    CSS_PATH = "failed.tcss"
+    AUTO_FOCUS = "#failed-table"
     BINDINGS = [
-        # "Retry", not "Retry job": with the copy key shown too the footer fits 80 columns.
+        # Two keys shown, so the footer fits 80 columns; the title line names the others
+        # and help lists them.
         Binding("r", "retry", "Retry", id="failed.retry"),
-        Binding("c", "copy_id", "Copy id", id="failed.copy"),
+        Binding("g", "toggle_groups", "Groups", id="failed.groups"),
+        Binding("slash", "search", "Search", id="failed.search", key_display="/", show=False),
+        Binding("R", "bulk_retry", "Retry all", id="failed.bulk_retry", show=False),
+        Binding("D", "bulk_discard", "Discard all", id="failed.bulk_discard", show=False),
+        Binding("escape", "back", "Back", id="failed.back", show=False),
         Binding("e", "export", "Export", id="failed.export", show=False),
+        Binding("c", "copy_id", "Copy id", id="failed.copy", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._jobs: dict[str, JobSummary] = {}
+        self._groups: dict[str, FailureGroup] = {}
+        self.grouped = False
+        self.query_text = ""
+        self.group: FailureGroup | None = None
+        """The group whose jobs the list shows (Enter on a group)."""
 
     def compose_body(self) -> ComposeResult:
-        yield Label(
-            "Failed jobs, newest first · r retries one · c copies its id",
-            classes="screen-title",
-        )
+        yield Label("", id="failed-title", classes="screen-title")
+        yield Input(placeholder="id, task, argument or error words", id="failed-search")
         yield KeyedTable(COLUMNS, id="failed-table")
-        yield EmptyState(
-            "No failed jobs. A job lands here when it fails its last attempt; "
-            "retried jobs leave the list.",
-            id="failed-empty",
-        )
+        yield KeyedTable(GROUP_COLUMNS, id="failed-groups")
+        yield EmptyState("", id="failed-empty")
 
-    async def fetch(self) -> Page[JobSummary]:
+    async def fetch(self) -> Any:
+        if self.grouped:
+            return await self.monitor.failure_groups()
+        if self.query_text or self.group is not None:
+            query = JobQuery(
+                q=self.query_text,
+                state=JobState.FAILED,
+                group_key=self.group.key if self.group else None,
+                page_size=100,
+            )
+            return await self.monitor.search_jobs(query)
         return await self.monitor.failed_jobs(page=1, page_size=100)
 
-    def show(self, data: Page[JobSummary]) -> None:
+    def _filter_text(self) -> str:
+        """The list's filter in at most 40 characters (the title fits 80 columns)."""
+        parts = []
+        if self.group is not None:
+            parts.append(f"{self.group.exception_type}: {self.group.message}")
+        if self.query_text:
+            parts.append(f"'{self.query_text}'")
+        text = " ".join(parts)
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    def show(self, data: Any) -> None:
+        jobs_table = self.query_one("#failed-table", KeyedTable)
+        groups_table = self.query_one("#failed-groups", KeyedTable)
+        jobs_table.display = not self.grouped
+        groups_table.display = self.grouped
+        empty = self.query_one(EmptyState)
+        if self.grouped:
+            self._show_groups(data)
+            return
+        page: Page[JobSummary] = data
         now = self.now()
-        self._jobs = {job.id: job for job in data.data}
-        self.query_one(KeyedTable).sync(
+        self._jobs = {job.id: job for job in page.data}
+        title = "Failed jobs · g causes · / search · R/D retry/discard all · c copies an id"
+        if self._filter_text():
+            title = f"Failed: {self._filter_text()} ({page.pagination.total:,}) · esc clears"
+        self.query_one("#failed-title", Label).update(title)
+        jobs_table.sync(
             [
                 (
                     job.id,
@@ -70,10 +131,111 @@ class FailedScreen(PolledScreen):
                         (job.error_message or "")[:60],
                     ),
                 )
-                for job in data.data
+                for job in page.data
             ]
         )
-        self.query_one(EmptyState).set_shown(not data.data)
+        empty.update(
+            f"No failed jobs match {self._filter_text()}. Press escape to clear the filter."
+            if self._filter_text()
+            else "No failed jobs. A job lands here when it fails its last attempt; "
+            "retried jobs leave the list."
+        )
+        empty.set_shown(not page.data)
+
+    def _show_groups(self, groups: list[FailureGroup]) -> None:
+        now = self.now()
+        self._groups = {g.key: g for g in groups}
+        total = sum(g.count for g in groups)
+        causes = f"{len(groups):,} cause" + ("" if len(groups) == 1 else "s")
+        self.query_one("#failed-title", Label).update(
+            f"Failures by cause: {causes}, {total:,} jobs · Enter lists a cause's jobs · g back"
+        )
+        # Within 80 columns the cause and where it failed share what the counts leave.
+        wide = self.app.size.width >= 100
+        cause_width, where_width = (70, 40) if wide else (32, 18)
+        self.query_one("#failed-groups", KeyedTable).sync(
+            [
+                (
+                    g.key,
+                    (
+                        f"{g.count:,}",
+                        age(g.last_seen, now),
+                        age(g.first_seen, now),
+                        _cut(f"{g.exception_type}: {g.message}", cause_width),
+                        _cut(f"{', '.join(g.queues)} / {', '.join(g.tasks)}", where_width),
+                    ),
+                )
+                for g in groups
+            ]
+        )
+        empty = self.query_one(EmptyState)
+        empty.update("No failed jobs, so no causes to group.")
+        empty.set_shown(not groups)
+
+    # --- keys ------------------------------------------------------------------------
+
+    def action_toggle_groups(self) -> None:
+        self.grouped = not self.grouped
+        self.group = None
+        self.query_one("#failed-search", Input).display = False
+        self.refresh_now()
+        self._focus_table()
+
+    def _focus_table(self) -> None:
+        table = "#failed-groups" if self.grouped else "#failed-table"
+        self.query_one(table, KeyedTable).focus()
+
+    def action_search(self) -> None:
+        if self.grouped:
+            self.grouped = False
+        field = self.query_one("#failed-search", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Submitted, "#failed-search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        self.query_text = event.value.strip()
+        if not self.query_text:
+            event.input.display = False
+        self.refresh_now()
+        self._focus_table()
+
+    def action_back(self) -> None:
+        field = self.query_one("#failed-search", Input)
+        if field.has_focus or self.query_text:
+            field.value = ""
+            field.display = False
+            self.query_text = ""
+        elif self.group is not None:
+            self.group = None
+            self.grouped = True
+        else:
+            return
+        self.refresh_now()
+        self._focus_table()
+
+    @on(DataTable.RowSelected, "#failed-groups")
+    def open_group(self, event: DataTable.RowSelected) -> None:
+        group = self._groups.get(str(event.row_key.value))
+        if group is not None:
+            self.group = group
+            self.grouped = False
+            self.refresh_now()
+            self._focus_table()
+
+    def bulk_selection(self) -> tuple[BulkSelection, str]:
+        if self.grouped:
+            key = self.query_one("#failed-groups", KeyedTable).selected_key
+            group = self._groups.get(key or "")
+            if group is not None:
+                what = f"the {group.exception_type} group '{group.message[:40]}'"
+                return BulkSelection(group_key=group.key), what
+            return BulkSelection(), "every failed job"
+        selection = BulkSelection(
+            q=self.query_text or None, group_key=self.group.key if self.group else None
+        )
+        what = f"failed jobs of {self._filter_text()}" if self._filter_text() else ""
+        return selection, what or "every failed job"
 
     def action_export(self) -> None:
         from ygmon.monitor.export import failed_rows
@@ -81,11 +243,11 @@ class FailedScreen(PolledScreen):
         start_export(self, "every failed job", "failed", JobSummary, failed_rows)
 
     def action_copy_id(self) -> None:
-        copy_id(self.app, self.query_one(KeyedTable).selected_key)
+        copy_id(self.app, self.query_one("#failed-table", KeyedTable).selected_key)
 
     def action_retry(self) -> None:
-        job = self._jobs.get(self.query_one(KeyedTable).selected_key or "")
-        if job is None:
+        job = self._jobs.get(self.query_one("#failed-table", KeyedTable).selected_key or "")
+        if self.grouped or job is None:
             self.notify("No failed job is selected.", severity="warning")
             return
         if not self.monitor.SUPPORTS_RETRY:

@@ -1,13 +1,15 @@
-"""One queue's jobs, filtered by state (`s` cycles it) and optionally by task (the
-Metrics screen's failures of a task); Enter opens a job."""
+"""One queue's jobs, filtered by state (`s` cycles it), by a search (`/`: id, task,
+arguments, error) and optionally by task (the Metrics screen's failures of a task);
+Enter opens a job."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Input, Label
 
+from ygmon.monitor.job_search_schemas import JobQuery
 from ygmon.monitor.schemas import JobState, JobSummary, Page
 from ygmon.screens.job_detail import JobDetailScreen
 from ygmon.screens.polled_screen import PolledScreen
@@ -28,9 +30,12 @@ COLUMNS = [
 
 
 class QueueJobsScreen(PolledScreen):
+    CSS_PATH = "queue_jobs.tcss"
+    AUTO_FOCUS = "#jobs-table"
     BINDINGS = [
         Binding("s", "next_state", "State", id="jobs.state"),
-        Binding("escape", "app.pop_screen", "Back", id="jobs.back"),
+        Binding("escape", "back", "Back", id="jobs.back"),
+        Binding("slash", "search", "Search", id="jobs.search", key_display="/", show=False),
         # Hidden: beside State and Back it would push the footer past 80 columns (the
         # title line names it, and help lists it).
         Binding("c", "copy_id", "Copy id", id="jobs.copy", show=False),
@@ -42,20 +47,30 @@ class QueueJobsScreen(PolledScreen):
         self.state: JobState | None = state
         self.task_name = task
         """Only this task's jobs, among the newest 100 of the state."""
+        self.query_text = ""
 
     def compose_body(self) -> ComposeResult:
         yield Label("", id="jobs-title", classes="screen-title")
+        yield Input(placeholder="id, task, argument or error words", id="jobs-search")
         yield KeyedTable(COLUMNS, id="jobs-table")
         yield EmptyState("", id="jobs-empty")
 
     async def fetch(self) -> Page[JobSummary]:
+        if self.query_text:
+            query = JobQuery(q=self.query_text, queue=self.queue, state=self.state, page_size=100)
+            return await self.monitor.search_jobs(query)
         return await self.monitor.jobs(self.queue, self.state, page=1, page_size=100)
 
     def show(self, data: Page[JobSummary]) -> None:
         state = self.state.value if self.state else "all states"
         jobs = [j for j in data.data if self.task_name is None or j.task == self.task_name]
         title = f"Queue {self.queue}: {state} ({data.pagination.total:,} jobs, newest 100 shown)"
-        title += " · c copies an id"
+        title += " · / searches · c copies an id"
+        if self.query_text:
+            title = (
+                f"Queue {self.queue}: {state} matching '{self.query_text}' "
+                f"({data.pagination.total:,} jobs) · esc clears"
+            )
         if self.task_name is not None:
             title = f"{self.queue}: {state} {self.task_name} jobs ({len(jobs)} of the newest 100)"
         self.query_one("#jobs-title", Label).update(title)
@@ -80,6 +95,8 @@ class QueueJobsScreen(PolledScreen):
         which = f"{self.state.value} jobs" if self.state else "jobs"
         if self.task_name is not None:
             which += f" of task {self.task_name}"
+        if self.query_text:
+            which += f" matching '{self.query_text}'"
         empty.update(
             f"No {which} in {self.queue}. Jobs appear here when the app or "
             "`ygmon enqueue` adds them; press s for another state."
@@ -88,6 +105,30 @@ class QueueJobsScreen(PolledScreen):
 
     def action_copy_id(self) -> None:
         copy_id(self.app, self.query_one(KeyedTable).selected_key)
+
+    def action_search(self) -> None:
+        field = self.query_one("#jobs-search", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Submitted, "#jobs-search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        self.query_text = event.value.strip()
+        if not self.query_text:
+            event.input.display = False
+        self.refresh_now()
+        self.query_one("#jobs-table", KeyedTable).focus()
+
+    def action_back(self) -> None:
+        field = self.query_one("#jobs-search", Input)
+        if field.has_focus or self.query_text:
+            field.value = ""
+            field.display = False
+            self.query_text = ""
+            self.refresh_now()
+            self.query_one("#jobs-table", KeyedTable).focus()
+        else:
+            self.app.pop_screen()
 
     def action_next_state(self) -> None:
         self.state = STATES[(STATES.index(self.state) + 1) % len(STATES)]

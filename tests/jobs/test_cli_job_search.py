@@ -1,0 +1,64 @@
+"""`ygmon jobs search` on both storages, and the worker's heartbeat loop indexing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ygmon.cli import main
+from ygmon.jobs.job_search import JobSearch
+from ygmon.jobs.runtime import JobRuntime
+from ygmon.jobs.worker import in_process_worker
+
+
+def _ygmon(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ygmon.cli", "--config", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_jobs_search_prints_matches_and_json(runtime: JobRuntime, worker_config: Path) -> None:
+    with in_process_worker(runtime.profile, ["maintenance"], 1, runtime=runtime):
+        runtime.enqueue("canary", job_id="cli-ok-1")
+        runtime.enqueue("canary", job_id="cli-bad-1", fail=True)
+        runtime.wait_idle(20, queues=["maintenance"])
+    out = _ygmon(worker_config, "jobs", "search", "asked", "--json")
+    assert out.returncode == 0, out.stderr
+    body = json.loads(out.stdout)
+    assert [j["id"] for j in body["data"]] == ["cli-bad-1"]
+    assert body["data"][0]["errorMessage"] == "canary asked to fail"
+    assert body["pagination"]["total"] == 1
+    out = _ygmon(worker_config, "jobs", "search", "ok-1", "--state", "completed")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("cli-ok-1  maintenance  canary  completed  ")
+    assert lines[-1] == "1 matching jobs (page 1 of 1)"
+    assert _ygmon(worker_config, "jobs", "search", "nothing-here").stdout == "no matching jobs\n"
+
+
+def test_jobs_search_refuses_bad_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["jobs", "search", "x", "--state", "broken"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ygmon: unknown state 'broken' (states: waiting,")
+    assert err.count("\n") == 1
+    assert main(["jobs", "search", "x", "--since", "last tuesday"]) == 2
+    assert "--since 'last tuesday' is not an ISO 8601 time" in capsys.readouterr().err
+
+
+def test_a_worker_indexes_jobs_from_its_heartbeat_loop(runtime: JobRuntime) -> None:
+    search = JobSearch(runtime.registry.store, runtime.registry.now)
+    assert search.backend.mark() is None
+    runtime.enqueue("canary", job_id="indexed-by-worker")
+    with in_process_worker(runtime.profile, ["maintenance"], 1, runtime=runtime):
+        deadline = time.monotonic() + 15
+        while search.backend.mark() is None:
+            assert time.monotonic() < deadline, "no worker pass indexed the jobs"
+            time.sleep(0.1)

@@ -1,0 +1,258 @@
+"""Operator tools over jobs (extension): job search, failures grouped by cause, and
+bulk retry / discard of failed jobs with a dry run.
+
+`?q=` (with `since` / `until`) on the job lists (`/failed`, `/queues/{q}/jobs`) goes
+through `job_query` here too, so every list searches the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from ygmon.api.deps import monitor_of, ok, ok_page
+from ygmon.api.models import (
+    EXTENSION,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    NOT_FOUND,
+    PAGE,
+    PAGE_SIZE,
+    Envelope,
+    PageEnvelope,
+    query_param,
+)
+from ygmon.api.params import QueryParams
+from ygmon.errors import InvalidQueryError
+from ygmon.monitor.job_search_schemas import (
+    QUERY_MAX_CHARS,
+    BulkResult,
+    BulkSelection,
+    FailureGroup,
+    JobQuery,
+    parse_time,
+)
+from ygmon.monitor.schemas import JobState, JobSummary
+
+router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
+STATES = [s.value for s in JobState]
+SEARCH_PARAMS = (
+    query_param(
+        "q",
+        {"type": "string", "maxLength": QUERY_MAX_CHARS},
+        "Words of the task, arguments or error, or a prefix or suffix of the job id",
+    ),
+    query_param("since", {"type": "string", "format": "date-time"}, "Changed at or after"),
+    query_param("until", {"type": "string", "format": "date-time"}, "Changed at or before"),
+    query_param("groupKey", {"type": "string"}, "Only the failed jobs of this failure group"),
+)
+
+
+def _time(q: QueryParams, name: str) -> datetime | None:
+    value = q.raw.get(name)
+    if not value:
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        q._issue(name, "invalid_string", "ISO 8601 date-time", f"'{value}'", "Invalid datetime")
+        return None
+
+
+def wants_search(q: QueryParams) -> bool:
+    return any(q.raw.get(name) for name in ("q", "since", "until", "groupKey"))
+
+
+def job_query(q: QueryParams, queue: str | None, state: str | None) -> JobQuery:
+    """The JobQuery of a job list's query string (after the list's own parameters)."""
+    text = q.text("q", QUERY_MAX_CHARS) or ""
+    since, until = _time(q, "since"), _time(q, "until")
+    group = q.text("groupKey", 64)
+    page = q.integer("page", 1, 1, MAX_PAGE)
+    page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
+    q.check()
+    return JobQuery(
+        q=text,
+        queue=queue,
+        state=JobState(state) if state else None,
+        group_key=group,
+        since=since,
+        until=until,
+        page=page,
+        page_size=page_size,
+    )
+
+
+@router.get(
+    "/job-search",
+    responses=NOT_FOUND,
+    response_model=PageEnvelope[JobSummary],
+    openapi_extra={
+        **EXTENSION,
+        "parameters": [
+            *SEARCH_PARAMS,
+            query_param("queueName", {"type": "string"}, "Only this queue's jobs"),
+            query_param("state", {"type": "string", "enum": STATES}, "Only jobs in this state"),
+            PAGE,
+            PAGE_SIZE,
+        ],
+    },
+)
+async def search_jobs(request: Request) -> Response:
+    """Jobs of every queue (or one) matching the words, newest first."""
+    q = QueryParams(request.query_params)
+    queue = q.text("queueName", 100)
+    state = q.choice("state", STATES)
+    return ok_page(await monitor_of(request).search_jobs(job_query(q, queue, state)))
+
+
+@router.get(
+    "/failed/groups",
+    responses=NOT_FOUND,
+    response_model=Envelope[list[FailureGroup]],
+    openapi_extra={
+        **EXTENSION,
+        "parameters": [query_param("queueName", {"type": "string"}, "Only this queue")],
+    },
+)
+async def failure_groups(request: Request) -> JSONResponse:
+    """Failed jobs grouped by exception type and normalised message, largest first."""
+    q = QueryParams(request.query_params)
+    queue = q.text("queueName", 100)
+    q.check()
+    return ok(await monitor_of(request).failure_groups(queue))
+
+
+_BODY_FIELDS: dict[str, tuple[type, str]] = {
+    "queueName": (str, "string"),
+    "q": (str, "string"),
+    "groupKey": (str, "string"),
+    "dryRun": (bool, "boolean"),
+    "limit": (int, "number"),
+}
+
+
+def _issue(path: str, code: str, expected: str, received: str, message: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "expected": expected,
+        "received": received,
+        "path": [path],
+        "message": message,
+    }
+
+
+async def _selection(request: Request) -> tuple[BulkSelection, bool]:
+    """The body `{queueName?, q?, groupKey?, limit?, dryRun}`, or the contract's 400."""
+    raw = await request.body()
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        raise InvalidQueryError(
+            [_issue("body", "invalid_type", "object", "string", "Body is not JSON")]
+        ) from None
+    if not isinstance(body, dict):
+        raise InvalidQueryError(
+            [_issue("body", "invalid_type", "object", type(body).__name__, "Expected object")]
+        )
+    issues = []
+    for name, value in body.items():
+        if name not in _BODY_FIELDS:
+            issues.append(
+                _issue(name, "unrecognized_keys", "no such key", name, f"Unrecognized key '{name}'")
+            )
+            continue
+        kind, label = _BODY_FIELDS[name]
+        ok_type = isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+        if value is not None and not ok_type:
+            received = "boolean" if isinstance(value, bool) else type(value).__name__
+            issues.append(
+                _issue(
+                    name,
+                    "invalid_type",
+                    label,
+                    received,
+                    f"Expected {label}, received {received}",
+                )
+            )
+    if "dryRun" not in body:
+        issues.append(_issue("dryRun", "invalid_type", "boolean", "undefined", "Required"))
+    if isinstance(body.get("q"), str) and len(body["q"]) > QUERY_MAX_CHARS:
+        issues.append(
+            _issue(
+                "q",
+                "too_big",
+                f"string of at most {QUERY_MAX_CHARS} characters",
+                f"string of {len(body['q'])} characters",
+                f"String must contain at most {QUERY_MAX_CHARS} character(s)",
+            )
+        )
+    limit = body.get("limit")
+    if isinstance(limit, int) and not isinstance(limit, bool) and not 1 <= limit <= 10_000:
+        issues.append(
+            _issue(
+                "limit",
+                "too_small" if limit < 1 else "too_big",
+                "1..10000",
+                str(limit),
+                "Number must be between 1 and 10000",
+            )
+        )
+    if issues:
+        raise InvalidQueryError(issues)
+    selection = BulkSelection(
+        queue_name=body.get("queueName"),
+        q=body.get("q"),
+        group_key=body.get("groupKey"),
+        limit=limit,
+    )
+    return selection, bool(body["dryRun"])
+
+
+BULK_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["dryRun"],
+                "properties": {
+                    "queueName": {"type": "string"},
+                    "q": {"type": "string", "maxLength": QUERY_MAX_CHARS},
+                    "groupKey": {"type": "string"},
+                    "limit": {"type": "integer", "minimum": 1, "maximum": 10_000},
+                    "dryRun": {"type": "boolean"},
+                },
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "/bulk/retry",
+    responses=NOT_FOUND,
+    response_model=Envelope[BulkResult],
+    openapi_extra={**EXTENSION, "requestBody": BULK_BODY},
+)
+async def bulk_retry(request: Request) -> JSONResponse:
+    """Retry every failed job the body selects (none: all); `dryRun` only counts them."""
+    selection, dry_run = await _selection(request)
+    return ok(await monitor_of(request).bulk_retry(selection, dry_run))
+
+
+@router.post(
+    "/bulk/discard",
+    responses=NOT_FOUND,
+    response_model=Envelope[BulkResult],
+    openapi_extra={**EXTENSION, "requestBody": BULK_BODY},
+)
+async def bulk_discard(request: Request) -> JSONResponse:
+    """Move every failed job the body selects to cancelled; `dryRun` only counts them."""
+    selection, dry_run = await _selection(request)
+    return ok(await monitor_of(request).bulk_discard(selection, dry_run))

@@ -1,0 +1,102 @@
+"""`ygmon jobs search WORDS [--queue Q] [--state S] [--since T] [--until T] [--page N]
+[--json]`: jobs of every queue matching the words (task, argument values, error, id
+prefix or suffix), newest first. Goes through the Monitor, so a remote profile
+searches the server's registry.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from ygmon.commands.common import settings_from
+from ygmon.errors import ConfigError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("jobs", help="find jobs in the registry")
+    actions = parser.add_subparsers(dest="jobs_action", metavar="ACTION", required=True)
+    search = actions.add_parser("search", help="search jobs by id, task, arguments or error")
+    search.add_argument(
+        "words",
+        metavar="WORDS",
+        nargs="*",
+        help="words of the task, arguments or error, or an id prefix/suffix (none: all jobs)",
+    )
+    search.add_argument("--queue", metavar="Q", help="only this queue")
+    search.add_argument(
+        "--state",
+        metavar="S",
+        help="waiting, delayed, active, completed, failed or cancelled",
+    )
+    search.add_argument("--since", metavar="T", help="changed at or after (ISO 8601)")
+    search.add_argument("--until", metavar="T", help="changed at or before (ISO 8601)")
+    search.add_argument("--page", type=int, default=1, metavar="N", help="page (50 jobs each)")
+    search.add_argument("--json", action="store_true", help="print the page as JSON")
+    search.set_defaults(handler=run_search)
+
+
+def _time(value: str | None, option: str) -> datetime | None:
+    from ygmon.monitor.job_search_schemas import parse_time
+
+    if value is None:
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        raise ConfigError(
+            f"{option} {value!r} is not an ISO 8601 time (e.g. 2026-03-04T12:00Z)"
+        ) from None
+
+
+def run_search(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from ygmon.monitor.factory import make_monitor
+    from ygmon.monitor.job_search_schemas import QUERY_MAX_CHARS, JobQuery
+    from ygmon.monitor.schemas import JobState
+
+    states = [s.value for s in JobState]
+    if args.state is not None and args.state not in states:
+        raise ConfigError(f"unknown state {args.state!r} (states: {', '.join(states)})")
+    if args.page < 1:
+        raise ConfigError("--page must be 1 or more")
+    text = " ".join(args.words)
+    if len(text) > QUERY_MAX_CHARS:
+        raise ConfigError(f"the search is {len(text)} characters; at most {QUERY_MAX_CHARS}")
+    query = JobQuery(
+        q=text,
+        queue=args.queue,
+        state=JobState(args.state) if args.state else None,
+        since=_time(args.since, "--since"),
+        until=_time(args.until, "--until"),
+        page=args.page,
+    )
+    settings = settings_from(args)
+
+    async def ask():
+        monitor = make_monitor(settings)
+        try:
+            return await monitor.search_jobs(query)
+        finally:
+            await monitor.close()
+
+    page = asyncio.run(ask())
+    if args.json:
+        import json
+
+        print(json.dumps(page.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    if not page.data:
+        print("no matching jobs")
+        return 0
+    for job in page.data:
+        when = job.finished_at or job.enqueued_at
+        error = f"  {job.error_message[:60]}" if job.error_message else ""
+        print(
+            f"{job.id}  {job.queue}  {job.task}  {job.state.value}  "
+            f"{when.strftime('%Y-%m-%d %H:%M:%S')}{error}"
+        )
+    shown = f"page {page.pagination.page} of {page.pagination.total_pages}"
+    print(f"{page.pagination.total:,} matching jobs ({shown})")
+    return 0

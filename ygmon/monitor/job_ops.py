@@ -1,0 +1,160 @@
+"""LocalMonitor's operator tools over jobs: search, failures grouped by cause, bulk
+retry and discard (a mixin: it uses LocalMonitor's registry and read-only flag).
+
+Each mutating method is one action (one call, one audit record when audited); a dry
+run changes nothing and is answered in read-only mode too.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from ygmon.errors import InvalidQueryError, NotFoundError, ReadOnlyError
+from ygmon.jobs.queues import QUEUES_BY_NAME
+from ygmon.monitor.audit import audited
+from ygmon.monitor.job_search_schemas import (
+    QUERY_MAX_CHARS,
+    BulkResult,
+    BulkSelection,
+    FailureGroup,
+    JobQuery,
+)
+from ygmon.monitor.schemas import JobSummary, Page, Pagination
+
+_RO_REASON = "{what} is disabled: this backend is read-only"
+
+
+def check_query_text(name: str, value: str | None) -> None:
+    if value is not None and len(value) > QUERY_MAX_CHARS:
+        raise InvalidQueryError(
+            [
+                {
+                    "code": "too_big",
+                    "expected": f"string of at most {QUERY_MAX_CHARS} characters",
+                    "received": f"string of {len(value)} characters",
+                    "path": [name],
+                    "message": f"String must contain at most {QUERY_MAX_CHARS} character(s)",
+                }
+            ]
+        )
+
+
+def _check_queue(queue: str | None) -> None:
+    if queue is not None and queue not in QUEUES_BY_NAME:
+        raise NotFoundError("Queue not found")
+
+
+def _ts(at: float) -> datetime:
+    return datetime.fromtimestamp(at, UTC)
+
+
+class LocalJobOps:
+    read_only: bool
+    _registry: Any
+
+    _search_lock = threading.Lock()
+
+    def _job_search(self, registry: Any) -> Any:
+        from ygmon.jobs.job_search import JobSearch
+
+        with self._search_lock:
+            cached = getattr(self, "_job_search_cache", None)
+            if cached is None or cached.store is not registry.store:
+                cached = JobSearch(registry.store, registry.now)
+                self._job_search_cache = cached
+            return cached
+
+    async def search_jobs(self, query: JobQuery) -> Page[JobSummary]:
+        _check_queue(query.queue)
+        check_query_text("q", query.q)
+        filters = (
+            query.queue,
+            query.state.value if query.state else None,
+            query.since.timestamp() if query.since else None,
+            query.until.timestamp() if query.until else None,
+        )
+        offset = (query.page - 1) * query.page_size
+
+        def run(registry: Any) -> tuple[list[JobSummary], int]:
+            search = self._job_search(registry)
+            if query.group_key:
+                rows, total = search.group_page(
+                    query.group_key, query.q, filters, offset, query.page_size
+                )
+            else:
+                rows, total = search.search(query.q, filters, offset, query.page_size)
+            return [JobSummary.model_validate(registry._summary(r)) for r in rows], total
+
+        rows, total = await self._registry(run)
+        return Page[JobSummary](
+            data=rows, pagination=Pagination.of(query.page, query.page_size, total)
+        )
+
+    async def failure_groups(self, queue: str | None = None) -> list[FailureGroup]:
+        _check_queue(queue)
+        counts, names = await self._registry(lambda r: self._job_search(r).group_counts(queue))
+        return build_groups(counts, names)
+
+    @audited("bulk-retry")
+    async def bulk_retry(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
+        return await self._bulk(selection, dry_run, "retry")
+
+    @audited("bulk-discard")
+    async def bulk_discard(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
+        return await self._bulk(selection, dry_run, "discard")
+
+    async def _bulk(self, selection: BulkSelection, dry_run: bool, action: str) -> BulkResult:
+        _check_queue(selection.queue_name)
+        check_query_text("q", selection.q)
+        if self.read_only and not dry_run:
+            what = "Bulk retry" if action == "retry" else "Bulk discard"
+            raise ReadOnlyError(_RO_REASON.format(what=what))
+
+        def run(registry: Any) -> BulkResult:
+            from ygmon.jobs import bulk_jobs
+
+            jobs = self._job_search(registry).failed_ids(
+                selection.queue_name, selection.q, selection.group_key
+            )
+            if selection.limit is not None:
+                jobs = jobs[: selection.limit]
+            by_queue = dict(sorted(Counter(queue for _, queue, _ in jobs).items()))
+            counts: dict[str, Any] = {"matched": len(jobs), "by_queue": by_queue}
+            if dry_run:
+                done, skipped = 0, 0
+            elif action == "retry":
+                done, skipped = bulk_jobs.apply(
+                    jobs, lambda queue, job_id: bulk_jobs.retry(registry, queue, job_id)
+                )
+            else:
+                done, skipped = bulk_jobs.apply(
+                    jobs, lambda _queue, job_id: bulk_jobs.discard(registry, job_id)
+                )
+            key = "retried" if action == "retry" else "discarded"
+            return BulkResult(dry_run=dry_run, skipped=skipped, **counts, **{key: done})
+
+        return await self._registry(run)
+
+
+def build_groups(counts: dict[str, Any], names: dict[str, tuple[str, str]]) -> list[FailureGroup]:
+    """FailureGroups of ygmon.jobs.job_text.GroupCount per group key, largest first."""
+    groups = []
+    for key, g in counts.items():
+        exc, message = names.get(key, ("Error", ""))
+        groups.append(
+            FailureGroup(
+                key=key,
+                exception_type=exc,
+                message=message,
+                count=g.count,
+                first_seen=_ts(g.first),
+                last_seen=_ts(g.last),
+                queues=sorted(g.queues),
+                tasks=sorted(g.tasks),
+            )
+        )
+    groups.sort(key=lambda g: (-g.count, -g.last_seen.timestamp(), g.key))
+    return groups

@@ -1,0 +1,74 @@
+"""RemoteMonitor's operator tools over jobs, through the extension's endpoints (a
+mixin: it uses RemoteMonitor's client, error mapping and read-only flags)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ygmon.errors import ReadOnlyError, ServerError, UnavailableError
+from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
+from ygmon.monitor.schemas import JobSummary, Page
+from ygmon.timestamps import iso
+
+BASE = "/api/admin/jobs"
+
+
+class RemoteJobOps:
+    profile: Any
+    server_read_only: bool
+    _client: httpx.AsyncClient
+    _request: Any
+    _note_headers: Any
+    _error: Any
+
+    async def search_jobs(self, query: JobQuery) -> Page[JobSummary]:
+        params = {
+            "q": query.q or None,
+            "queueName": query.queue,
+            "state": query.state.value if query.state else None,
+            "groupKey": query.group_key,
+            "since": iso(query.since) if query.since else None,
+            "until": iso(query.until) if query.until else None,
+            "page": query.page,
+            "pageSize": query.page_size,
+        }
+        body = await self._request("GET", "/job-search", params)
+        return Page[JobSummary].model_validate(
+            {"data": body["data"], "pagination": body["pagination"]}
+        )
+
+    async def failure_groups(self, queue: str | None = None) -> list[FailureGroup]:
+        body = await self._request("GET", "/failed/groups", {"queueName": queue})
+        return [FailureGroup.model_validate(g) for g in body["data"]]
+
+    async def bulk_retry(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
+        return await self._bulk("retry", selection, dry_run)
+
+    async def bulk_discard(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
+        return await self._bulk("discard", selection, dry_run)
+
+    async def _bulk(self, action: str, selection: BulkSelection, dry_run: bool) -> BulkResult:
+        if self.profile.read_only and not dry_run:
+            what = "Bulk retry" if action == "retry" else "Bulk discard"
+            raise ReadOnlyError(f"{what} is disabled: this profile is read-only")
+        payload = {k: v for k, v in selection.to_json().items() if v is not None}
+        payload["dryRun"] = dry_run
+        url = f"{self.profile.api_url.rstrip('/')}{BASE}/bulk/{action}"
+        try:
+            response = await self._client.post(f"{BASE}/bulk/{action}", json=payload)
+        except httpx.TimeoutException:
+            raise UnavailableError(
+                f"{url} did not answer within {self.profile.timeout:g} s"
+            ) from None
+        except httpx.HTTPError as exc:
+            reason = str(exc) or type(exc).__name__
+            raise UnavailableError(f"cannot reach {self.profile.api_url}: {reason}") from None
+        self._note_headers(response)
+        if response.status_code != 200:
+            raise self._error(response)
+        try:
+            return BulkResult.model_validate(response.json()["data"])
+        except (ValueError, KeyError, TypeError):
+            raise ServerError(f"{url} answered with something that is not a bulk result") from None

@@ -1,0 +1,68 @@
+"""Bulk retry / discard from a job list: the dry run, the confirm dialog naming the
+count, the batches behind a progress bar, the outcome in a notification (a mixin for
+a PolledScreen that says what it has selected)."""
+
+from __future__ import annotations
+
+from textual import work
+
+from ygmon.errors import YgmonError
+from ygmon.monitor.job_search_schemas import BulkSelection
+from ygmon.screens.bulk_dialogs import BulkConfirmDialog, BulkOutcome, BulkProgressDialog
+
+TITLES = {"retry": "Bulk retry", "discard": "Bulk discard"}
+
+
+class BulkActions:
+    """Needs `bulk_selection() -> (BulkSelection, description)` and `refresh_now()`."""
+
+    def bulk_selection(self) -> tuple[BulkSelection, str]:
+        raise NotImplementedError
+
+    def action_bulk_retry(self) -> None:
+        self._start_bulk("retry")
+
+    def action_bulk_discard(self) -> None:
+        self._start_bulk("discard")
+
+    def _start_bulk(self, action: str) -> None:
+        if not self.monitor.SUPPORTS_RETRY:  # type: ignore[attr-defined]
+            self.notify(  # type: ignore[attr-defined]
+                "This backend is read-only (--read-only or a read-only server): "
+                "bulk changes are refused.",
+                title=f"{TITLES[action]} refused",
+                severity="error",
+            )
+            return
+        selection, what = self.bulk_selection()
+        self._dry_run(action, selection, what)
+
+    @work(exclusive=True, exit_on_error=False, group="bulk-dry-run")
+    async def _dry_run(self, action: str, selection: BulkSelection, what: str) -> None:
+        monitor = self.monitor  # type: ignore[attr-defined]
+        run = monitor.bulk_retry if action == "retry" else monitor.bulk_discard
+        try:
+            dry = await run(selection, True)
+        except YgmonError as exc:
+            self.notify(exc.message, title=exc.title, severity="error")  # type: ignore[attr-defined]
+            return
+        if dry.matched == 0:
+            self.notify(f"No failed job matches ({what}).", title=TITLES[action])  # type: ignore[attr-defined]
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(  # type: ignore[attr-defined]
+                    BulkProgressDialog(action, selection, dry.matched), self._finished
+                )
+
+        self.app.push_screen(BulkConfirmDialog(action, dry, what), confirmed)  # type: ignore[attr-defined]
+
+    def _finished(self, outcome: BulkOutcome | None) -> None:
+        if outcome is not None:
+            self.notify(  # type: ignore[attr-defined]
+                outcome.message(),
+                title=TITLES[outcome.action],
+                severity="error" if outcome.error else "information",
+            )
+        self.refresh_now()  # type: ignore[attr-defined]
