@@ -54,19 +54,22 @@ def wake_sender(runtime: JobRuntime) -> str | None:
     return runtime.enqueue(EMAIL_TASK)
 
 
-def deliver_notification(notification_id: str) -> dict[str, Any]:
-    """Decide the notification's e-mail and make it due; a second run finds the row
-    (sent, or still due) and writes nothing twice."""
+def deliver_notification(notification_id: str | None = None) -> dict[str, Any]:
+    """Decide every new notification's e-mail and make the allowed ones due (with
+    `notification_id`, that one first: a re-run by id); a second run finds nothing left
+    to decide and writes nothing twice."""
     from ygmon.jobs.job_context import current_job
-    from ygmon.pipelines.notifications.delivery import deliver_notification as deliver
+    from ygmon.pipelines.notifications.delivery import deliver_held
+    from ygmon.pipelines.notifications.wake import delivery_starting
 
     ctx = current_job()
+    delivery_starting(ctx.runtime)
     return ctx.run(
-        deliver(
+        deliver_held(
             ctx.database,
             lambda: wake_sender(ctx.runtime),
-            notification_id,
             from_address=ctx.profile.mail_from,
+            notification_id=notification_id,
         )
     )
 
@@ -164,7 +167,7 @@ TASKS: tuple[TaskSpec, ...] = (
         "deliver-notification",
         "notification-delivery",
         deliver_notification,
-        "deliver one notification (e-mail when the preferences allow)",
+        "decide the new notifications' e-mails (sent when the preferences allow)",
     ),
     TaskSpec(
         EMAIL_TASK,

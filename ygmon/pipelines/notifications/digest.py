@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import EmailMessage
+from email.message import Message
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -273,7 +273,7 @@ async def run_digest(
     await record_run(db, kind, report.period, job_id, now)
     total = await count_users(db, kind)
 
-    def build(item: _Claimed) -> EmailMessage:
+    def build(item: _Claimed) -> Message:
         return digest_email(
             item.items,
             frequency=FREQUENCIES[kind].value,

@@ -1,12 +1,14 @@
 """`email` of immediate notifications: a sender job claims the due e-mails in batches and
 sends each at most once across re-runs, retries and kills.
 
-A delivery writes a notification's `notification_emails` row unclaimed (ygmon.pipelines.
-notifications.delivery) and wakes a sender; one sender job takes every e-mail due when
-it runs, so a burst of notifications costs a few jobs on the `email` queue, not one per
-message. The protocol:
+A delivery releases a notification's `notification_emails` row (unclaimed: due, ygmon.
+pipelines.notifications.delivery) and wakes a sender; one sender job takes every e-mail
+due when it runs, so a burst of notifications costs a few jobs on the `email` queue, not
+one per message. The protocol:
 1. claim, one transaction per batch: the due rows (unsent, and unclaimed, or claimed by
-   this same job in an earlier attempt that died, or by a job silent for CLAIM_LEASE),
+   this same job in an earlier attempt that died, or by a job silent for CLAIM_LEASE; a
+   row the delivery stage has held that long counts as such a claim, so a lost
+   delivery job loses no e-mail),
    their preferences checked again (they may have changed since the delivery); on
    Postgres `FOR UPDATE SKIP LOCKED`, so two senders never wait on each other's rows;
 2. send each over one SMTP connection, and record its `sent_at` and the notification's
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.message import Message
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
@@ -33,7 +35,7 @@ from sqlalchemy import delete, or_, select, update
 from ygmon.db import Database
 from ygmon.db.models import Notification, NotificationEmail, NotificationPreference, User
 from ygmon.mail.mailer import Mailer
-from ygmon.pipelines.notifications.delivery import mark_due
+from ygmon.pipelines.notifications.delivery import mark_due, message_id_of_row
 from ygmon.pipelines.notifications.preferences import immediate_email_refusal
 from ygmon.pipelines.notifications.render import notification_email
 from ygmon.pipelines.notifications.sending import send_recorded
@@ -48,7 +50,9 @@ class _Due:
     user: User
 
 
-async def _claim(db: Database, job_id: str, now: datetime, limit: int) -> tuple[list[_Due], int]:
+async def _claim(
+    db: Database, job_id: str, now: datetime, limit: int, from_address: str
+) -> tuple[list[_Due], int]:
     """(the e-mails this job may send now, how many due rows it dropped as refused)."""
     e = NotificationEmail
     async with db.writer() as session:
@@ -83,7 +87,9 @@ async def _claim(db: Database, job_id: str, now: datetime, limit: int) -> tuple[
             await session.execute(
                 update(e.__table__)
                 .where(e.__table__.c.id.in_([row_id for row_id, _ in due]))
-                .values(claimed_by=job_id, claimed_at=now)
+                .values(
+                    claimed_by=job_id, claimed_at=now, message_id=message_id_of_row(from_address)
+                )
             )
     return [d for _, d in due], len(refused)
 
@@ -134,7 +140,7 @@ async def send_due_emails(
             result["skipped"] = refusal
     sent_ids: list[str] = []
 
-    def build(item: _Due) -> EmailMessage:
+    def build(item: _Due) -> Message:
         return notification_email(
             item.notification,
             to_email=item.user.email,
@@ -150,7 +156,7 @@ async def send_due_emails(
     refused = 0
     try:
         while True:
-            claimed, dropped = await _claim(db, job_id, now, batch_size)
+            claimed, dropped = await _claim(db, job_id, now, batch_size, from_address)
             refused += dropped
             if not claimed:
                 break
