@@ -14,7 +14,7 @@ e-mail it released is still due.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, literal, select, update
@@ -144,22 +144,33 @@ async def deliver_held(
     *,
     from_address: str,
     notification_id: str | None = None,
+    drain: Callable[[Callable[[], Awaitable[int]]], Awaitable[int]] | None = None,
 ) -> dict[str, Any]:
     """The delivery job: decide every held e-mail row (and, with `notification_id`, that
-    notification first, as a re-run by id asks), wake a sender when any is due."""
-    result: dict[str, Any] = {}
+    notification first, as a re-run by id asks), waking a sender whenever some came
+    due. With `drain` (ygmon.pipelines.notifications.wake) it keeps deciding rows as
+    they arrive, until a pass finds none."""
+    result: dict[str, Any] = {"emailDue": 0, "inAppOnly": 0}
     refusal = None
     if notification_id is not None:
         refusal, _ = await mark_due(db, notification_id, from_address)
         result["notification"] = notification_id
-    released, dropped = await decide_held(db, from_address)
-    result.update({"emailDue": released, "inAppOnly": dropped})
-    if refusal == "notification not found":
-        result["skipped"] = refusal
-    elif notification_id is not None:
-        result["inApp"] = True
-        if refusal is not None:
+        if refusal == "notification not found":
             result["skipped"] = refusal
-    if released or (notification_id is not None and refusal is None):
-        result["sender"] = wake_sender() or "waiting"
+        else:
+            result["inApp"] = True
+            if refusal is not None:
+                result["skipped"] = refusal
+            else:
+                result["sender"] = wake_sender() or "waiting"
+
+    async def step() -> int:
+        released, dropped = await decide_held(db, from_address)
+        result["emailDue"] += released
+        result["inAppOnly"] += dropped
+        if released:
+            result["sender"] = wake_sender() or "waiting"
+        return released + dropped
+
+    await (step() if drain is None else drain(step))
     return result

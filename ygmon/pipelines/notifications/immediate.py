@@ -25,6 +25,7 @@ recognisable (and dropped by mail systems that de-duplicate on it).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import Message
@@ -55,6 +56,19 @@ async def _claim(
 ) -> tuple[list[_Due], int]:
     """(the e-mails this job may send now, how many due rows it dropped as refused)."""
     e = NotificationEmail
+    claimable = (
+        e.sent_at.is_(None),
+        or_(
+            e.claimed_by.is_(None),
+            e.claimed_by == job_id,
+            e.claimed_at < now - CLAIM_LEASE,
+        ),
+    )
+    # Looked for outside the write first: a sender waiting for more (wake.py) asks
+    # often, and on SQLite an empty write still takes the file's lock from every writer.
+    async with db.reader() as session:
+        if (await session.execute(select(e.id).where(*claimable).limit(1))).first() is None:
+            return [], 0
     async with db.writer() as session:
         rows = (
             await session.execute(
@@ -62,14 +76,7 @@ async def _claim(
                 .join(Notification, Notification.id == e.notification_id)
                 .join(User, User.id == Notification.user_id)
                 .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
-                .where(
-                    e.sent_at.is_(None),
-                    or_(
-                        e.claimed_by.is_(None),
-                        e.claimed_by == job_id,
-                        e.claimed_at < now - CLAIM_LEASE,
-                    ),
-                )
+                .where(*claimable)
                 .order_by(e.claimed_at, e.id)
                 .limit(limit)
                 .with_for_update(of=e.__table__, skip_locked=True)
@@ -117,6 +124,10 @@ async def _release(db: Database, job_id: str) -> None:
         )
 
 
+Drain = Callable[[Callable[[], Awaitable[int]]], Awaitable[int]]
+"""Runs a job's passes until they find nothing (ygmon.pipelines.notifications.wake)."""
+
+
 async def send_due_emails(
     db: Database,
     mailer: Mailer,
@@ -126,8 +137,12 @@ async def send_due_emails(
     from_address: str,
     notification_id: str | None = None,
     batch_size: int = BATCH_SIZE,
+    drain: Drain | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> dict[str, Any]:
-    """Send every e-mail due (see the module docstring); the job's result.
+    """Send every e-mail due (see the module docstring); the job's result. With `drain`
+    the job keeps taking e-mails as they come due, until a pass finds none; `clock`
+    then stamps each pass (`now` the first).
 
     With `notification_id` (a job enqueued for one notification, as older producers
     did) that notification's e-mail is made due first, when its preferences allow it.
@@ -139,6 +154,7 @@ async def send_due_emails(
         if refusal is not None:
             result["skipped"] = refusal
     sent_ids: list[str] = []
+    stamp = [now]
 
     def build(item: _Due) -> Message:
         return notification_email(
@@ -146,21 +162,31 @@ async def send_due_emails(
             to_email=item.user.email,
             to_name=item.user.name,
             from_address=from_address,
-            now=now,
+            now=stamp[0],
         )
 
     async def record(group: list[_Due]) -> None:
-        await _record(db, group, now)
+        await _record(db, group, stamp[0])
         sent_ids.extend(d.notification.id for d in group)
 
     refused = 0
-    try:
+
+    async def step() -> int:
+        """Every e-mail due now, a batch at a time: how many it claimed or dropped."""
+        nonlocal refused
+        if clock is not None and (sent_ids or refused):
+            stamp[0] = clock()
+        handled = 0
         while True:
-            claimed, dropped = await _claim(db, job_id, now, batch_size, from_address)
+            claimed, dropped = await _claim(db, job_id, stamp[0], batch_size, from_address)
             refused += dropped
+            handled += len(claimed) + dropped
             if not claimed:
-                break
+                return handled
             await send_recorded(claimed, build, mailer, record)
+
+    try:
+        await (step() if drain is None else drain(step))
     except BaseException:
         await _release(db, job_id)
         raise

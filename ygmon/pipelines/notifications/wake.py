@@ -1,32 +1,36 @@
-"""Waking `notification-delivery`: one pending delivery job covers a burst of new
-notifications, as one pending index update covers a burst of writes (ygmon.pipelines.
-search.changes).
+"""Waking `notification-delivery` and the `email` sender: one job covers a burst, as one
+pending index update covers a burst of writes (ygmon.pipelines.search.changes).
 
 Every new notification's `notification_emails` row is written with it, held by the
-delivery stage (`AWAITING_DELIVERY`, ygmon.pipelines.notifications.delivery); one
-delivery job decides every such row, so a job per notification is not needed. The
-*pending* marker lives in the delivery queue's Huey key-value store (the broker's, so
-every producer and worker of a deployment shares it; `put_if_empty` is atomic on SQLite
-and Redis alike):
+delivery stage (ygmon.pipelines.notifications.delivery), and one delivery job decides
+every held row; one sender job sends every due e-mail. So neither needs a job per
+notification. Each of the two keeps a *marker* in its queue's Huey key-value store (the
+broker's, so every producer and worker of a deployment shares it; `put_if_empty` is
+atomic on SQLite and Redis alike):
 
-- set (only if absent) by the producer that enqueues a delivery job, to that job's id
-  and the time;
-- deleted by that job as it starts, before it reads the rows.
+- a producer (after its commit) sets it, only if absent, to a new job's id and the
+  time, and enqueues that job; a producer that finds it set enqueues nothing and
+  answers that job's id;
+- the job keeps it while it runs passes over the rows, pausing LINGER between passes
+  that found work (a stream of notifications arriving one by one is taken a few dozen
+  at a time, by one job), and deletes it after a pass that found nothing; then it runs
+  one last pass, which sees every row committed by a producer that found the marker.
 
-A producer that finds the marker set enqueues nothing and answers the pending job's id:
-that job has not read the rows yet, so it will decide this notification too. A marker
-left by a job that never started (its enqueue lost) is taken over after STALE_AFTER
-seconds; rows it left held are claimed by a sender after the claim lease anyway
-(ygmon.pipelines.notifications.immediate).
+A job that fails deletes the marker too (the next producer enqueues a new job; the
+queue retries the failed one). A marker left by a job that never ran (its enqueue
+lost, or its retries exhausted) is taken over after STALE_AFTER seconds; e-mail rows it
+left held are claimed by a sender after the claim lease anyway (ygmon.pipelines.
+notifications.immediate).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ygmon.jobs.runtime import new_job_id
 from ygmon.pipelines.search.changes import runtime_of
 
 if TYPE_CHECKING:
@@ -35,58 +39,94 @@ if TYPE_CHECKING:
     from ygmon.jobs.runtime import JobRuntime
 
 Enqueue = Callable[..., str]
-DELIVERY_TASK = "deliver-notification"
-DELIVERY_QUEUE = "notification-delivery"
-PENDING_KEY = "ygmon-notify:pending-delivery"
 STALE_AFTER = 300.0
+LINGER = 0.02
 
 
-def _markers(runtime: JobRuntime) -> Huey:
-    return runtime.hueys[DELIVERY_QUEUE]
+@dataclass(frozen=True)
+class Collapsed:
+    """One task whose bursts of requests collapse into one job (see the module)."""
+
+    task: str
+    queue: str
+    key: str
+
+    def _markers(self, runtime: JobRuntime) -> Huey:
+        return runtime.hueys[self.queue]
+
+    def _held(self, huey: Huey, now: float) -> str | None:
+        """The marker's job id, unless there is none or it went stale."""
+        value = huey.get(self.key, peek=True)
+        if not value:
+            return None
+        job_id, _, stamp = str(value).partition(" ")
+        try:
+            fresh = float(stamp) + STALE_AFTER > now
+        except ValueError:
+            fresh = False
+        return job_id if fresh else None
+
+    def request(self, enqueue: Enqueue) -> str:
+        """Make sure a job will look at the rows committed before this call: the id of
+        the job that will (a new one, or the one holding the marker)."""
+        from ygmon.jobs.runtime import new_job_id
+
+        runtime = runtime_of(enqueue)
+        if runtime is None:  # a bare callable: no marker to share, a job each
+            return enqueue(self.task)
+        huey = self._markers(runtime)
+        # Read first: in a stream of requests the marker is held, and one read answers.
+        held = self._held(huey, time.time())
+        if held is not None:
+            return held
+        job_id = new_job_id()
+        for _ in range(3):
+            now = time.time()
+            if huey.put_if_empty(self.key, f"{job_id} {now}"):
+                break
+            held = self._held(huey, now)
+            if held is not None:
+                return held
+            if huey.get(self.key, peek=True) is not None:  # stale: take it over
+                huey.put(self.key, f"{job_id} {now}")
+                break
+            # Deleted between the two calls (its job finished): set it again.
+        try:
+            return enqueue(self.task, job_id=job_id)
+        except BaseException:
+            huey.delete(self.key)
+            raise
+
+    def release(self, runtime: JobRuntime) -> None:
+        self._markers(runtime).delete(self.key)
+
+    async def drain(
+        self,
+        runtime: JobRuntime | None,
+        step: Callable[[], Awaitable[int]],
+        *,
+        linger: float = LINGER,
+    ) -> int:
+        """The job's side: `step()` (one pass; how many rows it handled) until a pass
+        finds nothing, pausing `linger` after each pass that found some; then the
+        marker goes and one last pass runs. The total handled."""
+        total = 0
+        try:
+            while (found := await step()) > 0:
+                total += found
+                await asyncio.sleep(linger)
+        finally:
+            if runtime is not None:
+                self.release(runtime)
+        return total + await step()
 
 
-def _held(huey: Huey, now: float) -> str | None:
-    """The pending job's id, unless there is none or its marker went stale."""
-    value = huey.get(PENDING_KEY, peek=True)
-    if not value:
-        return None
-    job_id, _, stamp = str(value).partition(" ")
-    try:
-        fresh = float(stamp) + STALE_AFTER > now
-    except ValueError:
-        fresh = False
-    return job_id if fresh else None
+DELIVERY = Collapsed(
+    "deliver-notification", "notification-delivery", "ygmon-notify:pending-delivery"
+)
+SENDER = Collapsed("send-notification-email", "email", "ygmon-notify:pending-sender")
 
 
 def request_delivery(enqueue: Enqueue) -> str:
-    """Make sure a delivery job will look at the notifications committed before this
-    call: the id of the job that will (a new one, or the one pending already)."""
-    runtime = runtime_of(enqueue)
-    if runtime is None:  # a bare callable: no marker to share, a job each
-        return enqueue(DELIVERY_TASK)
-    huey = _markers(runtime)
-    for _ in range(3):
-        now = time.time()
-        job_id = new_job_id()
-        if huey.put_if_empty(PENDING_KEY, f"{job_id} {now}"):
-            break
-        held = _held(huey, now)
-        if held is not None:
-            return held
-        if huey.get(PENDING_KEY, peek=True) is not None:  # stale: take it over
-            huey.put(PENDING_KEY, f"{job_id} {now}")
-            break
-        # Deleted between the two calls: its job started; try to set it again.
-    else:
-        job_id = new_job_id()
-    try:
-        return enqueue(DELIVERY_TASK, job_id=job_id)
-    except BaseException:
-        huey.delete(PENDING_KEY)
-        raise
-
-
-def delivery_starting(runtime: JobRuntime) -> None:
-    """Called by a delivery job before it reads the rows: notifications committed
-    after this need a new job."""
-    _markers(runtime).delete(PENDING_KEY)
+    """The delivery job that will decide the notifications committed so far."""
+    return DELIVERY.request(enqueue)
