@@ -1,23 +1,25 @@
 """Sending a run of claimed e-mails with their bookkeeping in group commits.
 
 A transaction per message (the first version) cost as much as the message itself. Here
-the SMTP exchange of each message (smtplib, blocking) runs on this thread while the
-database driver's thread executes the commit of what was accepted so far: each commit
-records every message the server accepted while the previous commit ran, so a message
-is recorded one commit after its acceptance at most. (Sending on a helper thread
-instead, to overlap the next message's building, cost a GIL hand-over per message,
-more than the building itself.)
+one helper thread builds and sends the messages one after another (smtplib blocks),
+while this event loop commits, every RECORD_EVERY seconds, whatever the server accepted
+since the last commit: a message is recorded within RECORD_EVERY plus one commit of its
+acceptance. The thread never waits for the loop, and the loop's transaction runs while
+the thread sends, so it holds SQLite's write lock for its own statements only. (A send
+handed to a thread per message cost a GIL hand-over each, and sends on the loop's own
+thread would keep a started transaction, and its lock, open across them.)
 
-Crash safety is unchanged: a message is recorded as soon as a commit can take it, never
-held back for a batch, so a worker killed mid-run resends nothing recorded. What no
-scheme can close is the window between the server's acceptance and the commit that
-records it (a commit or two long); a message accepted in that window is sent again by
-the retry, with the same deterministic Message-ID, so the duplicate is recognisable.
+Crash safety is unchanged: a message is recorded as soon as the next commit can take
+it, so a worker killed mid-run resends nothing recorded. What no scheme can close is the
+window between the server's acceptance and the commit that records it; a message
+accepted in that window is sent again by the retry, with the same deterministic
+Message-ID, so the duplicate is recognisable.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from email.message import Message
 from typing import TypeVar
@@ -25,6 +27,7 @@ from typing import TypeVar
 from ygmon.mail.mailer import Mailer
 
 T = TypeVar("T")
+RECORD_EVERY = 0.01
 
 
 async def send_recorded(
@@ -40,37 +43,44 @@ async def send_recorded(
     propagates; when a commit fails, no further message is sent.
     """
     accepted: list[T] = []
-    wake = asyncio.Event()
-    finished = False
+    lock = threading.Lock()
+    stop = threading.Event()
 
-    async def recorder() -> None:
-        while True:
-            await wake.wait()
-            wake.clear()
-            while accepted:
-                group = accepted[:]
-                del accepted[:]
-                await record(group)
-            if finished:
+    def send_all() -> None:
+        for item in items:
+            if stop.is_set():
                 return
+            message = build(item)
+            mailer.send(message)
+            with lock:
+                accepted.append(item)
+
+    def take() -> list[T]:
+        with lock:
+            group = accepted[:]
+            del accepted[:]
+        return group
 
     sent = 0
-    committing = asyncio.create_task(recorder())
+    commit_failed = False
+    sending = asyncio.ensure_future(asyncio.to_thread(send_all))
     try:
-        for item in items:
-            # On this thread, blocking: the event loop has nothing else to run but the
-            # recorder, whose statements execute on the database driver's thread
-            # meanwhile. (A send on a helper thread cost a GIL hand-over per message,
-            # slower than the send itself.)
-            mailer.send(build(item))
-            if committing.done():
-                committing.result()  # a failed commit: stop sending
-            accepted.append(item)
-            sent += 1
-            wake.set()
-            await asyncio.sleep(0)  # the recorder's next step
+        while not sending.done():
+            await asyncio.wait([sending], timeout=RECORD_EVERY)
+            group = take()
+            if group:
+                try:
+                    await record(group)
+                except BaseException:
+                    commit_failed = True
+                    raise
+                sent += len(group)
     finally:
-        finished = True
-        wake.set()
-        await committing
+        stop.set()  # after a failed commit (or a cancel): send nothing more
+        await asyncio.wait([sending])
+        group = take()
+        if group and not commit_failed:
+            await record(group)
+            sent += len(group)
+    sending.result()  # a failed send, after what went before it was recorded
     return sent
