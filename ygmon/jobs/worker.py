@@ -44,10 +44,11 @@ HEARTBEAT_INTERVAL = 2.0
 well under the default stalled_after of 30 s."""
 
 
-IDLE_POLL = {"search-index-update": 0.1}
+IDLE_POLL = {"search-index-update": 0.1, "notification-delivery": 0.1, "email": 0.1}
 """Seconds between two polls of an idle queue where the broker cannot wake a worker
-(SQLite; Redis wakes it at once), when not the default 0.5: a real-time index update
-waits 50 ms for its worker on average, not 250 (a cheap indexed read each time)."""
+(SQLite; Redis wakes it at once), when not the default 0.5: a real-time index update,
+or an immediate notification (its delivery, then its e-mail), waits 50 ms for its
+worker on average, not 250 (a cheap indexed read each time)."""
 
 
 class _EmbeddedConsumer(Consumer):

@@ -5,17 +5,22 @@ the profile's namespace); with the embedded SQLite broker it is a row of the bro
 file, so every worker process on the machine, and the health endpoint, read the same
 state. After `mail_breaker_failures` consecutive failures the breaker opens; calls then
 fail fast until `mail_breaker_reset` seconds have passed, when one trial call decides.
+Each worker reads the shared state at most once a second while it is closed
+(ygmon.mail.breaker_cache).
 """
 
 from __future__ import annotations
 
 import smtplib
 import sqlite3
+import threading
 from contextlib import closing
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pybreaker
+
+from ygmon.mail.breaker_cache import FreshForStorage
 
 if TYPE_CHECKING:
     from ygmon.config import LocalProfile
@@ -35,35 +40,44 @@ def _not_the_servers_fault(exc: BaseException) -> bool:
 
 
 class SqliteBreakerStorage(pybreaker.CircuitBreakerStorage):
-    """pybreaker's storage as one row of a table in the SQLite broker's file."""
+    """pybreaker's storage as one row of a table in the SQLite broker's file.
+
+    pybreaker reads the state before every call and resets the failure counter after
+    every success: one connection is kept (opening one per read cost as much as the
+    SMTP exchange), and a reset writes only when there is something to reset, so a
+    healthy run reads and never takes the file's write lock.
+    """
 
     def __init__(self, path: str, name: str) -> None:
         super().__init__(name)
         self._path = path
-        with closing(self._connect()) as conn, conn:
-            conn.execute(
+        self._lock = threading.Lock()
+        # The mailer's sends run on a helper thread; the lock keeps one user at a time.
+        self._conn = sqlite3.connect(
+            path, timeout=10, isolation_level=None, check_same_thread=False
+        )
+        self._conn.execute("PRAGMA busy_timeout=10000")
+        with self._lock:
+            self._conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {_TABLE} (name TEXT PRIMARY KEY, state TEXT NOT NULL,"
                 " fail_counter INTEGER NOT NULL, success_counter INTEGER NOT NULL, opened_at REAL)"
             )
-            conn.execute(
+            self._conn.execute(
                 f"INSERT OR IGNORE INTO {_TABLE} VALUES (?, ?, 0, 0, NULL)",
                 (name, pybreaker.STATE_CLOSED),
             )
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self._path, timeout=10, isolation_level=None)
-        conn.execute("PRAGMA busy_timeout=10000")
-        return conn
-
     def _get(self, column: str) -> object:
-        with closing(self._connect()) as conn:
-            row = conn.execute(f"SELECT {column} FROM {_TABLE} WHERE name = ?", (self.name,))
+        with self._lock:
+            row = self._conn.execute(f"SELECT {column} FROM {_TABLE} WHERE name = ?", (self.name,))
             found = row.fetchone()
         return None if found is None else found[0]
 
     def _set(self, assignment: str, *params: object) -> None:
-        with closing(self._connect()) as conn:
-            conn.execute(f"UPDATE {_TABLE} SET {assignment} WHERE name = ?", (*params, self.name))
+        with self._lock:
+            self._conn.execute(
+                f"UPDATE {_TABLE} SET {assignment} WHERE name = ?", (*params, self.name)
+            )
 
     @property
     def state(self) -> str:
@@ -77,13 +91,15 @@ class SqliteBreakerStorage(pybreaker.CircuitBreakerStorage):
         self._set("fail_counter = fail_counter + 1")
 
     def reset_counter(self) -> None:
-        self._set("fail_counter = 0")
+        if self.counter:
+            self._set("fail_counter = 0")
 
     def increment_success_counter(self) -> None:
         self._set("success_counter = success_counter + 1")
 
     def reset_success_counter(self) -> None:
-        self._set("success_counter = 0")
+        if self.success_counter:
+            self._set("success_counter = 0")
 
     @property
     def counter(self) -> int:
@@ -120,7 +136,7 @@ def open_breaker(profile: LocalProfile) -> pybreaker.CircuitBreaker:
         fail_max=profile.mail_breaker_failures,
         reset_timeout=profile.mail_breaker_reset,
         exclude=[_not_the_servers_fault],
-        state_storage=_storage(profile),
+        state_storage=FreshForStorage(_storage(profile)),
         name="mail",
     )
 

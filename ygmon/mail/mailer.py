@@ -6,7 +6,7 @@ local default) writes each message to a folder as an .eml file instead.
 
 from __future__ import annotations
 
-from email.message import EmailMessage
+from email.message import Message
 from typing import TYPE_CHECKING, Protocol
 
 from ygmon.errors import ConfigError, YgmonError
@@ -27,7 +27,7 @@ class MailUnavailableError(MailError):
 
 
 class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         """Hand `message` over; returns once the server (or the outbox) accepted it."""
 
     def close(self) -> None: ...

@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
-from email.message import EmailMessage
+from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+
+from ygmon.mail.message import message_bytes
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -24,14 +26,14 @@ class OutboxMailer:
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
         key = _UNSAFE.sub("_", str(message.get("Message-ID", "")).strip("<>"))[:120] or "message"
         path = self.folder / f"{stamp}-{key}.eml"
         tmp = path.with_suffix(".tmp")
         try:
-            tmp.write_bytes(message.as_bytes(policy=policy.SMTP))
+            tmp.write_bytes(message_bytes(message))
             os.replace(tmp, path)
         except OSError:
             # A full disk leaves part of the message in the temporary file: remove it,

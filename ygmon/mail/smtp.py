@@ -14,7 +14,7 @@ import os
 import smtplib
 import ssl
 import time
-from email.message import EmailMessage
+from email.message import Message
 from typing import TYPE_CHECKING
 
 import pybreaker
@@ -87,7 +87,7 @@ class SmtpMailer:
             conn.login(self.username, self._password())
         return conn
 
-    def _send(self, message: EmailMessage) -> None:
+    def _send(self, message: Message) -> None:
         if self._conn is not None and time.monotonic() - self._last_used > IDLE_SECONDS:
             self._drop()
         if self._conn is None:
@@ -100,7 +100,7 @@ class SmtpMailer:
             raise
         self._last_used = time.monotonic()
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         try:
             if self.breaker is None:
                 self._send(message)

@@ -11,11 +11,15 @@ e-mail is then due, and the next sender job on the `email` queue claims it.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ygmon.db.base import Base, IdMixin, utcnow
+
+if TYPE_CHECKING:
+    from ygmon.db.models.notifications import Notification
 
 
 class NotificationEmail(IdMixin, Base):
@@ -32,6 +36,9 @@ class NotificationEmail(IdMixin, Base):
     wrote it, or a failed send released it)."""
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+    notification: Mapped[Notification] = relationship()
+    """So a session that adds a notification and its row together inserts them in that
+    order (ygmon.pipelines.notifications.create.add_notification)."""
 
 
 class NotificationDigest(IdMixin, Base):

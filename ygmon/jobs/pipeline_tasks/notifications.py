@@ -45,37 +45,40 @@ def thread_mailer(ctx: JobContext) -> Mailer:
 EMAIL_TASK = "send-notification-email"
 
 
-def wake_sender(runtime: JobRuntime) -> str | None:
-    """Enqueue a sender unless one is waiting on `email` (its only task): a waiting
-    sender has not claimed yet, so it will see every e-mail made due before this call.
-    One that runs already may have claimed its last batch, so it does not count."""
-    if runtime.registry.counts("email").waiting:
-        return None
-    return runtime.enqueue(EMAIL_TASK)
+def wake_sender(runtime: JobRuntime) -> str:
+    """The sender job that will send the e-mails made due so far (a new one, or the one
+    running or waiting already: ygmon.pipelines.notifications.wake)."""
+    from ygmon.pipelines.notifications.wake import SENDER
+
+    return SENDER.request(runtime.enqueue)
 
 
-def deliver_notification(notification_id: str) -> dict[str, Any]:
-    """Decide the notification's e-mail and make it due; a second run finds the row
-    (sent, or still due) and writes nothing twice."""
+def deliver_notification(notification_id: str | None = None) -> dict[str, Any]:
+    """Decide every new notification's e-mail and make the allowed ones due (with
+    `notification_id`, that one first: a re-run by id); a second run finds nothing left
+    to decide and writes nothing twice."""
     from ygmon.jobs.job_context import current_job
-    from ygmon.pipelines.notifications.delivery import deliver_notification as deliver
+    from ygmon.pipelines.notifications.delivery import deliver_held
+    from ygmon.pipelines.notifications.wake import DELIVERY
 
     ctx = current_job()
     return ctx.run(
-        deliver(
+        deliver_held(
             ctx.database,
             lambda: wake_sender(ctx.runtime),
-            notification_id,
             from_address=ctx.profile.mail_from,
+            notification_id=notification_id,
+            drain=lambda step: DELIVERY.drain(ctx.runtime, step),
         )
     )
 
 
 def send_notification_email(notification_id: str | None = None) -> dict[str, Any]:
-    """Send every e-mail due, each at most once (ygmon.pipelines.notifications.immediate);
-    a re-run finds them sent and sends nothing."""
+    """Send every e-mail due, each at most once (ygmon.pipelines.notifications.immediate),
+    and those coming due while it runs; a re-run finds them sent and sends nothing."""
     from ygmon.jobs.job_context import current_job
     from ygmon.pipelines.notifications.immediate import send_due_emails
+    from ygmon.pipelines.notifications.wake import SENDER
 
     ctx = current_job()
     return ctx.run(
@@ -86,6 +89,8 @@ def send_notification_email(notification_id: str | None = None) -> dict[str, Any
             now=ctx.now(),
             from_address=ctx.profile.mail_from,
             notification_id=notification_id,
+            drain=lambda step: SENDER.drain(ctx.runtime, step),
+            clock=ctx.now,
         )
     )
 
@@ -164,7 +169,7 @@ TASKS: tuple[TaskSpec, ...] = (
         "deliver-notification",
         "notification-delivery",
         deliver_notification,
-        "deliver one notification (e-mail when the preferences allow)",
+        "decide the new notifications' e-mails (sent when the preferences allow)",
     ),
     TaskSpec(
         EMAIL_TASK,

@@ -84,7 +84,7 @@ async def publish_due_posts(
                 await session.flush()
         published.append(post_id)
         if note is not None:
-            enqueue_delivery(enqueue, note.id)
+            enqueue_delivery(enqueue)  # a pending delivery job covers the next ones too
             notifications.append(note.id)
         index_changed(enqueue, "blog_post", post_id)
     return {"published": published, "notified": len(notifications), "due": len(due)}

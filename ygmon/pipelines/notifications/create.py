@@ -1,4 +1,6 @@
-"""Creating a notification: the in-app row, then its delivery job, in one call."""
+"""Creating a notification: the in-app row and its e-mail row held for the delivery
+stage, in one transaction, then a delivery job (one pending job covers a burst,
+ygmon.pipelines.notifications.wake)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ygmon.db import Database
 from ygmon.db.base import new_id
-from ygmon.db.models import Notification, NotificationPriority, User
+from ygmon.db.models import Notification, NotificationEmail, NotificationPriority, User
 from ygmon.errors import ConfigError
+from ygmon.pipelines.notifications.delivery import AWAITING_DELIVERY
 from ygmon.pipelines.notifications.preferences import NOTIFICATION_TYPES
+from ygmon.pipelines.notifications.wake import request_delivery
 
 Enqueue = Callable[..., str]
-DELIVERY_TASK = "deliver-notification"
 
 
 def check_fields(kind: str, priority: str) -> NotificationPriority:
@@ -44,11 +47,13 @@ def add_notification(
     data: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> Notification:
-    """The row, added to `session` (a caller's transaction); enqueue its delivery with
-    `enqueue_delivery` once that transaction has committed."""
+    """The row (and its e-mail row, held for the delivery), added to `session` (a
+    caller's transaction); enqueue its delivery with `enqueue_delivery` once that
+    transaction has committed."""
     level = check_fields(kind, priority)
     stamp = now or datetime.now(UTC)
     row = Notification(
+        id=new_id(),
         user_id=user_id,
         type=kind,
         title=title,
@@ -60,11 +65,28 @@ def add_notification(
         updated_at=stamp,
     )
     session.add(row)
+    held = _held_email(row.id, stamp)
+    del held["notification_id"]
+    session.add(NotificationEmail(notification=row, **held))
     return row
 
 
-def enqueue_delivery(enqueue: Enqueue, notification_id: str) -> str:
-    return enqueue(DELIVERY_TASK, notification_id=notification_id)
+def _held_email(notification_id: str, stamp: datetime) -> dict[str, Any]:
+    """The e-mail row of a new notification, held until the delivery decides it (the
+    delivery, which knows the from-address, writes the Message-ID then)."""
+    return {
+        "id": new_id(),
+        "notification_id": notification_id,
+        "message_id": "",
+        "claimed_by": AWAITING_DELIVERY,
+        "claimed_at": stamp,
+    }
+
+
+def enqueue_delivery(enqueue: Enqueue) -> str:
+    """The delivery job that will decide the notifications committed so far (the one
+    pending already, if any): its id."""
+    return request_delivery(enqueue)
 
 
 @dataclass(frozen=True)
@@ -81,15 +103,20 @@ class NewNotification:
 
 
 async def create_notifications(
-    db: Database, enqueue: Enqueue, items: Sequence[NewNotification], now: datetime | None = None
+    db: Database,
+    enqueue: Enqueue,
+    items: Sequence[NewNotification],
+    now: datetime | None = None,
 ) -> list[tuple[str, str]]:
-    """Write the in-app notifications in one transaction, then enqueue each one's
-    delivery: (notification id, job id) each, in order. For many at once (a broadcast
-    to every user, the blog publisher's authors): one commit instead of one each.
+    """Write the in-app notifications and their e-mail rows (held for the delivery) in
+    one transaction, then request their delivery: (notification id, id of the delivery
+    job that decides it) each, in order. For many at once (a broadcast to every user,
+    the blog publisher's authors): one commit instead of one each.
 
-    The jobs are enqueued after the rows commit, so a worker never looks for a row that
-    is not there yet; should an enqueue fail, the error reaches the caller and the
-    in-app rows stay (no notification is lost, only e-mails not yet enqueued).
+    The job is requested after the rows commit, so a worker never looks for a row that
+    is not there yet; should the enqueue fail, the error reaches the caller and the
+    in-app rows stay (no notification is lost: a sender takes a held e-mail row once
+    the claim lease has passed, ygmon.pipelines.notifications.immediate).
     """
     stamp = now or datetime.now(UTC)
     rows = [
@@ -112,9 +139,12 @@ async def create_notifications(
         return []
     # Core INSERTs rather than the ORM's unit of work: on SQLite every writer of the
     # file waits while this transaction holds the lock.
+    emails = [_held_email(row["id"], stamp) for row in rows]
     async with db.writer() as session:
         await session.execute(insert(Notification.__table__), rows)
-    return [(row["id"], enqueue_delivery(enqueue, row["id"])) for row in rows]
+        await session.execute(insert(NotificationEmail.__table__), emails)
+    job_id = request_delivery(enqueue)
+    return [(row["id"], job_id) for row in rows]
 
 
 async def create_notification(
@@ -130,8 +160,9 @@ async def create_notification(
     data: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> tuple[str, str]:
-    """Write the in-app notification and enqueue its delivery: (notification id, job id).
-    One of create_notifications (its docstring says what happens when a step fails)."""
+    """Write the in-app notification and request its delivery: (notification id, job
+    id). One of create_notifications (its docstring says what happens when a step
+    fails)."""
     item = NewNotification(user_id, kind, title, message, priority, action_url, data)
     return (await create_notifications(db, enqueue, [item], now))[0]
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import EmailMessage
+from email.message import Message
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ygmon.db import Database
@@ -78,18 +78,39 @@ class DigestReport:
 @dataclass
 class _Claimed:
     claim_id: str
-    user: User
-    items: list[Notification]
+    user: Any
+    """The user's row: id, email, name."""
+    items: list[Any]
+    """The notifications' rows (what render's NotificationLike reads, and created_at)."""
+
+
+_NOTIFICATION_COLUMNS = (
+    Notification.id,
+    Notification.user_id,
+    Notification.type,
+    Notification.title,
+    Notification.message,
+    Notification.action_url,
+    Notification.created_at,
+)
 
 
 async def _batches(db: Database, frequency: DigestFrequency, size: int):  # type: ignore[no-untyped-def]
-    """The users who chose `frequency` with e-mail on, `size` at a time, by id."""
+    """The users who chose `frequency` with e-mail on, `size` at a time, by id: rows of
+    (user id, email, name, enabled types, last digest). Rows rather than ORM objects
+    here and in the claim: loading objects cost a good part of a digest's own time."""
     after = ""
     while True:
         async with db.reader() as session:
             rows = (
                 await session.execute(
-                    select(User, NotificationPreference)
+                    select(
+                        User.id,
+                        User.email,
+                        User.name,
+                        NotificationPreference.enabled_types,
+                        NotificationPreference.last_digest_sent_at,
+                    )
                     .join(NotificationPreference, NotificationPreference.user_id == User.id)
                     .where(
                         NotificationPreference.digest_frequency == frequency,
@@ -102,13 +123,13 @@ async def _batches(db: Database, frequency: DigestFrequency, size: int):  # type
             ).all()
         if not rows:
             return
-        yield [(r[0], r[1]) for r in rows]
-        after = rows[-1][0].id
+        yield rows
+        after = rows[-1].id
 
 
 async def _claim_batch(
     db: Database,
-    batch: list[tuple[User, NotificationPreference]],
+    batch: list[Any],
     kind: str,
     period: datetime,
     job_id: str,
@@ -117,35 +138,37 @@ async def _claim_batch(
     report: DigestReport,
 ) -> list[_Claimed]:
     frequency = FREQUENCIES[kind].value
-    ids = [user.id for user, _ in batch]
+    ids = [user.id for user in batch]
+    table = NotificationDigest.__table__
     async with db.writer() as session:
         unread = (
-            (
-                await session.execute(
-                    select(Notification)
-                    .where(
-                        Notification.user_id.in_(ids),
-                        Notification.read.is_(False),
-                        Notification.digested_at.is_(None),
-                        Notification.created_at <= now,
-                    )
-                    .order_by(Notification.created_at, Notification.id)
+            await session.execute(
+                select(*_NOTIFICATION_COLUMNS)
+                .where(
+                    Notification.user_id.in_(ids),
+                    Notification.read.is_(False),
+                    Notification.digested_at.is_(None),
+                    Notification.created_at <= now,
                 )
+                .order_by(Notification.created_at, Notification.id)
             )
-            .scalars()
-            .all()
-        )
+        ).all()
         claims = {
             c.user_id: c
-            for c in (
-                await session.execute(
-                    select(NotificationDigest).where(
-                        NotificationDigest.user_id.in_(ids),
-                        NotificationDigest.frequency == frequency,
-                        NotificationDigest.period_start == period,
-                    )
+            for c in await session.execute(
+                select(
+                    table.c.id,
+                    table.c.user_id,
+                    table.c.notification_ids,
+                    table.c.claimed_by,
+                    table.c.claimed_at,
+                    table.c.sent_at,
+                ).where(
+                    table.c.user_id.in_(ids),
+                    table.c.frequency == frequency,
+                    table.c.period_start == period,
                 )
-            ).scalars()
+            )
         }
         finished = [
             (c.user_id, c.notification_ids, c.sent_at)
@@ -155,12 +178,13 @@ async def _claim_batch(
         if finished:
             # A run killed between a digest's send and the end of its batch left the
             # digest recorded sent but its notifications unmarked: finish that now.
-            await _finish(session, finished)  # type: ignore[arg-type]
-        by_user: dict[str, list[Notification]] = {}
+            await _finish(session, finished)
+        by_user: dict[str, list[Any]] = {}
         for n in unread:
             by_user.setdefault(n.user_id, []).append(n)
         claimed: list[_Claimed] = []
-        for user, pref in batch:
+        new_claims: list[dict[str, Any]] = []
+        for user in batch:
             claim = claims.get(user.id)
             if claim is not None and claim.sent_at is not None:
                 report.already_sent += 1
@@ -172,29 +196,39 @@ async def _claim_batch(
             ):
                 report.elsewhere += 1
                 continue
-            since = pref.last_digest_sent_at
+            since = user.last_digest_sent_at
             items = [
                 n
                 for n in by_user.get(user.id, [])
-                if (since is None or n.created_at > since) and type_enabled(pref, n.type)
+                if (since is None or n.created_at > since) and type_enabled(user, n.type)
             ]
             if not items:
                 report.nothing_unread += 1
                 continue
+            held = {
+                "claimed_by": job_id,
+                "claimed_at": now,
+                "notification_ids": [n.id for n in items],
+                "notification_count": len(items),
+            }
             if claim is None:
-                claim = NotificationDigest(
-                    id=new_id(),
-                    user_id=user.id,
-                    frequency=frequency,
-                    period_start=period,
-                    message_id=digest_message_id(frequency, period, user.id, from_address),
+                claim_id = new_id()
+                new_claims.append(
+                    {
+                        "id": claim_id,
+                        "user_id": user.id,
+                        "frequency": frequency,
+                        "period_start": period,
+                        "message_id": digest_message_id(frequency, period, user.id, from_address),
+                        **held,
+                    }
                 )
-                session.add(claim)
-            claim.claimed_by = job_id
-            claim.claimed_at = now
-            claim.notification_ids = [n.id for n in items]
-            claim.notification_count = len(items)
-            claimed.append(_Claimed(claim.id, user, items))
+            else:  # an earlier attempt's, or a silent job's: rare, one statement each
+                claim_id = claim.id
+                await session.execute(update(table).where(table.c.id == claim_id).values(**held))
+            claimed.append(_Claimed(claim_id, user, items))
+        if new_claims:
+            await session.execute(insert(table), new_claims)
     return claimed
 
 
@@ -273,7 +307,7 @@ async def run_digest(
     await record_run(db, kind, report.period, job_id, now)
     total = await count_users(db, kind)
 
-    def build(item: _Claimed) -> EmailMessage:
+    def build(item: _Claimed) -> Message:
         return digest_email(
             item.items,
             frequency=FREQUENCIES[kind].value,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from ygmon.db.models import DigestFrequency, NotificationPreference
 
 NOTIFICATION_TYPES: tuple[str, ...] = (
@@ -17,9 +19,13 @@ NOTIFICATION_TYPES: tuple[str, ...] = (
 )
 
 
-def type_enabled(pref: NotificationPreference | None, kind: str) -> bool:
+class HasEnabledTypes(Protocol):
+    enabled_types: list[str]
+
+
+def type_enabled(pref: HasEnabledTypes | None, kind: str) -> bool:
     """An empty `enabled_types` (the default row) means every type: a user who never
-    chose wants them all."""
+    chose wants them all. `pref`: the preference row, or any row with its types."""
     return pref is None or not pref.enabled_types or kind in pref.enabled_types
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import datetime
-from email.message import EmailMessage
+from email.message import Message
 from typing import Protocol
 
 from ygmon.mail.message import build_message, message_id, recipient
@@ -45,7 +45,7 @@ def _html_item(n: NotificationLike) -> str:
 
 def notification_email(
     n: NotificationLike, *, to_email: str, to_name: str | None, from_address: str, now: datetime
-) -> EmailMessage:
+) -> Message:
     return build_message(
         from_address=from_address,
         to=recipient(to_name, to_email),
@@ -67,7 +67,7 @@ def digest_email(
     to_name: str | None,
     from_address: str,
     now: datetime,
-) -> EmailMessage:
+) -> Message:
     word = "daily" if frequency.upper() == "DAILY" else "weekly"
     count = len(items)
     subject = f"Your {word} digest: {count} unread notification{'s' if count != 1 else ''}"
