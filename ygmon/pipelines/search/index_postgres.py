@@ -106,6 +106,9 @@ class PostgresIndex:
         row = (await session.execute(text(sql), {"after": after or "", "size": size})).one()
         return row[0], int(row[1]), _counts(row)
 
+    async def flush(self, session: AsyncSession, ent: Entity) -> None:
+        return None  # a batch's one statement wrote it
+
     async def remove_orphans(self, session: AsyncSession, ent: Entity) -> int:
         return 0  # the vector lives on its row: a deleted row takes it along
 

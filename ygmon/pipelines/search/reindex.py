@@ -1,8 +1,9 @@
 """The full reindex: every searchable row (of every type, or one), in batches of 100,
-each batch committed together with the run's checkpoint.
+ten batches to a transaction, committed together with the run's checkpoint.
 
 The checkpoint (search_reindex_runs, keyed by the job id) names the entity and the
-last id of the last committed batch, with the fixes counted so far. A worker killed
+position (the engine's: an id on Postgres, a rowid on SQLite) of the last committed
+batch, with the fixes counted so far. A worker killed
 mid-run leaves its job active; the stalled-job sweep puts the job back with the same
 id, and the rerun starts after the checkpoint instead of from zero. A run that had
 finished answers its stored result, so a duplicate delivery changes nothing.
@@ -23,6 +24,10 @@ from ygmon.pipelines.search.entities import ENTITIES, Entity, entity
 from ygmon.pipelines.search.index import add_counts, no_fixes, search_index
 
 REINDEX_BATCH = 100
+COMMIT_BATCHES = 10
+"""Batches per transaction. Each commit costs FTS5 a segment (merged again and again
+later) and Postgres a WAL flush and a round of trips; ten batches hold SQLite's write
+lock for some tens of milliseconds, and a crash redoes at most those ten."""
 ALL = "all"
 
 
@@ -97,13 +102,21 @@ async def reindex(
     checked = int(run["checked"])
     total = await _total(database, entities)
     position = names.index(run["entity"]) if run["entity"] in names else len(names)
+    # With a pause (a demo watching it), every batch commits: no pause holds a lock.
+    per_commit = 1 if pause else COMMIT_BATCHES
     for i, ent in enumerate(entities[position:], start=position):
         after = run["last_id"] if i == position else None
         while True:
             async with database.writer() as session:
-                last, seen, fixes = await engine.sync_batch(session, ent, after, batch)
-                add_counts(fixed[ent.name], fixes)
-                checked += seen
+                last: str | None = None
+                for _ in range(per_commit):
+                    last, seen, fixes = await engine.sync_batch(session, ent, after, batch)
+                    add_counts(fixed[ent.name], fixes)
+                    checked += seen
+                    if last is None:
+                        break
+                    after = last
+                await engine.flush(session, ent)
                 if last is None:
                     fixed[ent.name]["orphaned"] += await engine.remove_orphans(session, ent)
                     nxt = names[i + 1] if i + 1 < len(names) else None
@@ -117,7 +130,6 @@ async def reindex(
                 )
             if last is None:
                 break
-            after = last
             if progress is not None and total:
                 progress(min(99.0, 100.0 * checked / total))
             if pause:
