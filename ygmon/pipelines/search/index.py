@@ -54,8 +54,9 @@ class SearchIndex(Protocol):
         """Write the fixes of `ent` that sync_batch held back."""
         ...
 
-    async def remove_orphans(self, session: AsyncSession, ent: Entity) -> int:
-        """Drop index entries whose row no longer exists; how many."""
+    async def end_walk(self, session: AsyncSession, ent: Entity) -> int:
+        """After a reindex's last batch of `ent`: drop index entries whose row no
+        longer exists (how many), and undo what the walk tuned."""
         ...
 
     async def search(

@@ -109,7 +109,7 @@ class PostgresIndex:
     async def flush(self, session: AsyncSession, ent: Entity) -> None:
         return None  # a batch's one statement wrote it
 
-    async def remove_orphans(self, session: AsyncSession, ent: Entity) -> int:
+    async def end_walk(self, session: AsyncSession, ent: Entity) -> int:
         return 0  # the vector lives on its row: a deleted row takes it along
 
     async def search(

@@ -29,6 +29,11 @@ from ygmon.pipelines.search.index import Counts, add_counts, no_fixes
 from ygmon.pipelines.search.query import HIGHLIGHT, SearchHit, fts5_match
 
 _CHUNK = 500  # bound parameters per statement stay well under SQLite's limit
+AUTOMERGE = 4
+"""FTS5's own default: merge once 4 segments of a size are there."""
+WALK_AUTOMERGE = 8
+"""During a reindex walk: half the merging of segments its commits write (the fill's
+CPU 1.35x the bare fill's -> 1.26x); queries read a few more segments meanwhile."""
 
 
 def _field_sql(field: Field) -> str:
@@ -94,6 +99,17 @@ class SqliteIndex:
         # Per entity: rowids whose entries go, rowids whose rows are (re)indexed, both
         # as comma-separated integers the database itself produced.
         self._pending: dict[str, tuple[list[str], list[str]]] = {}
+        self._walking: set[str] = set()
+
+    async def _automerge(self, session: AsyncSession, ent: Entity, segments: int) -> None:
+        # A setting FTS5 keeps in its table: a walk cut short leaves it until the next
+        # walk ends, which costs queries a few segments and nothing else.
+        await session.execute(
+            text(
+                f"INSERT INTO {ent.fts_table} ({ent.fts_table}, rank) "
+                f"VALUES ('automerge', {int(segments)})"
+            )
+        )
 
     def _hold(self, ent: Entity, row: Any) -> None:
         drop, put = self._pending.setdefault(ent.name, ([], []))
@@ -157,6 +173,9 @@ class SqliteIndex:
         # The position is a rowid; any other (a checkpoint of the first layout, which
         # walked ids) starts the entity over, which only rechecks its rows.
         start = int(after) if after and after.isdigit() else 0
+        if ent.name not in self._walking:
+            self._walking.add(ent.name)
+            await self._automerge(session, ent, WALK_AUTOMERGE)
         sql = _classify_sql(ent, "t.rowid > :after ORDER BY t.rowid LIMIT :size")
         row = (await session.execute(text(sql), {"after": start, "size": size})).one()
         if row[0] is None:
@@ -164,7 +183,9 @@ class SqliteIndex:
         self._hold(ent, row)
         return str(row[0]), int(row[1]), _counts(row)
 
-    async def remove_orphans(self, session: AsyncSession, ent: Entity) -> int:
+    async def end_walk(self, session: AsyncSession, ent: Entity) -> int:
+        self._walking.discard(ent.name)
+        await self._automerge(session, ent, AUTOMERGE)
         result = await session.execute(
             text(
                 f"DELETE FROM {ent.fts_table} WHERE NOT EXISTS (SELECT 1 FROM {ent.table} t "
