@@ -2,10 +2,12 @@
 Postgres (tsvector + GIN, Redis broker):
 
 (a) a full reindex through the `search-index-reindex` job (enqueued, run by a real
-    worker, every batch committed with its checkpoint) against the bare statements on
+    worker, every 5,000 rows committed with its checkpoint) against the bare statements on
     the same database in the same run: Postgres `UPDATE ... SET search_vector =
     <the same weighted to_tsvector>` plus the GIN build; SQLite one `INSERT ... SELECT`
-    filling the FTS5 table from the rows. Target at most 1.5x.
+    filling the FTS5 table from the rows. Target at most 1.5x. Best of ROUNDS rounds
+    on each side, the two sides taking turns (on a shared machine one run of either
+    can take twice as long as the next).
 (b) from a committed change of one asset (ContentService.update, an idle worker) to
     `ygmon search` (a fresh process) finding it: median under 1 s. Beside it, one such
     process alone (a search for a word no document holds), what the process costs
@@ -54,7 +56,7 @@ from ygmon.pipelines.search.service import index_sizes, search
 DOCS = int(os.environ.get("YGMON_BENCH_SEARCH_DOCS", "100000"))
 CHANGES = int(os.environ.get("YGMON_BENCH_SEARCH_CHANGES", "15"))
 QUERIES = int(os.environ.get("YGMON_BENCH_SEARCH_QUERIES", "200"))
-ROUNDS = int(os.environ.get("YGMON_BENCH_ROUNDS", "1"))
+ROUNDS = int(os.environ.get("YGMON_BENCH_ROUNDS", "3"))
 KINDS = tuple(os.environ.get("YGMON_BENCH_KINDS", "sqlite,postgres").split(","))
 REDIS_URL = os.environ.get("YGMON_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 QUEUES = ["search-index-update", "search-index-bulk", "search-index-reindex"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import text
 
 from ygmon.db import Database
@@ -66,3 +67,16 @@ async def test_a_reindex_in_many_small_batches_repairs_each_row_once(
     assert (await index_sizes(db))["asset"] == 298
     again = await reindex(db, "again", "asset", now=_now, batch=2)
     assert again["total_fixed"] == 0
+
+
+async def test_a_reindex_leaves_the_gin_index_merged(db: Database, content: ContentService) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("a GIN index's pending list is Postgres'")
+    ids = await content.create_many("asset", [_asset(i) for i in range(200)])
+    # Each update's entries wait in the GIN index's pending list, which queries scan.
+    await index_many(db, "asset", ids[:100])
+    await reindex(db, "merged", "asset", now=_now)
+    async with db.writer() as session:
+        left = await session.scalar(text("SELECT gin_clean_pending_list('ix_search_ip_assets')"))
+    assert left == 0
+    assert len(await search(db, "pebble", limit=200)) == 200
