@@ -5,15 +5,17 @@ entity's id as well. The reindex walks a table in rowid order and so appends to 
 FTS5 table in rowid order with small rowid gaps, as a plain INSERT ... SELECT does:
 FTS5 stores rowid deltas as varints in every term's doclist, and rowids taken from
 random 64-bit ids (the first layout) doubled the index and cost the reindex a third
-more. An entry whose id is not its row's is a leftover (a rowid reused after a delete,
-or the first layout): it is replaced. The entry of a row that is gone is found by its
-id, a scan of the table, which only a hard delete pays; the reindex sweeps the rest.
+more. An entry whose id is not its row's (a rowid reused after a delete) is a
+leftover: it is replaced. The entry of a row that is gone is found by its id, a scan
+of the FTS5 table, which only a hard delete pays; the reindex's sweep drops the rest,
+the first layout's entries among them (until that first reindex, a row updated gets
+a second entry beside its old one).
 
 Documents are computed in SQL, one expression per field, and compared with the entry
 in SQL, for the update, the bulk job and the reindex alike: one statement classifies a
 batch, and rows that need no fix cost no write. FTS5 writes a segment per statement
 that changes it, so a batch's writes wait in the engine until `flush`, which writes
-every batch of the transaction in one DELETE and one INSERT ... SELECT.
+them in one DELETE and one INSERT ... SELECT.
 """
 
 from __future__ import annotations
