@@ -50,10 +50,11 @@ def search_index_bulk(entity: str, ids: list[str], pause: float = 0.0) -> dict[s
 
 
 def search_index_reindex(entity: str | None = None, pause: float = 0.0) -> dict[str, Any]:
-    """Reindex every searchable row (or one type's), 100 per batch, with progress;
-    resumable from its checkpoint (keyed by the job id), so a rerun after a crash
-    continues from the last committed batch and a rerun after success changes
-    nothing. Returns what it fixed per type. `pause`: seconds between batches."""
+    """Reindex every searchable row (or one type's), 100 per batch and 50 batches per
+    transaction (one batch with a pause), with progress; resumable from its checkpoint
+    (keyed by the job id), so a rerun after a crash continues from the last committed
+    batch and a rerun after success changes nothing. Returns what it fixed per type.
+    `pause`: seconds between batches."""
     from ygmon.jobs.job_context import current_job
     from ygmon.pipelines.search.changes import prune_markers
     from ygmon.pipelines.search.reindex import ALL, reindex

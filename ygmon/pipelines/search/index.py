@@ -2,7 +2,7 @@
 
 Every write compares what the index holds with what the rows say and changes only
 the difference, counting what it fixed: the real-time update, the bulk job and the
-full reindex all write through `sync_ids` / `sync_batch`, so a second run of any of
+full reindex all write through `sync_ids` / `sync_batch` (+ `flush`), so a second run of any of
 them changes nothing (the jobs are idempotent).
 """
 
@@ -44,12 +44,19 @@ class SearchIndex(Protocol):
     async def sync_batch(
         self, session: AsyncSession, ent: Entity, after: str | None, size: int
     ) -> tuple[str | None, int, Counts]:
-        """Sync the next `size` rows by id after `after`: (last id, rows seen, fixes);
-        last id None once there are no more rows."""
+        """Check the next `size` rows after position `after` (an engine's own walk
+        order: ids on Postgres, rowids on SQLite): (last position, rows seen, fixes);
+        last position None once there are no more rows. The fixes may be held back
+        until `flush`, which the caller calls before it commits."""
         ...
 
-    async def remove_orphans(self, session: AsyncSession, ent: Entity) -> int:
-        """Drop index entries whose row no longer exists; how many."""
+    async def flush(self, session: AsyncSession, ent: Entity) -> None:
+        """Write the fixes of `ent` that sync_batch held back."""
+        ...
+
+    async def end_walk(self, session: AsyncSession, ent: Entity) -> int:
+        """After a reindex's last batch of `ent`: drop index entries whose row no
+        longer exists (how many), and undo what the walk tuned."""
         ...
 
     async def search(

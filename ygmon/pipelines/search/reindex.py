@@ -1,8 +1,10 @@
 """The full reindex: every searchable row (of every type, or one), in batches of 100,
-each batch committed together with the run's checkpoint.
+fifty batches checked by one statement and written in one transaction, committed
+together with the run's checkpoint.
 
 The checkpoint (search_reindex_runs, keyed by the job id) names the entity and the
-last id of the last committed batch, with the fixes counted so far. A worker killed
+position (the engine's: an id on Postgres, a rowid on SQLite) of the last committed
+batch, with the fixes counted so far. A worker killed
 mid-run leaves its job active; the stalled-job sweep puts the job back with the same
 id, and the rerun starts after the checkpoint instead of from zero. A run that had
 finished answers its stored result, so a duplicate delivery changes nothing.
@@ -23,6 +25,14 @@ from ygmon.pipelines.search.entities import ENTITIES, Entity, entity
 from ygmon.pipelines.search.index import add_counts, no_fixes, search_index
 
 REINDEX_BATCH = 100
+COMMIT_BATCHES = 50
+"""Batches checked by one statement and written in one transaction (5,000 rows).
+Every statement costs some 0.5 ms of trips and compiling; FTS5 writes a segment per
+statement that changes it and merges segments again at every commit; a GIN index
+takes in its pending list per transaction. Filling 100,000 documents cost SQLite
+1.96x the bare fill's CPU in 1,000-row transactions of 100-row statements, 1.35x in
+5,000-row ones. That holds SQLite's write lock for about 0.1 s, and a crash redoes
+at most those rows."""
 ALL = "all"
 
 
@@ -97,15 +107,18 @@ async def reindex(
     checked = int(run["checked"])
     total = await _total(database, entities)
     position = names.index(run["entity"]) if run["entity"] in names else len(names)
+    # With a pause (a demo watching it), every batch commits: no pause holds a lock.
+    size = batch if pause else batch * COMMIT_BATCHES
     for i, ent in enumerate(entities[position:], start=position):
         after = run["last_id"] if i == position else None
         while True:
             async with database.writer() as session:
-                last, seen, fixes = await engine.sync_batch(session, ent, after, batch)
+                last, seen, fixes = await engine.sync_batch(session, ent, after, size)
                 add_counts(fixed[ent.name], fixes)
                 checked += seen
+                await engine.flush(session, ent)
                 if last is None:
-                    fixed[ent.name]["orphaned"] += await engine.remove_orphans(session, ent)
+                    fixed[ent.name]["orphaned"] += await engine.end_walk(session, ent)
                     nxt = names[i + 1] if i + 1 < len(names) else None
                     values = {"entity": nxt, "last_id": None}
                 else:
