@@ -21,6 +21,7 @@ from huey.storage import PriorityRedisStorage, SqliteStorage
 
 from ygmon.jobs.broker_url import broker_kind, sqlite_path
 from ygmon.jobs.periodic_claims import ClaimedPeriodic
+from ygmon.jobs.redis_direct import DirectCalls
 from ygmon.jobs.revocations import (
     DeferredRevocationDelete,
     PrefetchedRevocations,
@@ -265,7 +266,12 @@ class RegistryRedisStorage(PrefetchedRevocations, PriorityRedisStorage):
         woken = False
         if self.blocking and getattr(_emptied, "queue", None) == self.queue_key:
             # On a timeout, look anyway: tokens are capped, and this costs one call a second.
-            woken = self.conn.blpop(self.queue_key + WAKE_SUFFIX, self.read_timeout) is not None
+            woken = (
+                self._direct().call(
+                    "BLPOP", self.queue_key + WAKE_SUFFIX, self.read_timeout, again=True
+                )
+                is not None
+            )
         reply = self.activate(self.conn, self.queue_key, self.result_key, woken)
         if reply == 0:  # the queue's ceiling is reached: wait, as an idle worker would
             _emptied.queue = None
@@ -279,6 +285,12 @@ class RegistryRedisStorage(PrefetchedRevocations, PriorityRedisStorage):
             prefetched({reply[2].decode(): reply[3], reply[4].decode(): reply[5]})
         (n,) = struct.unpack(">H", member[8:10])
         return member[10 + n :]
+
+    def _direct(self) -> DirectCalls:
+        direct = self.__dict__.get("_direct_calls")
+        if direct is None:
+            direct = self.__dict__["_direct_calls"] = DirectCalls(self.conn)
+        return direct
 
     def due(self, ts: Any) -> list[tuple[bytes, bytes]]:
         """The tasks due by `ts` as (schedule member, data), left on the schedule."""
