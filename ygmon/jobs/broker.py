@@ -22,12 +22,14 @@ from huey.storage import PriorityRedisStorage, SqliteStorage
 from ygmon.jobs.broker_url import broker_kind, sqlite_path
 from ygmon.jobs.pause_gate import PausableDequeue
 from ygmon.jobs.periodic_claims import ClaimedPeriodic
+from ygmon.jobs.redis_direct import DirectCalls
 from ygmon.jobs.revocations import (
     DeferredRevocationDelete,
     PrefetchedRevocations,
     prefetched,
 )
 from ygmon.jobs.schedule_handoff import ScheduleHandoff, take_schedule_entry
+from ygmon.jobs.sqlite_enqueue_group import EnqueueGroup, PendingEnqueue, write_enqueues
 from ygmon.jobs.store_redis import WAKE_KEEP, WAKE_SUFFIX
 
 _pending = threading.local()
@@ -94,21 +96,23 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
         self._wanting = 0
         """Threads of this process blocked in `take` for the lock."""
         self._wanting_lock = threading.Lock()
+        self._enqueues = EnqueueGroup()
+        """Enqueues waiting for the lock, written by the next transaction to run."""
 
     def enqueue(self, data: bytes, priority: float | None = None) -> None:
-        write = _take_pending()
-        entry = take_schedule_entry()
-        with self.db(commit=True) as curs:
-            if entry is not None:
-                curs.execute("delete from schedule where id = ?", (entry,))
-                if curs.rowcount != 1:
-                    return  # another worker's scheduler moved it already
-            curs.execute(
-                "insert into task (queue, data, priority) values (?, ?, ?)",
-                (self.name, self.to_blob(data), priority or 0),
-            )
-            if write is not None:
-                write(curs)
+        item = PendingEnqueue(data, priority, _take_pending(), take_schedule_entry())
+        self._enqueues.add(item)
+        with self.lock:
+            if item.done:  # another thread's transaction wrote it
+                return
+            with self._wanting_lock:
+                # Tasks for the worker threads blocked on the lock, not yet handed one.
+                wanting = max(0, self._wanting - len(self._handed))
+            try:
+                self._handed.extend(self._take_in(self.conn, wanting))
+            except Exception:
+                self._enqueues.withdraw(item)
+                raise
 
     def due(self, ts: Any) -> list[tuple[int, bytes]]:
         """The tasks due by `ts` as (schedule row id, data), left on the schedule."""
@@ -148,9 +152,12 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
             if self._handed:
                 return self._handed.popleft()
             conn = self.conn
-            if not conn.execute(
-                "select 1 from task where queue = ? limit 1", (self.name,)
-            ).fetchone():
+            if (
+                not self._enqueues
+                and not conn.execute(
+                    "select 1 from task where queue = ? limit 1", (self.name,)
+                ).fetchone()
+            ):
                 return None
             taken = self._take_in(conn, 1 + others)
             if not taken:
@@ -159,20 +166,28 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
             return taken[0]
 
     def _take_in(self, conn: Any, n: int) -> list[_Taken]:
-        """Up to `n` tasks out of the queue and into `active`, in one transaction."""
+        """Up to `n` tasks out of the queue and into `active`, in one transaction that
+        also writes the enqueues waiting for the lock (ygmon.jobs.sqlite_enqueue_group)."""
         curs = conn.cursor()
         undo = None
+        enqueues = []
         try:
             curs.execute(self.begin_sql)
+            enqueues = self._enqueues.claim()
+            write_enqueues(curs, self.name, self.to_blob, enqueues)
             # Completions first: a finished job no longer holds a slot of the ceiling.
             if self.before_commit is not None:
                 undo = self.before_commit(curs)
-            if self.free_slots is not None:
+            if n > 0 and self.free_slots is not None:
                 n = min(n, self.free_slots(curs))
-            rows = curs.execute(
-                "select id, data from task where queue = ? order by priority desc, id limit ?",
-                (self.name, max(n, 0)),
-            ).fetchall()
+            rows = (
+                curs.execute(
+                    "select id, data from task where queue = ? order by priority desc, id limit ?",
+                    (self.name, n),
+                ).fetchall()
+                if n > 0
+                else []
+            )
             taken = []
             for task_id, blob in rows:
                 curs.execute("delete from task where id = ?", (task_id,))
@@ -195,9 +210,12 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
             conn.rollback()
             if undo is not None:
                 undo()
+            self._enqueues.give_back(enqueues)
             raise
         finally:
             curs.close()
+        for item in enqueues:
+            item.done = True
         return taken
 
     def _revocations(self, curs: Any, task: Any) -> dict[str, bytes | None] | None:
@@ -266,7 +284,12 @@ class RegistryRedisStorage(PrefetchedRevocations, PriorityRedisStorage):
         woken = False
         if self.blocking and getattr(_emptied, "queue", None) == self.queue_key:
             # On a timeout, look anyway: tokens are capped, and this costs one call a second.
-            woken = self.conn.blpop(self.queue_key + WAKE_SUFFIX, self.read_timeout) is not None
+            woken = (
+                self._direct().call(
+                    "BLPOP", self.queue_key + WAKE_SUFFIX, self.read_timeout, again=True
+                )
+                is not None
+            )
         reply = self.activate(self.conn, self.queue_key, self.result_key, woken)
         if reply == 0:  # the queue's ceiling is reached: wait, as an idle worker would
             _emptied.queue = None
@@ -280,6 +303,12 @@ class RegistryRedisStorage(PrefetchedRevocations, PriorityRedisStorage):
             prefetched({reply[2].decode(): reply[3], reply[4].decode(): reply[5]})
         (n,) = struct.unpack(">H", member[8:10])
         return member[10 + n :]
+
+    def _direct(self) -> DirectCalls:
+        direct = self.__dict__.get("_direct_calls")
+        if direct is None:
+            direct = self.__dict__["_direct_calls"] = DirectCalls(self.conn)
+        return direct
 
     def due(self, ts: Any) -> list[tuple[bytes, bytes]]:
         """The tasks due by `ts` as (schedule member, data), left on the schedule."""

@@ -121,9 +121,15 @@ local function bump(p, batch, key, n)
   if batch then batch.counts[key] = (batch.counts[key] or 0) + n
   else redis.call('HINCRBY', p .. 'counts', key, n) end
 end
-local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time, batch)
+-- The fields `move` reads of a record, in one HMGET (`now` when the caller read it):
+-- the move's own, the enqueue time (the default order), the attempts (activate), and
+-- those a move may clear, so that clearing a field the record lacks costs nothing.
+local READ = {'state', 'queue', 'task', 'started_at', 'enqueued_at', 'attempts_allowed',
+              'finished_at', 'worker_id', 'error_message', 'error_stack'}
+local CLEARS = {finished_at = 7, worker_id = 8, error_message = 9, error_stack = 10}
+local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time, batch, now)
   local jk = p .. 'job:' .. id
-  local now = redis.call('HMGET', jk, 'state', 'queue', 'task', 'started_at')
+  now = now or redis.call('HMGET', jk, unpack(READ))
   local cur, queue, task, started = now[1], now[2], now[3], now[4]
   local created
   if not cur then
@@ -140,14 +146,16 @@ local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time,
     bump(p, batch, queue .. '|' .. cur, -1)
   end
   if sort_at == '' then
-    sort_at = created and create['enqueued_at'] or redis.call('HGET', jk, 'enqueued_at')
+    sort_at = created and create['enqueued_at'] or now[5]
   end
   local flat = created or {}
   flat[#flat + 1] = 'state'; flat[#flat + 1] = to
   flat[#flat + 1] = 'sort_at'; flat[#flat + 1] = sort_at
   local gone = {}
   for k, v in pairs(fields) do
-    if v == cjson.null then gone[#gone + 1] = k
+    if v == cjson.null then
+      local at = CLEARS[k]
+      if not created and (not at or now[at]) then gone[#gone + 1] = k end
     else flat[#flat + 1] = k; flat[#flat + 1] = v end
   end
   if #gone > 0 then redis.call('HDEL', jk, unpack(gone)) end
@@ -188,19 +196,27 @@ MOVE_LUA = (
     MOVE_FN_LUA
     + f"local WAKE_SUFFIX, WAKE_KEEP = '{WAKE_SUFFIX}', {WAKE_KEEP}\n"
     + """
+-- ARGV: prefix, id, to, allowed, sort_at, fields (JSON, '' for none), keep, min_time,
+-- Huey's queue key, member, score ('' when not enqueueing), schedule key, member ('' when
+-- not from the schedule), then the record to create as field, value pairs (none: no
+-- create). Flat pairs rather than JSON: decoding it was a tenth of the script.
 -- A task due on Huey's schedule moves from there only if it is still there.
-if ARGV[13] and redis.call('ZREM', ARGV[13], ARGV[14]) == 0 then return 0 end
-if ARGV[10] then
-  redis.call('ZADD', ARGV[10], ARGV[12], ARGV[11])
-  redis.call('LPUSH', ARGV[10] .. WAKE_SUFFIX, '1')
-  redis.call('LTRIM', ARGV[10] .. WAKE_SUFFIX, 0, WAKE_KEEP - 1)
+if ARGV[12] ~= '' and redis.call('ZREM', ARGV[12], ARGV[13]) == 0 then return 0 end
+if ARGV[9] ~= '' then
+  redis.call('ZADD', ARGV[9], ARGV[11], ARGV[10])
+  if redis.call('LPUSH', ARGV[9] .. WAKE_SUFFIX, '1') > WAKE_KEEP then
+    redis.call('LTRIM', ARGV[9] .. WAKE_SUFFIX, 0, WAKE_KEEP - 1)
+  end
 end
 local create = nil
-if ARGV[7] ~= '' then create = cjson.decode(ARGV[7]) end
+if #ARGV > 13 then
+  create = {}
+  for i = 14, #ARGV, 2 do create[ARGV[i]] = ARGV[i + 1] end
+end
 local fields = {}
 if ARGV[6] ~= '' then fields = cjson.decode(ARGV[6]) end
 return move(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], fields, create,
-            ARGV[8], ARGV[9], nil)
+            ARGV[7], ARGV[8], nil)
 """
 )
 
@@ -262,11 +278,12 @@ end
 local sep = string.find(header, '|[^|]*$')
 local id = string.sub(header, 1, sep - 1)
 local retries = tonumber(string.sub(header, sep + 1))
-local allowed_n = tonumber(redis.call('HGET', p .. 'job:' .. id, 'attempts_allowed') or '1')
+local now = redis.call('HMGET', p .. 'job:' .. id, unpack(READ))
+local allowed_n = tonumber(now[6] or '1')
 local fields = {started_at = ARGV[2], worker_id = ARGV[3], finished_at = cjson.null,
                 attempts_made = tostring(math.max(1, allowed_n - retries))}
 if ARGV[3] == '' then fields['worker_id'] = cjson.null end
-move(p, id, 'active', ARGV[4], '', fields, nil, '', '', nil)
+move(p, id, 'active', ARGV[4], '', fields, nil, '', '', nil, now)
 if not rt_key then return {member, left} end
 local r_key = 'r:' .. id
 local seen = redis.call('HMGET', ARGV[5], r_key, rt_key)

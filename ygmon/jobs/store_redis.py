@@ -19,6 +19,7 @@ import redis
 from ygmon.errors import UnavailableError
 from ygmon.jobs.redis_claims import RedisClaims
 from ygmon.jobs.redis_counters import RedisCounters
+from ygmon.jobs.redis_direct import DirectCalls, DirectScript
 from ygmon.jobs.redis_history import RedisHistory
 from ygmon.jobs.redis_lua import (
     ACTIVATE_LUA,
@@ -57,6 +58,10 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisClaims)
         self._activate = self.r.register_script(ACTIVATE_LUA)
         self._move_many = self.r.register_script(MOVE_MANY_LUA)
         self._trim_history = self.r.register_script(TRIM_HISTORY_LUA)
+        # The per-job scripts go out on each thread's own connection (redis_direct).
+        self._move_direct = DirectScript(DirectCalls(self.r), self._move)
+        self._activate_direct: dict[int, DirectScript] = {}
+        """Per client of Huey's (its raw bytes): the activate script on it."""
 
     def _fail(self, exc: Exception) -> UnavailableError:
         return UnavailableError(f"cannot reach the job registry in Redis: {exc}")
@@ -86,12 +91,19 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisClaims)
         `from_schedule=(huey schedule key, member)` makes all of it depend on taking
         that member off the schedule (see ygmon.jobs.schedule_handoff)."""
         args = self._move_args(
-            job_id, to_state, fields, allowed_from, create, sort_at, retention, enqueue
+            job_id,
+            to_state,
+            fields,
+            allowed_from,
+            create,
+            sort_at,
+            retention,
+            enqueue,
+            from_schedule if enqueue is not None else None,
         )
-        if enqueue is not None and from_schedule is not None:
-            args.extend(from_schedule)
         try:
-            return bool(self._move(args=args))
+            # Twice is harmless: the record's state check refuses the second.
+            return bool(self._move_direct([], args, again=True))
         except redis.RedisError as exc:
             raise self._fail(exc) from None
 
@@ -105,19 +117,26 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisClaims)
         sort_at: float | None = None,
         retention: Retention | None = None,
         enqueue: tuple[str, bytes, float] | None = None,
+        from_schedule: tuple[str, bytes] | None = None,
     ) -> list[object]:
-        return [
+        args: list[object] = [
             self.p,
             job_id,
             to_state,
             _allowed(allowed_from),
             "" if sort_at is None else repr(sort_at),
             json.dumps(fields) if fields else "",
-            json.dumps(create) if create is not None else "",
             "" if retention is None else retention.keep,
             "" if retention is None else repr(retention.min_time),
-            *(enqueue or ()),
+            *(enqueue or ("", "", "")),
+            *(from_schedule or ("", "")),
         ]
+        if create is not None:
+            # The script's create is the pairs after its 13 fixed arguments.
+            for key, value in create.items():
+                if value is not None:
+                    args += (key, value)
+        return args
 
     def move_many(self, moves: list[dict[str, Any]], writer: object = None) -> None:
         """Several `move`s of existing jobs (keyword dicts, no `create`) in one script;
@@ -163,10 +182,15 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisClaims)
         took a token off the queue's wake-up list for this (else the script takes one).
         `ceiling=(queue, n)`: take nothing, and answer 0, while n jobs of the registry's
         `queue` are active."""
+        direct = self._activate_direct.get(id(conn))
+        if direct is None:
+            direct = self._activate_direct[id(conn)] = DirectScript(
+                DirectCalls(conn), self._activate
+            )
         try:
-            return self._activate(
-                keys=[queue_key],
-                args=[
+            return direct(
+                [queue_key],
+                [
                     self.p,
                     repr(started_at),
                     worker_id or "",
@@ -175,7 +199,6 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisClaims)
                     "1" if woken else "",
                     *((str(ceiling[1]), ceiling[0]) if ceiling else ("", "")),
                 ],
-                client=conn,
             )
         except redis.RedisError as exc:
             raise self._fail(exc) from None
