@@ -18,8 +18,13 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple
 
 from ygmon.alert_config import check_alerts
+from ygmon.config_rules import REQUIRED as _REQUIRED
+from ygmon.config_rules import Rule as _Rule
+from ygmon.config_rules import Setting as _Setting
+from ygmon.config_rules import checked as _checked
+from ygmon.config_rules import fail as _fail
+from ygmon.config_rules import setting as _setting
 from ygmon.errors import ConfigError
-from ygmon.profile_keys import COLOUR_WORDS, valid_colour
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./ygmon.db"
 DEFAULT_BROKER_URL = "sqlite:///./ygmon-queue.db"
@@ -28,102 +33,6 @@ DEFAULT_BROKER_URL = "sqlite:///./ygmon-queue.db"
 # concurrency (20 search updates, 10 deliveries...) would only contend for SQLite's
 # single writer, so each queue gets at most 2 threads unless the profile says more.
 LOCAL_MAX_CONCURRENCY = 2
-
-
-class _Rule(NamedTuple):
-    """What one setting accepts: a TOML type, optionally bounded."""
-
-    kind: Literal[
-        "str", "optional_str", "int", "float", "bool", "counts", "kind", "colour", "table"
-    ]
-    above: float | None = None
-    """Exclusive lower bound."""
-    at_least: float | None = None
-    at_most: float | None = None
-    check: Callable[[Any, str, str], Any] | None = None
-    """For kind 'table': (value, key, file) -> the value kept, or ConfigError."""
-
-    def bound_words(self) -> str:
-        words = []
-        if self.above is not None:
-            words.append(f"greater than {self.above:g}")
-        if self.at_least is not None:
-            words.append(f"at least {self.at_least:g}")
-        if self.at_most is not None:
-            words.append(f"at most {self.at_most:g}")
-        return " and ".join(words)
-
-    def within(self, value: float) -> bool:
-        return (
-            (self.above is None or value > self.above)
-            and (self.at_least is None or value >= self.at_least)
-            and (self.at_most is None or value <= self.at_most)
-        )
-
-
-_WORDS = {
-    "str": "a string",
-    "optional_str": "a string",
-    "int": "an integer",
-    "float": "a number",
-    "bool": "a boolean (true or false)",
-    "counts": "a table of queue names to integers",
-    "colour": COLOUR_WORDS,
-}
-
-
-class _Setting:
-    """A profile class attribute declaring a setting's default and rule."""
-
-    __slots__ = ("default", "rule")
-
-    def __init__(self, default: Any, rule: _Rule) -> None:
-        self.default = default
-        self.rule = rule
-
-
-_REQUIRED = object()
-
-
-def _setting(default: Any = _REQUIRED, rule: _Rule | None = None) -> Any:
-    # Typed Any so a checker reads `name: str = _setting(...)` as the annotation says.
-    return _Setting(default, rule or _Rule("str"))
-
-
-def _fail(where: str, message: str) -> ConfigError:
-    return ConfigError(f"config error in {where}: {message}")
-
-
-def _checked(rule: _Rule, value: Any, loc: str, where: str) -> Any:
-    """The value as the profile stores it, or ConfigError naming `loc`."""
-    kind = rule.kind
-    if rule.check is not None:
-        return rule.check(value, loc, where)
-    if kind == "counts":
-        if not isinstance(value, dict):
-            raise _fail(where, f"key '{loc}' expects {_WORDS[kind]}, got {value!r}")
-        inner = _Rule("int", at_least=1)
-        return {k: _checked(inner, v, f"{loc}.{k}", where) for k, v in value.items()}
-    if kind in ("optional_str", "colour") and value is None:
-        return None
-    if kind == "colour" and not valid_colour(value):
-        raise _fail(where, f"key '{loc}' expects {_WORDS[kind]}, got {value!r}")
-    ok = {
-        "str": isinstance(value, str),
-        "optional_str": isinstance(value, str),
-        "bool": isinstance(value, bool),
-        "int": isinstance(value, int) and not isinstance(value, bool),
-        "float": isinstance(value, int | float) and not isinstance(value, bool),
-    }.get(kind, True)
-    if not ok:
-        raise _fail(where, f"key '{loc}' expects {_WORDS[kind]}, got {value!r}")
-    if kind == "float":
-        value = float(value)
-    if kind in ("int", "float") and not rule.within(value):
-        raise _fail(
-            where, f"key '{loc}' expects {_WORDS[kind]} {rule.bound_words()}, got {value!r}"
-        )
-    return value
 
 
 class _Profile:
