@@ -14,6 +14,8 @@ from ygmon.cli import main
 from ygmon.jobs.job_search import JobSearch
 from ygmon.jobs.runtime import JobRuntime
 from ygmon.jobs.worker import in_process_worker
+from ygmon.monitor.export import ExportFormat, loads
+from ygmon.monitor.schemas import JobSummary
 
 
 def _ygmon(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -42,6 +44,13 @@ def test_jobs_search_prints_matches_and_json(runtime: JobRuntime, worker_config:
     assert lines[0].startswith("cli-ok-1  maintenance  canary  completed  ")
     assert lines[-1] == "1 matching jobs (page 1 of 1)"
     assert _ygmon(worker_config, "jobs", "search", "nothing-here").stdout == "no matching jobs\n"
+    # CSV, as the app's `e` writes it, reads back to the same jobs as the JSON page.
+    out = _ygmon(worker_config, "jobs", "search", "canary", "--csv")
+    assert out.returncode == 0, out.stderr
+    rows = loads(out.stdout, JobSummary, ExportFormat.CSV)
+    page = json.loads(_ygmon(worker_config, "jobs", "search", "canary", "--json").stdout)
+    assert [r.to_json() for r in rows] == page["data"]
+    assert {r.id for r in rows} == {"cli-ok-1", "cli-bad-1"}
 
 
 def test_jobs_search_refuses_bad_options(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import NOW, build_app, local_settings, seeded
-from pilot_helpers import settle, wait_until
+from pilot_helpers import keys_then_settle, wait_until
 from textual.pilot import Pilot
 
 from ygmon.screens import bulk_dialogs
@@ -17,16 +17,6 @@ from ygmon.screens.queue_jobs import QueueJobsScreen
 from ygmon.tui.ui_config import UiConfig
 
 SIZES = [(80, 24), (120, 40)]
-
-
-def keys_then_settle(*keys: str):
-    async def run(pilot: Pilot) -> None:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])

@@ -10,13 +10,20 @@ from pathlib import Path
 
 import pytest
 from conftest import FAILED_JOBS, NOW, backend_settings, build_app, local_settings, write_config
-from pilot_helpers import settle, wait_until
+from pilot_helpers import keys_then_settle, settle, wait_until
 from textual.pilot import Pilot
 
 from ygmon.monitor import export
 from ygmon.monitor.audit_schemas import AuditRecord
 from ygmon.monitor.export import read_export
-from ygmon.monitor.schemas import JobSummary, LogQuery, MetricsAggregationJobLog, QueueStats
+from ygmon.monitor.job_search_schemas import JobQuery
+from ygmon.monitor.schemas import (
+    JobState,
+    JobSummary,
+    LogQuery,
+    MetricsAggregationJobLog,
+    QueueStats,
+)
 from ygmon.screens.audit import AuditScreen
 from ygmon.screens.export_dialog import ExportDialog
 from ygmon.tui.ui_config import UiConfig
@@ -71,6 +78,24 @@ async def test_e_exports_failed_queues_and_logs(backend, shared_profile, tmp_pat
             assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == sorted(
                 p.name for p in (failed, queues, logs)
             )
+
+
+async def test_e_on_a_searched_failed_list_exports_what_it_shows(
+    backend, shared_profile, tmp_path: Path
+) -> None:
+    with backend_settings(backend, shared_profile) as settings:
+        app = build_app(settings, UiConfig.frozen(NOW))
+        app.export_dir = str(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("4")
+            await settle(pilot)
+            await pilot.press("slash", *FAILED_JOBS[1], "enter")
+            await settle(pilot)
+            path = await _export(pilot, "4", "j")
+            rows = read_export(path, JobSummary)
+            query = JobQuery(q=FAILED_JOBS[1], state=JobState.FAILED)
+            assert rows == await export.job_search_rows(app.monitor, query)
+            assert [r.id for r in rows] == [FAILED_JOBS[1]]
 
 
 @pytest.mark.usefixtures("operator")
@@ -176,27 +201,17 @@ def audited_profile(tmp_path_factory: pytest.TempPathFactory) -> object:
     return profile
 
 
-def _then(*keys: str):
-    async def run(pilot: Pilot) -> None:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run
-
-
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_audit_screen_snapshot(snap_compare, audited_profile, size) -> None:
     app = build_app(local_settings(audited_profile), UiConfig.frozen(NOW), target="local: demo")
     # The newest record opened whole under the table (Enter).
-    assert snap_compare(app, terminal_size=size, run_before=_then("A", "enter"))
+    assert snap_compare(app, terminal_size=size, run_before=keys_then_settle("A", "enter"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_export_dialog_snapshot(snap_compare, shared_profile, size) -> None:
     app = build_app(local_settings(shared_profile), UiConfig.frozen(NOW), target="local: demo")
-    assert snap_compare(app, terminal_size=size, run_before=_then("4", "e"))
+    assert snap_compare(app, terminal_size=size, run_before=keys_then_settle("4", "e"))
 
 
 async def test_read_only_app_refuses_with_its_reason_and_records_nothing(shared_profile) -> None:

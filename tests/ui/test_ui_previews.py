@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW, build_app, frozen_clock, local_settings, make_profile
-from pilot_helpers import settle, wait_until
+from pilot_helpers import keys_then_settle, settle, wait_until
 
 from ygmon.config import LocalProfile
 from ygmon.db import Database
@@ -103,30 +103,22 @@ def _app(profile: LocalProfile):
     return build_app(local_settings(profile), UiConfig.frozen(NOW), target="local: media")
 
 
-def _keys(*keys: str):
-    async def run(pilot) -> None:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run
-
-
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_previews_screen(snap_compare, media_profile, size) -> None:
-    assert snap_compare(_app(media_profile), terminal_size=size, run_before=_keys("5"))
+    assert snap_compare(_app(media_profile), terminal_size=size, run_before=keys_then_settle("5"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_asset_detail_with_its_thumbnail(snap_compare, media_profile, size) -> None:
-    assert snap_compare(_app(media_profile), terminal_size=size, run_before=_keys("5", "enter"))
+    assert snap_compare(
+        _app(media_profile), terminal_size=size, run_before=keys_then_settle("5", "enter")
+    )
 
 
 async def test_enter_shows_the_thumbnail_and_r_retries_a_failed_preview(media_profile) -> None:
     app = _app(media_profile)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _keys("5", "enter")(pilot)
+        await keys_then_settle("5", "enter")(pilot)
         screen = app.screen
         assert isinstance(screen, AssetDetailScreen)
         assert screen.asset.title == "Test pattern" and screen.asset.status == "ready"
@@ -135,10 +127,10 @@ async def test_enter_shows_the_thumbnail_and_r_retries_a_failed_preview(media_pr
         await pilot.press("r")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmDialog)  # a ready preview: nothing to retry
-        await _keys("escape", "down", "down")(pilot)
+        await keys_then_settle("escape", "down", "down")(pilot)
         selected = str(app.screen.query_one("#preview-selected").render())
         assert selected == "Broken upload: Source file is not a valid video  (r retries its job)"
-        await _keys("enter")(pilot)
+        await keys_then_settle("enter")(pilot)
         failed = app.screen
         assert isinstance(failed, AssetDetailScreen) and failed.asset.status == "failed"
         text = str(failed.query_one("#asset-text").render())

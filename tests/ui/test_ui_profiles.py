@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FAILED_JOBS, NOW, make_profile
-from pilot_helpers import settle, wait_until
+from pilot_helpers import keys_then_settle, settle, wait_until
 from servers import admin_token, serve_on_loopback
 from textual.pilot import Pilot
 from textual.widgets import Label
@@ -152,20 +152,10 @@ def fixed_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "ygmon.toml"
 
 
-def _then(*keys: str):
-    async def run(pilot: Pilot) -> None:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run
-
-
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_profile_picker_snapshot(snap_compare, fixed_place: Path, size) -> None:
     app = make_app(load_settings(config=str(fixed_place), profile="local"), UiConfig.frozen(NOW))
-    assert snap_compare(app, terminal_size=size, run_before=_then("2", "ctrl+o"))
+    assert snap_compare(app, terminal_size=size, run_before=keys_then_settle("2", "ctrl+o"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
@@ -174,7 +164,7 @@ def test_coloured_header_snapshot(snap_compare, fixed_place: Path, size) -> None
     app = make_app(load_settings(config=str(fixed_place), profile="local"), UiConfig.frozen(NOW))
 
     async def run(pilot: Pilot) -> None:
-        await _then("2", "ctrl+o", "down", "down")(pilot)
+        await keys_then_settle("2", "ctrl+o", "down", "down")(pilot)
         old = app.monitor
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.monitor is not old)

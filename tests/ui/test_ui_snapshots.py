@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import NOW, build_app, frozen_clock, local_settings, remote_settings
-from pilot_helpers import settle
+from pilot_helpers import keys_then_settle, settle
 from restartable_server import RestartableServer
 from servers import admin_token
 from textual.pilot import Pilot
@@ -22,16 +22,6 @@ STALE_PORT = 47311
 """Fixed, because the banner names the URL it cannot reach."""
 SIZES = [(80, 24), (120, 40)]
 SCREENS = ["1", "2", "3", "4", "5", "6"]
-
-
-def keys_then_settle(*keys: str):
-    async def run(pilot: Pilot) -> None:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])

@@ -1,5 +1,5 @@
 """`ygmon jobs search WORDS [--queue Q] [--state S] [--since T] [--until T] [--page N]
-[--json]`: jobs of every queue matching the words (task, argument values, error, id
+[--json | --csv]`: jobs of every queue matching the words (task, argument values, error, id
 prefix or suffix), newest first. Goes through the Monitor, so a remote profile
 searches the server's registry.
 """
@@ -32,7 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     search.add_argument("--since", metavar="T", help="changed at or after (ISO 8601)")
     search.add_argument("--until", metavar="T", help="changed at or before (ISO 8601)")
     search.add_argument("--page", type=int, default=1, metavar="N", help="page (50 jobs each)")
-    search.add_argument("--json", action="store_true", help="print the page as JSON")
+    formats = search.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="print the page as JSON")
+    formats.add_argument(
+        "--csv", action="store_true", help="print the page's jobs as CSV (as `e` exports)"
+    )
     search.set_defaults(handler=run_search)
 
 
@@ -86,6 +90,12 @@ def run_search(args: argparse.Namespace) -> int:
         import json
 
         print(json.dumps(page.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    if args.csv:
+        from ygmon.monitor.export import ExportFormat, dumps
+        from ygmon.monitor.schemas import JobSummary
+
+        print(dumps(page.data, JobSummary, ExportFormat.CSV), end="")
         return 0
     if not page.data:
         print("no matching jobs")

@@ -61,6 +61,19 @@ async def failed_rows(monitor: Any, limit: int = MAX_ROWS) -> list[JobSummary]:
     return rows[:limit]
 
 
+async def job_search_rows(monitor: Any, query: Any, limit: int = MAX_ROWS) -> list[JobSummary]:
+    """Every job `query` (a JobQuery) matches, newest first; its page is ignored."""
+    rows: list[JobSummary] = []
+    page = 1
+    while len(rows) < limit:
+        got = await monitor.search_jobs(query.model_copy(update={"page": page, "page_size": 100}))
+        rows.extend(got.data)
+        if page >= got.pagination.total_pages or not got.data:
+            break
+        page += 1
+    return rows[:limit]
+
+
 async def log_rows(
     monitor: Any, query: LogQuery | None = None, limit: int = MAX_ROWS
 ) -> list[MetricsAggregationJobLog]:

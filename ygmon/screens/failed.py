@@ -238,9 +238,24 @@ class FailedScreen(BulkActions, PolledScreen):
         return selection, what or "every failed job"
 
     def action_export(self) -> None:
-        from ygmon.monitor.export import failed_rows
+        from ygmon.monitor.export import failed_rows, job_search_rows
 
-        start_export(self, "every failed job", "failed", JobSummary, failed_rows)
+        if self.grouped or not (self.query_text or self.group):
+            start_export(self, "every failed job", "failed", JobSummary, failed_rows)
+            return
+        # The list as filtered (a search, a cause): what the admin is looking at.
+        query = JobQuery(
+            q=self.query_text,
+            state=JobState.FAILED,
+            group_key=self.group.key if self.group else None,
+        )
+        start_export(
+            self,
+            f"the failed jobs of {self._filter_text()}",
+            "failed",
+            JobSummary,
+            lambda monitor: job_search_rows(monitor, query),
+        )
 
     def action_copy_id(self) -> None:
         copy_id(self.app, self.query_one("#failed-table", KeyedTable).selected_key)
