@@ -74,7 +74,7 @@ def test_notify_outbox_and_the_daily_digest_from_the_command_line(tmp_path: Path
         "high",
     )
     assert made.returncode == 0, made.stderr
-    assert "enqueued on notification-delivery" in made.stdout
+    assert "delivered by job " in made.stdout and "(notification-delivery)" in made.stdout
     for bad, said in (
         (("nobody@x.test", "--type", "PAYOUT"), "no user has the e-mail address"),
         (("now@x.test", "--type", "PARTY"), "unknown notification type 'PARTY'"),
