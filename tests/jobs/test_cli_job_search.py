@@ -1,10 +1,11 @@
-"""`ygmon jobs search` on both storages, and the worker's heartbeat loop indexing."""
+"""`ygmon jobs search` on both storages, and the worker's index thread."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def test_jobs_search_refuses_bad_options(capsys: pytest.CaptureFixture[str]) -> 
     assert "--since 'last tuesday' is not an ISO 8601 time" in capsys.readouterr().err
 
 
-def test_a_worker_indexes_jobs_from_its_heartbeat_loop(runtime: JobRuntime) -> None:
+def test_a_worker_indexes_jobs_from_its_index_thread(runtime: JobRuntime) -> None:
     search = JobSearch(runtime.registry.store, runtime.registry.now)
     assert search.backend.mark() is None
     runtime.enqueue("canary", job_id="indexed-by-worker")
@@ -71,3 +72,35 @@ def test_a_worker_indexes_jobs_from_its_heartbeat_loop(runtime: JobRuntime) -> N
         while search.backend.mark() is None:
             assert time.monotonic() < deadline, "no worker pass indexed the jobs"
             time.sleep(0.1)
+
+
+def test_a_long_index_pass_does_not_stop_the_heartbeat(
+    runtime: JobRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first pass over a large backlog takes minutes; the worker keeps beating (so no
+    other worker takes it for dead) and keeps running jobs meanwhile."""
+    passing = threading.Event()
+    release = threading.Event()
+    original = JobSearch.catch_up
+
+    def slow_pass(self: JobSearch) -> int:
+        passing.set()
+        release.wait(30)  # as long as a pass over a million jobs, for the test's purpose
+        return original(self)
+
+    monkeypatch.setattr(JobSearch, "catch_up", slow_pass)
+    stalled_after = runtime.profile.stalled_after
+    try:
+        with in_process_worker(runtime.profile, ["maintenance"], 1, runtime=runtime):
+            assert passing.wait(15), "no index pass started"
+            started = time.monotonic()
+            while time.monotonic() - started < 4 * stalled_after:
+                (worker,) = runtime.registry.workers()
+                age = runtime.registry.now() - worker.last_heartbeat.timestamp()
+                assert age < stalled_after, f"no heartbeat for {age:.1f} s during the pass"
+                time.sleep(0.1)
+            runtime.enqueue("canary", job_id="runs-during-the-pass")
+            runtime.wait_idle(20, queues=["maintenance"])
+            assert runtime.registry.get_job("runs-during-the-pass").state.value == "completed"
+    finally:
+        release.set()

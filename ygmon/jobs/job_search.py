@@ -1,7 +1,7 @@
 """Job search, failure groups and the failed-job selections of bulk actions, over the
 registry's search index (ygmon.jobs.sqlite_job_search / redis_job_search).
 
-The index is written off the hot path, by `catch_up` (each worker's heartbeat loop,
+The index is written off the hot path, by `catch_up` (each worker's index thread,
 one worker at a time). What it has not seen yet is never missed: every read also
 scans the jobs whose sort_at moved past the last pass (less SLACK, for writes that
 committed late or on a host whose clock runs behind), matching them live with the same
@@ -72,7 +72,7 @@ class JobSearch:
         return written
 
     def maintain(self, every: float) -> None:
-        """`catch_up` if no other worker did within `every` seconds (heartbeat loop)."""
+        """`catch_up` if no other worker did within `every` seconds (the worker's index thread)."""
         if self.store.claim(CLAIM_KEY, every):
             self.catch_up()
 

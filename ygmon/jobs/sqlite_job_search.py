@@ -1,6 +1,6 @@
 """The job search index of the SQLite registry: an FTS5 table beside `ygmon_job`.
 
-Kept off the hot path: `index_since` (the worker's heartbeat loop, or a search that
+Kept off the hot path: `index_since` (the worker's index thread, or a search that
 finds too much unindexed) writes the jobs whose `sort_at` moved past the last pass,
 in small transactions so enqueues never wait long for the write lock. A row's FTS5
 rowid is a hash of its namespace and id, so indexing a job again replaces its row.

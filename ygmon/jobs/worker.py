@@ -20,7 +20,6 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
 
 from huey.consumer import Consumer
 
@@ -102,7 +101,12 @@ class WorkerProcess:
         ]
         self._stop = threading.Event()
         self._beat_thread = threading.Thread(target=self._beat_loop, name="ygmon-heartbeat")
-        self._job_search: Any = None
+        # Its own thread: a first pass over a backlog of a million jobs takes minutes,
+        # and in the heartbeat's thread it would let the other workers take this one
+        # for dead (and its running jobs for stalled).
+        self._index_thread = threading.Thread(
+            target=self._index_loop, name="ygmon-job-index", daemon=True
+        )
         self.started_at = self.runtime.registry.now()
 
     def _beat(self) -> None:
@@ -119,18 +123,24 @@ class WorkerProcess:
             }
         )
 
-    def _index_jobs(self, every: float) -> None:
+    def _index_loop(self) -> None:
         """Index the jobs recorded since the last pass, off the hot path (one worker of
-        the deployment per interval; see ygmon.jobs.job_search)."""
-        if self._job_search is None:
-            from ygmon.jobs.job_search import JobSearch
+        the deployment per INDEX_EVERY; see ygmon.jobs.job_search)."""
+        from ygmon.jobs.job_search import JobSearch
 
-            registry = self.runtime.registry
-            self._job_search = JobSearch(registry.store, registry.now)
-        try:
-            self._job_search.maintain(every)
-        except Exception as exc:  # the index is a cache: never let it stop the heartbeat
-            log.warning("job search index: %s (next pass retries)", exc)
+        registry = self.runtime.registry
+        search = JobSearch(registry.store, registry.now)
+        failing = False
+        while not self._stop.wait(HEARTBEAT_INTERVAL):
+            try:
+                search.maintain(INDEX_EVERY)
+                if failing:
+                    log.warning("job search index: passes run again")
+                failing = False
+            except Exception as exc:  # the index is a cache: a pass that fails is retried
+                if not failing:  # one line per outage, as the heartbeat logs it
+                    log.warning("job search index: %s (retrying)", exc)
+                failing = True
 
     def _beat_loop(self) -> None:
         interval = min(HEARTBEAT_INTERVAL, self.profile.stalled_after / 3)
@@ -152,7 +162,6 @@ class WorkerProcess:
                     self.runtime.registry.recover_stalled(
                         self.profile.stalled_after, self.profile.max_stalled
                     )
-                self._index_jobs(INDEX_EVERY)
             except YgmonError as exc:
                 # One line when the registry stops answering, one when it answers again.
                 if failing_since is None:
@@ -172,6 +181,7 @@ class WorkerProcess:
         for consumer in self.consumers:
             consumer.start()
         self._beat_thread.start()
+        self._index_thread.start()
 
     def stop(self, grace: float | None = None) -> None:
         """Let running jobs finish within `grace` seconds (default: shutdown_grace),
@@ -187,6 +197,10 @@ class WorkerProcess:
         self._stop.set()
         if self._beat_thread.is_alive():
             self._beat_thread.join()
+        # A pass in progress is not waited for long: the index is a cache, and the next
+        # pass (of any worker) redoes what this one did not record.
+        if self._index_thread.is_alive():
+            self._index_thread.join(1.0)
         self.runtime.completions.flush()
         registry = self.runtime.registry
         try:
