@@ -4,14 +4,12 @@ how it ended. Enter shows a record whole (a bulk action's selection is long)."""
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from ygmon.monitor.audit_schemas import AuditRecord
 from ygmon.monitor.schemas import Page
-from ygmon.screens.polled_screen import PolledScreen
+from ygmon.screens.paged_table import PagedTableScreen, page_bindings
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
 
@@ -26,7 +24,6 @@ COLUMNS = [
     ("outcome", "Outcome"),
     ("detail", "Target · error"),
 ]
-PAGES = Binding.Group("Page", compact=True)
 
 
 def audit_row(record: AuditRecord) -> tuple[str, tuple[str, ...]]:
@@ -41,20 +38,16 @@ def audit_row(record: AuditRecord) -> tuple[str, tuple[str, ...]]:
     )
 
 
-class AuditScreen(PolledScreen):
+class AuditScreen(PagedTableScreen):
     TITLE = "Audit"
     AUTO_FOCUS = "#audit-table"
-    BINDINGS = [
-        Binding("pageup", "page(-1)", "Previous page", id="audit.prev", priority=True, group=PAGES),
-        Binding("pagedown", "page(1)", "Next page", id="audit.next", priority=True, group=PAGES),
-    ]
+    TABLE_ID = "audit-table"
+    PANEL_ID = "audit-expanded"
+    BINDINGS = page_bindings("audit")
 
     def __init__(self) -> None:
         super().__init__()
-        self.page = 1
-        self.total_pages = 1
         self._records: dict[str, AuditRecord] = {}
-        self._expanded: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Label("Audit: who changed what, newest first", classes="screen-title")
@@ -81,26 +74,10 @@ class AuditScreen(PolledScreen):
             "  PgUp/PgDn pages, Enter shows one whole"
         )
 
-    def action_page(self, step: int) -> None:
-        page = min(max(1, self.page + step), self.total_pages)
-        if page != self.page:
-            self.page = page
-            self._expanded = None
-            self.refresh_now()
-
-    @on(DataTable.RowSelected, "#audit-table")
-    def toggle_row(self, event: DataTable.RowSelected) -> None:
-        key = str(event.row_key.value)
-        self._expanded = None if self._expanded == key else key
-        self._show_expanded()
-
-    def _show_expanded(self) -> None:
-        panel = self.query_one("#audit-expanded", Static)
-        record = self._records.get(self._expanded or "")
-        panel.display = record is not None
+    def expanded_text(self, key: str) -> str | None:
+        record = self._records.get(key)
         if record is None:
-            panel.update("")
-            return
+            return None
         where = f" from {record.address}" if record.address else ""
         lines = [
             f"{record.action} by {record.actor} ({record.actor_kind}){where}",
@@ -110,4 +87,4 @@ class AuditScreen(PolledScreen):
         ]
         if record.error:
             lines.append(f"error: {record.error}")
-        panel.update("\n".join(lines))
+        return "\n".join(lines)

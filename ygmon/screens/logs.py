@@ -10,13 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from ygmon.enums import AggregationJobStatus
 from ygmon.errors import InvalidQueryError
 from ygmon.monitor.coverage_schemas import AggregationCoverage
 from ygmon.monitor.schemas import LogQuery, MetricsAggregationJobLog, Page
-from ygmon.screens.polled_screen import PolledScreen
+from ygmon.screens.paged_table import PagedTableScreen, page_bindings
 from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import count, duration, stamp
 from ygmon.widgets.coverage_strip import CoverageStrip
@@ -61,15 +61,13 @@ def _date(text: str, name: str) -> date | None:
         ) from None
 
 
-PAGES = Binding.Group("Page", compact=True)
-
-
-class LogsScreen(PolledScreen):
+class LogsScreen(PagedTableScreen):
     TITLE = "Logs"
     AUTO_FOCUS = "#logs-table"
+    TABLE_ID = "logs-table"
+    PANEL_ID = "log-expanded"
     BINDINGS = [
-        Binding("pageup", "page(-1)", "Previous page", id="logs.prev", priority=True, group=PAGES),
-        Binding("pagedown", "page(1)", "Next page", id="logs.next", priority=True, group=PAGES),
+        *page_bindings("logs"),
         Binding("f", "focus_filters", "Filters", id="logs.filters"),
         Binding("c", "focus_coverage", "Coverage", id="logs.coverage"),
         Binding("e", "export", "Export", id="logs.export", show=False),
@@ -77,10 +75,7 @@ class LogsScreen(PolledScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.page = 1
-        self.total_pages = 1
         self._rows: dict[str, MetricsAggregationJobLog] = {}
-        self._expanded: str | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="logs-filters"):
@@ -131,13 +126,6 @@ class LogsScreen(PolledScreen):
         empty.set_shown(not data.data)
         self._show_expanded()
 
-    def action_page(self, step: int) -> None:
-        page = min(max(1, self.page + step), self.total_pages)
-        if page != self.page:
-            self.page = page
-            self._expanded = None
-            self.refresh_now()
-
     def action_export(self) -> None:
         from ygmon.monitor.export import log_rows
 
@@ -174,22 +162,12 @@ class LogsScreen(PolledScreen):
         self._expanded = None
         self.refresh_now()
 
-    @on(DataTable.RowSelected, "#logs-table")
-    def toggle_row(self, event: DataTable.RowSelected) -> None:
-        key = str(event.row_key.value)
-        self._expanded = None if self._expanded == key else key
-        self._show_expanded()
-
-    def _show_expanded(self) -> None:
-        panel = self.query_one("#log-expanded", Static)
-        log = self._rows.get(self._expanded or "")
+    def expanded_text(self, key: str) -> str | None:
+        log = self._rows.get(key)
         if log is None:
-            panel.update("")
-            panel.display = False
-            return
-        panel.display = True
+            return None
         text = f"{log.job_type} {log.period_start_date}..{log.period_end_date}: {log.status.value}"
         text += f"\n{log.error_message or 'No error.'}"
         if log.error_stack:
             text += "\n" + log.error_stack
-        panel.update(text)
+        return text
