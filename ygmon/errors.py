@@ -56,6 +56,12 @@ class ReadOnlyError(YgmonError):
     title = "Read-only"
     status_code = 403
 
+    @classmethod
+    def refusing(cls, action: str, where: str = "backend") -> ReadOnlyError:
+        """The one wording of every refusal: '<action> is disabled: this <where> is
+        read-only' (where: the backend itself, or a read-only client profile)."""
+        return cls(f"{action} is disabled: this {where} is read-only")
+
 
 class UnauthorizedError(YgmonError):
     title = "Token rejected"

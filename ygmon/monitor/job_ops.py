@@ -24,8 +24,6 @@ from ygmon.monitor.job_search_schemas import (
 )
 from ygmon.monitor.schemas import JobSummary, Page, Pagination
 
-_RO_REASON = "{what} is disabled: this backend is read-only"
-
 
 def check_query_text(name: str, value: str | None) -> None:
     if value is not None and len(value) > QUERY_MAX_CHARS:
@@ -111,7 +109,7 @@ class LocalJobOps:
         check_query_text("q", selection.q)
         if self.read_only and not dry_run:
             what = "Bulk retry" if action == "retry" else "Bulk discard"
-            raise ReadOnlyError(_RO_REASON.format(what=what))
+            raise ReadOnlyError.refusing(what)
 
         def run(registry: Any) -> BulkResult:
             from ygmon.jobs import bulk_jobs

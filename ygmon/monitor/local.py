@@ -75,7 +75,6 @@ DIGEST_QUEUE = "notification-digest"
 # The digest pipeline registers one task per frequency under these names; the registry
 # keeps the last finish time per queue and task.
 DIGEST_TASKS = {"daily": "digest-daily", "weekly": "digest-weekly"}
-READ_ONLY_MESSAGE = "Retry is disabled: this backend is read-only"
 
 
 def unknown_queue(queue: str) -> NotFoundError:
@@ -360,7 +359,7 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
     @audited("retry")
     async def retry(self, queue: str, job_id: str) -> RetryResult:
         if self.read_only:
-            raise ReadOnlyError(READ_ONLY_MESSAGE)
+            raise ReadOnlyError.refusing("Retry")
         detail = await self._registry(lambda r: r.retry(queue, job_id), runtime=True)
         return RetryResult(job_id=detail.id)
 

@@ -18,10 +18,6 @@ from ygmon.monitor.schemas import JobSummary, QueueStats
 T = TypeVar("T")
 
 
-def refused(action: str) -> ReadOnlyError:
-    return ReadOnlyError(f"{action} is disabled: this backend is read-only")
-
-
 def actor_name() -> str:
     """Who pauses, as the audit log names them: the token's subject through the API,
     else the OS user and the SSH client's address when there is one."""
@@ -71,7 +67,7 @@ class LocalQueueControl:
     @audited("pause")
     async def pause_queue(self, queue: str) -> QueuePause:
         if self.read_only:
-            raise refused("Pause")
+            raise ReadOnlyError.refusing("Pause")
         self._known_queue(queue)
         actor = actor_name()
         pause = await self._registry(lambda r: queue_pauses.pause(r.store, queue, r.now(), actor))
@@ -80,7 +76,7 @@ class LocalQueueControl:
     @audited("resume")
     async def resume_queue(self, queue: str) -> QueuePause:
         if self.read_only:
-            raise refused("Resume")
+            raise ReadOnlyError.refusing("Resume")
         self._known_queue(queue)
         await self._registry(lambda r: queue_pauses.resume(r.store, queue))
         return as_pause(queue, None)
@@ -127,7 +123,7 @@ class LocalQueueControl:
     async def trigger_schedule(self, name: str) -> TriggerResult:
         """Enqueue periodic task `name` now, as its schedule would (no arguments)."""
         if self.read_only:
-            raise refused("Trigger")
+            raise ReadOnlyError.refusing("Trigger")
         periodic = {p.task: p for p in schedule_runs.periodic_tasks()}.get(name)
         if periodic is None:
             raise NotFoundError("Schedule not found")

@@ -254,7 +254,7 @@ class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
 
     async def retry(self, queue: str, job_id: str) -> RetryResult:
         if self.profile.read_only:
-            raise ReadOnlyError("Retry is disabled: this profile is read-only")
+            raise ReadOnlyError.refusing("Retry", "profile")
         body = await self._request("POST", f"/{_seg(queue)}/{_seg(job_id)}/retry")
         return RetryResult.model_validate(body["data"])
 

@@ -52,7 +52,7 @@ class RemoteJobOps:
     async def _bulk(self, action: str, selection: BulkSelection, dry_run: bool) -> BulkResult:
         if self.profile.read_only and not dry_run:
             what = "Bulk retry" if action == "retry" else "Bulk discard"
-            raise ReadOnlyError(f"{what} is disabled: this profile is read-only")
+            raise ReadOnlyError.refusing(what, "profile")
         payload = {k: v for k, v in selection.to_json().items() if v is not None}
         payload["dryRun"] = dry_run
         url = f"{self.profile.api_url.rstrip('/')}{BASE}/bulk/{action}"

@@ -29,7 +29,7 @@ class RemoteQueueControl:
 
     def _refuse_if_read_only(self, action: str) -> None:
         if self.profile.read_only:
-            raise ReadOnlyError(f"{action} is disabled: this profile is read-only")
+            raise ReadOnlyError.refusing(action, "profile")
 
     async def pause_queue(self, queue: str) -> QueuePause:
         self._refuse_if_read_only("Pause")
