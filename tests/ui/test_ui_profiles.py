@@ -182,3 +182,27 @@ def test_every_profile_colour_is_one_textual_draws() -> None:
 
     for colour in COLOURS:
         Color.parse(header_colour(colour))  # raises on a name Textual does not know
+
+
+async def test_a_switch_moves_the_alerts_to_the_new_profiles_rules(
+    shared_profile: LocalProfile, tmp_path: Path
+) -> None:
+    """The old profile's firing alerts leave the header; the new profile's rules (here
+    none) are what the app checks from then on."""
+    config = tmp_path / "ygmon.toml"
+    lines = _table("watched", _local(shared_profile))
+    lines += ["[profiles.watched.alerts]", 'no_worker = [{ queue = "email" }]']
+    lines += _table("quiet", _local(shared_profile))
+    config.write_text("\n".join(lines) + "\n")
+    app = make_app(load_settings(config=str(config), profile="watched"), UiConfig.frozen(NOW))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: bool(app.alert_watch.firing))
+        await settle(pilot)
+        alerts = app.screen.query_one("#header-alerts", Label)
+        assert str(alerts.render()).startswith("ALERT email")
+        await _pick(pilot, 1)
+        assert _header(app)[0] == "quiet"
+        assert app.alert_watch.firing == []
+        alerts = app.screen.query_one("#header-alerts", Label)
+        assert str(alerts.render()) == ""

@@ -20,13 +20,23 @@ class AlertChecks:
     """Every desktop notification sent (also headless, where nothing is written)."""
 
     def start_alert_checks(self: Any) -> None:
+        """Check the current profile's rules from now on (again after a profile switch:
+        the old profile's firing alerts leave the header, the new one's rules apply)."""
+        restarting = hasattr(self, "alert_watch")
+        timer = getattr(self, "_alert_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._alert_timer = None
         self.alert_watch = AlertWatch()
-        self.sent_notifications = []
+        if not restarting:
+            self.sent_notifications = []
+        elif (header_update := getattr(self.screen, "update_header", None)) is not None:
+            header_update()
         if not getattr(getattr(self.monitor, "profile", None), "alerts", None):
             return
         self.check_alerts()
         if self.ui.auto_refresh:
-            self.set_interval(ALERT_EVERY, self.check_alerts)
+            self._alert_timer = self.set_interval(ALERT_EVERY, self.check_alerts)
 
     @work(exclusive=True, exit_on_error=False, group="alerts")
     async def check_alerts(self: Any) -> None:

@@ -93,6 +93,7 @@ async def switch_profile(app: YgmonApp, name: str) -> bool:
     )
     await old.close()
     await fresh_screens(app)
+    app.start_alert_checks()
     # The screens thrown away on the way polled too: their failures are not the new
     # profile's backoff. One poll of the screen in front starts it.
     app.policy = RefreshPolicy(interval=settings.profile.refresh_interval)
