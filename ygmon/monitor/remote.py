@@ -83,11 +83,17 @@ class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
 
     # --- HTTP ---------------------------------------------------------------------
 
-    async def _request(self, method: str, path: str, params: dict[str, Any] | None = None) -> Any:
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any:
         clean = {k: str(v) for k, v in (params or {}).items() if v is not None}
         url = f"{self.profile.api_url.rstrip('/')}{BASE}{path}"
         try:
-            response = await self._client.request(method, BASE + path, params=clean)
+            response = await self._client.request(method, BASE + path, params=clean, json=json)
         except httpx.TimeoutException:
             raise UnavailableError(
                 f"{url} did not answer within {self.profile.timeout:g} s"

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from ygmon.errors import ReadOnlyError, ServerError, UnavailableError
+from ygmon.errors import ReadOnlyError, ServerError
 from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
 from ygmon.monitor.schemas import JobSummary, Page
 from ygmon.timestamps import iso
@@ -17,11 +15,7 @@ BASE = "/api/admin/jobs"
 
 class RemoteJobOps:
     profile: Any
-    server_read_only: bool
-    _client: httpx.AsyncClient
     _request: Any
-    _note_headers: Any
-    _error: Any
 
     async def search_jobs(self, query: JobQuery) -> Page[JobSummary]:
         params = {
@@ -55,20 +49,9 @@ class RemoteJobOps:
             raise ReadOnlyError.refusing(what, "profile")
         payload = {k: v for k, v in selection.to_json().items() if v is not None}
         payload["dryRun"] = dry_run
-        url = f"{self.profile.api_url.rstrip('/')}{BASE}/bulk/{action}"
+        body = await self._request("POST", f"/bulk/{action}", json=payload)
         try:
-            response = await self._client.post(f"{BASE}/bulk/{action}", json=payload)
-        except httpx.TimeoutException:
-            raise UnavailableError(
-                f"{url} did not answer within {self.profile.timeout:g} s"
-            ) from None
-        except httpx.HTTPError as exc:
-            reason = str(exc) or type(exc).__name__
-            raise UnavailableError(f"cannot reach {self.profile.api_url}: {reason}") from None
-        self._note_headers(response)
-        if response.status_code != 200:
-            raise self._error(response)
-        try:
-            return BulkResult.model_validate(response.json()["data"])
+            return BulkResult.model_validate(body["data"])
         except (ValueError, KeyError, TypeError):
+            url = f"{self.profile.api_url.rstrip('/')}{BASE}/bulk/{action}"
             raise ServerError(f"{url} answered with something that is not a bulk result") from None
