@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.figure import Figure
-from ygmon.jobs.job_search import JobSearch
-from ygmon.jobs.queues import QUEUE_NAMES
-from ygmon.jobs.store import FIELDS
+from ygmon.jobs.registry.search import JobSearch
+from ygmon.jobs.registry.store.base import FIELDS
 from ygmon.monitor.job_ops import build_groups
+from ygmon.queues import QUEUE_NAMES
 
 JOBS = int(os.environ.get("YGMON_BENCH_SEARCH_JOBS", "1000000"))
 QUERIES = int(os.environ.get("YGMON_BENCH_SEARCH_QUERIES", "30"))
@@ -91,7 +91,7 @@ def _jobs() -> Iterator[dict[str, str | None]]:
 
 @contextmanager
 def _sqlite_store(tmp: Path) -> Iterator[Any]:
-    from ygmon.jobs.store_sqlite import SqliteRegistryStore
+    from ygmon.jobs.registry.store.sqlite.store import SqliteRegistryStore
 
     store = SqliteRegistryStore(str(tmp / "queue.db"), "bench")
     counts: dict[tuple[str, str], int] = {}
@@ -124,7 +124,7 @@ def _sqlite_store(tmp: Path) -> Iterator[Any]:
 
 @contextmanager
 def _redis_store() -> Iterator[Any]:
-    from ygmon.jobs.store_redis import RedisRegistryStore
+    from ygmon.jobs.registry.store.redis.store import RedisRegistryStore
 
     namespace = f"bench{uuid.uuid4().hex[:8]}"
     store = RedisRegistryStore(REDIS_URL, namespace)

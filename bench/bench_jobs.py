@@ -251,7 +251,7 @@ def _fill_waiting(kind: str, where: str, ns: str, queue: str, n: int) -> None:
     would leave there; going through Huey one by one would take minutes)."""
     now = time.time()
     if kind == "sqlite":
-        from ygmon.jobs.store_sqlite import SqliteRegistryStore
+        from ygmon.jobs.registry.store.sqlite.store import SqliteRegistryStore
 
         store = SqliteRegistryStore(where, ns)
         with store._write() as cur:
@@ -301,7 +301,7 @@ with contextlib.redirect_stdout(out):
     rc = main(["--config", sys.argv[1], "status", "--json"])
 whole = time.perf_counter() - started
 from ygmon.config import load_settings
-from ygmon.jobs.registry_snapshot import snapshot
+from ygmon.jobs.registry.snapshot import snapshot
 profile = load_settings(config=sys.argv[1]).profile
 started = time.perf_counter()
 jobs = snapshot(profile.broker_url, profile.namespace)

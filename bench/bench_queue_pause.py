@@ -1,4 +1,4 @@
-"""What the pause gate costs a worker (ygmon.jobs.pause_gate): every dequeue asks it
+"""What the pause gate costs a worker (ygmon.jobs.huey.pause_gate): every dequeue asks it
 whether its queue is paused, and it reads the paused set at most every 0.5 s.
 
 Figures: the gate's answer per call beside a bare set lookup, and the CPU time a real
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from bench.figure import Figure
 from ygmon.config import LocalProfile
-from ygmon.jobs.pause_gate import PauseGate
-from ygmon.jobs.queue_pauses import paused_queues
+from ygmon.jobs.huey.pause_gate import PauseGate
+from ygmon.jobs.registry.queue_pauses import paused_queues
 from ygmon.jobs.runtime import open_runtime
 from ygmon.jobs.worker import in_process_worker
 

@@ -69,7 +69,7 @@ def _value(field: _Field, value: Any, loc: str, where: str) -> Any:
         if not isinstance(value, str) or not value:
             raise _fail(where, f"key '{loc}' expects a {field.kind} name, got {value!r}")
         if field.kind == "queue" and value != "*":
-            from ygmon.jobs.queues import QUEUE_NAMES
+            from ygmon.queues import QUEUE_NAMES
 
             if value not in QUEUE_NAMES:
                 raise _fail(

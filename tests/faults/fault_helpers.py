@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ygmon.config import LocalProfile
-from ygmon.jobs.queues import QUEUE_NAMES
 from ygmon.jobs.runtime import JobRuntime
+from ygmon.queues import QUEUE_NAMES
 
 
 def queues_except(*names: str) -> str:

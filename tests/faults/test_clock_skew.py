@@ -19,7 +19,7 @@ from fault_record import observe
 
 from ygmon.db import Database
 from ygmon.db.migrate import upgrade
-from ygmon.jobs.periodic_claims import CHECK_SECONDS
+from ygmon.jobs.huey.periodic_claims import CHECK_SECONDS
 from ygmon.jobs.runtime import open_runtime
 
 pytestmark = [pytest.mark.redis, pytest.mark.timeout(120)]

@@ -18,9 +18,9 @@ from servers import bearer, serve_on_loopback
 
 from ygmon.db import Database
 from ygmon.db.migrate import upgrade
+from ygmon.job_history import HistoryWindow
 from ygmon.jobs.runtime import open_runtime
 from ygmon.jobs.tasks import task_spec
-from ygmon.monitor.history import HistoryWindow
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.timeout(150)]
 

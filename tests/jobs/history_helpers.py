@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ygmon.jobs.history import RUNTIME_BOUNDS_MS
+from ygmon.jobs.registry.store.buckets import RUNTIME_BOUNDS_MS
 from ygmon.jobs.runtime import JobRuntime
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ygmon.cli import main
-from ygmon.jobs.job_search import JobSearch
+from ygmon.jobs.registry.search import JobSearch
 from ygmon.jobs.runtime import JobRuntime
 from ygmon.jobs.worker import in_process_worker
 from ygmon.monitor.export import ExportFormat, loads

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from ygmon.jobs.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run, schedule
+from ygmon.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run, schedule
 
 T0 = datetime(2026, 11, 29, 3, 17, 42, tzinfo=UTC)  # a Sunday
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from history_helpers import actual_buckets, expected_buckets
 
 from ygmon.config import LocalProfile
-from ygmon.jobs.history import HOUR, MINUTE
+from ygmon.job_history import HistoryWindow, percentile
+from ygmon.jobs.registry.store.buckets import HOUR, MINUTE
 from ygmon.jobs.runtime import JobRuntime, open_runtime
 from ygmon.jobs.worker import in_process_worker
-from ygmon.monitor.history import HistoryWindow, percentile
 
 
 def nap(seconds: float, fail: bool = False) -> float:

@@ -13,7 +13,7 @@ from ygmon.db.migrate import upgrade
 from ygmon.errors import YgmonError
 from ygmon.jobs.job_context import current_job
 from ygmon.jobs.runtime import JobRuntime
-from ygmon.jobs.task_spec import TaskSpec
+from ygmon.jobs.tasks.spec import TaskSpec
 from ygmon.jobs.worker import in_process_worker
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ygmon.config import LocalProfile
-from ygmon.jobs.job_search import SLACK, JobSearch
-from ygmon.jobs.job_text import doc_of, group_key, normalise, parse_query
+from ygmon.jobs.registry.search import SLACK, JobSearch
+from ygmon.jobs.registry.search_text import doc_of, group_key, normalise, parse_query
 from ygmon.jobs.runtime import open_runtime
 
 T0 = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)

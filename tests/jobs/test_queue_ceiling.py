@@ -7,10 +7,10 @@ import threading
 import time
 
 from ygmon.config import LocalProfile
-from ygmon.jobs.queues import queue_spec
 from ygmon.jobs.runtime import JobRuntime, open_runtime
 from ygmon.jobs.worker import in_process_worker
 from ygmon.monitor.schemas import JobState
+from ygmon.queues import queue_spec
 
 QUEUE = "search-index-reindex"
 

@@ -1,5 +1,6 @@
-"""Redis: the per-job calls sent on each thread's own connection (ygmon.jobs.redis_direct)
-survive a connection the server dropped, and a lost activate is not sent twice."""
+"""Redis: the per-job calls sent on each thread's own connection
+(ygmon.jobs.registry.store.redis.direct) survive a connection the server dropped, and a lost
+activate is not sent twice."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import redis
 
 from ygmon.config import LocalProfile
 from ygmon.errors import UnavailableError
-from ygmon.jobs.redis_direct import DirectCalls
+from ygmon.jobs.registry.store.redis.direct import DirectCalls
 from ygmon.jobs.runtime import open_runtime
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ygmon.config import LocalProfile
-from ygmon.jobs.registry_snapshot import snapshot
+from ygmon.jobs.registry.snapshot import snapshot
 from ygmon.jobs.runtime import JobRuntime
 
 

@@ -3,7 +3,7 @@
 
 ygmon's dequeue step reads a task's revocation entries as it takes the task, and the
 entry's delete after a successful run goes out with the job's completion (see
-ygmon.jobs.revocations); these tests hold both brokers to Huey's own behaviour.
+ygmon.jobs.huey.revocations); these tests hold both brokers to Huey's own behaviour.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def test_a_huge_completion_batch_deletes_every_revocation_entry(
     """Far more completions than one Lua call takes arguments (a few thousand)."""
     import redis
 
-    from ygmon.jobs.store_redis import RedisRegistryStore
+    from ygmon.jobs.registry.store.redis.store import RedisRegistryStore
 
     store = RedisRegistryStore(redis_url, namespace)
     hash_key = f"huey.results.{namespace}"

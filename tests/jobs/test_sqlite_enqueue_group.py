@@ -1,5 +1,5 @@
 """SQLite: an enqueue waiting for its queue's lock is written by the transaction that
-runs next (ygmon.jobs.sqlite_enqueue_group), and returns only once that committed; when
+runs next (ygmon.jobs.huey.enqueue_group), and returns only once that committed; when
 that transaction rolls back, the enqueue writes itself."""
 
 from __future__ import annotations

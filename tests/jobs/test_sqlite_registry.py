@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from ygmon.config import LocalProfile
-from ygmon.jobs import completions
+from ygmon.jobs.registry import completions
+from ygmon.jobs.registry.store.sqlite.store import SqliteRegistryStore
 from ygmon.jobs.runtime import new_job_id, open_runtime
-from ygmon.jobs.store_sqlite import SqliteRegistryStore
 from ygmon.jobs.worker import in_process_worker
 from ygmon.monitor.schemas import JobState
 

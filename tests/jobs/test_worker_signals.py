@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from history_helpers import actual_buckets, expected_buckets
 
-from ygmon.jobs.history import HOUR, MINUTE, RUNTIME_BOUNDS_MS
+from ygmon.job_history import HistoryWindow
+from ygmon.jobs.registry.store.buckets import HOUR, MINUTE, RUNTIME_BOUNDS_MS
 from ygmon.jobs.runtime import JobRuntime
-from ygmon.monitor.history import HistoryWindow
 from ygmon.monitor.schemas import JobState
 
 Spawn = Callable[..., subprocess.Popen[str]]

@@ -20,7 +20,8 @@ from servers import (
 
 from ygmon.config import LocalProfile
 from ygmon.errors import ConfigError
-from ygmon.jobs import ops_records, schedule_runs
+from ygmon.jobs import schedule_runs
+from ygmon.jobs.registry import ops_records
 from ygmon.jobs.runtime import open_runtime
 from ygmon.jobs.worker import in_process_worker
 from ygmon.monitor.factory import make_monitor

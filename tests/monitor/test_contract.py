@@ -11,7 +11,7 @@ import pytest
 from servers import FAILED_JOBS, LOG_ROWS, OK_JOBS
 
 from ygmon.errors import CannotRetryError, NotFoundError
-from ygmon.monitor.history import HistoryWindow
+from ygmon.job_history import HistoryWindow
 from ygmon.monitor.local import LocalMonitor
 from ygmon.monitor.protocol import Monitor
 from ygmon.monitor.remote import RemoteMonitor

@@ -23,7 +23,7 @@ from servers import (
 
 from ygmon.config import LocalProfile
 from ygmon.errors import NotFoundError, ReadOnlyError
-from ygmon.jobs.pause_gate import STOPS_WITHIN
+from ygmon.jobs.huey.pause_gate import STOPS_WITHIN
 from ygmon.jobs.runtime import open_runtime
 from ygmon.monitor.factory import make_monitor
 from ygmon.monitor.health import PAUSED
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.timeout(120)
 
 QUEUE = "maintenance"
 ONE_POLL = STOPS_WITHIN
-"""The paused set's staleness plus one poll under way (ygmon.jobs.pause_gate)."""
+"""The paused set's staleness plus one poll under way (ygmon.jobs.huey.pause_gate)."""
 
 
 @pytest.fixture(params=["sqlite", "redis"])

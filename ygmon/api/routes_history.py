@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from ygmon.api.deps import monitor_of, ok
 from ygmon.api.models import EXTENSION, NOT_FOUND, Envelope, query_param
 from ygmon.api.params import QueryParams
-from ygmon.monitor.history import History, HistoryWindow
+from ygmon.job_history import History, HistoryWindow
 
 router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
 WINDOWS = [w.value for w in HistoryWindow]

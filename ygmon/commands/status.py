@@ -40,7 +40,7 @@ def _header(settings: Settings) -> dict[str, Any]:
 
 
 def _local_status(profile: LocalProfile, database: dict[str, Any]) -> dict[str, Any]:
-    from ygmon.jobs.registry_snapshot import snapshot
+    from ygmon.jobs.registry.snapshot import snapshot
 
     return {
         "database": database,

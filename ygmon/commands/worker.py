@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
     import threading
 
-    from ygmon.jobs import outage_log
+    from ygmon.jobs.registry import outage_log
     from ygmon.jobs.worker import WorkerProcess
 
     profile = local_profile(settings_from(args), "worker")

@@ -3,7 +3,7 @@
 Traffic grows over the month and follows the day (quiet at night UTC). No event carries
 the context the enrichment job adds and no metric row is written here: the demo's worker
 enriches the events and catches up the missed hourly, daily, weekly and monthly rollups
-(ygmon.jobs.pipeline_tasks.analytics), so every log row on screen is a real run. A few
+(ygmon.jobs.tasks.analytics), so every log row on screen is a real run. A few
 events cannot be attributed (an asset that does not exist, a negative fee, an event type
 the rollups do not know), so that day's runs end PARTIAL, as such runs do.
 """

@@ -1,7 +1,7 @@
 """What a profile's `broker_url` names (Huey's SQLite file or a Redis server), and the
 job registry's store beside it.
 
-Apart from ygmon.jobs.broker so that readers which never start Huey (`ygmon status`,
+Apart from ygmon.jobs.huey.broker so that readers which never start Huey (`ygmon status`,
 the terminal app's polls) resolve the URL and open the registry without importing Huey.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from ygmon.errors import ConfigError
 
 if TYPE_CHECKING:
-    from ygmon.jobs.store import RegistryStore
+    from ygmon.jobs.registry.store.base import RegistryStore
 
 
 def broker_kind(url: str) -> Literal["sqlite", "redis"]:
@@ -39,9 +39,9 @@ def sqlite_path(url: str, create_parent: bool = True) -> str:
 def make_store(url: str, namespace: str) -> RegistryStore:
     """The registry's store in the broker `url` names (its tables or keys, no Huey)."""
     if broker_kind(url) == "sqlite":
-        from ygmon.jobs.store_sqlite import SqliteRegistryStore
+        from ygmon.jobs.registry.store.sqlite.store import SqliteRegistryStore
 
         return SqliteRegistryStore(sqlite_path(url), namespace)
-    from ygmon.jobs.store_redis import RedisRegistryStore
+    from ygmon.jobs.registry.store.redis.store import RedisRegistryStore
 
     return RedisRegistryStore(url, namespace)

@@ -16,16 +16,16 @@ from huey import crontab
 from huey.api import Huey, TaskWrapper
 
 from ygmon.config import LocalProfile
-from ygmon.jobs import signals
-from ygmon.jobs.broker import make_huey
 from ygmon.jobs.broker_url import broker_kind, make_store
-from ygmon.jobs.completions import CompletionWriter
+from ygmon.jobs.huey import signals
+from ygmon.jobs.huey.broker import make_huey
+from ygmon.jobs.huey.pause_gate import PauseGate
 from ygmon.jobs.job_context import JobContext, ThreadResources, set_current_job
-from ygmon.jobs.pause_gate import PauseGate
-from ygmon.jobs.queues import QUEUE_NAMES, QUEUES, queue_spec
-from ygmon.jobs.registry import JobRegistry
+from ygmon.jobs.registry.completions import CompletionWriter
+from ygmon.jobs.registry.job_registry import JobRegistry
 from ygmon.jobs.schedule_runs import record_run
 from ygmon.jobs.tasks import TASKS, TaskSpec, task_spec
+from ygmon.queues import QUEUE_NAMES, QUEUES, queue_spec
 
 # How often a worker trims history beyond FACTS.md's retention. Each finish trims its
 # own queue already; this catches queues that went quiet while their jobs aged out.
@@ -60,7 +60,7 @@ class JobRuntime:
         """Each worker thread's event loop and Database (ygmon.jobs.job_context)."""
         self._tasks: dict[str, TaskWrapper] = {}
         self._task_queue: dict[str, str] = {}
-        # One cached paused set for every queue's dequeues (ygmon.jobs.pause_gate).
+        # One cached paused set for every queue's dequeues (ygmon.jobs.huey.pause_gate).
         gate = PauseGate(self.registry.store)
         for spec in QUEUES:
             huey = make_huey(profile.broker_url, profile.namespace, spec.name)

@@ -1,8 +1,8 @@
 """The periodic schedule as data, and the last run of each periodic task, kept in the
-registry's store (ygmon.jobs.ops_records) so that "did the 09:00 digest run?" has an
+registry's store (ygmon.jobs.registry.ops_records) so that "did the 09:00 digest run?" has an
 answer long after its job left the registry's retention.
 
-A run is recorded when a scheduler wins a task's slot (ygmon.jobs.periodic_claims) or
+A run is recorded when a scheduler wins a task's slot (ygmon.jobs.huey.periodic_claims) or
 when an operator triggers the task: {"at", "jobId", "trigger": "schedule"|"manual"}.
 `watching` records when a worker first ran the schedule: slots before it are not
 missed runs, they are from before ygmon ran the schedule at all.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from ygmon.jobs import ops_records
+from ygmon.jobs.registry import ops_records
 
 KIND = "schedule-run"
 WATCH_KIND = "schedule-watch"
@@ -26,10 +26,10 @@ class Periodic(NamedTuple):
 
 
 def periodic_tasks() -> list[Periodic]:
-    """Every periodic task the worker schedules, in queue order (ygmon.jobs.queues)."""
-    from ygmon.jobs.queues import QUEUE_NAMES, queue_spec
+    """Every periodic task the worker schedules, in queue order (ygmon.queues)."""
     from ygmon.jobs.runtime import RETENTION_CRON
     from ygmon.jobs.tasks import TASKS
+    from ygmon.queues import QUEUE_NAMES, queue_spec
 
     found = [
         Periodic(t.name, t.queue, dict(queue_spec(t.queue).schedules)[t.schedule])

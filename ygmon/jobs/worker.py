@@ -23,20 +23,20 @@ from datetime import datetime
 
 from huey.consumer import Consumer
 
-from ygmon.config import LocalProfile
+from ygmon.config import LOCAL_MAX_CONCURRENCY, LocalProfile
 from ygmon.errors import YgmonError
-from ygmon.jobs.periodic_claims import FrequentScheduler
-from ygmon.jobs.queues import QUEUE_NAMES, concurrency_for, queue_spec
+from ygmon.jobs.huey.periodic_claims import FrequentScheduler
 from ygmon.jobs.runtime import JobRuntime, open_runtime
 from ygmon.jobs.schedule_runs import note_watching
 from ygmon.jobs.tasks import WORKER_START_HOOKS
+from ygmon.queues import QUEUE_NAMES, QueueSpec, queue_spec
 
 log = logging.getLogger("ygmon.worker")
 
 INDEX_EVERY = 15.0
 """Seconds between two passes of the job search index (one worker of the deployment
 takes each): a burst of jobs is indexed in a few large batches rather than many small
-ones, and reads scan what a pass has not reached yet (ygmon.jobs.job_search)."""
+ones, and reads scan what a pass has not reached yet (ygmon.jobs.registry.search)."""
 
 HEARTBEAT_INTERVAL = 2.0
 """Seconds between two heartbeats (at most; a third of stalled_after when that is short),
@@ -48,6 +48,19 @@ IDLE_POLL = {"search-index-update": 0.1, "notification-delivery": 0.1, "email": 
 (SQLite; Redis wakes it at once), when not the default 0.5: a real-time index update,
 or an immediate notification (its delivery, then its e-mail), waits 50 ms for its
 worker on average, not 250 (a cheap indexed read each time)."""
+
+
+def concurrency_for(spec: QueueSpec, profile: LocalProfile, workers: int | None = None) -> int:
+    """Threads for `spec`: --workers, else the profile's setting, else the capped default."""
+    if workers is not None:
+        chosen = workers
+    elif spec.name in profile.concurrency:
+        chosen = profile.concurrency[spec.name]
+    else:
+        chosen = min(spec.concurrency, LOCAL_MAX_CONCURRENCY)
+    if spec.max_concurrency is not None:
+        chosen = min(chosen, spec.max_concurrency)
+    return max(1, chosen)
 
 
 class _EmbeddedConsumer(Consumer):
@@ -125,8 +138,8 @@ class WorkerProcess:
 
     def _index_loop(self) -> None:
         """Index the jobs recorded since the last pass, off the hot path (one worker of
-        the deployment per INDEX_EVERY; see ygmon.jobs.job_search)."""
-        from ygmon.jobs.job_search import JobSearch
+        the deployment per INDEX_EVERY; see ygmon.jobs.registry.search)."""
+        from ygmon.jobs.registry.search import JobSearch
 
         registry = self.runtime.registry
         search = JobSearch(registry.store, registry.now)

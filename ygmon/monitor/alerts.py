@@ -15,10 +15,10 @@ from typing import Any
 
 from ygmon.alert_config import AlertRule, alert_rules
 from ygmon.errors import ConfigError
-from ygmon.jobs.queues import QUEUE_NAMES
-from ygmon.monitor.history import History, HistoryWindow
+from ygmon.job_history import History, HistoryWindow
 from ygmon.monitor.queue_control_schemas import AlertState, ScheduleInfo
 from ygmon.monitor.schemas import AllWorkersHealth, QueueStats
+from ygmon.queues import QUEUE_NAMES
 
 
 def _minutes(seconds: float) -> str:

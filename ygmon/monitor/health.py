@@ -15,8 +15,8 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from ygmon.config import LocalProfile
-from ygmon.jobs.queues import GROUP_NAMES, WORKER_GROUPS
 from ygmon.monitor.schemas import AllWorkersHealth, WorkerHealth, WorkerInfo, WorkerStatus
+from ygmon.queues import GROUP_NAMES, WORKER_GROUPS
 
 NO_WORKER = "no live worker runs this queue"
 PAUSED = "paused: its workers take no new job until it is resumed"

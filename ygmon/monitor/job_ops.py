@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ygmon.errors import InvalidQueryError, NotFoundError, ReadOnlyError
-from ygmon.jobs.queues import QUEUES_BY_NAME
 from ygmon.monitor.audit import audited
 from ygmon.monitor.job_search_schemas import (
     QUERY_MAX_CHARS,
@@ -23,6 +22,7 @@ from ygmon.monitor.job_search_schemas import (
     JobQuery,
 )
 from ygmon.monitor.schemas import JobSummary, Page, Pagination
+from ygmon.queues import QUEUES_BY_NAME
 
 
 def check_query_text(name: str, value: str | None) -> None:
@@ -56,7 +56,7 @@ class LocalJobOps:
     _search_lock = threading.Lock()
 
     def _job_search(self, registry: Any) -> Any:
-        from ygmon.jobs.job_search import JobSearch
+        from ygmon.jobs.registry.search import JobSearch
 
         with self._search_lock:
             cached = getattr(self, "_job_search_cache", None)
@@ -112,7 +112,7 @@ class LocalJobOps:
             raise ReadOnlyError.refusing(what)
 
         def run(registry: Any) -> BulkResult:
-            from ygmon.jobs import bulk_jobs
+            from ygmon.jobs.registry import bulk as bulk_jobs
 
             jobs = self._job_search(registry).failed_ids(
                 selection.queue_name, selection.q, selection.group_key
@@ -138,7 +138,7 @@ class LocalJobOps:
 
 
 def build_groups(counts: dict[str, Any], names: dict[str, tuple[str, str]]) -> list[FailureGroup]:
-    """FailureGroups of ygmon.jobs.job_text.GroupCount per group key, largest first."""
+    """FailureGroups of ygmon.jobs.registry.search_text.GroupCount per group key, largest first."""
     groups = []
     for key, g in counts.items():
         exc, message = names.get(key, ("Error", ""))

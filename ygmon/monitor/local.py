@@ -24,8 +24,8 @@ from ygmon.errors import (
     UnavailableError,
     YgmonError,
 )
-from ygmon.jobs import queue_pauses
-from ygmon.jobs.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
+from ygmon.job_history import History, HistoryWindow
+from ygmon.jobs.registry import queue_pauses
 from ygmon.monitor.alerts import AlertsMixin
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.audit import AuditTrail, audited
@@ -35,7 +35,6 @@ from ygmon.monitor.coverage_schemas import (
     check_coverage_query,
 )
 from ygmon.monitor.health import build_health, mail_errors
-from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.job_ops import LocalJobOps
 from ygmon.monitor.queue_control import LocalQueueControl, with_pauses
 from ygmon.monitor.schemas import (
@@ -58,6 +57,7 @@ from ygmon.monitor.schemas import (
     WorkerInfo,
 )
 from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
+from ygmon.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
 
 if TYPE_CHECKING:
     from ygmon.db import Database
@@ -175,7 +175,7 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
         with self._reader_lock:
             if self._reader is None:
                 from ygmon.jobs.broker_url import make_store
-                from ygmon.jobs.registry import JobRegistry
+                from ygmon.jobs.registry.job_registry import JobRegistry
 
                 store = make_store(self.profile.broker_url, self.profile.namespace)
                 self._reader = JobRegistry(
@@ -213,7 +213,7 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
 
     async def health(self) -> AllWorkersHealth:
         workers = await self.workers()
-        # Heartbeats carry the store's time (ygmon.jobs.store_clock): judge them by it,
+        # Heartbeats carry the store's time (ygmon.jobs.registry.clock): judge them by it,
         # not by this host's clock.
         errors, stamp, paused = await self._registry(
             lambda registry: (

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from ygmon.job_history import History, HistoryWindow
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.audit_schemas import AuditRecord
 from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS, AggregationCoverage
-from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
 from ygmon.monitor.queue_control_schemas import (
     AlertState,
@@ -101,7 +101,7 @@ class Monitor(Protocol):
         window: HistoryWindow = HistoryWindow.HOUR,
     ) -> History:
         """Completed and failed jobs and run times per queue and task over `window`
-        (ygmon.monitor.history); NotFoundError("Queue not found") for an unknown queue."""
+        (ygmon.job_history); NotFoundError("Queue not found") for an unknown queue."""
         ...
 
     async def search(self, query: str, entity: str | None = None, limit: int = 20) -> SearchResults:

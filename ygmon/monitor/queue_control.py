@@ -1,5 +1,5 @@
 """Pause, resume and schedules for LocalMonitor (a mixin): the registry's pause and
-schedule-run records (ygmon.jobs.queue_pauses, ygmon.jobs.schedule_runs) as Monitor
+schedule-run records (ygmon.jobs.registry.queue_pauses, ygmon.jobs.schedule_runs) as Monitor
 answers. Each mutating method is one action, refused on a read-only backend."""
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from ygmon.errors import NotFoundError, ReadOnlyError
-from ygmon.jobs import queue_pauses, schedule_runs
-from ygmon.jobs.queues import QUEUES_BY_NAME
+from ygmon.jobs import schedule_runs
+from ygmon.jobs.registry import queue_pauses
 from ygmon.monitor.audit import audited, current_actor
 from ygmon.monitor.queue_control_schemas import QueuePause, ScheduleInfo, TriggerResult
 from ygmon.monitor.schemas import JobSummary, QueueStats
+from ygmon.queues import QUEUES_BY_NAME
 
 T = TypeVar("T")
 
@@ -99,7 +100,7 @@ class LocalQueueControl:
         periodics = schedule_runs.periodic_tasks()
 
         def read(r: Any) -> list[ScheduleInfo]:
-            # The store's clock, as heartbeats are judged (ygmon.jobs.store_clock).
+            # The store's clock, as heartbeats are judged (ygmon.jobs.registry.clock).
             now = datetime.fromtimestamp(r.now(), UTC)
             runs = schedule_runs.last_runs(r.store)
             jobs = {}

@@ -23,6 +23,7 @@ from ygmon.errors import (
     UnavailableError,
     YgmonError,
 )
+from ygmon.job_history import History, HistoryWindow
 from ygmon.monitor.alerts import AlertsMixin
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.coverage_schemas import (
@@ -30,7 +31,6 @@ from ygmon.monitor.coverage_schemas import (
     AggregationCoverage,
     check_coverage_query,
 )
-from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.remote_audit import RemoteAudit
 from ygmon.monitor.remote_job_ops import RemoteJobOps
 from ygmon.monitor.remote_queue_control import RemoteQueueControl

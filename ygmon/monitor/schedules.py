@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ygmon.jobs.queues import next_run
 from ygmon.jobs.schedule_runs import Periodic
 from ygmon.monitor.queue_control_schemas import ScheduleInfo
+from ygmon.queues import next_run
 
 MAX_COUNTED = 1000
 """Missed slots counted at most (a minutely task down for a week would count 10,080)."""

@@ -8,42 +8,27 @@ through the API.
 
 from __future__ import annotations
 
-import enum
 import math
-from datetime import date, datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from datetime import date
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
     ConfigDict,
     Field,
-    PlainSerializer,
     model_serializer,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
 
 from ygmon.enums import AggregationJobStatus
-from ygmon.timestamps import iso, to_utc_ms
 
-Timestamp = Annotated[
-    datetime, AfterValidator(to_utc_ms), PlainSerializer(iso, return_type=str, when_used="json")
-]
-
-
-class CamelModel(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        populate_by_name=True,
-        serialize_by_alias=True,
-        from_attributes=True,
-        frozen=True,
-    )
-
-    def to_json(self) -> dict[str, Any]:
-        """The contract's JSON shape (camelCase, ISO strings)."""
-        return self.model_dump(mode="json", by_alias=True)
+# The job models sit below the registry and the monitor both; the rest of ygmon reads
+# them from here, beside the other contract models.
+from ygmon.job_models import CamelModel, QueueCounts, Timestamp
+from ygmon.job_models import JobDetail as JobDetail
+from ygmon.job_models import JobState as JobState
+from ygmon.job_models import JobSummary as JobSummary
+from ygmon.job_models import QueueStats as QueueStats
+from ygmon.job_models import WorkerInfo as WorkerInfo
 
 
 class _OmitNone(CamelModel):
@@ -55,75 +40,6 @@ class _OmitNone(CamelModel):
 
 
 # --- queues and jobs -----------------------------------------------------------------
-
-
-class JobState(enum.StrEnum):
-    WAITING = "waiting"
-    DELAYED = "delayed"
-    ACTIVE = "active"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-class QueueCounts(CamelModel):
-    """The contract's `{waiting, active, completed, failed}` object."""
-
-    waiting: int = 0
-    active: int = 0
-    completed: int = 0
-    failed: int = 0
-
-
-class QueueStats(QueueCounts):
-    """One queue's counts (extension `GET /api/admin/jobs/queues`)."""
-
-    name: str
-    delayed: int = 0
-    paused: bool = False
-    """Its workers take no new job (ygmon.jobs.queue_pauses)."""
-    paused_at: Timestamp | None = None
-
-    @model_serializer(mode="wrap")
-    def _pause_when_paused(self, handler: Any) -> dict[str, Any]:
-        # Only a paused queue carries the two keys: the listing stays as it was.
-        dumped = handler(self)
-        if not self.paused:
-            for key in ("paused", "pausedAt", "paused_at"):
-                dumped.pop(key, None)
-        return dumped
-
-    def counts(self) -> QueueCounts:
-        return QueueCounts(
-            waiting=self.waiting, active=self.active, completed=self.completed, failed=self.failed
-        )
-
-
-class JobSummary(CamelModel):
-    """One job as the lists show it."""
-
-    id: str
-    queue: str
-    task: str
-    state: JobState
-    attempts_made: int = 0
-    attempts_allowed: int = 1
-    progress: int | None = None
-    enqueued_at: Timestamp
-    started_at: Timestamp | None = None
-    finished_at: Timestamp | None = None
-    worker_id: str | None = None
-    error_message: str | None = None
-
-
-class JobDetail(JobSummary):
-    """One job with everything needed to understand or rerun it."""
-
-    args: list[Any] = Field(default_factory=list)
-    kwargs: dict[str, Any] = Field(default_factory=dict)
-    error_stack: str | None = None
-    stalled_count: int = 0
-    result: Any = None
 
 
 class RetryResult(CamelModel):
@@ -169,18 +85,6 @@ class AllWorkersHealth(CamelModel):
     def _flatten(self, handler: Any) -> dict[str, Any]:
         dumped = handler(self)
         return {"healthy": dumped["healthy"], **dumped["groups"]}
-
-
-class WorkerInfo(CamelModel):
-    """A worker process as its heartbeat registered it."""
-
-    id: str
-    host: str
-    pid: int
-    queues: list[str]
-    concurrency: int
-    started_at: Timestamp
-    last_heartbeat: Timestamp
 
 
 # --- search index and notifications --------------------------------------------------

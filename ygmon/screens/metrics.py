@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, Sparkline
 
-from ygmon.monitor.history import History, HistorySeries, HistoryWindow, percentile
+from ygmon.job_history import History, HistorySeries, HistoryWindow, percentile
 from ygmon.monitor.schemas import JobState
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.screens.queue_jobs import QueueJobsScreen

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from ygmon.errors import YgmonError
-from ygmon.monitor.history import History
+from ygmon.job_history import History
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     NotificationJobStats,

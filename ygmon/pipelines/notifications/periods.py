@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from croniter import croniter
 
-from ygmon.jobs.queues import DIGEST_SCHEDULES
+from ygmon.queues import DIGEST_SCHEDULES
 
 
 def period_start(kind: str, now: datetime) -> datetime:

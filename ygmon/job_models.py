@@ -1,0 +1,126 @@
+"""The job models the registry answers in and the monitor, API and UI show: a job, a
+queue's counts, a worker, in the contract's JSON shape (ygmon.monitor.schemas holds the
+rest of the contract's models on the same CamelModel base).
+
+Field names serialise in the contract's camelCase; timestamps as ISO 8601 UTC strings
+with millisecond precision (what JavaScript's toISOString gives), and are truncated to
+milliseconds on the way in too, so a value read locally equals the same value read
+through the API.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_serializer,
+)
+from pydantic.alias_generators import to_camel
+
+from ygmon.timestamps import iso, to_utc_ms
+
+Timestamp = Annotated[
+    datetime, AfterValidator(to_utc_ms), PlainSerializer(iso, return_type=str, when_used="json")
+]
+
+
+class CamelModel(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        serialize_by_alias=True,
+        from_attributes=True,
+        frozen=True,
+    )
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's JSON shape (camelCase, ISO strings)."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class JobState(enum.StrEnum):
+    WAITING = "waiting"
+    DELAYED = "delayed"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class QueueCounts(CamelModel):
+    """The contract's `{waiting, active, completed, failed}` object."""
+
+    waiting: int = 0
+    active: int = 0
+    completed: int = 0
+    failed: int = 0
+
+
+class QueueStats(QueueCounts):
+    """One queue's counts (extension `GET /api/admin/jobs/queues`)."""
+
+    name: str
+    delayed: int = 0
+    paused: bool = False
+    """Its workers take no new job (ygmon.jobs.registry.queue_pauses)."""
+    paused_at: Timestamp | None = None
+
+    @model_serializer(mode="wrap")
+    def _pause_when_paused(self, handler: Any) -> dict[str, Any]:
+        # Only a paused queue carries the two keys: the listing stays as it was.
+        dumped = handler(self)
+        if not self.paused:
+            for key in ("paused", "pausedAt", "paused_at"):
+                dumped.pop(key, None)
+        return dumped
+
+    def counts(self) -> QueueCounts:
+        return QueueCounts(
+            waiting=self.waiting, active=self.active, completed=self.completed, failed=self.failed
+        )
+
+
+class JobSummary(CamelModel):
+    """One job as the lists show it."""
+
+    id: str
+    queue: str
+    task: str
+    state: JobState
+    attempts_made: int = 0
+    attempts_allowed: int = 1
+    progress: int | None = None
+    enqueued_at: Timestamp
+    started_at: Timestamp | None = None
+    finished_at: Timestamp | None = None
+    worker_id: str | None = None
+    error_message: str | None = None
+
+
+class JobDetail(JobSummary):
+    """One job with everything needed to understand or rerun it."""
+
+    args: list[Any] = Field(default_factory=list)
+    kwargs: dict[str, Any] = Field(default_factory=dict)
+    error_stack: str | None = None
+    stalled_count: int = 0
+    result: Any = None
+
+
+class WorkerInfo(CamelModel):
+    """A worker process as its heartbeat registered it."""
+
+    id: str
+    host: str
+    pid: int
+    queues: list[str]
+    concurrency: int
+    started_at: Timestamp
+    last_heartbeat: Timestamp

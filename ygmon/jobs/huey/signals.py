@@ -1,0 +1,244 @@
+"""Huey signal and hook handlers that write the job registry.
+
+Huey calls them synchronously in the thread that enqueues or runs the task, so each is
+one atomic store move. Where the broker allows, the move rides on Huey's own write: the
+enqueue record goes in the same SQLite transaction or Redis script as the task itself
+(broker.defer_to_enqueue), and on SQLite the `active` mark, and the queue's batched
+completions when due, go in the dequeue's transaction. A failed registry write is
+logged, never raised: Huey would otherwise treat a registry hiccup as the task's own
+failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sqlite3
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from huey import signals as S
+from huey.api import Huey
+
+from ygmon.errors import YgmonError
+from ygmon.jobs.huey.broker import (
+    RegistrySqliteStorage,
+    defer_to_enqueue,
+    header_for_enqueue,
+)
+from ygmon.jobs.huey.revocations import take_revoke_delete
+from ygmon.queues import queue_spec
+
+if TYPE_CHECKING:
+    from ygmon.jobs.runtime import JobRuntime
+
+log = logging.getLogger("ygmon.jobs")
+_PENDING = frozenset({"waiting", "delayed", "active"})
+_ACTIVE = frozenset({"active"})
+
+
+def _result_json(value: Any) -> str | None:
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = json.dumps(repr(value))
+    return text if len(text) <= 10_000 else None
+
+
+def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
+    registry = runtime.registry
+    store = registry.store
+    storage = huey.storage
+    on_sqlite = isinstance(storage, RegistrySqliteStorage)
+    # On SQLite every registry write of this queue uses its Huey connection: one
+    # connection per queue, so the registry never waits on the process's own queue.
+    writer = (lambda: storage.db(commit=True)) if on_sqlite else None
+    # Where Huey keeps a revocation entry: its `kv` rows of this queue, or its hash.
+    huey_where = storage.name if on_sqlite else storage.result_key
+    limit = queue_spec(queue).max_concurrency
+    ceiling = None if limit is None else (queue, limit)
+
+    @functools.cache
+    def class_revoke_key(task_class: type) -> str:
+        return huey._task_key(task_class, "rt")
+
+    def guarded(fn):
+        def handler(signal: str, task: Any, *args: Any) -> None:
+            try:
+                fn(signal, task, *args)
+            except YgmonError as exc:
+                log.error("job registry: %s (job %s, signal %s)", exc, task.id, signal)
+
+        return handler
+
+    @guarded
+    def on_queued(signal: str, task: Any, *args: Any) -> None:
+        now = registry.now()
+        eta = task.eta
+        if eta is not None and eta.replace(tzinfo=UTC) > datetime.now(UTC):
+            state = "delayed"
+        else:
+            state = "delayed" if signal == S.SIGNAL_SCHEDULED else "waiting"
+        move = {
+            "job_id": task.id,
+            "to_state": state,
+            "fields": {},
+            "allowed_from": frozenset({"delayed", "active"}) if state == "waiting" else _PENDING,
+            "create": {
+                "queue": queue,
+                "task": task.name,
+                "args": json.dumps(list(task.args)) if task.args else "[]",
+                "kwargs": json.dumps(task.kwargs) if task.kwargs else "{}",
+                "attempts_made": "0",
+                "attempts_allowed": str(runtime.attempts_allowed(task)),
+                "enqueued_at": repr(now),
+                "stalled_count": "0",
+                "priority": str(task.priority or 0),
+            },
+        }
+        if signal != S.SIGNAL_ENQUEUED:
+            store.move(**move, writer=writer)
+        elif on_sqlite:
+            defer_to_enqueue(store.enqueue_writer(move))  # type: ignore[attr-defined]
+        else:
+            header_for_enqueue(task.id, task.retries, class_revoke_key(type(task)))
+            defer_to_enqueue(
+                lambda key, member, score, scheduled: store.move(  # type: ignore[call-arg]
+                    **move, enqueue=(key, member, score), from_schedule=scheduled
+                )
+            )
+
+    def activate_in(cur: Any, task: Any) -> None:
+        """SQLite: mark the job active inside the dequeue's transaction."""
+        store.activate_in(cur, task.id, queue, _active_fields(task))  # type: ignore[attr-defined]
+
+    def complete_in(cur: Any) -> Callable[[], None] | None:
+        """SQLite: write this queue's due completions inside the dequeue's transaction;
+        returns what hands them back to the flusher should the transaction roll back.
+
+        A savepoint keeps a failing batch from taking the dequeue down with it; the
+        batch goes back to the flusher, which logs it if it fails again."""
+        moves = runtime.completions.take(queue)
+        if not moves:
+            return None
+        cur.execute("savepoint ygmon_completions")
+        try:
+            store.move_many_in(cur, moves)  # type: ignore[attr-defined]
+        except sqlite3.Error as exc:
+            cur.execute("rollback to ygmon_completions")
+            runtime.completions.give_back(queue, moves)
+            log.warning("job registry: completions deferred: %s", exc)
+            moves = []
+        cur.execute("release ygmon_completions")
+        return (lambda: runtime.completions.give_back(queue, moves)) if moves else None
+
+    def unreadable(cur: Any, data: bytes, exc: Exception) -> None:
+        """A task this worker cannot read was taken off the queue: its job fails."""
+        try:
+            message = huey.serializer.deserialize(data)
+            job_id, name = message.id, message.name
+        except Exception:
+            log.error("job registry: an unreadable task of %s was dropped: %s", queue, exc)
+            return
+        error = f"this worker cannot run task '{name.rpartition('.')[2]}': {exc}"
+        log.error("job registry: job %s failed: %s", job_id, error)
+        move = _failed(job_id, error, exc, _PENDING)
+        if cur is not None:
+            store.move_in(cur, **move)  # type: ignore[attr-defined]
+        else:
+            store.move(**move, writer=writer)
+
+    def _failed(
+        job_id: str, message: str, exc: BaseException, allowed_from: frozenset[str]
+    ) -> dict[str, Any]:
+        """The move of a job to `failed` for good, with its message and stack."""
+        now = registry.now()
+        return {
+            "job_id": job_id,
+            "to_state": "failed",
+            "fields": {
+                "finished_at": repr(now),
+                "error_message": message,
+                "error_stack": "".join(traceback.format_exception(exc)),
+            },
+            "allowed_from": allowed_from,
+            "sort_at": now,
+            "retention": registry.retention("failed", now),
+        }
+
+    def _active_fields(task: Any) -> dict[str, str | None]:
+        allowed = runtime.attempts_allowed(task)
+        return {
+            "started_at": repr(registry.now()),
+            "worker_id": runtime.worker_id,
+            "attempts_made": str(max(1, allowed - task.retries)),
+        }
+
+    def on_finished(task: Any, value: Any, exc: BaseException | None) -> None:
+        # A post-execute hook rather than SIGNAL_COMPLETE: only the hook sees the value.
+        revoke_delete = take_revoke_delete()
+        if exc is not None:
+            if revoke_delete is not None:
+                storage.delete_data(revoke_delete)  # before Huey enqueues a retry
+            return  # on_error has recorded it
+        now = registry.now()
+        runtime.completions.add(
+            queue,
+            {
+                "job_id": task.id,
+                "huey_delete": (huey_where, revoke_delete) if revoke_delete else None,
+                "to_state": "completed",
+                "fields": {
+                    "finished_at": repr(now),
+                    "progress": "100",
+                    "result": _result_json(value),
+                    # An earlier attempt's error no longer describes the job.
+                    "error_message": None,
+                    "error_stack": None,
+                },
+                "allowed_from": _ACTIVE,
+                "sort_at": now,
+                "retention": registry.retention("completed", now),
+            },
+        )
+
+    @guarded
+    def on_error(signal: str, task: Any, exc: BaseException) -> None:
+        message = str(exc) or type(exc).__name__
+        if task.retries:
+            # Not final: Huey re-enqueues or schedules it next, and that signal moves it.
+            stack = "".join(traceback.format_exception(exc))
+            store.set_fields(task.id, {"error_message": message, "error_stack": stack})
+            return
+        store.move(**_failed(task.id, message, exc, _ACTIVE), writer=writer)
+
+    @guarded
+    def on_cancelled(signal: str, task: Any, *args: Any) -> None:
+        now = registry.now()
+        store.move(
+            task.id,
+            "cancelled",
+            {"finished_at": repr(now)},
+            allowed_from=_PENDING,
+            sort_at=now,
+            retention=registry.retention("cancelled", now),
+            writer=writer,
+        )
+
+    huey.signal(S.SIGNAL_ENQUEUED, S.SIGNAL_SCHEDULED)(on_queued)
+    storage.on_unreadable = unreadable
+    if on_sqlite:
+        storage.on_dequeue = activate_in
+        storage.before_commit = complete_in
+        if ceiling is not None:
+            storage.free_slots = lambda cur: ceiling[1] - store.active_in(cur, queue)  # type: ignore[attr-defined]
+    else:
+        storage.activate = lambda conn, key, result_key, woken: store.activate(  # type: ignore[attr-defined]
+            conn, key, result_key, registry.now(), runtime.worker_id, woken, ceiling
+        )
+    huey.post_execute("ygmon-registry")(on_finished)
+    huey.signal(S.SIGNAL_ERROR)(on_error)
+    huey.signal(S.SIGNAL_REVOKED, S.SIGNAL_EXPIRED, S.SIGNAL_CANCELED)(on_cancelled)

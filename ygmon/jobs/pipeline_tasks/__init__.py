@@ -1,2 +1,0 @@
-"""One module per pipeline, each declaring `TASKS` (TaskSpec) and `ENQUEUE`
-(EnqueueCommand); ygmon.jobs.tasks gathers them."""

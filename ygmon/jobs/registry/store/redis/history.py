@@ -1,0 +1,68 @@
+"""Job history in the Redis registry: one hash per step and bucket start (see
+ygmon.jobs.registry.store.redis.lua for the layout), written by the move scripts in the same run as
+the final moves they count, read back a window at a time in two round trips.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import redis
+
+from ygmon.jobs.registry.store.buckets import (
+    N_RUNTIME_BUCKETS,
+    STEPS,
+    Bucket,
+    HistoryRow,
+    expired_before,
+)
+
+
+class RedisHistory:
+    """History buckets of RedisRegistryStore (a mixin: it uses the store's client)."""
+
+    def history_rows(self, step: int, start: int, end: int) -> list[HistoryRow]:
+        """Buckets of `step` starting in [start, end), every queue and task: two round
+        trips (the starts that hold data, then their hashes)."""
+        try:
+            starts = [
+                int(at) for at in self.r.zrangebyscore(f"{self.p}hist:{step}", start, f"({end}")
+            ]
+            pipe = self.r.pipeline(transaction=False)
+            for at in starts:
+                pipe.hgetall(f"{self.p}hist:{step}:{at}")
+            hashes = pipe.execute() if starts else []
+        except redis.RedisError as exc:
+            raise self._fail(exc) from None
+        rows: list[HistoryRow] = []
+        for at, data in zip(starts, hashes, strict=True):
+            per_task: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+            for name, value in data.items():
+                queue, task, what = name.rsplit("|", 2)
+                per_task[(queue, task)][what] = value
+            for (queue, task), v in sorted(per_task.items()):
+                rows.append(
+                    (
+                        at,
+                        queue,
+                        task,
+                        Bucket(
+                            int(v.get("c", 0)),
+                            int(v.get("f", 0)),
+                            float(v.get("s", 0)),
+                            float(v.get("m", 0)),
+                            [int(v.get(f"h{i}", 0)) for i in range(N_RUNTIME_BUCKETS)],
+                        ),
+                    )
+                )
+        return rows
+
+    def trim_history(self, now: float) -> int:
+        """Drop the buckets past their retention; returns how many went."""
+        args: list[object] = [self.p]
+        for step in STEPS:
+            args += [step, expired_before(step, now)]
+        try:
+            return int(self._trim_history(args=args))
+        except redis.RedisError as exc:
+            raise self._fail(exc) from None

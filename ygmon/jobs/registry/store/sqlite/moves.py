@@ -1,0 +1,375 @@
+"""Job moves of the SQLite registry: enqueue, dequeue, finish and any other change of
+state, each inside one write transaction with its counter changes.
+
+The hot paths (a new id, waiting -> active, active -> finished) have statements of
+their own that dirty as few pages as possible; `_move_any` handles the rest.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from typing import Any
+
+from ygmon.errors import UnavailableError
+from ygmon.jobs.registry.store.base import FIELDS, Retention
+from ygmon.jobs.registry.store.buckets import OUTCOMES
+from ygmon.jobs.registry.store.sqlite.schema import _ACTIVE, _ACTIVE_FIELDS, _BUMP
+
+Deltas = dict[tuple[str, str], int]
+
+
+class SqliteMoves:
+    """The moves of SqliteRegistryStore (a mixin: it uses the store's connection)."""
+
+    def _update_sql(self, columns: tuple[str, ...]) -> str:
+        """`update ygmon_job set <columns>, sort_at = coalesce(?, enqueued_at)`, cached:
+        building it per job showed up in profiles, and it runs inside the write lock."""
+        sql = self._sql.get(columns)
+        if sql is None:
+            sets = "".join(f"{c} = ?, " for c in columns)
+            sql = self._sql[columns] = (
+                f"update ygmon_job set {sets}sort_at = coalesce(?, enqueued_at) "
+                "where ns = ? and id = ?"
+            )
+        return sql
+
+    def move(
+        self,
+        job_id: str,
+        to_state: str,
+        fields: Mapping[str, str | None],
+        *,
+        allowed_from: frozenset[str] | None = None,
+        create: Mapping[str, str | None] | None = None,
+        sort_at: float | None = None,
+        retention: Retention | None = None,
+        writer: Callable[[], AbstractContextManager[sqlite3.Cursor]] | None = None,
+    ) -> bool:
+        """See RegistryStore.move. `writer` runs it on another connection's write
+        transaction (a queue's Huey storage), so one process never contends with
+        itself for SQLite's single write lock."""
+        try:
+            with (writer or self._write)() as cur:
+                return self.move_in(
+                    cur, job_id, to_state, fields, allowed_from, create, sort_at, retention
+                )
+        except sqlite3.Error as exc:
+            raise UnavailableError(f"cannot write the job registry at {self.path}: {exc}") from None
+
+    def move_many(
+        self,
+        moves: list[dict[str, Any]],
+        writer: Callable[[], AbstractContextManager[sqlite3.Cursor]] | None = None,
+    ) -> None:
+        """Several `move`s (keyword dicts) in one transaction."""
+        try:
+            with (writer or self._write)() as cur:
+                self.move_many_in(cur, moves)
+        except sqlite3.Error as exc:
+            raise UnavailableError(f"cannot write the job registry at {self.path}: {exc}") from None
+
+    def move_many_in(self, cur: sqlite3.Cursor, moves: list[dict[str, Any]]) -> None:
+        """`move_many` inside the caller's write transaction `cur`: the counters, the
+        last-finished times and the trims are written once for the whole batch. A
+        move's `huey_delete=(Huey queue name, key)` deletes that entry of Huey's too."""
+        deltas: Deltas = {}
+        finished: list[tuple[str, str, str, float]] = []
+        trims: dict[tuple[str, str], Retention] = {}
+        running = self._stop_running(
+            cur, [m["job_id"] for m in moves if _finishes_running(m["to_state"], m)]
+        )
+        for move in moves:
+            to_state, sort_at = move["to_state"], move.get("sort_at")
+            finishing = _finishes_running(to_state, move)
+            taken = running.pop(move["job_id"], None) if finishing else None
+            if taken is not None:
+                queue, *values = taken
+                changes = {**dict(zip(_ACTIVE_FIELDS, values, strict=True)), **move["fields"]}
+                self._update_row(cur, move["job_id"], changes, to_state, sort_at)
+                _add(deltas, queue, "active", -1)
+                _add(deltas, queue, to_state, 1)
+                done: tuple[str, str | None] | None = (queue, None)
+            else:
+                done = self._move(
+                    cur,
+                    deltas,
+                    move["job_id"],
+                    to_state,
+                    move["fields"],
+                    move.get("allowed_from"),
+                    move.get("create"),
+                    sort_at,
+                )
+            if done is None:
+                continue
+            queue, _ = done
+            if to_state in OUTCOMES:
+                now = time.time() if sort_at is None else sort_at
+                finished.append((move["job_id"], queue, to_state, now))
+            if move.get("retention") is not None:
+                trims[(queue, to_state)] = move["retention"]
+        self._bump_all(cur, deltas)
+        self._finish(cur, finished)
+        for (queue, state), retention in trims.items():
+            self._trim(cur, queue, state, retention)
+        # Huey's revocation entries of jobs that ran (see ygmon.jobs.huey.revocations);
+        # Huey's `kv` table lives in this file.
+        huey_deletes = [m["huey_delete"] for m in moves if m.get("huey_delete")]
+        if huey_deletes:
+            cur.executemany("delete from kv where queue = ? and key = ?", huey_deletes)
+
+    def enqueue_writer(self, move: dict[str, Any]) -> Callable[[sqlite3.Cursor], None]:
+        """`move_in(cur, **move)` for an enqueue, its statements built now: the caller
+        runs it inside Huey's enqueue transaction, which holds the queue's lock."""
+        create, to_state = move.get("create"), move["to_state"]
+        if create is None or move.get("sort_at") is not None or to_state == "active":
+            return lambda cur: self.move_in(cur, **move)
+        record = {**create, **move["fields"], "id": move["job_id"], "state": to_state}
+        cols = tuple(c for c in FIELDS if c in record)
+        insert = (
+            self._insert_sql(cols),
+            (self.ns, *(record[c] for c in cols), record["enqueued_at"]),
+        )
+        bump = (self.ns, record["queue"], to_state, 1)
+
+        def write(cur: sqlite3.Cursor) -> None:
+            cur.execute(*insert)
+            if cur.rowcount != 1:
+                self.move_in(cur, **move)  # the id exists: an ordinary move
+                return
+            cur.execute(_BUMP, bump)
+            if move.get("retention") is not None:
+                self._trim(cur, record["queue"], to_state, move["retention"])
+
+        return write
+
+    def _insert_sql(self, cols: tuple[str, ...]) -> str:
+        sql = self._sql.get(cols)
+        if sql is None:
+            sql = self._sql[cols] = (
+                f"insert into ygmon_job (ns, {', '.join(cols)}, sort_at) values "
+                f"(?, {'?, ' * len(cols)}?) on conflict (ns, id) do nothing"
+            )
+        return sql
+
+    def move_in(
+        self,
+        cur: sqlite3.Cursor,
+        job_id: str,
+        to_state: str,
+        fields: Mapping[str, str | None],
+        allowed_from: frozenset[str] | None = None,
+        create: Mapping[str, str | None] | None = None,
+        sort_at: float | None = None,
+        retention: Retention | None = None,
+    ) -> bool:
+        """`move` inside the caller's write transaction `cur`."""
+        deltas: Deltas = {}
+        done = self._move(cur, deltas, job_id, to_state, fields, allowed_from, create, sort_at)
+        self._bump_all(cur, deltas)
+        if done is None:
+            return False
+        queue, _ = done
+        if to_state in OUTCOMES:
+            self._finish(
+                cur, [(job_id, queue, to_state, time.time() if sort_at is None else sort_at)]
+            )
+        if retention is not None:
+            self._trim(cur, queue, to_state, retention)
+        return True
+
+    def _stop_running(self, cur: sqlite3.Cursor, ids: list[str]) -> dict[str, tuple]:
+        """Remove the `ygmon_active` rows of those of `ids` that run, in one read and one
+        delete per 500; returns each one's (queue, worker_id, started_at, attempts_made)."""
+        found: dict[str, tuple] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = cur.execute(
+                "select id, queue, worker_id, started_at, attempts_made from ygmon_active "
+                f"where ns = ? and id in ({marks})",
+                (self.ns, *chunk),
+            ).fetchall()
+            if rows:
+                cur.execute(
+                    f"delete from ygmon_active where ns = ? and id in ({marks})", (self.ns, *chunk)
+                )
+                found.update((r[0], r[1:]) for r in rows)
+        return found
+
+    def activate_in(
+        self, cur: sqlite3.Cursor, job_id: str, queue: str, fields: Mapping[str, str | None]
+    ) -> bool:
+        """The dequeue's move to `active` inside its transaction `cur`: for a job waiting
+        in `queue` (the common case) a single statement besides the counters, else an
+        ordinary move from waiting or delayed."""
+        if fields.keys() <= set(_ACTIVE_FIELDS):
+            cur.execute(
+                "insert into ygmon_active (ns, id, queue, worker_id, started_at, attempts_made) "
+                "select ns, id, queue, ?, ?, ? from ygmon_job "
+                "where ns = ? and id = ? and queue = ? and state = 'waiting' "
+                "on conflict (ns, id) do nothing",
+                (*(fields.get(c) for c in _ACTIVE_FIELDS), self.ns, job_id, queue),
+            )
+            if cur.rowcount == 1:
+                self._bump_all(cur, {(queue, "waiting"): -1, (queue, "active"): 1})
+                return True
+        return self.move_in(cur, job_id, "active", fields, frozenset({"waiting", "delayed"}))
+
+    def _set_last(self, cur: sqlite3.Cursor, last: Mapping[str, float]) -> None:
+        if last:
+            cur.execute(
+                "insert or replace into ygmon_last (ns, key, at) values "
+                + ", ".join(["(?, ?, ?)"] * len(last)),
+                [v for key, at in last.items() for v in (self.ns, key, at)],
+            )
+
+    def _move(
+        self,
+        cur: sqlite3.Cursor,
+        deltas: Deltas,
+        job_id: str,
+        to_state: str,
+        fields: Mapping[str, str | None],
+        allowed_from: frozenset[str] | None = None,
+        create: Mapping[str, str | None] | None = None,
+        sort_at: float | None = None,
+    ) -> tuple[str, str | None] | None:
+        """One move; its counter changes go to `deltas`. (queue, task) when it happened
+        (task None where the move had no need to read it)."""
+        if create is not None and sort_at is None and to_state != "active":
+            # The common enqueue: a new id. One insert, no lookup first.
+            record = {**create, **fields, "id": job_id, "state": to_state}
+            cols = tuple(c for c in FIELDS if c in record)
+            cur.execute(
+                self._insert_sql(cols),
+                (self.ns, *(record[c] for c in cols), record["enqueued_at"]),
+            )
+            if cur.rowcount == 1:
+                _add(deltas, record["queue"], to_state, 1)
+                return record["queue"], record["task"]
+        elif to_state == "active" and allowed_from is not None and "waiting" in allowed_from:
+            # The common dequeue: waiting -> active is one row in the small table.
+            # (No RETURNING on the hot paths: SQLite buffers it in a temporary table,
+            # which costs more than a second statement.)
+            row = cur.execute(
+                "select queue from ygmon_job where ns = ? and id = ? and state = 'waiting'",
+                (self.ns, job_id),
+            ).fetchone()
+            if row is not None:
+                cur.execute(
+                    "insert into ygmon_active (ns, id, queue, worker_id, started_at, "
+                    "attempts_made) values (?, ?, ?, ?, ?, ?) on conflict (ns, id) do nothing",
+                    (self.ns, job_id, row[0], *(fields.get(c) for c in _ACTIVE_FIELDS)),
+                )
+            if row is not None and cur.rowcount == 1:
+                rest = {c: v for c, v in fields.items() if c not in _ACTIVE_FIELDS}
+                if rest:
+                    self._update_row(cur, job_id, rest, "waiting", None)
+                _add(deltas, row[0], "waiting", -1)
+                _add(deltas, row[0], "active", 1)
+                return row[0], None
+        elif to_state != "active" and allowed_from is not None and allowed_from <= _ACTIVE:
+            # The common finish of a running job: its row takes back what taking it
+            # recorded, plus the outcome, in one update.
+            row = cur.execute(
+                "select queue, worker_id, started_at, attempts_made from ygmon_active "
+                "where ns = ? and id = ?",
+                (self.ns, job_id),
+            ).fetchone()
+            if row is not None:
+                queue, *taken = row
+                cur.execute("delete from ygmon_active where ns = ? and id = ?", (self.ns, job_id))
+                changes = {**dict(zip(_ACTIVE_FIELDS, taken, strict=True)), **fields}
+                self._update_row(cur, job_id, changes, to_state, sort_at)
+                _add(deltas, queue, "active", -1)
+                _add(deltas, queue, to_state, 1)
+                return queue, None
+        return self._move_any(cur, deltas, job_id, to_state, fields, allowed_from, create, sort_at)
+
+    def _update_row(
+        self,
+        cur: sqlite3.Cursor,
+        job_id: str,
+        fields: Mapping[str, str | None],
+        state: str,
+        sort_at: float | None,
+    ) -> None:
+        columns = (*fields, "state")
+        cur.execute(self._update_sql(columns), (*fields.values(), state, sort_at, self.ns, job_id))
+
+    def _move_any(
+        self,
+        cur: sqlite3.Cursor,
+        deltas: Deltas,
+        job_id: str,
+        to_state: str,
+        fields: Mapping[str, str | None],
+        allowed_from: frozenset[str] | None,
+        create: Mapping[str, str | None] | None,
+        sort_at: float | None,
+    ) -> tuple[str, str | None] | None:
+        """Any move: look the job up, check, write."""
+        row = cur.execute(
+            "select j.state, j.queue, j.task, a.id is not null, a.worker_id, a.started_at, "
+            "a.attempts_made from ygmon_job j left join ygmon_active a "
+            "on a.ns = j.ns and a.id = j.id where j.ns = ? and j.id = ?",
+            (self.ns, job_id),
+        ).fetchone()
+        if row is None:
+            if create is None:
+                return None
+            record = {**create, **fields, "id": job_id, "state": to_state}
+            queue, task = record["queue"], record["task"]
+            taken = [record.pop(c, None) for c in _ACTIVE_FIELDS]
+            if to_state == "active":
+                record["state"] = "waiting"
+                self._take(cur, job_id, queue, taken)
+            else:
+                record.update(zip(_ACTIVE_FIELDS, taken, strict=True))
+            record["sort_at"] = sort_at if sort_at is not None else record["enqueued_at"]
+            cols = [c for c in FIELDS if c in record]
+            cur.execute(
+                f"insert into ygmon_job (ns, {', '.join(cols)}) "
+                f"values (?, {', '.join('?' * len(cols))})",
+                (self.ns, *(record[c] for c in cols)),
+            )
+            _add(deltas, queue, to_state, 1)
+            return queue, task
+        state, queue, task, running, *taken = row
+        if running:
+            state = "active"
+        if allowed_from is not None and state not in allowed_from:
+            return None
+        changes = dict(fields)
+        if running:
+            cur.execute("delete from ygmon_active where ns = ? and id = ?", (self.ns, job_id))
+            changes = {**dict(zip(_ACTIVE_FIELDS, taken, strict=True)), **changes}
+        row_state = to_state
+        if to_state == "active":
+            self._take(cur, job_id, queue, [changes.pop(c, None) for c in _ACTIVE_FIELDS])
+            row_state = "waiting"
+        self._update_row(cur, job_id, changes, row_state, sort_at)
+        _add(deltas, queue, state, -1)
+        _add(deltas, queue, to_state, 1)
+        return queue, task
+
+    def _take(self, cur: sqlite3.Cursor, job_id: str, queue: str, taken: list) -> None:
+        cur.execute(
+            "insert or replace into ygmon_active (ns, id, queue, worker_id, started_at, "
+            "attempts_made) values (?, ?, ?, ?, ?, ?)",
+            (self.ns, job_id, queue, *taken),
+        )
+
+
+def _finishes_running(to_state: str, move: Mapping[str, Any]) -> bool:
+    """Whether `move` only applies to a running job (a completion, say)."""
+    allowed = move.get("allowed_from")
+    return to_state != "active" and allowed is not None and allowed <= _ACTIVE
+
+
+def _add(deltas: Deltas, queue: str, state: str, n: int) -> None:
+    deltas[(queue, state)] = deltas.get((queue, state), 0) + n

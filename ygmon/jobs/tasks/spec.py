@@ -1,0 +1,50 @@
+"""What a task is to the runtime (TaskSpec) and to `ygmon enqueue` (EnqueueCommand).
+
+Kept apart from ygmon.jobs.tasks so that each pipeline's task module can declare its
+specs without importing the list they are gathered into.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ygmon.errors import ConfigError
+
+if TYPE_CHECKING:
+    from ygmon.jobs.runtime import JobRuntime
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    name: str
+    queue: str
+    func: Callable[..., Any]
+    summary: str
+    schedule: str | None = None
+    """Name of one of the queue's schedules (ygmon.queues): the task runs
+    periodically on that cron, besides whenever it is enqueued."""
+
+
+class UnknownTaskError(ConfigError):
+    """`ygmon enqueue` or JobRuntime.enqueue was given a task name no queue runs."""
+
+
+EnqueueRun = Callable[["JobRuntime", list[str], float | None], list[tuple[str, str]]]
+"""(runtime, the command's own arguments, --delay seconds or None): parses the
+arguments and enqueues; returns (job id, queue) per job enqueued."""
+
+
+WorkerStartHook = Callable[["JobRuntime", list[str]], None]
+"""(runtime, the queues the starting worker runs)."""
+
+
+@dataclass(frozen=True)
+class EnqueueCommand:
+    """`ygmon enqueue NAME ARGS...`: one manual trigger (it may enqueue several jobs,
+    a backfill one per period). Bad arguments raise ConfigError with one line."""
+
+    name: str
+    summary: str
+    run: EnqueueRun
