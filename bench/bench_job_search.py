@@ -58,7 +58,7 @@ START = 1_750_000_000.0
 
 def _job(i: int, rng: random.Random) -> dict[str, str | None]:
     at = START + i * 0.5
-    # As ygmon.jobs.runtime.new_job_id makes them: a UUIDv7's 32 hex digits, time first.
+    # As ygmon.job_ids.new_job_id makes them: a UUIDv7's 32 hex digits, time first.
     job_id = f"{int(at * 1000):012x}7{rng.getrandbits(76):019x}"
     failed = i % FAILED_SHARE == 0
     e = rng.randrange(len(ERRORS))

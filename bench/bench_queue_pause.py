@@ -10,6 +10,7 @@ differ by 2x from one run to the next.
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 import tempfile
 import time
@@ -52,7 +53,7 @@ def _drain(gated: bool) -> float:
             paused_queues(runtime.registry.store)
             if not gated:
                 for huey in runtime.hueys.values():
-                    huey.pause_gate = None
+                    huey.hooks = dataclasses.replace(huey.hooks, pause_gate=None)
             for _ in range(JOBS):
                 runtime.enqueue("canary")
             started = time.process_time()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ygmon.config import LocalProfile
-from ygmon.jobs.huey.broker import RegistryRedisStorage
+from ygmon.jobs.huey.redis_storage import RegistryRedisStorage
 from ygmon.jobs.runtime import open_runtime
 from ygmon.jobs.worker import in_process_worker
 from ygmon.monitor.schemas import JobState

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from ygmon.config import LocalProfile
+from ygmon.job_ids import new_job_id
 from ygmon.jobs.registry import completions
 from ygmon.jobs.registry.store.sqlite.store import SqliteRegistryStore
-from ygmon.jobs.runtime import new_job_id, open_runtime
+from ygmon.jobs.runtime import open_runtime
 from ygmon.jobs.worker import in_process_worker
 from ygmon.monitor.schemas import JobState
 

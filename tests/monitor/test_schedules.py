@@ -24,7 +24,7 @@ from servers import (
 from ygmon.config import LocalProfile
 from ygmon.errors import NotFoundError, ReadOnlyError
 from ygmon.jobs import schedule_runs
-from ygmon.jobs.broker_url import make_store
+from ygmon.jobs.registry.store import make_store
 from ygmon.jobs.runtime import open_runtime
 from ygmon.monitor.factory import make_monitor
 from ygmon.monitor.schemas import JobState

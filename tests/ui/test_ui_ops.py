@@ -26,8 +26,8 @@ from textual.pilot import Pilot
 
 from ygmon.config import LocalProfile
 from ygmon.jobs import schedule_runs
-from ygmon.jobs.broker_url import make_store
 from ygmon.jobs.registry import ops_records
+from ygmon.jobs.registry.store import make_store
 from ygmon.monitor.factory import make_monitor
 from ygmon.screens.alerts import AlertsScreen
 from ygmon.screens.confirm_dialog import ConfirmDialog

@@ -16,14 +16,15 @@ import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ygmon.errors import YgmonError
 
 if TYPE_CHECKING:
     from ygmon.config import LocalProfile
     from ygmon.db import Database
-    from ygmon.jobs.runtime import JobRuntime
+    from ygmon.jobs.collapse import Collapse
+    from ygmon.jobs.registry.job_registry import JobRegistry
 
 T = TypeVar("T")
 
@@ -90,11 +91,29 @@ class ThreadResources:
         self._local = threading.local()
 
 
+class Producer(Protocol):
+    """What a job, a task module and a worker-start hook use of the job runtime
+    (ygmon.jobs.runtime.JobRuntime is the one implementation; declared here so that
+    the tasks need not import the runtime that gathers them)."""
+
+    profile: LocalProfile
+    worker_id: str | None
+    thread_resources: ThreadResources
+    registry: JobRegistry
+    collapse: Collapse
+
+    def now(self) -> datetime: ...
+
+    def enqueue(
+        self, task: str, *, job_id: str | None = None, delay: float | None = None, **kwargs: Any
+    ) -> str: ...
+
+
 @dataclass
 class JobContext:
     """The job a task runs as, and what the runtime lends it."""
 
-    runtime: JobRuntime
+    runtime: Producer
     job_id: str | None
     task: str
     attempt: int = 1
@@ -122,6 +141,11 @@ class JobContext:
 
     def enqueue(self, task: str, **kwargs: Any) -> str:
         return self.runtime.enqueue(task, **kwargs)
+
+    @property
+    def collapse(self) -> Collapse:
+        """The runtime's collapse markers (ygmon.jobs.collapse), as JobRuntime.collapse."""
+        return self.runtime.collapse
 
 
 def run_aside(make: Callable[[], Coroutine[Any, Any, T]]) -> T:

@@ -6,41 +6,37 @@ process then runs consumers over it (ygmon.jobs.worker).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from huey import crontab
-from huey.api import Huey, TaskWrapper
+from huey.api import TaskWrapper
 
+from ygmon.broker_url import broker_kind
 from ygmon.config import LocalProfile
-from ygmon.jobs.broker_url import broker_kind, make_store
+from ygmon.job_ids import new_job_id
+from ygmon.jobs.collapse import Collapse
 from ygmon.jobs.huey import signals
-from ygmon.jobs.huey.broker import make_huey
+from ygmon.jobs.huey.broker import QueueHooks, RegistryHuey, make_huey
 from ygmon.jobs.huey.pause_gate import PauseGate
 from ygmon.jobs.job_context import JobContext, ThreadResources, set_current_job
 from ygmon.jobs.registry.completions import CompletionWriter
 from ygmon.jobs.registry.job_registry import JobRegistry
+from ygmon.jobs.registry.store import make_store
 from ygmon.jobs.schedule_runs import record_run
-from ygmon.jobs.tasks import TASKS, TaskSpec, task_spec
+from ygmon.jobs.tasks import RETENTION_CRON, TASKS, TaskSpec, task_spec
 from ygmon.queues import QUEUE_NAMES, QUEUES, queue_spec
 
-# How often a worker trims history beyond FACTS.md's retention. Each finish trims its
-# own queue already; this catches queues that went quiet while their jobs aged out.
-RETENTION_CRON = "*/5 * * * *"
-RETENTION_SWEEP = crontab(minute="*/5")
+
+def cron_schedule(cron: str) -> Callable[[datetime], bool]:
+    """Huey's crontab of a five-field cron expression."""
+    minute, hour, day, month, dow = cron.split()
+    return crontab(minute=minute, hour=hour, day=day, month=month, day_of_week=dow)
 
 
-def new_job_id() -> str:
-    """A UUIDv7 as 32 hex digits: unique like uuid4, but ids made later sort later, so
-    a new job's registry row lands on the page the previous one filled instead of a
-    random one (on SQLite each page a write touches is a page to sync)."""
-    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
-    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
-    value = value & ~(0x3 << 62) | 0x2 << 62  # RFC 4122 variant
-    return f"{value:032x}"
+RETENTION_SWEEP = cron_schedule(RETENTION_CRON)
 
 
 class JobRuntime:
@@ -52,7 +48,9 @@ class JobRuntime:
         self.registry = JobRegistry(
             make_store(profile.broker_url, profile.namespace), self._requeue, clock
         )
-        self.hueys: dict[str, Huey] = {}
+        self.hueys: dict[str, RegistryHuey] = {}
+        self.collapse = Collapse(self.hueys)
+        """Markers that let one job cover a burst of requests (ygmon.jobs.collapse)."""
         self.completions = CompletionWriter(
             self._write_completions, piggyback=broker_kind(profile.broker_url) == "sqlite"
         )
@@ -63,18 +61,20 @@ class JobRuntime:
         # One cached paused set for every queue's dequeues (ygmon.jobs.huey.pause_gate).
         gate = PauseGate(self.registry.store)
         for spec in QUEUES:
-            huey = make_huey(profile.broker_url, profile.namespace, spec.name)
+            hooks = QueueHooks(
+                spec.name,
+                claim=self.registry.store.claim,
+                # An injected clock (tests) leaves Huey on its own: delayed retries
+                # must still come due while that clock stands still.
+                store_now=self.registry.now if clock is None else None,
+                on_periodic=self._note_periodic,
+                pause_gate=gate,
+            )
+            huey = make_huey(profile.broker_url, profile.namespace, hooks)
             self.hueys[spec.name] = huey
             signals.connect(huey, spec.name, self)
             huey.pre_execute("ygmon-job-context")(self._enter_job)
             huey.post_execute("ygmon-job-context")(self._leave_job)
-            huey.claim = self.registry.store.claim
-            huey.pause_gate, huey.queue_name = gate, spec.name
-            huey.on_periodic = self._note_periodic
-            if clock is None:
-                # An injected clock (tests) leaves Huey on its own: delayed retries
-                # must still come due while that clock stands still.
-                huey.store_now = self.registry.now
         for task in TASKS.values():
             self._register_spec(task)
         self._register_maintenance()
@@ -101,9 +101,8 @@ class JobRuntime:
         # enqueues by that name, so the manual path uses the same wrapper.
         spec = queue_spec(task.queue)
         cron = dict(spec.schedules)[task.schedule]
-        minute, hour, day, month, dow = cron.split()
         wrapper = self.hueys[task.queue].periodic_task(
-            crontab(minute=minute, hour=hour, day=day, month=month, day_of_week=dow),
+            cron_schedule(cron),
             retries=spec.retries,
             retry_delay=spec.backoff_delay,
             retry_backoff=spec.retry_backoff,

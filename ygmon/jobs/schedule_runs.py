@@ -27,8 +27,7 @@ class Periodic(NamedTuple):
 
 def periodic_tasks() -> list[Periodic]:
     """Every periodic task the worker schedules, in queue order (ygmon.queues)."""
-    from ygmon.jobs.runtime import RETENTION_CRON
-    from ygmon.jobs.tasks import TASKS
+    from ygmon.jobs.tasks import RETENTION_CRON, TASKS
     from ygmon.queues import QUEUE_NAMES, queue_spec
 
     found = [

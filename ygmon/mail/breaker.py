@@ -120,7 +120,7 @@ class SqliteBreakerStorage(pybreaker.CircuitBreakerStorage):
 
 
 def _storage(profile: LocalProfile) -> pybreaker.CircuitBreakerStorage:
-    from ygmon.jobs.broker_url import broker_kind, sqlite_path
+    from ygmon.broker_url import broker_kind, sqlite_path
 
     name = f"{profile.namespace}:mail"
     if broker_kind(profile.broker_url) == "sqlite":
@@ -144,7 +144,7 @@ def open_breaker(profile: LocalProfile) -> pybreaker.CircuitBreaker:
 def shared_state(profile: LocalProfile) -> str:
     """The breaker's state as every worker sees it, read without writing anything (a
     breaker no worker has used yet is closed)."""
-    from ygmon.jobs.broker_url import broker_kind, sqlite_path
+    from ygmon.broker_url import broker_kind, sqlite_path
 
     name = f"{profile.namespace}:mail"
     if broker_kind(profile.broker_url) == "sqlite":

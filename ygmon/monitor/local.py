@@ -174,8 +174,8 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
         needs the runtime to put a job back."""
         with self._reader_lock:
             if self._reader is None:
-                from ygmon.jobs.broker_url import make_store
                 from ygmon.jobs.registry.job_registry import JobRegistry
+                from ygmon.jobs.registry.store import make_store
 
                 store = make_store(self.profile.broker_url, self.profile.namespace)
                 self._reader = JobRegistry(

@@ -13,7 +13,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from huey.api import Huey as _Huey
+else:
+    _Huey = object
 
 from ygmon.errors import YgmonError
 from ygmon.jobs.registry.queue_pauses import paused_queues
@@ -53,20 +58,26 @@ class PauseGate:
             self._read_at = time.monotonic()
 
 
-class PausableDequeue:
-    """Huey mixin: `dequeue` returns nothing while the runtime's gate says the queue
-    (`queue_name`) is paused. Both are set by ygmon.jobs.runtime."""
+class GateHooks(Protocol):
+    """What the runtime lends (ygmon.jobs.huey.broker.QueueHooks)."""
 
-    pause_gate: PauseGate | None = None
-    queue_name: str = ""
-    storage: Any
+    queue: str
+    pause_gate: PauseGate | None
+
+
+class PausableDequeue(_Huey):
+    """Huey mixin: `dequeue` returns nothing while the runtime's gate says the queue
+    is paused."""
+
+    hooks: GateHooks
 
     def dequeue(self) -> Any:
-        gate = self.pause_gate
-        if gate is not None and gate.paused(self.queue_name):
+        # Huey.dequeue: nothing is taken off a paused queue.
+        gate = self.hooks.pause_gate
+        if gate is not None and gate.paused(self.hooks.queue):
             if self.storage.blocking:
                 # Huey's worker loops at once after an empty dequeue of a blocking
                 # storage (it expects the dequeue itself to have waited).
                 time.sleep(gate.refresh)
             return None
-        return super().dequeue()  # type: ignore[misc]
+        return super().dequeue()

@@ -12,7 +12,14 @@ revocation placed while the failed attempt ran.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from huey.api import Huey as _Huey
+    from huey.storage import BaseStorage as _Storage
+else:
+    _Huey = object
+    _Storage = object
 
 _prefetched = threading.local()
 """Per consumer thread: the revocation entries read with the task it dequeued last."""
@@ -26,30 +33,30 @@ def prefetched(entries: dict[str, bytes | None] | None) -> None:
     _prefetched.entries = entries
 
 
-class PrefetchedRevocations:
+class PrefetchedRevocations(_Storage):
     """Storage mixin: Huey's first look at a task's revocation entries after this
     thread dequeued it is answered from what the dequeue read."""
 
     def peek_many(self, keys: list[str]) -> dict[str, bytes]:
+        # BaseStorage.peek_many: answered from the dequeue's own read when it has one.
         seen = getattr(_prefetched, "entries", None)
         _prefetched.entries = None
         if seen is not None and len(keys) == len(seen) and all(k in seen for k in keys):
             return {k: v for k, v in seen.items() if v is not None}
-        return super().peek_many(keys)  # type: ignore[misc]
+        return super().peek_many(keys)
 
 
-class DeferredRevocationDelete:
+class DeferredRevocationDelete(_Huey):
     """Huey mixin: Huey's delete of a task's revocation entry after its run is left to
     the registry's post-execute hook (take_revoke_delete)."""
 
-    _tasks_in_flight: Any
-    storage: Any
-
     def _execute(self, task: Any, timestamp: Any) -> Any:
+        # Huey._execute: the revocation delete it does after a run is left to the
+        # registry's post-execute hook, which writes it with the job's completion.
         _running.task = task
         _running.revoke_delete = None
         try:
-            return super()._execute(task, timestamp)  # type: ignore[misc]
+            return super()._execute(task, timestamp)
         finally:
             _running.task = None
             key = take_revoke_delete()
@@ -57,13 +64,14 @@ class DeferredRevocationDelete:
                 self.storage.delete_data(key)
 
     def delete(self, key: str) -> bool:
+        # Huey.delete: see _execute.
         task = getattr(_running, "task", None)
         # Only Huey's own delete once the task left flight; a task restoring itself
         # from inside its body still deletes right away.
         if task is not None and key == task.revoke_id and task not in self._tasks_in_flight:
             _running.revoke_delete = key
             return True
-        return super().delete(key)  # type: ignore[misc]
+        return super().delete(key)
 
 
 def take_revoke_delete() -> str | None:

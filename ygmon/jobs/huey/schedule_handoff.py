@@ -13,7 +13,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from huey.api import Huey as _Huey
+else:
+    _Huey = object
 
 log = logging.getLogger("ygmon.jobs")
 
@@ -29,23 +34,24 @@ def take_schedule_entry() -> Any:
     return entry
 
 
-class ScheduleHandoff:
+class ScheduleHandoff(_Huey):
     """Huey mixin over a storage with `due(ts)` -> [(entry, data)] (the due tasks, left
     on the schedule) and `drop_due(entry)`; its enqueue takes the entry off the
     schedule (take_schedule_entry) or, when it is gone already, does nothing."""
 
-    storage: Any
     _schedule_entries: dict[str, Any] | None = None
     """Where on the schedule each task its last read found lies, by task id."""
 
     def read_schedule(self, timestamp: Any = None) -> list[Any]:
+        # Huey.read_schedule: the due tasks stay on the schedule until their enqueue
+        # takes them off (in the same step), so a crash between the two loses none.
         if timestamp is None:
-            timestamp = self._get_timestamp()  # type: ignore[attr-defined]
+            timestamp = self._get_timestamp()
         entries: dict[str, Any] = {}
         tasks = []
         for entry, data in self.storage.due(timestamp):
             try:
-                task = self.deserialize_task(data)  # type: ignore[attr-defined]
+                task = self.deserialize_task(data)
             except Exception:
                 # As Huey does, drop what cannot be read rather than read it each second.
                 log.exception("unreadable task on the schedule, dropped")
@@ -57,9 +63,10 @@ class ScheduleHandoff:
         return tasks
 
     def enqueue(self, task: Any) -> Any:
+        # Huey.enqueue: a task read off the schedule carries its entry to the storage.
         entries = self._schedule_entries
         _handoff.entry = entries.pop(getattr(task, "id", None), None) if entries else None
         try:
-            return super().enqueue(task)  # type: ignore[misc]
+            return super().enqueue(task)
         finally:
             _handoff.entry = None

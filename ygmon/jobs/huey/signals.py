@@ -18,22 +18,20 @@ import sqlite3
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from huey import signals as S
-from huey.api import Huey
 
 from ygmon.errors import YgmonError
-from ygmon.jobs.huey.broker import (
-    RegistrySqliteStorage,
-    defer_to_enqueue,
-    header_for_enqueue,
-)
+from ygmon.jobs.huey.broker import RegistryHuey
+from ygmon.jobs.huey.pending import defer_to_enqueue, header_for_enqueue
 from ygmon.jobs.huey.revocations import take_revoke_delete
+from ygmon.jobs.huey.sqlite_storage import RegistrySqliteStorage, SqliteHooks
+from ygmon.jobs.registry.completions import CompletionWriter
+from ygmon.jobs.registry.job_registry import JobRegistry
+from ygmon.jobs.registry.store.redis.store import RedisRegistryStore
+from ygmon.jobs.registry.store.sqlite.store import SqliteRegistryStore
 from ygmon.queues import queue_spec
-
-if TYPE_CHECKING:
-    from ygmon.jobs.runtime import JobRuntime
 
 log = logging.getLogger("ygmon.jobs")
 _PENDING = frozenset({"waiting", "delayed", "active"})
@@ -48,11 +46,25 @@ def _result_json(value: Any) -> str | None:
     return text if len(text) <= 10_000 else None
 
 
-def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
+class Host(Protocol):
+    """What the handlers use of the job runtime (ygmon.jobs.runtime.JobRuntime)."""
+
+    registry: JobRegistry
+    completions: CompletionWriter
+    worker_id: str | None
+
+    def attempts_allowed(self, task: Any) -> int: ...
+
+
+def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
     registry = runtime.registry
     store = registry.store
     storage = huey.storage
     on_sqlite = isinstance(storage, RegistrySqliteStorage)
+    # The store beside this broker: SQLite's writes ride on Huey's transactions,
+    # Redis's on its scripts.
+    sqlite_store = store if isinstance(store, SqliteRegistryStore) else None
+    redis_store = store if isinstance(store, RedisRegistryStore) else None
     # On SQLite every registry write of this queue uses its Huey connection: one
     # connection per queue, so the registry never waits on the process's own queue.
     writer = (lambda: storage.db(commit=True)) if on_sqlite else None
@@ -61,9 +73,7 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
     limit = queue_spec(queue).max_concurrency
     ceiling = None if limit is None else (queue, limit)
 
-    @functools.cache
-    def class_revoke_key(task_class: type) -> str:
-        return huey._task_key(task_class, "rt")
+    class_revoke_key = functools.cache(huey.class_revoke_key)
 
     def guarded(fn):
         def handler(signal: str, task: Any, *args: Any) -> None:
@@ -101,19 +111,22 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
         }
         if signal != S.SIGNAL_ENQUEUED:
             store.move(**move, writer=writer)
-        elif on_sqlite:
-            defer_to_enqueue(store.enqueue_writer(move))  # type: ignore[attr-defined]
-        else:
+        elif sqlite_store is not None:
+            defer_to_enqueue(sqlite_store.enqueue_writer(move))
+        elif redis_store is not None:
             header_for_enqueue(task.id, task.retries, class_revoke_key(type(task)))
             defer_to_enqueue(
-                lambda key, member, score, scheduled: store.move(  # type: ignore[call-arg]
+                lambda key, member, score, scheduled: redis_store.move(
                     **move, enqueue=(key, member, score), from_schedule=scheduled
                 )
             )
+        else:
+            store.move(**move, writer=writer)
 
     def activate_in(cur: Any, task: Any) -> None:
         """SQLite: mark the job active inside the dequeue's transaction."""
-        store.activate_in(cur, task.id, queue, _active_fields(task))  # type: ignore[attr-defined]
+        assert sqlite_store is not None
+        sqlite_store.activate_in(cur, task.id, queue, _active_fields(task))
 
     def complete_in(cur: Any) -> Callable[[], None] | None:
         """SQLite: write this queue's due completions inside the dequeue's transaction;
@@ -126,7 +139,8 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
             return None
         cur.execute("savepoint ygmon_completions")
         try:
-            store.move_many_in(cur, moves)  # type: ignore[attr-defined]
+            assert sqlite_store is not None
+            sqlite_store.move_many_in(cur, moves)
         except sqlite3.Error as exc:
             cur.execute("rollback to ygmon_completions")
             runtime.completions.give_back(queue, moves)
@@ -146,8 +160,8 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
         error = f"this worker cannot run task '{name.rpartition('.')[2]}': {exc}"
         log.error("job registry: job %s failed: %s", job_id, error)
         move = _failed(job_id, error, exc, _PENDING)
-        if cur is not None:
-            store.move_in(cur, **move)  # type: ignore[attr-defined]
+        if cur is not None and sqlite_store is not None:
+            sqlite_store.move_in(cur, **move)
         else:
             store.move(**move, writer=writer)
 
@@ -229,15 +243,17 @@ def connect(huey: Huey, queue: str, runtime: JobRuntime) -> None:
         )
 
     huey.signal(S.SIGNAL_ENQUEUED, S.SIGNAL_SCHEDULED)(on_queued)
-    storage.on_unreadable = unreadable
-    if on_sqlite:
-        storage.on_dequeue = activate_in
-        storage.before_commit = complete_in
-        if ceiling is not None:
-            storage.free_slots = lambda cur: ceiling[1] - store.active_in(cur, queue)  # type: ignore[attr-defined]
-    else:
-        storage.activate = lambda conn, key, result_key, woken: store.activate(  # type: ignore[attr-defined]
-            conn, key, result_key, registry.now(), runtime.worker_id, woken, ceiling
+    if isinstance(storage, RegistrySqliteStorage) and sqlite_store is not None:
+        free_slots = (
+            None if ceiling is None else lambda cur: ceiling[1] - sqlite_store.active_in(cur, queue)
+        )
+        storage.attach(SqliteHooks(unreadable, activate_in, complete_in, free_slots))
+    elif redis_store is not None:
+        storage.attach(
+            lambda conn, key, result_key, woken: redis_store.activate(
+                conn, key, result_key, registry.now(), runtime.worker_id, woken, ceiling
+            ),
+            unreadable,
         )
     huey.post_execute("ygmon-registry")(on_finished)
     huey.signal(S.SIGNAL_ERROR)(on_error)

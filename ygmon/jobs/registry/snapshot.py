@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from ygmon.broker_url import broker_kind, sqlite_path
 from ygmon.errors import UnavailableError
-from ygmon.jobs.broker_url import broker_kind, sqlite_path
 from ygmon.queues import QUEUE_NAMES
 from ygmon.timestamps import iso, to_utc_ms
 

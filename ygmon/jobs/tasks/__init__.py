@@ -19,10 +19,16 @@ from ygmon.jobs.tasks import analytics, blog, media, notifications, search
 from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec, UnknownTaskError, WorkerStartHook
 
 if TYPE_CHECKING:
-    from ygmon.jobs.runtime import JobRuntime
+    from ygmon.jobs.job_context import Producer
+
+# How often a worker trims history beyond the contract's retention (runtime's
+# sweep-retention). Each finish trims its own queue already; this catches queues that
+# went quiet while their jobs aged out.
+RETENTION_CRON = "*/5 * * * *"
 
 __all__ = [
     "ENQUEUE_COMMANDS",
+    "RETENTION_CRON",
     "TASKS",
     "WORKER_START_HOOKS",
     "TaskSpec",
@@ -50,7 +56,7 @@ def canary(
 
 
 def _enqueue_canary(
-    runtime: JobRuntime, values: list[str], delay: float | None
+    runtime: Producer, values: list[str], delay: float | None
 ) -> list[tuple[str, str]]:
     parser = argparse.ArgumentParser(prog="ygmon enqueue canary", exit_on_error=False)
     parser.add_argument("--seconds", type=float, default=0.0, help="how long the job sleeps")

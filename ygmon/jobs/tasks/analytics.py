@@ -23,7 +23,7 @@ from ygmon.errors import ConfigError
 from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec
 
 if TYPE_CHECKING:
-    from ygmon.jobs.runtime import JobRuntime
+    from ygmon.jobs.job_context import Producer
     from ygmon.pipelines.analytics.periods import Level, Period
 
 log = logging.getLogger(__name__)
@@ -197,7 +197,7 @@ def _day(value: str, name: str) -> date:
 
 
 def _enqueue_enrich(
-    runtime: JobRuntime, values: list[str], delay: float | None
+    runtime: Producer, values: list[str], delay: float | None
 ) -> list[tuple[str, str]]:
     parser = _parser("ygmon enqueue enrich")
     parser.add_argument("--since")
@@ -215,7 +215,7 @@ def _enqueue_enrich(
 
 
 def _enqueue_aggregate(
-    runtime: JobRuntime, values: list[str], delay: float | None
+    runtime: Producer, values: list[str], delay: float | None
 ) -> list[tuple[str, str]]:
     from ygmon.pipelines.analytics.periods import QUEUE_OF, Level, between, of_day
 
@@ -268,7 +268,7 @@ ENQUEUE: tuple[EnqueueCommand, ...] = (
 # --- catch-up -----------------------------------------------------------------------
 
 
-def on_worker_start(runtime: JobRuntime, queues: list[str]) -> None:
+def on_worker_start(runtime: Producer, queues: list[str]) -> None:
     """Enqueue the missed periods of each level whose queue this worker runs, oldest
     first, marked catch-up. Weekly and monthly ones read daily rows (and a week's growth
     the week before), so they run one after another, after the last daily run if any."""
@@ -288,7 +288,7 @@ def on_worker_start(runtime: JobRuntime, queues: list[str]) -> None:
     _enqueue_catch_up(runtime, found)
 
 
-async def _claim_missed(runtime: JobRuntime, levels: list[Level]) -> dict[Level, list[Period]]:
+async def _claim_missed(runtime: Producer, levels: list[Level]) -> dict[Level, list[Period]]:
     from ygmon.db import Database
     from ygmon.pipelines.analytics.catch_up import claim, missed
 
@@ -311,7 +311,7 @@ async def _claim_missed(runtime: JobRuntime, levels: list[Level]) -> dict[Level,
         await db.dispose()
 
 
-def _enqueue_catch_up(runtime: JobRuntime, found: dict[Level, list[Period]]) -> None:
+def _enqueue_catch_up(runtime: Producer, found: dict[Level, list[Period]]) -> None:
     from ygmon.pipelines.analytics.periods import Level
 
     for period in found.get(Level.HOURLY, []):

@@ -13,7 +13,7 @@ from ygmon.errors import ConfigError
 from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec
 
 if TYPE_CHECKING:
-    from ygmon.jobs.runtime import JobRuntime
+    from ygmon.jobs.job_context import Producer
 
 QUEUE = "blog-scheduled-publishing"
 
@@ -29,7 +29,7 @@ def publish_scheduled_posts() -> dict[str, Any]:
 
 
 def _enqueue_publish(
-    runtime: JobRuntime, values: list[str], delay: float | None
+    runtime: Producer, values: list[str], delay: float | None
 ) -> list[tuple[str, str]]:
     if values:
         raise ConfigError(f"enqueue publish-posts: takes no arguments, got {' '.join(values)}")

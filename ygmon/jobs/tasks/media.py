@@ -19,7 +19,7 @@ from ygmon.errors import ConfigError
 from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec
 
 if TYPE_CHECKING:
-    from ygmon.jobs.runtime import JobRuntime
+    from ygmon.jobs.job_context import Producer
 
 QUEUE = "asset-preview-generation"
 THUMBNAIL_TASK = "asset-thumbnail"
@@ -58,7 +58,7 @@ def _asset_arg(name: str, values: list[str]) -> str:
 
 
 def _enqueue(task: str, name: str):
-    def run(runtime: JobRuntime, values: list[str], delay: float | None) -> list[tuple[str, str]]:
+    def run(runtime: Producer, values: list[str], delay: float | None) -> list[tuple[str, str]]:
         import asyncio
 
         from ygmon.pipelines.media.forced import forced_job

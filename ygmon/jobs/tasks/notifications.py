@@ -16,8 +16,7 @@ from ygmon.errors import ConfigError
 from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec
 
 if TYPE_CHECKING:
-    from ygmon.jobs.job_context import JobContext
-    from ygmon.jobs.runtime import JobRuntime
+    from ygmon.jobs.job_context import JobContext, Producer
     from ygmon.mail.mailer import Mailer
 
 DIGEST_TASKS = {"daily": "digest-daily", "weekly": "digest-weekly"}
@@ -45,7 +44,7 @@ def thread_mailer(ctx: JobContext) -> Mailer:
 EMAIL_TASK = "send-notification-email"
 
 
-def wake_sender(runtime: JobRuntime) -> str:
+def wake_sender(runtime: Producer) -> str:
     """The sender job that will send the e-mails made due so far (a new one, or the one
     running or waiting already: ygmon.pipelines.notifications.wake)."""
     from ygmon.pipelines.notifications.wake import SENDER
@@ -68,7 +67,7 @@ def deliver_notification(notification_id: str | None = None) -> dict[str, Any]:
             lambda: wake_sender(ctx.runtime),
             from_address=ctx.profile.mail_from,
             notification_id=notification_id,
-            drain=lambda step: DELIVERY.drain(ctx.runtime, step),
+            drain=lambda step: DELIVERY.drain(ctx.collapse, step),
         )
     )
 
@@ -89,7 +88,7 @@ def send_notification_email(notification_id: str | None = None) -> dict[str, Any
             now=ctx.now(),
             from_address=ctx.profile.mail_from,
             notification_id=notification_id,
-            drain=lambda step: SENDER.drain(ctx.runtime, step),
+            drain=lambda step: SENDER.drain(ctx.collapse, step),
             clock=ctx.now,
         )
     )
@@ -127,7 +126,7 @@ def digest_weekly(period: str | None = None) -> dict[str, Any]:
 
 
 def _enqueue_digest(
-    runtime: JobRuntime, values: list[str], delay: float | None
+    runtime: Producer, values: list[str], delay: float | None
 ) -> list[tuple[str, str]]:
     if len(values) != 1 or values[0] not in DIGEST_TASKS:
         got = " ".join(values) or "nothing"
@@ -136,7 +135,7 @@ def _enqueue_digest(
     return [(job_id, "notification-digest")]
 
 
-def on_worker_start(runtime: JobRuntime, queues: list[str]) -> None:
+def on_worker_start(runtime: Producer, queues: list[str]) -> None:
     """Catch up the latest missed daily and weekly digest, once across the workers
     starting together (ygmon.pipelines.notifications.catch_up)."""
     if "notification-digest" not in queues:

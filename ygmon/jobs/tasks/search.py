@@ -15,7 +15,7 @@ from ygmon.errors import ConfigError
 from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec
 
 if TYPE_CHECKING:
-    from ygmon.jobs.runtime import JobRuntime
+    from ygmon.jobs.job_context import Producer
 
 
 def search_index_update(entity: str, entity_id: str) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def search_index_update(entity: str, entity_id: str) -> dict[str, Any]:
     from ygmon.pipelines.search.service import index_one
 
     ctx = current_job()
-    update_starting(ctx.runtime, entity, entity_id)
+    update_starting(ctx.collapse, entity, entity_id)
     counts = ctx.run(index_one(ctx.database, entity, entity_id))
     return {"entity": entity, "id": entity_id, "fixed": counts}
 
@@ -71,7 +71,7 @@ def search_index_reindex(entity: str | None = None, pause: float = 0.0) -> dict[
             pause=float(pause),
         )
     )
-    prune_markers(ctx.runtime)
+    prune_markers(ctx.collapse)
     return result
 
 
@@ -103,7 +103,7 @@ def _check_entity(name: str) -> str:
 
 
 def _enqueue_reindex(
-    runtime: JobRuntime, values: list[str], delay: float | None
+    runtime: Producer, values: list[str], delay: float | None
 ) -> list[tuple[str, str]]:
     parser = _parser("reindex")
     parser.add_argument("--entity", help="one entity type (default: every type)")
@@ -121,7 +121,7 @@ def _enqueue_reindex(
 
 
 def _enqueue_index(
-    runtime: JobRuntime, values: list[str], delay: float | None
+    runtime: Producer, values: list[str], delay: float | None
 ) -> list[tuple[str, str]]:
     parser = _parser("index")
     parser.add_argument("entity")
@@ -135,7 +135,7 @@ def _enqueue_index(
 
 
 def _enqueue_bulk(
-    runtime: JobRuntime, values: list[str], delay: float | None
+    runtime: Producer, values: list[str], delay: float | None
 ) -> list[tuple[str, str]]:
     parser = _parser("index-bulk")
     parser.add_argument("entity")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ygmon.errors import ConfigError
 
 if TYPE_CHECKING:
-    from ygmon.jobs.runtime import JobRuntime
+    from ygmon.jobs.job_context import Producer
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,12 @@ class UnknownTaskError(ConfigError):
     """`ygmon enqueue` or JobRuntime.enqueue was given a task name no queue runs."""
 
 
-EnqueueRun = Callable[["JobRuntime", list[str], float | None], list[tuple[str, str]]]
+EnqueueRun = Callable[["Producer", list[str], float | None], list[tuple[str, str]]]
 """(runtime, the command's own arguments, --delay seconds or None): parses the
 arguments and enqueues; returns (job id, queue) per job enqueued."""
 
 
-WorkerStartHook = Callable[["JobRuntime", list[str]], None]
+WorkerStartHook = Callable[["Producer", list[str]], None]
 """(runtime, the queues the starting worker runs)."""
 
 

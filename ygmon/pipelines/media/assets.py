@@ -19,7 +19,7 @@ from sqlalchemy import select
 from ygmon.db import Database
 from ygmon.db.models import AssetType, IpAsset, ScanStatus
 from ygmon.errors import NotFoundError
-from ygmon.jobs.runtime import new_job_id
+from ygmon.job_ids import new_job_id
 from ygmon.pipelines.media import gate
 from ygmon.pipelines.media.errors import InvalidMediaError
 from ygmon.pipelines.media.probe import MediaInfo, probe

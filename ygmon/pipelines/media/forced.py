@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ygmon.db import Database
 from ygmon.errors import ConfigError, NotFoundError
-from ygmon.jobs.runtime import new_job_id
+from ygmon.job_ids import new_job_id
 from ygmon.pipelines.media import source
 from ygmon.pipelines.media.assets import locked_asset
 from ygmon.pipelines.media.errors import MediaError

@@ -11,7 +11,7 @@ is enqueued only after the commit, so it never reads the asset before the event.
 from __future__ import annotations
 
 from ygmon.db.models import AssetType, IpAsset, ScanStatus
-from ygmon.jobs.runtime import new_job_id
+from ygmon.job_ids import new_job_id
 
 PREVIEW_TASK = "asset-preview"
 THUMBNAIL_TASK = "asset-thumbnail"

@@ -2,8 +2,8 @@
 
 `index_changed(enqueue, entity, entity_id)` enqueues that entity's
 `search-index-update`, collapsing bursts. Two small markers per entity live in the
-update queue's Huey key-value store (the broker's, so every producer and worker of a
-deployment shares them, on SQLite and Redis alike; `put_if_empty` is atomic on both):
+update queue's collapse markers (ygmon.jobs.collapse, reached through the `enqueue`
+given: ygmon.pipelines.producer.markers_of):
 
 - *pending*: set (atomically, only if absent) by the writer that enqueues a job, and
   deleted by that job as it starts, before it reads the row. A writer that finds it
@@ -15,30 +15,20 @@ deployment shares them, on SQLite and Redis alike; `put_if_empty` is atomic on b
 
 So N updates of one entity within a second run at most two jobs, and a lone change
 (an idle worker) is indexed at once. A marker left by a job that never started (its
-enqueue lost) is taken over after STALE_AFTER seconds.
+enqueue lost) goes stale and is taken over (ygmon.jobs.collapse.STALE_AFTER).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ygmon.pipelines.producer import Enqueue, Markers, markers_of
 from ygmon.pipelines.search.entities import entity
-
-if TYPE_CHECKING:
-    from huey.api import Huey
-
-    from ygmon.jobs.runtime import JobRuntime
-
-Enqueue = Callable[..., str]
-"""JobRuntime.enqueue or JobContext.enqueue."""
 
 UPDATE_TASK = "search-index-update"
 BULK_TASK = "search-index-bulk"
 UPDATE_QUEUE = "search-index-update"
 COLLAPSE_WINDOW = 1.0
-STALE_AFTER = 300.0
 MARKER_PREFIX = "ygmon-search:"
 
 
@@ -50,34 +40,19 @@ def started_key(entity_name: str, entity_id: str) -> str:
     return f"{MARKER_PREFIX}started:{entity_name}:{entity_id}"
 
 
-def runtime_of(enqueue: Enqueue) -> JobRuntime | None:
-    """The runtime behind a bound JobRuntime.enqueue or JobContext.enqueue."""
-    owner = getattr(enqueue, "__self__", None)
-    owner = getattr(owner, "runtime", owner)
-    return owner if hasattr(owner, "hueys") else None
-
-
-def markers(runtime: JobRuntime) -> Huey:
-    return runtime.hueys[UPDATE_QUEUE]
-
-
 def index_changed(enqueue: Enqueue, entity_name: str, entity_id: str, **_: Any) -> str | None:
     """Enqueue the index update of one entity after its write committed; the job id,
     or None when a pending update already covers this write."""
     entity(entity_name)  # ConfigError for a name that is not searchable
-    runtime = runtime_of(enqueue)
-    if runtime is None:  # a bare callable: no markers to share, no collapse
+    markers = markers_of(enqueue)
+    if markers is None:  # a bare callable: no markers to share, no collapse
         return enqueue(UPDATE_TASK, entity=entity_name, entity_id=entity_id)
-    huey = markers(runtime)
-    now = time.time()
-    started = huey.get(started_key(entity_name, entity_id), peek=True) or 0.0
-    due = max(now, float(started) + COLLAPSE_WINDOW)
+    now = markers.now()
+    started = markers.stamped(UPDATE_QUEUE, started_key(entity_name, entity_id)) or 0.0
+    due = max(now, started + COLLAPSE_WINDOW)
     key = pending_key(entity_name, entity_id)
-    if not huey.put_if_empty(key, due):
-        held = huey.get(key, peek=True)
-        if held is not None and float(held) + STALE_AFTER > now:
-            return None
-        huey.put(key, due)
+    if markers.hold(UPDATE_QUEUE, key, "", due) is not None:
+        return None
     try:
         return enqueue(
             UPDATE_TASK,
@@ -86,15 +61,14 @@ def index_changed(enqueue: Enqueue, entity_name: str, entity_id: str, **_: Any) 
             delay=(due - now) if due - now > 0.01 else None,
         )
     except BaseException:
-        huey.delete(key)
+        markers.release(UPDATE_QUEUE, key)
         raise
 
 
-def update_starting(runtime: JobRuntime, entity_name: str, entity_id: str) -> None:
+def update_starting(markers: Markers, entity_name: str, entity_id: str) -> None:
     """Called by the update job before it reads the row: later writes need a new job."""
-    huey = markers(runtime)
-    huey.put(started_key(entity_name, entity_id), time.time())
-    huey.delete(pending_key(entity_name, entity_id))
+    markers.stamp(UPDATE_QUEUE, started_key(entity_name, entity_id))
+    markers.release(UPDATE_QUEUE, pending_key(entity_name, entity_id))
 
 
 def bulk_changed(
@@ -108,21 +82,7 @@ def bulk_changed(
     return enqueue(BULK_TASK, entity=entity_name, ids=list(ids), **extra)
 
 
-def prune_markers(runtime: JobRuntime) -> int:
+def prune_markers(markers: Markers) -> int:
     """Drop `started` markers past the collapse window (they only delay a job while
     fresh); the weekly reindex calls this. How many went."""
-    storage = markers(runtime).storage
-    cutoff = time.time() - COLLAPSE_WINDOW
-    serializer = markers(runtime).serializer
-    gone = 0
-    for key, raw in list(storage.result_items().items()):
-        name = key.decode() if isinstance(key, bytes) else key
-        if not name.startswith(f"{MARKER_PREFIX}started:"):
-            continue
-        try:
-            stale = float(serializer.deserialize(raw)) < cutoff
-        except Exception:
-            stale = True
-        if stale and storage.delete_data(key):
-            gone += 1
-    return gone
+    return markers.prune(UPDATE_QUEUE, f"{MARKER_PREFIX}started:", markers.now() - COLLAPSE_WINDOW)
