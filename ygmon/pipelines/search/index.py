@@ -11,28 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from ygmon.pipelines.search.entities import Entity
+from ygmon.pipelines.search.fixes import Counts
 from ygmon.pipelines.search.query import SearchHit
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from ygmon.db import Database
-
-FIX_KINDS = ("missing", "stale", "soft_deleted", "orphaned")
-"""What a sync can fix: a live row absent from the index, a live row indexed with old
-text, a soft-deleted row still indexed, an index entry whose row is gone."""
-
-Counts = dict[str, int]
-
-
-def no_fixes() -> Counts:
-    return dict.fromkeys(FIX_KINDS, 0)
-
-
-def add_counts(into: Counts, more: Counts) -> Counts:
-    for key, value in more.items():
-        into[key] = into.get(key, 0) + value
-    return into
 
 
 class SearchIndex(Protocol):

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, VARCHAR
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ygmon.pipelines.search.entities import LIST_FIELDS, Entity, Field, from_clause
-from ygmon.pipelines.search.index import Counts, no_fixes
+from ygmon.pipelines.search.fixes import Counts, no_fixes
 from ygmon.pipelines.search.query import HIGHLIGHT, SearchHit
 
 CONFIG = "english"

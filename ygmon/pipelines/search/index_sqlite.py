@@ -27,7 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ygmon.pipelines.search.entities import BM25_WEIGHTS, LIST_FIELDS, Entity, Field, from_clause
-from ygmon.pipelines.search.index import Counts, add_counts, no_fixes
+from ygmon.pipelines.search.fixes import Counts, add_counts, no_fixes
 from ygmon.pipelines.search.query import HIGHLIGHT, SearchHit, fts5_match
 
 _CHUNK = 500  # bound parameters per statement stay well under SQLite's limit

@@ -22,7 +22,8 @@ from sqlalchemy import func, insert, select, text, update
 from ygmon.db import Database
 from ygmon.db.search_schema import reindex_runs
 from ygmon.pipelines.search.entities import ENTITIES, Entity, entity
-from ygmon.pipelines.search.index import add_counts, no_fixes, search_index
+from ygmon.pipelines.search.fixes import add_counts, no_fixes
+from ygmon.pipelines.search.index import search_index
 
 REINDEX_BATCH = 100
 COMMIT_BATCHES = 50

@@ -13,7 +13,8 @@ from sqlalchemy import text
 from ygmon.db import Database
 from ygmon.errors import ConfigError
 from ygmon.pipelines.search.entities import ENTITIES, ENTITIES_BY_NAME, entity
-from ygmon.pipelines.search.index import Counts, add_counts, no_fixes, search_index
+from ygmon.pipelines.search.fixes import Counts, add_counts, no_fixes
+from ygmon.pipelines.search.index import search_index
 from ygmon.pipelines.search.query import SearchHit, words
 
 BULK_BATCH = 50
