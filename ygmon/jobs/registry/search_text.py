@@ -74,11 +74,6 @@ def exception_type(stack: str | None) -> str:
     return NO_EXCEPTION
 
 
-def stack_tail(stack: str | None) -> str | None:
-    """Enough of a stack's end to name its exception type (stores read only this)."""
-    return stack[-400:] if stack else stack
-
-
 def normalise(message: str | None) -> str:
     text = message or ""
     for pattern, mask in _MASKS:
