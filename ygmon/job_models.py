@@ -1,6 +1,6 @@
 """The job models the registry answers in and the monitor, API and UI show: a job, a
-queue's counts, a worker, in the contract's JSON shape (ygmon.monitor.schemas holds the
-rest of the contract's models on the same CamelModel base).
+queue's counts, a worker, in the contract's JSON shape, and CamelModel, the base of
+every contract model (ygmon.monitor.schemas holds the rest).
 
 Field names serialise in the contract's camelCase; timestamps as ISO 8601 UTC strings
 with millisecond precision (what JavaScript's toISOString gives), and are truncated to

@@ -1,10 +1,6 @@
-"""The typed models of the contract, one set for the API server, its client and the UI.
-
-Field names serialise in the contract's camelCase; timestamps as ISO 8601 UTC strings
-with millisecond precision (what JavaScript's toISOString gives), and are truncated to
-milliseconds on the way in too, so a value read locally equals the same value read
-through the API.
-"""
+"""The typed models of the contract, one set for the API server, its client and the UI,
+on ygmon.job_models' CamelModel (camelCase fields, millisecond ISO timestamps): the
+job, queue and worker models live there, below the registry that answers in them."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ygmon.errors import ConfigError
-from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec
+from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec, parse_arguments
 
 if TYPE_CHECKING:
     from ygmon.jobs.job_context import Producer
@@ -179,16 +179,6 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     return argparse.ArgumentParser(prog=prog, exit_on_error=False, add_help=False)
 
 
-def _parse(parser: argparse.ArgumentParser, values: list[str], name: str) -> argparse.Namespace:
-    try:
-        parsed, extra = parser.parse_known_args(values)
-    except argparse.ArgumentError as exc:
-        raise ConfigError(f"enqueue {name}: {exc}") from None
-    if extra:
-        raise ConfigError(f"enqueue {name}: unexpected arguments: {' '.join(extra)}")
-    return parsed
-
-
 def _day(value: str, name: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -201,7 +191,7 @@ def _enqueue_enrich(
 ) -> list[tuple[str, str]]:
     parser = _parser("ygmon enqueue enrich")
     parser.add_argument("--since")
-    parsed = _parse(parser, values, "enrich")
+    parsed = parse_arguments(parser, values, "enqueue enrich")
     kwargs = {}
     if parsed.since:
         try:
@@ -227,7 +217,7 @@ def _enqueue_aggregate(
     parser.add_argument("--hour", type=int)
     parser.add_argument("--from", dest="first")
     parser.add_argument("--to", dest="last")
-    parsed = _parse(parser, values[1:], "aggregate")
+    parsed = parse_arguments(parser, values[1:], "enqueue aggregate")
     if parsed.hour is not None and not (level is Level.HOURLY and 0 <= parsed.hour <= 23):
         raise ConfigError("enqueue aggregate: --hour H (0-23) goes with 'hourly' only")
     if (parsed.first is None) != (parsed.last is None):

@@ -12,7 +12,7 @@ import argparse
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ygmon.errors import ConfigError
-from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec
+from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec, parse_arguments
 
 if TYPE_CHECKING:
     from ygmon.jobs.job_context import Producer
@@ -86,16 +86,6 @@ def _parser(name: str) -> argparse.ArgumentParser:
     return _Parser(prog=f"ygmon enqueue {name}", exit_on_error=False)
 
 
-def _parse(parser: argparse.ArgumentParser, values: list[str]) -> argparse.Namespace:
-    try:
-        parsed, extra = parser.parse_known_args(values)
-    except argparse.ArgumentError as exc:
-        raise ConfigError(f"{parser.prog}: {exc}") from None
-    if extra:
-        raise ConfigError(f"{parser.prog}: unexpected arguments: {' '.join(extra)}")
-    return parsed
-
-
 def _check_entity(name: str) -> str:
     from ygmon.pipelines.search.entities import entity
 
@@ -108,7 +98,7 @@ def _enqueue_reindex(
     parser = _parser("reindex")
     parser.add_argument("--entity", help="one entity type (default: every type)")
     parser.add_argument("--pause", type=float, default=0.0, help="seconds between batches")
-    parsed = _parse(parser, values)
+    parsed = parse_arguments(parser, values, parser.prog)
     kwargs: dict[str, Any] = {}
     if parsed.entity:
         kwargs["entity"] = _check_entity(parsed.entity)
@@ -126,7 +116,7 @@ def _enqueue_index(
     parser = _parser("index")
     parser.add_argument("entity")
     parser.add_argument("entity_id", metavar="ID")
-    parsed = _parse(parser, values)
+    parsed = parse_arguments(parser, values, parser.prog)
     name = _check_entity(parsed.entity)
     job_id = runtime.enqueue(
         "search-index-update", delay=delay, entity=name, entity_id=parsed.entity_id
@@ -140,7 +130,7 @@ def _enqueue_bulk(
     parser = _parser("index-bulk")
     parser.add_argument("entity")
     parser.add_argument("ids", metavar="ID", nargs="+")
-    parsed = _parse(parser, values)
+    parsed = parse_arguments(parser, values, parser.prog)
     name = _check_entity(parsed.entity)
     job_id = runtime.enqueue("search-index-bulk", delay=delay, entity=name, ids=parsed.ids)
     return [(job_id, "search-index-bulk")]

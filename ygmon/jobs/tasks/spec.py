@@ -6,6 +6,7 @@ specs without importing the list they are gathered into.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -48,3 +49,17 @@ class EnqueueCommand:
     name: str
     summary: str
     run: EnqueueRun
+
+
+def parse_arguments(
+    parser: argparse.ArgumentParser, values: list[str], label: str
+) -> argparse.Namespace:
+    """An `ygmon enqueue` command's arguments, or ConfigError (one line, `label` first)
+    for a bad or an unexpected one."""
+    try:
+        parsed, extra = parser.parse_known_args(values)
+    except argparse.ArgumentError as exc:
+        raise ConfigError(f"{label}: {exc}") from None
+    if extra:
+        raise ConfigError(f"{label}: unexpected arguments: {' '.join(extra)}")
+    return parsed
