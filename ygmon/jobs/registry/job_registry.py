@@ -43,7 +43,8 @@ def _int(value: str | None, default: int = 0) -> int:
 
 
 class JobRegistry:
-    """ygmon.jobs.registry_protocol.JobRegistry over a RegistryStore."""
+    """The job registry over a RegistryStore: what the monitor, the API and the CLI ask
+    of the jobs (ping, queue_stats, list_jobs, get_job, retry, workers, history ...)."""
 
     def __init__(
         self,

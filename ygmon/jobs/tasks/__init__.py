@@ -3,7 +3,7 @@ commands that trigger them.
 
 Delivery is at least once (a stalled job runs again), so every task says in its
 docstring how a second run is harmless. ygmon's own `canary` lives here; each pipeline
-declares its tasks in ygmon/jobs/pipeline_tasks/<name>.py (thin wrappers of the
+declares its tasks in ygmon/jobs/tasks/<name>.py (thin wrappers of the
 services in ygmon/pipelines/<name>/), gathered below.
 """
 
