@@ -1,5 +1,5 @@
 """LocalMonitor's operator tools over jobs: search, failures grouped by cause, bulk
-retry and discard (a mixin: it uses LocalMonitor's registry and read-only flag).
+retry and discard, over the job registry (ygmon.monitor.local_access).
 
 Each mutating method is one action (one call, one audit record when audited); a dry
 run changes nothing and is answered in read-only mode too.
@@ -10,11 +10,11 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ygmon.errors import InvalidQueryError, NotFoundError, ReadOnlyError
 from ygmon.jobs.queues import QUEUES_BY_NAME
-from ygmon.monitor.audit import audited
+from ygmon.monitor.audit import ActionRecorder, audited
 from ygmon.monitor.job_search_schemas import (
     QUERY_MAX_CHARS,
     BulkResult,
@@ -22,7 +22,13 @@ from ygmon.monitor.job_search_schemas import (
     FailureGroup,
     JobQuery,
 )
+from ygmon.monitor.local_access import RegistryAccess
 from ygmon.monitor.schemas import JobSummary, Page, Pagination
+
+if TYPE_CHECKING:
+    from ygmon.jobs.job_search import JobSearch
+    from ygmon.jobs.job_text import GroupCount
+    from ygmon.jobs.registry import JobRegistry
 
 
 def check_query_text(name: str, value: str | None) -> None:
@@ -50,19 +56,23 @@ def _ts(at: float) -> datetime:
 
 
 class LocalJobOps:
-    read_only: bool
-    _registry: Any
+    """Mutating calls are recorded by `audit_trail`; `read_only` refuses them."""
 
-    _search_lock = threading.Lock()
+    def __init__(self, registry: RegistryAccess, audit_trail: ActionRecorder, read_only: bool):
+        self.registry = registry
+        self.audit_trail = audit_trail
+        self.read_only = read_only
+        self._search_lock = threading.Lock()
+        self._search: JobSearch | None = None
 
-    def _job_search(self, registry: Any) -> Any:
+    def _job_search(self, registry: JobRegistry) -> JobSearch:
         from ygmon.jobs.job_search import JobSearch
 
         with self._search_lock:
-            cached = getattr(self, "_job_search_cache", None)
+            cached = self._search
             if cached is None or cached.store is not registry.store:
                 cached = JobSearch(registry.store, registry.now)
-                self._job_search_cache = cached
+                self._search = cached
             return cached
 
     async def search_jobs(self, query: JobQuery) -> Page[JobSummary]:
@@ -76,7 +86,7 @@ class LocalJobOps:
         )
         offset = (query.page - 1) * query.page_size
 
-        def run(registry: Any) -> tuple[list[JobSummary], int]:
+        def run(registry: JobRegistry) -> tuple[list[JobSummary], int]:
             search = self._job_search(registry)
             if query.group_key:
                 rows, total = search.group_page(
@@ -86,14 +96,16 @@ class LocalJobOps:
                 rows, total = search.search(query.q, filters, offset, query.page_size)
             return [JobSummary.model_validate(registry._summary(r)) for r in rows], total
 
-        rows, total = await self._registry(run)
+        rows, total = await self.registry.in_registry(run)
         return Page[JobSummary](
             data=rows, pagination=Pagination.of(query.page, query.page_size, total)
         )
 
     async def failure_groups(self, queue: str | None = None) -> list[FailureGroup]:
         _check_queue(queue)
-        counts, names = await self._registry(lambda r: self._job_search(r).group_counts(queue))
+        counts, names = await self.registry.in_registry(
+            lambda r: self._job_search(r).group_counts(queue)
+        )
         return build_groups(counts, names)
 
     @audited("bulk-retry")
@@ -111,7 +123,7 @@ class LocalJobOps:
             what = "Bulk retry" if action == "retry" else "Bulk discard"
             raise ReadOnlyError.refusing(what)
 
-        def run(registry: Any) -> BulkResult:
+        def run(registry: JobRegistry) -> BulkResult:
             from ygmon.jobs import bulk_jobs
 
             jobs = self._job_search(registry).failed_ids(
@@ -134,10 +146,12 @@ class LocalJobOps:
             key = "retried" if action == "retry" else "discarded"
             return BulkResult(dry_run=dry_run, skipped=skipped, **counts, **{key: done})
 
-        return await self._registry(run)
+        return await self.registry.in_registry(run)
 
 
-def build_groups(counts: dict[str, Any], names: dict[str, tuple[str, str]]) -> list[FailureGroup]:
+def build_groups(
+    counts: dict[str, GroupCount], names: dict[str, tuple[str, str]]
+) -> list[FailureGroup]:
     """FailureGroups of ygmon.jobs.job_text.GroupCount per group key, largest first."""
     groups = []
     for key, g in counts.items():
