@@ -25,7 +25,7 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -107,7 +107,7 @@ class Audited(Protocol):
 
 
 A = TypeVar("A", bound=Audited)
-Method = Callable[Concatenate[A, P], Awaitable[T]]
+Method = Callable[Concatenate[A, P], Coroutine[Any, Any, T]]
 
 
 def audited(action: str) -> Callable[[Method[A, P, T]], Method[A, P, T]]:
