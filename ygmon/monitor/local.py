@@ -30,7 +30,7 @@ from ygmon.monitor.coverage_schemas import (
 from ygmon.monitor.health import build_health, mail_errors
 from ygmon.monitor.history import History, HistoryWindow
 from ygmon.monitor.job_ops import LocalJobOps
-from ygmon.monitor.local_storages import LocalStorages, redact
+from ygmon.monitor.local_storages import LocalStorages
 from ygmon.monitor.operator_parts import OperatorParts
 from ygmon.monitor.queue_control import LocalQueueControl, with_pauses
 from ygmon.monitor.schemas import (
@@ -53,6 +53,7 @@ from ygmon.monitor.schemas import (
     WorkerInfo,
 )
 from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
+from ygmon.profile_targets import redact
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

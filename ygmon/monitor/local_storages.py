@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 from ygmon.config import LocalProfile
 from ygmon.db.schema_head import HEAD_REVISION
 from ygmon.errors import SchemaBehindError, UnavailableError, YgmonError
+from ygmon.profile_targets import redact
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,15 +30,6 @@ if TYPE_CHECKING:
     from ygmon.jobs.runtime import JobRuntime
 
 T = TypeVar("T")
-
-
-def redact(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url.split("@")[-1]
 
 
 class LocalStorages:
