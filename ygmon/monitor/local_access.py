@@ -1,7 +1,7 @@
-"""What LocalMonitor's parts (job operations, queue control, the audit trail) need of
-the storages LocalMonitor opens: calls into the job registry or the job runtime in a
-thread, and the database. Each part is given LocalMonitor through one of these, so it
-can reach nothing else of it.
+"""What LocalMonitor's parts (job operations, queue control, the audit trail) and its
+readers (the API's user check) need of the storages LocalMonitor opens: calls into the
+job registry or the job runtime in a thread, and the database. Each is given
+LocalMonitor through one of these, so it can reach nothing else of it.
 """
 
 from __future__ import annotations
@@ -28,6 +28,12 @@ class RegistryAccess(Protocol):
 class RuntimeAccess(RegistryAccess, Protocol):
     async def in_runtime(self, call: Callable[[JobRuntime], T]) -> T:
         """`call(runtime)` in a thread, for what puts a job on a queue (Huey loads)."""
+        ...
+
+
+class SessionReader(Protocol):
+    async def __call__(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`work(session)` in a read session; an unreachable database: UnavailableError."""
         ...
 
 
