@@ -33,6 +33,9 @@ T = TypeVar("T")
 
 
 class LocalStorages:
+    """The database and the job registry of one local profile, at the times `clock`
+    gives (this host's clock when None)."""
+
     def __init__(self, profile: LocalProfile, clock: Callable[[], datetime] | None = None) -> None:
         self.profile = profile
         self.clock = clock
