@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -46,15 +47,13 @@ class AlertReads(Protocol):
     ) -> History: ...
 
 
+@dataclass(eq=False)
 class Alerts:
     """The rules of a profile's `alerts` table over `reads`, judged at `now()`."""
 
-    def __init__(
-        self, reads: AlertReads, config: dict[str, Any], now: Callable[[], datetime]
-    ) -> None:
-        self.reads = reads
-        self.config = config
-        self.now = now
+    reads: AlertReads
+    config: dict[str, Any]
+    now: Callable[[], datetime]
 
     async def alerts(self) -> list[AlertState]:
         rules = alert_rules(self.config)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -55,15 +56,15 @@ def _ts(at: float) -> datetime:
     return datetime.fromtimestamp(at, UTC)
 
 
+@dataclass(eq=False)
 class LocalJobOps:
     """Mutating calls are recorded by `audit_trail`; `read_only` refuses them."""
 
-    def __init__(self, registry: RegistryAccess, audit_trail: ActionRecorder, read_only: bool):
-        self.registry = registry
-        self.audit_trail = audit_trail
-        self.read_only = read_only
-        self._search_lock = threading.Lock()
-        self._search: JobSearch | None = None
+    registry: RegistryAccess
+    audit_trail: ActionRecorder
+    read_only: bool
+    _search_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _search: JobSearch | None = field(default=None, init=False)
 
     def _job_search(self, registry: JobRegistry) -> JobSearch:
         from ygmon.jobs.job_search import JobSearch

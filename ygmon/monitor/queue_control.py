@@ -5,6 +5,7 @@ backend."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -55,21 +56,15 @@ def with_pauses(stats: list[QueueStats], store: Any) -> list[QueueStats]:
     ]
 
 
+@dataclass(eq=False)
 class LocalQueueControl:
     """Mutating calls are recorded by `audit_trail`; `read_only` refuses them;
     `schedule_grace` is the profile's (seconds a run may be late before it is missed)."""
 
-    def __init__(
-        self,
-        registry: RuntimeAccess,
-        audit_trail: ActionRecorder,
-        read_only: bool,
-        schedule_grace: float,
-    ) -> None:
-        self.registry = registry
-        self.audit_trail = audit_trail
-        self.read_only = read_only
-        self.schedule_grace = schedule_grace
+    registry: RuntimeAccess
+    audit_trail: ActionRecorder
+    read_only: bool
+    schedule_grace: float
 
     def _known_queue(self, queue: str) -> None:
         if queue not in QUEUES_BY_NAME:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ygmon.monitor.admin_api import AdminApi
 from ygmon.monitor.audit_schemas import AuditRecord
 from ygmon.monitor.schemas import Page
 
 
+@dataclass(eq=False)
 class RemoteAudit:
     """The server records the actions; this client reads them."""
 
-    def __init__(self, api: AdminApi) -> None:
-        self.api = api
+    api: AdminApi
 
     async def audit_log(self, page: int = 1, page_size: int = 50) -> Page[AuditRecord]:
         body = await self.api.get_page("/audit", {"page": page, "pageSize": page_size})

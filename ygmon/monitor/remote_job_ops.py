@@ -4,6 +4,8 @@ them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ygmon.errors import ReadOnlyError, ServerError
 from ygmon.monitor.admin_api import AdminApi
 from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
@@ -11,10 +13,10 @@ from ygmon.monitor.schemas import JobSummary, Page
 from ygmon.timestamps import iso
 
 
+@dataclass(eq=False)
 class RemoteJobOps:
-    def __init__(self, api: AdminApi, read_only: bool) -> None:
-        self.api = api
-        self.read_only = read_only
+    api: AdminApi
+    read_only: bool
 
     async def search_jobs(self, query: JobQuery) -> Page[JobSummary]:
         params = {

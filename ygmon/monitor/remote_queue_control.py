@@ -5,16 +5,18 @@ with its reason, raised as ReadOnlyError."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ygmon.errors import ReadOnlyError
 from ygmon.monitor.admin_api import AdminApi, segment
 from ygmon.monitor.queue_control_schemas import QueuePause, ScheduleInfo, TriggerResult
 from ygmon.monitor.schemas import JobSummary
 
 
+@dataclass(eq=False)
 class RemoteQueueControl:
-    def __init__(self, api: AdminApi, read_only: bool) -> None:
-        self.api = api
-        self.read_only = read_only
+    api: AdminApi
+    read_only: bool
 
     def _refuse_if_read_only(self, action: str) -> None:
         if self.read_only:
