@@ -71,7 +71,11 @@ class _Profile:
         raise AttributeError(f"{type(self).__name__} is frozen: use .replace({name}=...)")
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and self.table() == other.table()  # type: ignore[attr-defined]
+        return (
+            isinstance(other, _Profile)
+            and type(other) is type(self)
+            and self.table() == other.table()
+        )
 
     __hash__ = None  # type: ignore[assignment]
 

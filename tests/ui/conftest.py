@@ -19,9 +19,9 @@ import pytest
 from servers import serve_on_loopback
 
 from ygmon.app import YgmonApp
-from ygmon.commands.tui import worker_command
 from ygmon.config import LocalProfile, RemoteProfile, Settings
 from ygmon.monitor.factory import make_monitor
+from ygmon.profile_targets import worker_command
 from ygmon.tui.ui_config import UiConfig
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)

@@ -12,9 +12,9 @@ from conftest import NOW, build_app, local_settings
 from pilot_helpers import settle, wait_until
 from textual.widgets._footer import FooterKey, FooterLabel
 
-from ygmon.commands.tui import target_of
 from ygmon.config import LocalProfile, RemoteProfile, Settings
 from ygmon.jobs.worker import in_process_worker
+from ygmon.profile_targets import target_of
 from ygmon.screens.queue_jobs import QueueJobsScreen
 from ygmon.tui.ui_config import UiConfig
 from ygmon.widgets.app_footer import AppFooter

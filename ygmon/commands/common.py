@@ -1,9 +1,9 @@
-"""What every subcommand needs: the resolved settings and a redacted URL for display."""
+"""What every subcommand needs: the resolved settings (a redacted URL for display is
+ygmon.profile_targets.redact)."""
 
 from __future__ import annotations
 
 import argparse
-from urllib.parse import urlsplit, urlunsplit
 
 from ygmon.config import LocalProfile, Settings, load_settings
 from ygmon.errors import ConfigError
@@ -29,12 +29,3 @@ def local_profile(settings: Settings, command: str) -> LocalProfile:
             f"and '{settings.profile_name}' is remote"
         )
     return settings.profile
-
-
-def redact(url: str) -> str:
-    """The URL with any password hidden, fit to print."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from ygmon.commands.common import local_profile, redact, settings_from
+from ygmon.commands.common import local_profile, settings_from
+from ygmon.profile_targets import redact
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,8 +6,9 @@ import argparse
 import json
 from typing import Any
 
-from ygmon.commands.common import redact, settings_from
+from ygmon.commands.common import settings_from
 from ygmon.config import LocalProfile, Settings
+from ygmon.profile_targets import redact
 
 
 def register(sub: argparse._SubParsersAction) -> None:

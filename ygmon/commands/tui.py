@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING
 
-from ygmon.commands.common import redact, settings_from
-from ygmon.config import LocalProfile, Settings
+from ygmon.commands.common import settings_from
+from ygmon.config import Settings
+from ygmon.profile_targets import target_of, worker_command
 
 if TYPE_CHECKING:
     from ygmon.app import YgmonApp
     from ygmon.tui.ui_config import UiConfig
-
-
-def worker_command(settings: Settings) -> list[str]:
-    """`ygmon worker` with the same config file and profile as this app."""
-    command = [sys.executable, "-m", "ygmon"]
-    if settings.source is not None:
-        command += ["--config", str(settings.source)]
-    return [*command, "--profile", settings.profile_name, "worker"]
-
-
-def target_of(settings: Settings) -> str:
-    """What the header names beside the profile: the backend's kind and where it is (a
-    profile named `local` turned remote by --api-url must not read as local)."""
-    profile = settings.profile
-    if isinstance(profile, LocalProfile):
-        return f"local: {redact(profile.database_url)}"
-    return f"remote: {profile.api_url}"
 
 
 def make_app(settings: Settings, ui: UiConfig | None = None) -> YgmonApp:

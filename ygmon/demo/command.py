@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ygmon.commands.common import local_profile, redact, settings_from
+from ygmon.commands.common import local_profile, settings_from
 from ygmon.config import LocalProfile, Settings
 from ygmon.db import Database
 from ygmon.db.migrate import upgrade
@@ -36,6 +36,7 @@ from ygmon.demo.fresh_database import (
 from ygmon.demo.job_mix import DEMO_JOBS, enqueue_demo_jobs
 from ygmon.demo.live import FIX_FILE_NAME, run_live
 from ygmon.errors import YgmonError
+from ygmon.profile_targets import redact
 
 
 @dataclass(frozen=True)

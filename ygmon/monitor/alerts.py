@@ -1,5 +1,5 @@
 """Alerts: the profile's rules (ygmon.alert_config) applied to what the Monitor reads,
-for LocalMonitor and RemoteMonitor alike (a mixin over the protocol's reads), so a
+for LocalMonitor and RemoteMonitor alike (an object over the protocol's reads), so a
 remote profile's rules judge the server's answers.
 
 One AlertState per rule and subject ("*" expands to every queue or schedule), firing
@@ -10,14 +10,16 @@ clock where it reports one (schedules carry `checkedAt`).
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
 from ygmon.alert_config import AlertRule, alert_rules
 from ygmon.errors import ConfigError
 from ygmon.job_history import History, HistoryWindow
 from ygmon.monitor.queue_control_schemas import AlertState, ScheduleInfo
-from ygmon.monitor.schemas import AllWorkersHealth, QueueStats
+from ygmon.monitor.schemas import AllWorkersHealth, JobSummary, QueueStats
 from ygmon.queues import QUEUE_NAMES
 
 
@@ -26,31 +28,50 @@ def _minutes(seconds: float) -> str:
     return f"{minutes:.0f}m" if minutes < 120 else f"{minutes / 60:.1f}h"
 
 
-class AlertsMixin:
-    """Needs the Monitor reads and `profile.alerts`."""
+class AlertReads(Protocol):
+    """The Monitor reads the rules judge."""
 
-    profile: Any
+    async def queues(self) -> list[QueueStats]: ...
 
-    def alert_now(self) -> datetime:
-        now = getattr(self, "now", None)
-        return now() if callable(now) else datetime.now(UTC)
+    async def health(self) -> AllWorkersHealth: ...
+
+    async def schedules(self) -> list[ScheduleInfo]: ...
+
+    async def oldest_waiting(self, queue: str) -> JobSummary | None: ...
+
+    async def history(
+        self,
+        queue: str | None = None,
+        task: str | None = None,
+        window: HistoryWindow = HistoryWindow.HOUR,
+    ) -> History: ...
+
+
+@dataclass(eq=False)
+class Alerts:
+    """The rules of a profile's `alerts` table over `reads`, judged at `now()`."""
+
+    reads: AlertReads
+    config: dict[str, Any]
+    now: Callable[[], datetime]
 
     async def alerts(self) -> list[AlertState]:
-        rules = alert_rules(self.profile.alerts)
+        rules = alert_rules(self.config)
         if not rules:
             return []
         kinds = {r.kind for r in rules}
         needs_queues = kinds & {"oldest_waiting", "paused_too_long"}
+        reads = self.reads
         queues, health, schedules = await asyncio.gather(
-            self.queues() if needs_queues else _none(),  # type: ignore[attr-defined]
-            self.health() if "no_worker" in kinds else _none(),  # type: ignore[attr-defined]
-            self.schedules() if "schedule_missed" in kinds else _none(),  # type: ignore[attr-defined]
+            reads.queues() if needs_queues else _none(),
+            reads.health() if "no_worker" in kinds else _none(),
+            reads.schedules() if "schedule_missed" in kinds else _none(),
         )
         stats = {q.name: q for q in queues or []}
         # One history read per window for every queue's failure rate: a remote API
         # allows 100 requests a minute.
         windows = sorted({r.window for r in rules if r.kind == "failure_rate"})
-        read = await asyncio.gather(*(self.history(None, None, HistoryWindow(w)) for w in windows))  # type: ignore[attr-defined]
+        read = await asyncio.gather(*(reads.history(None, None, HistoryWindow(w)) for w in windows))
         histories = dict(zip(windows, read, strict=True))
         states: list[AlertState] = []
         for rule in rules:
@@ -75,7 +96,7 @@ class AlertsMixin:
                 message=message,
             )  # fmt: skip
 
-        now = self.alert_now()
+        now = self.now()
         if rule.kind == "failure_rate":
             series = [s for s in histories[rule.window].series if s.queue == queue]
             done = sum(sum(s.completed) for s in series)
@@ -99,7 +120,7 @@ class AlertsMixin:
             return state(
                 held > rule.minutes * 60, f"paused {_minutes(held)}, limit {rule.minutes:g}m"
             )
-        oldest = await self.oldest_waiting(queue) if s.waiting else None  # type: ignore[attr-defined]
+        oldest = await self.reads.oldest_waiting(queue) if s.waiting else None
         if oldest is None:
             return state(False, "nothing waiting")
         waited = (now - oldest.enqueued_at).total_seconds()

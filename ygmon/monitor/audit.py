@@ -1,4 +1,5 @@
-"""The audit trail of LocalMonitor's mutating methods: `@audited("action")` and AuditTrail.
+"""The audit trail of LocalMonitor's mutating methods: `@audited("action")` and AuditTrail
+(the object LocalMonitor and its parts record through, given the database it writes to).
 
 Every action that changes something is recorded in the database's `audit_log` with who
 asked (the JWT subject the API's guard put in `acting_as`, else the OS user and the SSH
@@ -24,18 +25,22 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, runtime_checkable
 
 from ygmon.errors import ReadOnlyError, UnavailableError, YgmonError
 from ygmon.monitor.audit_schemas import Actor, AuditRecord
+from ygmon.monitor.local_access import DatabaseAccess
 from ygmon.monitor.schemas import CamelModel, Page, Pagination
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
 T = TypeVar("T")
-F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+P = ParamSpec("P")
 log = logging.getLogger("ygmon.audit")
 TARGET_CHARS = 2000
 """A bulk selection's JSON can be long; the record keeps its start."""
@@ -87,28 +92,47 @@ def describe(arguments: Mapping[str, Any]) -> str:
     return "/".join(parts)[:TARGET_CHARS]
 
 
-def audited(action: str) -> Callable[[F], F]:
-    """Record each call of a LocalMonitor (AuditTrail) method as one `action`.
+class ActionRecorder(Protocol):
+    async def run_audited(self, action: str, target: str, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work()` as one recorded action (AuditTrail.run_audited)."""
+        ...
+
+
+@runtime_checkable
+class Audited(Protocol):
+    """What `@audited` needs of the object whose methods it records."""
+
+    @property
+    def audit_trail(self) -> ActionRecorder: ...
+
+
+A = TypeVar("A", bound=Audited)
+Method = Callable[Concatenate[A, P], Coroutine[Any, Any, T]]
+
+
+def audited(action: str) -> Callable[[Method[A, P, T]], Method[A, P, T]]:
+    """Record each call of a method of an Audited object (LocalMonitor and its parts)
+    as one `action` in its audit trail.
 
     The target is the call's arguments (`retry("maintenance", "bad-1")` is
     'maintenance/bad-1'). A call with `dry_run=True` changes nothing and is not recorded.
     """
 
-    def decorate(method: F) -> F:
+    def decorate(method: Method[A, P, T]) -> Method[A, P, T]:
         signature = inspect.signature(method)
 
         @functools.wraps(method)
-        async def wrapper(self: AuditTrail, *args: Any, **kwargs: Any) -> Any:
+        async def wrapper(self: A, /, *args: P.args, **kwargs: P.kwargs) -> T:
             bound = signature.bind(self, *args, **kwargs)
             arguments = dict(list(bound.arguments.items())[1:])
             if arguments.get("dry_run") is True:
                 return await method(self, *args, **kwargs)
             arguments.pop("dry_run", None)
-            return await self.run_audited(
+            return await self.audit_trail.run_audited(
                 action, describe(arguments), lambda: method(self, *args, **kwargs)
             )
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper
 
     return decorate
 
@@ -119,12 +143,12 @@ def new_entry_id() -> str:
 
 
 class AuditTrail:
-    """Mixin of LocalMonitor: the audit log's writes and its paginated read."""
+    """The audit log's writes and its paginated read, in `storage`'s database at the
+    times `now` gives."""
 
-    # Provided by LocalMonitor.
-    database: Callable[[], Awaitable[Any]]
-    read: Callable[..., Awaitable[Any]]
-    now: Callable[[], datetime]
+    def __init__(self, storage: DatabaseAccess, now: Callable[[], datetime]) -> None:
+        self.storage = storage
+        self.now = now
 
     async def run_audited(self, action: str, target: str, work: Callable[[], Awaitable[T]]) -> T:
         """Run `work()` as one recorded action (for calls that are not monitor methods,
@@ -166,7 +190,7 @@ class AuditTrail:
         from ygmon.db.reachability import checked
 
         entry_id = new_entry_id()
-        db = await self.database()
+        db = await self.storage.database()
 
         async def write() -> None:
             async with db.writer() as session:
@@ -192,7 +216,7 @@ class AuditTrail:
         from ygmon.db.models.audit import AuditEntry
         from ygmon.db.reachability import checked
 
-        db = await self.database()
+        db = await self.storage.database()
 
         async def write() -> None:
             async with db.writer() as session:
@@ -210,7 +234,7 @@ class AuditTrail:
 
         from ygmon.db.models.audit import AuditEntry
 
-        async def query(session: Any) -> Page[AuditRecord]:
+        async def query(session: AsyncSession) -> Page[AuditRecord]:
             total = (
                 await session.execute(select(func.count()).select_from(AuditEntry))
             ).scalar_one()
@@ -227,7 +251,7 @@ class AuditTrail:
                 pagination=Pagination.of(page, page_size, total),
             )
 
-        return await self.read(query)
+        return await self.storage.read(query)
 
 
 AuditPage = Page[AuditRecord]

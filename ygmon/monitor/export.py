@@ -18,15 +18,25 @@ import os
 import tempfile
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
 from ygmon.errors import YgmonError
-from ygmon.monitor.schemas import CamelModel, JobSummary, LogQuery, MetricsAggregationJobLog
+from ygmon.monitor.job_search_schemas import JobQuery
+from ygmon.monitor.schemas import (
+    CamelModel,
+    JobSummary,
+    LogQuery,
+    MetricsAggregationJobLog,
+    Page,
+)
+
+if TYPE_CHECKING:
+    from ygmon.monitor.protocol import Monitor
 
 M = TypeVar("M", bound=CamelModel)
 MAX_ROWS = 100_000
@@ -48,48 +58,49 @@ class ExportError(YgmonError):
 # --- collecting the rows -----------------------------------------------------------
 
 
-async def failed_rows(monitor: Any, limit: int = MAX_ROWS) -> list[JobSummary]:
+async def _every_page(read: Callable[[int], Awaitable[Page[M]]], limit: int = MAX_ROWS) -> list[M]:
+    """The rows of `read(page)` for page 1, 2, ... until the last page or `limit` rows."""
+    rows: list[M] = []
+    page = 1
+    while len(rows) < limit:
+        got = await read(page)
+        rows.extend(got.data)
+        if page >= got.pagination.total_pages or not got.data:
+            break
+        page += 1
+    return rows[:limit]
+
+
+async def failed_rows(monitor: Monitor, limit: int = MAX_ROWS) -> list[JobSummary]:
     """Every failed job, newest failure first (as the Failed screen lists them)."""
-    rows: list[JobSummary] = []
-    page = 1
-    while len(rows) < limit:
-        got = await monitor.failed_jobs(page=page, page_size=PAGE_SIZE)
-        rows.extend(got.data)
-        if page >= got.pagination.total_pages or not got.data:
-            break
-        page += 1
-    return rows[:limit]
+    return await _every_page(
+        lambda page: monitor.failed_jobs(page=page, page_size=PAGE_SIZE), limit
+    )
 
 
-async def job_search_rows(monitor: Any, query: Any, limit: int = MAX_ROWS) -> list[JobSummary]:
-    """Every job `query` (a JobQuery) matches, newest first; its page is ignored."""
-    rows: list[JobSummary] = []
-    page = 1
-    while len(rows) < limit:
-        got = await monitor.search_jobs(query.model_copy(update={"page": page, "page_size": 100}))
-        rows.extend(got.data)
-        if page >= got.pagination.total_pages or not got.data:
-            break
-        page += 1
-    return rows[:limit]
+async def job_search_rows(
+    monitor: Monitor, query: JobQuery, limit: int = MAX_ROWS
+) -> list[JobSummary]:
+    """Every job `query` matches, newest first; its page is ignored."""
+    return await _every_page(
+        lambda page: monitor.search_jobs(
+            query.model_copy(update={"page": page, "page_size": PAGE_SIZE})
+        ),
+        limit,
+    )
 
 
 async def log_rows(
-    monitor: Any, query: LogQuery | None = None, limit: int = MAX_ROWS
+    monitor: Monitor, query: LogQuery | None = None, limit: int = MAX_ROWS
 ) -> list[MetricsAggregationJobLog]:
     """Every aggregation run matching `query`'s filters (its page is ignored)."""
     base = query or LogQuery()
-    rows: list[MetricsAggregationJobLog] = []
-    page = 1
-    while len(rows) < limit:
-        got = await monitor.aggregation_logs(
+    return await _every_page(
+        lambda page: monitor.aggregation_logs(
             base.model_copy(update={"page": page, "page_size": PAGE_SIZE})
-        )
-        rows.extend(got.data)
-        if page >= got.pagination.total_pages or not got.data:
-            break
-        page += 1
-    return rows[:limit]
+        ),
+        limit,
+    )
 
 
 # --- text ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """LocalMonitor's operator tools over jobs: search, failures grouped by cause, bulk
-retry and discard (a mixin: it uses LocalMonitor's registry and read-only flag).
+retry and discard, over the job registry (ygmon.monitor.local_access).
 
 Each mutating method is one action (one call, one audit record when audited); a dry
 run changes nothing and is answered in read-only mode too.
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ygmon.errors import InvalidQueryError, NotFoundError, ReadOnlyError
-from ygmon.monitor.audit import audited
+from ygmon.monitor.audit import ActionRecorder, audited
 from ygmon.monitor.job_search_schemas import (
     QUERY_MAX_CHARS,
     BulkResult,
@@ -21,8 +22,14 @@ from ygmon.monitor.job_search_schemas import (
     FailureGroup,
     JobQuery,
 )
+from ygmon.monitor.local_access import RegistryAccess
 from ygmon.monitor.schemas import JobSummary, Page, Pagination
 from ygmon.queues import QUEUES_BY_NAME
+
+if TYPE_CHECKING:
+    from ygmon.jobs.registry.job_registry import JobRegistry
+    from ygmon.jobs.registry.search import JobSearch
+    from ygmon.jobs.registry.search_text import GroupCount
 
 
 def check_query_text(name: str, value: str | None) -> None:
@@ -49,20 +56,24 @@ def _ts(at: float) -> datetime:
     return datetime.fromtimestamp(at, UTC)
 
 
+@dataclass(eq=False)
 class LocalJobOps:
+    """Mutating calls are recorded by `audit_trail`; `read_only` refuses them."""
+
+    registry: RegistryAccess
+    audit_trail: ActionRecorder
     read_only: bool
-    _registry: Any
+    _search_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _search: JobSearch | None = field(default=None, init=False)
 
-    _search_lock = threading.Lock()
-
-    def _job_search(self, registry: Any) -> Any:
+    def _job_search(self, registry: JobRegistry) -> JobSearch:
         from ygmon.jobs.registry.search import JobSearch
 
         with self._search_lock:
-            cached = getattr(self, "_job_search_cache", None)
+            cached = self._search
             if cached is None or cached.store is not registry.store:
                 cached = JobSearch(registry.store, registry.now)
-                self._job_search_cache = cached
+                self._search = cached
             return cached
 
     async def search_jobs(self, query: JobQuery) -> Page[JobSummary]:
@@ -76,7 +87,7 @@ class LocalJobOps:
         )
         offset = (query.page - 1) * query.page_size
 
-        def run(registry: Any) -> tuple[list[JobSummary], int]:
+        def run(registry: JobRegistry) -> tuple[list[JobSummary], int]:
             search = self._job_search(registry)
             if query.group_key:
                 rows, total = search.group_page(
@@ -86,14 +97,16 @@ class LocalJobOps:
                 rows, total = search.search(query.q, filters, offset, query.page_size)
             return [JobSummary.model_validate(registry._summary(r)) for r in rows], total
 
-        rows, total = await self._registry(run)
+        rows, total = await self.registry.in_registry(run)
         return Page[JobSummary](
             data=rows, pagination=Pagination.of(query.page, query.page_size, total)
         )
 
     async def failure_groups(self, queue: str | None = None) -> list[FailureGroup]:
         _check_queue(queue)
-        counts, names = await self._registry(lambda r: self._job_search(r).group_counts(queue))
+        counts, names = await self.registry.in_registry(
+            lambda r: self._job_search(r).group_counts(queue)
+        )
         return build_groups(counts, names)
 
     @audited("bulk-retry")
@@ -111,7 +124,7 @@ class LocalJobOps:
             what = "Bulk retry" if action == "retry" else "Bulk discard"
             raise ReadOnlyError.refusing(what)
 
-        def run(registry: Any) -> BulkResult:
+        def run(registry: JobRegistry) -> BulkResult:
             from ygmon.jobs.registry import bulk as bulk_jobs
 
             jobs = self._job_search(registry).failed_ids(
@@ -134,10 +147,12 @@ class LocalJobOps:
             key = "retried" if action == "retry" else "discarded"
             return BulkResult(dry_run=dry_run, skipped=skipped, **counts, **{key: done})
 
-        return await self._registry(run)
+        return await self.registry.in_registry(run)
 
 
-def build_groups(counts: dict[str, Any], names: dict[str, tuple[str, str]]) -> list[FailureGroup]:
+def build_groups(
+    counts: dict[str, GroupCount], names: dict[str, tuple[str, str]]
+) -> list[FailureGroup]:
     """FailureGroups of ygmon.jobs.registry.search_text.GroupCount per group key, largest first."""
     groups = []
     for key, g in counts.items():

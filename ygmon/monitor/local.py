@@ -1,32 +1,25 @@
-"""LocalMonitor: the Monitor over this machine's database and job registry.
+"""LocalMonitor: the Monitor over this machine's database and job registry (opened as
+ygmon.monitor.local_storages says).
 
-The database is read with async SQLAlchemy; the registry is synchronous (it also runs in
-Huey's worker threads), so its calls go through asyncio.to_thread. Both are opened on
-first use, and a storage that cannot be reached becomes UnavailableError.
+The operator tools are parts LocalMonitor holds (ygmon.monitor.operator_parts): the
+audit trail, job operations, queue control and alerts, each given this monitor through
+the narrow protocol of what it uses (ygmon.monitor.local_access, ygmon.monitor.alerts).
 """
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from ygmon.config import LocalProfile
 from ygmon.db import embedded
 from ygmon.db.schema_head import HEAD_REVISION
-from ygmon.errors import (
-    NotFoundError,
-    ReadOnlyError,
-    SchemaBehindError,
-    UnavailableError,
-    YgmonError,
-)
+from ygmon.errors import NotFoundError, ReadOnlyError
 from ygmon.job_history import History, HistoryWindow
 from ygmon.jobs.registry import queue_pauses
-from ygmon.monitor.alerts import AlertsMixin
+from ygmon.monitor.alerts import Alerts
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.audit import AuditTrail, audited
 from ygmon.monitor.coverage_schemas import (
@@ -36,6 +29,8 @@ from ygmon.monitor.coverage_schemas import (
 )
 from ygmon.monitor.health import build_health, mail_errors
 from ygmon.monitor.job_ops import LocalJobOps
+from ygmon.monitor.local_storages import LocalStorages
+from ygmon.monitor.operator_parts import OperatorParts
 from ygmon.monitor.queue_control import LocalQueueControl, with_pauses
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
@@ -57,16 +52,18 @@ from ygmon.monitor.schemas import (
     WorkerInfo,
 )
 from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
+from ygmon.profile_targets import redact
 from ygmon.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
 
 if TYPE_CHECKING:
-    from ygmon.db import Database
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from ygmon.storage.signing import Signer
 
 # SQLAlchemy, the models and Huey are imported where first used: the Overview's polls
 # need none of them on an embedded database (ygmon.db.embedded), and together they
 # cost the terminal app about three times a bare Textual app's start-up.
 
-T = TypeVar("T")
 # Held here: pydantic rebuilds a parametrized generic, schema and all, whenever its
 # cache entry has been collected (about a millisecond a call).
 JobPage = Page[JobSummary]
@@ -81,16 +78,7 @@ def unknown_queue(queue: str) -> NotFoundError:
     return NotFoundError("Queue not found")
 
 
-def redact(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url.split("@")[-1]
-
-
-class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
+class LocalMonitor(LocalStorages, OperatorParts):
     SUPPORTS_LOCAL_WORKER = True
 
     def __init__(
@@ -100,103 +88,21 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
         *,
         read_only: bool | None = None,
     ) -> None:
-        self.profile = profile
-        self.clock = clock
+        LocalStorages.__init__(self, profile, clock)
         self.read_only = profile.read_only if read_only is None else read_only
         self.SUPPORTS_RETRY = not self.read_only
-        self._db: Database | None = None
-        self._db_lock = asyncio.Lock()
-        self._runtime: Any = None
-        self._runtime_lock = threading.Lock()
-        self._reader: Any = None
-        self._reader_lock = threading.Lock()
-        self._revision: str | None = None
         self._embedded_path = embedded.sqlite_file(profile.database_url)
-        self._signer: Any = None
-
-    def now(self) -> datetime:
-        return self.clock() if self.clock else datetime.now(UTC)
-
-    # --- the two storages ---------------------------------------------------------
-
-    async def database(self) -> Database:
-        from ygmon.db import Database, is_sqlite
-        from ygmon.db.migrate import current_revision, ensure_schema
-        from ygmon.db.reachability import checked
-
-        async with self._db_lock:
-            if self._db is None:
-                db = Database(self.profile.database_url)
-                if is_sqlite(self.profile.database_url):
-                    # The embedded default migrates itself on first use.
-                    self._revision = await checked(db, ensure_schema(db))
-                else:
-                    # Migrating a server database is a deliberate act: say so, rather
-                    # than fail every query on a missing table.
-                    revision = await checked(db, current_revision(db))
-                    if revision != HEAD_REVISION:
-                        await db.dispose()
-                        raise SchemaBehindError(
-                            f"the database {redact(self.profile.database_url)} is at revision "
-                            f"{revision or 'none'} and ygmon reads {HEAD_REVISION}: "
-                            "run 'ygmon db upgrade'"
-                        )
-                    self._revision = revision
-                self._db = db
-            return self._db
-
-    async def read(self, work: Callable[[Any], Awaitable[T]]) -> T:
-        """Run `work(session)` in a read session; an unreachable database becomes
-        UnavailableError (for readers beside the monitor, e.g. the API's user check)."""
-        return await self._read(work)
-
-    async def _read(self, work: Callable[[Any], Awaitable[T]]) -> T:
-        from ygmon.db.reachability import checked
-
-        db = await self.database()
-
-        async def run() -> T:
-            async with db.reader() as session:
-                return await work(session)
-
-        return await checked(db, run())
-
-    def _open_runtime(self) -> Any:
-        with self._runtime_lock:
-            if self._runtime is None:
-                from ygmon.jobs.runtime import open_runtime
-
-                self._runtime = open_runtime(self.profile, clock=self.clock)
-            return self._runtime
-
-    def _open_reader(self) -> Any:
-        """The registry over its store alone, for reads: Huey loads only when a retry
-        needs the runtime to put a job back."""
-        with self._reader_lock:
-            if self._reader is None:
-                from ygmon.jobs.registry.job_registry import JobRegistry
-                from ygmon.jobs.registry.store import make_store
-
-                store = make_store(self.profile.broker_url, self.profile.namespace)
-                self._reader = JobRegistry(
-                    store, lambda record: self._open_runtime()._requeue(record), self.clock
-                )
-            return self._reader
-
-    async def _registry(self, call: Callable[[Any], T], *, runtime: bool = False) -> T:
-        def work() -> T:
-            try:
-                return call(self._open_runtime().registry if runtime else self._open_reader())
-            except YgmonError:
-                raise
-            except (OSError, sqlite3.Error) as exc:
-                raise UnavailableError(f"cannot reach the job registry: {exc}") from exc
-            except Exception as exc:
-                if type(exc).__module__.startswith("redis"):
-                    raise UnavailableError(f"cannot reach the job registry: {exc}") from exc
-                raise
-
-        return await asyncio.to_thread(work)
+        self._signer: Signer | None = None
+        self.audit_trail = AuditTrail(self, self.now)
+        OperatorParts.__init__(
+            self,
+            job_ops=LocalJobOps(self, self.audit_trail, self.read_only),
+            queue_control=LocalQueueControl(
+                self, self.audit_trail, self.read_only, profile.schedule_grace
+            ),
+            audit=self.audit_trail,
+            alert_checks=Alerts(self, profile.alerts, self.now),
+        )
 
     # --- the Monitor protocol -----------------------------------------------------
 
@@ -215,7 +121,7 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
         workers = await self.workers()
         # Heartbeats carry the store's time (ygmon.jobs.registry.clock): judge them by it,
         # not by this host's clock.
-        errors, stamp, paused = await self._registry(
+        errors, stamp, paused = await self.in_registry(
             lambda registry: (
                 mail_errors(self.profile),
                 registry.now(),
@@ -234,7 +140,7 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
         from ygmon.db.models.content import BlogPost
         from ygmon.db.models.enums import BlogPostStatus
 
-        async def scheduled(session: Any) -> int:
+        async def scheduled(session: AsyncSession) -> int:
             stmt = (
                 select(func.count())
                 .select_from(BlogPost)
@@ -242,14 +148,14 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
             )
             return (await session.execute(stmt)).scalar_one()
 
-        posts = await self._read(scheduled)
+        posts = await self.read(scheduled)
         return build_health(workers, now, self.profile.stalled_after, posts, errors, paused)
 
     async def queues(self) -> list[QueueStats]:
-        return await self._registry(lambda r: with_pauses(r.queue_stats(), r.store))
+        return await self.in_registry(lambda r: with_pauses(r.queue_stats(), r.store))
 
     async def workers(self) -> list[WorkerInfo]:
-        return await self._registry(lambda r: r.workers())
+        return await self.in_registry(lambda r: r.workers())
 
     async def _counts(self, names: list[str]) -> dict[str, QueueStats]:
         stats = {q.name: q for q in await self.queues()}
@@ -265,7 +171,7 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
 
     async def notification_stats(self) -> NotificationJobStats:
         delivery = (await self._counts(["notification-delivery"]))["notification-delivery"]
-        last = await self._registry(
+        last = await self.in_registry(
             lambda r: {k: r.last_finished(DIGEST_QUEUE, t) for k, t in DIGEST_TASKS.items()}
         )
         now = self.now()
@@ -282,7 +188,7 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
     async def aggregation_logs(self, query: LogQuery) -> Page[MetricsAggregationJobLog]:
         from ygmon.monitor import queries
 
-        return await self._read(lambda s: queries.aggregation_logs(s, query))
+        return await self.read(lambda s: queries.aggregation_logs(s, query))
 
     async def aggregation_coverage(
         self, level: str | None = None, periods: int = DEFAULT_PERIODS
@@ -291,14 +197,14 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
 
         chosen = check_coverage_query(level, periods)
         now = self.now()
-        return await self._read(lambda s: aggregation_coverage(s, now, chosen, periods))
+        return await self.read(lambda s: aggregation_coverage(s, now, chosen, periods))
 
     async def jobs(
         self, queue: str, state: JobState | None = None, page: int = 1, page_size: int = 50
     ) -> Page[JobSummary]:
         if queue not in QUEUES_BY_NAME:
             raise unknown_queue(queue)
-        rows, total = await self._registry(
+        rows, total = await self.in_registry(
             lambda r: r.list_jobs(queue, state, (page - 1) * page_size, page_size)
         )
         return JobPage(data=rows, pagination=Pagination.of(page, page_size, total))
@@ -311,16 +217,16 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
     ) -> History:
         if queue is not None and queue not in QUEUES_BY_NAME:
             raise unknown_queue(queue)
-        return await self._registry(lambda r: r.history(HistoryWindow(window), queue, task))
+        return await self.in_registry(lambda r: r.history(HistoryWindow(window), queue, task))
 
     async def failed_jobs(self, page: int = 1, page_size: int = 50) -> Page[JobSummary]:
-        rows, total = await self._registry(
+        rows, total = await self.in_registry(
             lambda r: r.list_jobs(None, JobState.FAILED, (page - 1) * page_size, page_size)
         )
         return JobPage(data=rows, pagination=Pagination.of(page, page_size, total))
 
     async def job(self, queue: str, job_id: str) -> JobDetail:
-        detail = await self._registry(lambda r: r.get_job(job_id))
+        detail = await self.in_registry(lambda r: r.get_job(job_id))
         if detail.queue != queue:
             raise NotFoundError("Job not found")
         return detail
@@ -331,9 +237,9 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
         from ygmon.monitor import queries
 
         url_of = self.media_url
-        return await self._read(lambda s: queries.previews(s, status, page, page_size, url_of))
+        return await self.read(lambda s: queries.previews(s, status, page, page_size, url_of))
 
-    def media_signer(self) -> Any:
+    def media_signer(self) -> Signer:
         """The profile's media URL signer (ygmon.storage.signing.Signer)."""
         if self._signer is None:
             from ygmon.storage.factory import signer_for
@@ -348,19 +254,19 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
     async def asset(self, asset_id: str) -> AssetDetail:
         from ygmon.monitor import asset_queries
 
-        return await self._read(lambda s: asset_queries.asset(s, asset_id, self.media_url))
+        return await self.read(lambda s: asset_queries.asset(s, asset_id, self.media_url))
 
     async def asset_thumbnail(self, asset_id: str) -> bytes | None:
         from ygmon.monitor import asset_queries
 
-        key = await self._read(lambda s: asset_queries.thumbnail_key(s, asset_id))
+        key = await self.read(lambda s: asset_queries.thumbnail_key(s, asset_id))
         return await asyncio.to_thread(asset_queries.read_media, self.profile, key)
 
     @audited("retry")
     async def retry(self, queue: str, job_id: str) -> RetryResult:
         if self.read_only:
             raise ReadOnlyError.refusing("Retry")
-        detail = await self._registry(lambda r: r.retry(queue, job_id), runtime=True)
+        detail = await self.in_runtime(lambda rt: rt.registry.retry(queue, job_id))
         return RetryResult(job_id=detail.id)
 
     async def search(self, query: str, entity: str | None = None, limit: int = 20) -> SearchResults:
@@ -376,14 +282,3 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
 
         db = await self.database()
         return await checked(db, index_overview(db))
-
-    async def close(self) -> None:
-        if self._db is not None:
-            await self._db.dispose()
-            self._db = None
-        runtime, self._runtime = self._runtime, None
-        if runtime is not None:
-            await asyncio.to_thread(runtime.close)
-        reader, self._reader = self._reader, None
-        if reader is not None:
-            await asyncio.to_thread(reader.close)

@@ -3,6 +3,10 @@
 Two implementations return the same typed models: LocalMonitor reads the database and
 the job registry; RemoteMonitor calls the admin REST API. Optional abilities are
 class-level flags, and every failure is a YgmonError (ygmon.errors).
+
+The operator tools are declared in four parts (JobOperations, QueueOperations,
+AuditReading, AlertReading): each monitor holds one object per part and passes those
+calls to it (ygmon.monitor.operator_parts).
 """
 
 from __future__ import annotations
@@ -40,8 +44,66 @@ from ygmon.monitor.schemas import (
 from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
 
 
+class JobOperations(Protocol):
+    """The operator's tools over jobs: search, failures grouped by cause, bulk actions."""
+
+    async def search_jobs(self, query: JobQuery) -> Page[JobSummary]:
+        """Jobs matching `query` (ygmon.monitor.job_search_schemas), newest first;
+        NotFoundError("Queue not found") for an unknown queue."""
+        ...
+
+    async def failure_groups(self, queue: str | None = None) -> list[FailureGroup]:
+        """Failed jobs grouped by exception type and normalised message, largest first."""
+        ...
+
+    async def bulk_retry(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
+        """Retry the failed jobs `selection` names (a dry run only counts them);
+        ReadOnlyError on a read-only backend unless `dry_run`."""
+        ...
+
+    async def bulk_discard(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
+        """Move the failed jobs `selection` names to cancelled (as bulk_retry)."""
+        ...
+
+
+class QueueOperations(Protocol):
+    """Pause and resume a queue, its oldest waiting job, the periodic tasks."""
+
+    async def pause_queue(self, queue: str) -> QueuePause:
+        """Stop the queue's workers taking new jobs, on every host, until resumed
+        (running jobs finish); NotFoundError("Queue not found"), ReadOnlyError."""
+        ...
+
+    async def resume_queue(self, queue: str) -> QueuePause: ...
+
+    async def oldest_waiting(self, queue: str) -> JobSummary | None:
+        """The job of `queue` that has waited longest, or None; NotFoundError."""
+        ...
+
+    async def schedules(self) -> list[ScheduleInfo]:
+        """Every periodic task: cron, last run and outcome, next run, missed runs."""
+        ...
+
+    async def trigger_schedule(self, name: str) -> TriggerResult:
+        """Enqueue periodic task `name` now, as its schedule would; ReadOnlyError,
+        NotFoundError("Schedule not found")."""
+        ...
+
+
+class AuditReading(Protocol):
+    async def audit_log(self, page: int = 1, page_size: int = 50) -> Page[AuditRecord]:
+        """Recorded operator actions, newest first (ygmon.monitor.audit)."""
+        ...
+
+
+class AlertReading(Protocol):
+    async def alerts(self) -> list[AlertState]:
+        """The profile's alert rules (ygmon.alert_config) applied now, firing or not."""
+        ...
+
+
 @runtime_checkable
-class Monitor(Protocol):
+class Monitor(JobOperations, QueueOperations, AuditReading, AlertReading, Protocol):
     SUPPORTS_RETRY: bool
     """False on a read-only backend: retry() raises ReadOnlyError, the UI says why."""
     SUPPORTS_LOCAL_WORKER: bool
@@ -110,50 +172,6 @@ class Monitor(Protocol):
 
     async def search_index_overview(self) -> SearchIndexOverview:
         """Index size per entity and the last full reindex."""
-        ...
-
-    async def audit_log(self, page: int = 1, page_size: int = 50) -> Page[AuditRecord]:
-        """Recorded operator actions, newest first (ygmon.monitor.audit)."""
-
-    async def pause_queue(self, queue: str) -> QueuePause:
-        """Stop the queue's workers taking new jobs, on every host, until resumed
-        (running jobs finish); NotFoundError("Queue not found"), ReadOnlyError."""
-        ...
-
-    async def resume_queue(self, queue: str) -> QueuePause: ...
-
-    async def oldest_waiting(self, queue: str) -> JobSummary | None:
-        """The job of `queue` that has waited longest, or None; NotFoundError."""
-        ...
-
-    async def schedules(self) -> list[ScheduleInfo]:
-        """Every periodic task: cron, last run and outcome, next run, missed runs."""
-        ...
-
-    async def trigger_schedule(self, name: str) -> TriggerResult:
-        """Enqueue periodic task `name` now, as its schedule would; ReadOnlyError,
-        NotFoundError("Schedule not found")."""
-        ...
-
-    async def alerts(self) -> list[AlertState]:
-        """The profile's alert rules (ygmon.alert_config) applied now, firing or not."""
-
-    async def search_jobs(self, query: JobQuery) -> Page[JobSummary]:
-        """Jobs matching `query` (ygmon.monitor.job_search_schemas), newest first;
-        NotFoundError("Queue not found") for an unknown queue."""
-        ...
-
-    async def failure_groups(self, queue: str | None = None) -> list[FailureGroup]:
-        """Failed jobs grouped by exception type and normalised message, largest first."""
-        ...
-
-    async def bulk_retry(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
-        """Retry the failed jobs `selection` names (a dry run only counts them);
-        ReadOnlyError on a read-only backend unless `dry_run`."""
-        ...
-
-    async def bulk_discard(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
-        """Move the failed jobs `selection` names to cancelled (as bulk_retry)."""
         ...
 
     async def close(self) -> None: ...

@@ -1,22 +1,26 @@
-"""Pause, resume and schedules for LocalMonitor (a mixin): the registry's pause and
-schedule-run records (ygmon.jobs.registry.queue_pauses, ygmon.jobs.schedule_runs) as Monitor
-answers. Each mutating method is one action, refused on a read-only backend."""
+"""Pause, resume and schedules for LocalMonitor: the registry's pause and schedule-run
+records (ygmon.jobs.registry.queue_pauses, ygmon.jobs.schedule_runs) as Monitor answers. Each
+mutating method is one action, recorded by the audit trail and refused on a read-only
+backend."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ygmon.errors import NotFoundError, ReadOnlyError
 from ygmon.jobs import schedule_runs
 from ygmon.jobs.registry import queue_pauses
-from ygmon.monitor.audit import audited, current_actor
+from ygmon.monitor.audit import ActionRecorder, audited, current_actor
+from ygmon.monitor.local_access import RuntimeAccess
 from ygmon.monitor.queue_control_schemas import QueuePause, ScheduleInfo, TriggerResult
 from ygmon.monitor.schemas import JobSummary, QueueStats
 from ygmon.queues import QUEUES_BY_NAME
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from ygmon.jobs.registry.job_registry import JobRegistry
+    from ygmon.jobs.runtime import JobRuntime
 
 
 def actor_name() -> str:
@@ -53,13 +57,15 @@ def with_pauses(stats: list[QueueStats], store: Any) -> list[QueueStats]:
     ]
 
 
+@dataclass(eq=False)
 class LocalQueueControl:
-    """Needs LocalMonitor's `read_only`, `profile`, `_registry` and `_open_runtime`."""
+    """Mutating calls are recorded by `audit_trail`; `read_only` refuses them;
+    `schedule_grace` is the profile's (seconds a run may be late before it is missed)."""
 
+    registry: RuntimeAccess
+    audit_trail: ActionRecorder
     read_only: bool
-    profile: Any
-    _registry: Any
-    _open_runtime: Callable[[], Any]
+    schedule_grace: float
 
     def _known_queue(self, queue: str) -> None:
         if queue not in QUEUES_BY_NAME:
@@ -71,7 +77,9 @@ class LocalQueueControl:
             raise ReadOnlyError.refusing("Pause")
         self._known_queue(queue)
         actor = actor_name()
-        pause = await self._registry(lambda r: queue_pauses.pause(r.store, queue, r.now(), actor))
+        pause = await self.registry.in_registry(
+            lambda r: queue_pauses.pause(r.store, queue, r.now(), actor)
+        )
         return as_pause(queue, pause)
 
     @audited("resume")
@@ -79,7 +87,7 @@ class LocalQueueControl:
         if self.read_only:
             raise ReadOnlyError.refusing("Resume")
         self._known_queue(queue)
-        await self._registry(lambda r: queue_pauses.resume(r.store, queue))
+        await self.registry.in_registry(lambda r: queue_pauses.resume(r.store, queue))
         return as_pause(queue, None)
 
     async def oldest_waiting(self, queue: str) -> JobSummary | None:
@@ -87,11 +95,11 @@ class LocalQueueControl:
         wait), or None."""
         self._known_queue(queue)
 
-        def read(r: Any) -> JobSummary | None:
+        def read(r: JobRegistry) -> JobSummary | None:
             ids = r.store.ids_in(queue, "waiting", 1)
             return r.get_job(ids[0]) if ids else None
 
-        found = await self._registry(read)
+        found = await self.registry.in_registry(read)
         return None if found is None else JobSummary.model_validate(found.model_dump())
 
     async def schedules(self) -> list[ScheduleInfo]:
@@ -99,7 +107,7 @@ class LocalQueueControl:
 
         periodics = schedule_runs.periodic_tasks()
 
-        def read(r: Any) -> list[ScheduleInfo]:
+        def read(r: JobRegistry) -> list[ScheduleInfo]:
             # The store's clock, as heartbeats are judged (ygmon.jobs.registry.clock).
             now = datetime.fromtimestamp(r.now(), UTC)
             runs = schedule_runs.last_runs(r.store)
@@ -115,10 +123,10 @@ class LocalQueueControl:
                 schedule_runs.watching_since(r.store),
                 set(queue_pauses.paused_queues(r.store)),
                 now,
-                self.profile.schedule_grace,
+                self.schedule_grace,
             )
 
-        return await self._registry(read)
+        return await self.registry.in_registry(read)
 
     @audited("trigger")
     async def trigger_schedule(self, name: str) -> TriggerResult:
@@ -129,10 +137,11 @@ class LocalQueueControl:
         if periodic is None:
             raise NotFoundError("Schedule not found")
 
-        def enqueue(registry: Any) -> str:
-            job_id = self._open_runtime().enqueue(name)
+        def enqueue(runtime: JobRuntime) -> str:
+            job_id = runtime.enqueue(name)
+            registry = runtime.registry
             schedule_runs.record_run(registry.store, name, registry.now(), job_id, "manual")
             return job_id
 
-        job_id = await self._registry(enqueue, runtime=True)
+        job_id = await self.registry.in_runtime(enqueue)
         return TriggerResult(name=name, queue=periodic.queue, job_id=job_id)

@@ -2,10 +2,14 @@
 
 Each contract status maps back to the YgmonError a LocalMonitor would raise, with a
 message fit for a screen, so the UI cannot tell which backend it reads from errors.
+
+The operator tools are parts RemoteMonitor holds (ygmon.monitor.operator_parts), each
+given this monitor as the HTTP client they call (ygmon.monitor.admin_api).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -24,13 +28,15 @@ from ygmon.errors import (
     YgmonError,
 )
 from ygmon.job_history import History, HistoryWindow
-from ygmon.monitor.alerts import AlertsMixin
+from ygmon.monitor.admin_api import BASE, Json, segment
+from ygmon.monitor.alerts import Alerts
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.coverage_schemas import (
     DEFAULT_PERIODS,
     AggregationCoverage,
     check_coverage_query,
 )
+from ygmon.monitor.operator_parts import OperatorParts
 from ygmon.monitor.remote_audit import RemoteAudit
 from ygmon.monitor.remote_job_ops import RemoteJobOps
 from ygmon.monitor.remote_queue_control import RemoteQueueControl
@@ -53,11 +59,10 @@ from ygmon.monitor.schemas import (
 )
 from ygmon.monitor.search_schemas import QUERY_CHARS, SearchIndexOverview, SearchResults
 
-BASE = "/api/admin/jobs"
 READ_ONLY_HEADER = "X-Ygmon-Read-Only"
 
 
-class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
+class RemoteMonitor(OperatorParts):
     SUPPORTS_LOCAL_WORKER = False
 
     def __init__(
@@ -80,18 +85,27 @@ class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
             timeout=httpx.Timeout(profile.timeout),
             transport=transport,
         )
+        super().__init__(
+            job_ops=RemoteJobOps(self, profile.read_only),
+            queue_control=RemoteQueueControl(self, profile.read_only),
+            audit=RemoteAudit(self),
+            alert_checks=Alerts(self, profile.alerts, self.now),
+        )
+
+    def now(self) -> datetime:
+        """This host's time: the alert rules' clock (schedules carry the server's)."""
+        return datetime.now(UTC)
 
     # --- HTTP ---------------------------------------------------------------------
 
-    async def _request(
-        self,
-        method: str,
-        path: str,
-        params: dict[str, Any] | None = None,
-        json: Any = None,
-    ) -> Any:
+    def url(self, path: str) -> str:
+        return f"{self.profile.api_url.rstrip('/')}{BASE}{path}"
+
+    async def request(
+        self, method: str, path: str, params: dict[str, Any] | None = None, json: Json = None
+    ) -> Json:
         clean = {k: str(v) for k, v in (params or {}).items() if v is not None}
-        url = f"{self.profile.api_url.rstrip('/')}{BASE}{path}"
+        url = self.url(path)
         try:
             response = await self._client.request(method, BASE + path, params=clean, json=json)
         except httpx.TimeoutException:
@@ -164,11 +178,11 @@ class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
             return UnavailableError(f"{self.profile.api_url} cannot reach its broker or database")
         return ServerError(f"{self.profile.api_url} failed ({status}): {message or 'server error'}")
 
-    async def _data(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        return (await self._request("GET", path, params))["data"]
+    async def get_data(self, path: str, params: dict[str, Any] | None = None) -> Json:
+        return (await self.request("GET", path, params))["data"]
 
-    async def _page(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
-        body = await self._request("GET", path, params)
+    async def get_page(self, path: str, params: dict[str, Any]) -> dict[str, Json]:
+        body = await self.request("GET", path, params)
         return {"data": body["data"], "pagination": body["pagination"]}
 
     # --- the Monitor protocol -----------------------------------------------------
@@ -181,19 +195,19 @@ class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
         )
 
     async def health(self) -> AllWorkersHealth:
-        return AllWorkersHealth.model_validate(await self._data("/health"))
+        return AllWorkersHealth.model_validate(await self.get_data("/health"))
 
     async def queues(self) -> list[QueueStats]:
-        return [QueueStats.model_validate(q) for q in await self._data("/queues")]
+        return [QueueStats.model_validate(q) for q in await self.get_data("/queues")]
 
     async def workers(self) -> list[WorkerInfo]:
-        return [WorkerInfo.model_validate(w) for w in await self._data("/workers")]
+        return [WorkerInfo.model_validate(w) for w in await self.get_data("/workers")]
 
     async def search_index_stats(self) -> SearchIndexStats:
-        return SearchIndexStats.model_validate(await self._data("/search-index/stats"))
+        return SearchIndexStats.model_validate(await self.get_data("/search-index/stats"))
 
     async def notification_stats(self) -> NotificationJobStats:
-        return NotificationJobStats.model_validate(await self._data("/notifications/stats"))
+        return NotificationJobStats.model_validate(await self.get_data("/notifications/stats"))
 
     async def aggregation_logs(self, query: LogQuery) -> Page[MetricsAggregationJobLog]:
         params = {
@@ -204,7 +218,7 @@ class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
             "startDate": query.start_date.isoformat() if query.start_date else None,
             "endDate": query.end_date.isoformat() if query.end_date else None,
         }
-        body = await self._page("/aggregation/logs", params)
+        body = await self.get_page("/aggregation/logs", params)
         return Page[MetricsAggregationJobLog].model_validate(body)
 
     async def aggregation_coverage(
@@ -212,13 +226,15 @@ class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
     ) -> AggregationCoverage:
         check_coverage_query(level, periods)
         params = {"level": level, "periods": periods}
-        return AggregationCoverage.model_validate(await self._data("/aggregation/coverage", params))
+        return AggregationCoverage.model_validate(
+            await self.get_data("/aggregation/coverage", params)
+        )
 
     async def jobs(
         self, queue: str, state: JobState | None = None, page: int = 1, page_size: int = 50
     ) -> Page[JobSummary]:
         params = {"state": state.value if state else None, "page": page, "pageSize": page_size}
-        body = await self._page(f"/queues/{_seg(queue)}/jobs", params)
+        body = await self.get_page(f"/queues/{segment(queue)}/jobs", params)
         return Page[JobSummary].model_validate(body)
 
     async def history(
@@ -228,27 +244,27 @@ class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
         window: HistoryWindow = HistoryWindow.HOUR,
     ) -> History:
         params = {"window": HistoryWindow(window).value, "queue": queue, "task": task}
-        return History.model_validate(await self._data("/history", params))
+        return History.model_validate(await self.get_data("/history", params))
 
     async def failed_jobs(self, page: int = 1, page_size: int = 50) -> Page[JobSummary]:
-        body = await self._page("/failed", {"page": page, "pageSize": page_size})
+        body = await self.get_page("/failed", {"page": page, "pageSize": page_size})
         return Page[JobSummary].model_validate(body)
 
     async def job(self, queue: str, job_id: str) -> JobDetail:
         return JobDetail.model_validate(
-            await self._data(f"/queues/{_seg(queue)}/jobs/{_seg(job_id)}")
+            await self.get_data(f"/queues/{segment(queue)}/jobs/{segment(job_id)}")
         )
 
     async def previews(
         self, status: PreviewStatus | None = None, page: int = 1, page_size: int = 50
     ) -> Page[PreviewAsset]:
-        body = await self._page(
+        body = await self.get_page(
             "/previews", {"status": status, "page": page, "pageSize": page_size}
         )
         return Page[PreviewAsset].model_validate(body)
 
     async def asset(self, asset_id: str) -> AssetDetail:
-        return AssetDetail.model_validate(await self._data(f"/assets/{_seg(asset_id)}"))
+        return AssetDetail.model_validate(await self.get_data(f"/assets/{segment(asset_id)}"))
 
     async def asset_thumbnail(self, asset_id: str) -> bytes | None:
         from ygmon.monitor.remote_media import fetch_media
@@ -261,7 +277,7 @@ class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
     async def retry(self, queue: str, job_id: str) -> RetryResult:
         if self.profile.read_only:
             raise ReadOnlyError.refusing("Retry", "profile")
-        body = await self._request("POST", f"/{_seg(queue)}/{_seg(job_id)}/retry")
+        body = await self.request("POST", f"/{segment(queue)}/{segment(job_id)}/retry")
         return RetryResult.model_validate(body["data"])
 
     async def search(self, query: str, entity: str | None = None, limit: int = 20) -> SearchResults:
@@ -269,17 +285,10 @@ class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
 
         check_search(entity, limit)
         params = {"q": query[:QUERY_CHARS], "entity": entity, "limit": limit}
-        return SearchResults.model_validate(await self._data("/search", params))
+        return SearchResults.model_validate(await self.get_data("/search", params))
 
     async def search_index_overview(self) -> SearchIndexOverview:
-        return SearchIndexOverview.model_validate(await self._data("/search-index/overview"))
+        return SearchIndexOverview.model_validate(await self.get_data("/search-index/overview"))
 
     async def close(self) -> None:
         await self._client.aclose()
-
-
-def _seg(value: str) -> str:
-    """One URL path segment, so a job id cannot climb the path."""
-    from urllib.parse import quote
-
-    return quote(value, safe="")

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
+from ygmon.monitor.admin_api import AdminApi
 from ygmon.monitor.audit_schemas import AuditRecord
 from ygmon.monitor.schemas import Page
 
 
+@dataclass(eq=False)
 class RemoteAudit:
-    """Mixin of RemoteMonitor; the server records the actions, this client reads them."""
+    """The server records the actions; this client reads them."""
 
-    async def _page(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError  # RemoteMonitor's
+    api: AdminApi
 
     async def audit_log(self, page: int = 1, page_size: int = 50) -> Page[AuditRecord]:
-        body = await self._page("/audit", {"page": page, "pageSize": page_size})
+        body = await self.api.get_page("/audit", {"page": page, "pageSize": page_size})
         return Page[AuditRecord].model_validate(body)

@@ -10,20 +10,19 @@ so the check costs one indexed read per user and interval, not one per request.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ygmon.db.models import User
+from ygmon.monitor.local_access import SessionReader
 
 CACHE_SECONDS = 10.0
 
-Reader = Callable[[Callable[[Any], Awaitable[Any]]], Awaitable[Any]]
-
 
 class UserRoles:
-    def __init__(self, read: Reader) -> None:
+    def __init__(self, read: SessionReader) -> None:
+        """`read`: LocalMonitor.read."""
         self._read = read
         self._cache: dict[str, tuple[float, str | None]] = {}
 
@@ -33,7 +32,7 @@ class UserRoles:
         if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
             return cached[1]
 
-        async def work(session: Any) -> str | None:
+        async def work(session: AsyncSession) -> str | None:
             role = await session.scalar(select(User.role).where(User.id == user_id))
             return None if role is None else str(getattr(role, "value", role))
 

@@ -1,6 +1,6 @@
 """Bulk retry / discard from a job list: the dry run, the confirm dialog naming the
-count, the batches behind a progress bar, the outcome in a notification (a mixin for
-a PolledScreen that says what it has selected)."""
+count, the batches behind a progress bar, the outcome in a notification (the base of a
+PolledScreen that says what it has selected)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from textual import work
 from ygmon.errors import YgmonError
 from ygmon.monitor.job_search_schemas import BulkSelection
 from ygmon.screens.bulk_dialogs import BulkConfirmDialog, BulkOutcome, BulkProgressDialog
+from ygmon.screens.polled_screen import PolledScreen
 
 TITLES = {"retry": "Bulk retry", "discard": "Bulk discard"}
 
 
-class BulkActions:
-    """Needs `bulk_selection() -> (BulkSelection, description)` and `refresh_now()`."""
+class BulkActions(PolledScreen):
+    """Subclasses say what is selected: `bulk_selection() -> (BulkSelection, description)`."""
 
     def bulk_selection(self) -> tuple[BulkSelection, str]:
         raise NotImplementedError
@@ -26,8 +27,8 @@ class BulkActions:
         self._start_bulk("discard")
 
     def _start_bulk(self, action: str) -> None:
-        if not self.monitor.SUPPORTS_RETRY:  # type: ignore[attr-defined]
-            self.notify(  # type: ignore[attr-defined]
+        if not self.monitor.SUPPORTS_RETRY:
+            self.notify(
                 "This backend is read-only (--read-only or a read-only server): "
                 "bulk changes are refused.",
                 title=f"{TITLES[action]} refused",
@@ -39,30 +40,30 @@ class BulkActions:
 
     @work(exclusive=True, exit_on_error=False, group="bulk-dry-run")
     async def _dry_run(self, action: str, selection: BulkSelection, what: str) -> None:
-        monitor = self.monitor  # type: ignore[attr-defined]
+        monitor = self.monitor
         run = monitor.bulk_retry if action == "retry" else monitor.bulk_discard
         try:
             dry = await run(selection, True)
         except YgmonError as exc:
-            self.notify(exc.message, title=exc.title, severity="error")  # type: ignore[attr-defined]
+            self.notify(exc.message, title=exc.title, severity="error")
             return
         if dry.matched == 0:
-            self.notify(f"No failed job matches ({what}).", title=TITLES[action])  # type: ignore[attr-defined]
+            self.notify(f"No failed job matches ({what}).", title=TITLES[action])
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.app.push_screen(  # type: ignore[attr-defined]
+                self.app.push_screen(
                     BulkProgressDialog(action, selection, dry.matched), self._finished
                 )
 
-        self.app.push_screen(BulkConfirmDialog(action, dry, what), confirmed)  # type: ignore[attr-defined]
+        self.app.push_screen(BulkConfirmDialog(action, dry, what), confirmed)
 
     def _finished(self, outcome: BulkOutcome | None) -> None:
         if outcome is not None:
-            self.notify(  # type: ignore[attr-defined]
+            self.notify(
                 outcome.message(),
                 title=TITLES[outcome.action],
                 severity="error" if outcome.error else "information",
             )
-        self.refresh_now()  # type: ignore[attr-defined]
+        self.refresh_now()

@@ -9,6 +9,7 @@ backend answers, and a job someone else retried meanwhile is simply not found ag
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +20,9 @@ from textual.widgets import Button, Label, ProgressBar
 
 from ygmon.errors import YgmonError
 from ygmon.monitor.job_search_schemas import BULK_BATCH, BulkResult, BulkSelection
+
+if TYPE_CHECKING:
+    from ygmon.app import YgmonApp
 
 VERBS = {"retry": ("Retry", "retried"), "discard": ("Discard", "discarded")}
 
@@ -91,6 +95,8 @@ class BulkProgressDialog(ModalScreen[BulkOutcome]):
 
     BINDINGS = [Binding("escape", "stop", "Stop", id="bulk.stop")]
 
+    app: YgmonApp
+
     def __init__(self, action: str, selection: BulkSelection, matched: int) -> None:
         super().__init__()
         self.action = action
@@ -121,7 +127,7 @@ class BulkProgressDialog(ModalScreen[BulkOutcome]):
 
     @work(exclusive=True, exit_on_error=False, group="bulk")
     async def run_batches(self) -> None:
-        monitor = self.app.monitor  # type: ignore[attr-defined]
+        monitor = self.app.monitor
         run = monitor.bulk_retry if self.action == "retry" else monitor.bulk_discard
         processed = 0
         error: YgmonError | None = None

@@ -19,7 +19,6 @@ from ygmon.monitor.job_search_schemas import BulkSelection, FailureGroup, JobQue
 from ygmon.monitor.schemas import JobState, JobSummary, Page
 from ygmon.screens.bulk_actions import BulkActions
 from ygmon.screens.confirm_dialog import ConfirmDialog
-from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
@@ -47,7 +46,7 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class FailedScreen(BulkActions, PolledScreen):
+class FailedScreen(BulkActions):
     TITLE = "Failed"
     CSS_PATH = "failed.tcss"
     AUTO_FOCUS = "#failed-table"

@@ -25,6 +25,7 @@ from ygmon.monitor.schemas import (
     AllWorkersHealth,
     NotificationJobStats,
     QueueStats,
+    WorkerHealth,
     WorkerInfo,
 )
 from ygmon.monitor.search_schemas import SearchIndexOverview
@@ -185,14 +186,12 @@ class OverviewScreen(PolledScreen):
             )
         else:
             for kind, key, value in widgets:
-                if kind == "detail":
-                    continue
-                if kind == "group":
-                    for found in box.query(f"#group-{key}"):
-                        found.update(value)  # type: ignore[attr-defined]
-                else:
-                    for line in box.query(f"#line-{key}"):
-                        line.show(value)  # type: ignore[attr-defined]
+                if isinstance(value, QueueStats):
+                    for line in box.query(f"#line-{key}").results(QueueLine):
+                        line.show(value)
+                elif kind == "group":
+                    for found in box.query(f"#group-{key}").results(Static):
+                        found.update(value)
         self._apply_layout()
         if data.history is not None:
             per_queue = data.history.per_queue()
@@ -210,11 +209,11 @@ class OverviewScreen(PolledScreen):
         now = self.now()
         inline = self._search_inline
         suffix = overview_search.compact_summary(data.search, now) if inline else None
-        for line in self.query(f"#group-{overview_search.GROUP}"):
-            line.update(_group_text(overview_search.GROUP, group, suffix))  # type: ignore[attr-defined]
+        for line in self.query(f"#group-{overview_search.GROUP}").results(Static):
+            line.update(_group_text(overview_search.GROUP, group, suffix))
             line.tooltip = overview_search.detail_lines(data.search, now)
-        for detail in self.query(f"#detail-{overview_search.GROUP}"):
-            detail.update(overview_search.detail_lines(data.search, now))  # type: ignore[attr-defined]
+        for detail in self.query(f"#detail-{overview_search.GROUP}").results(Static):
+            detail.update(overview_search.detail_lines(data.search, now))
 
     def _show_schedule(self, data: OverviewData) -> None:
         now = self.now()
@@ -254,15 +253,15 @@ def _head(compact: bool) -> str:
     return f"[dim]{name}{counts}  completed · failed per min, 1h[/dim]"
 
 
-def _group_text(group: str, status: object, summary: str | None = None) -> str:
+def _group_text(group: str, status: WorkerHealth | None, summary: str | None = None) -> str:
     """The group's line; with `summary`, a shorter served count and the summary after."""
     if status is None:
         return f"[b]{group}[/b]"
-    workers = getattr(status, "workers", None) or {}
+    workers = status.workers or {}
     served = sum(1 for s in workers.values() if s.is_running)
     paused = sum(1 for s in workers.values() if s.paused)
     held = f" · {paused} paused" if paused else ""
-    mark = "[b]ok[/b]  " if status.healthy else "[b]DOWN[/b]"  # type: ignore[attr-defined]
+    mark = "[b]ok[/b]  " if status.healthy else "[b]DOWN[/b]"
     if summary is not None:
         return f"{mark} [b]{group}[/b]  {served}/{len(workers)} served{held} · {escape(summary)}"
     return f"{mark} [b]{group}[/b]  {served}/{len(workers)} queues served by a live worker{held}"

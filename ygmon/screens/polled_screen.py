@@ -25,6 +25,7 @@ from ygmon.widgets.status_banner import StatusBanner
 
 if TYPE_CHECKING:
     from ygmon.app import YgmonApp
+    from ygmon.monitor.protocol import Monitor
 
 
 class PolledScreen(Screen):
@@ -55,7 +56,7 @@ class PolledScreen(Screen):
         raise NotImplementedError
 
     @property
-    def monitor(self):
+    def monitor(self) -> Monitor:
         return self.app.monitor
 
     def on_mount(self) -> None:

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ygmon.errors import YgmonError
 
+if TYPE_CHECKING:
+    from ygmon.app import YgmonApp
+
 
 class ProfileCommands(Provider):
+    app: YgmonApp
+
     async def _profiles(self) -> list[tuple[str, str]]:
         switcher = getattr(self.app, "switcher", None)
         if switcher is None:
@@ -23,7 +28,7 @@ class ProfileCommands(Provider):
             return []
 
     def _command(self, name: str) -> Any:
-        return partial(self.app.choose_profile, name)  # type: ignore[attr-defined]
+        return partial(self.app.choose_profile, name)
 
     async def discover(self) -> Hits:
         for name, what in await self._profiles():

@@ -42,7 +42,7 @@ class ProfileSwitcher:
 
     def described(self) -> list[tuple[str, str]]:
         """(name, what it reads) for the picker; a broken profile says why."""
-        from ygmon.commands.common import redact
+        from ygmon.profile_targets import redact
 
         described = []
         for name in self.names():
@@ -64,8 +64,8 @@ class ProfileSwitcher:
 
 async def switch_profile(app: YgmonApp, name: str) -> bool:
     """Move `app` to profile `name`; False (and a notification) when it cannot be read."""
-    from ygmon.commands.tui import target_of, worker_command
     from ygmon.monitor.factory import make_monitor
+    from ygmon.profile_targets import target_of, worker_command
     from ygmon.tui.local_worker import LocalWorker
     from ygmon.tui.refresh_policy import RefreshPolicy
     from ygmon.tui.worker_actions import stop_worker

@@ -7,7 +7,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from ygmon.monitor.audit import AuditTrail
+from ygmon.monitor.audit import Audited
 
 if TYPE_CHECKING:
     from ygmon.app import YgmonApp
@@ -17,8 +17,8 @@ T = TypeVar("T")
 
 async def _audited(app: YgmonApp, action: str, target: str, work: Callable[[], Awaitable[T]]) -> T:
     monitor = app.monitor
-    if isinstance(monitor, AuditTrail):
-        return await monitor.run_audited(action, target, work)
+    if isinstance(monitor, Audited):
+        return await monitor.audit_trail.run_audited(action, target, work)
     return await work()  # a remote monitor: no local worker to start (never reached)
 
 
