@@ -1,4 +1,4 @@
-"""Enumerations named by the contract and FACTS.md (stored as plain strings by ygmon.db).
+"""Enumerations named by docs/CONTRACT.md (stored as plain strings by ygmon.db).
 
 Kept outside ygmon.db so the API models and the remote client use them without
 loading SQLAlchemy.
@@ -63,7 +63,7 @@ class BlogPostStatus(enum.StrEnum):
 
 
 class DigestFrequency(enum.StrEnum):
-    """FACTS.md: IMMEDIATE is the default; DAILY 09:00 UTC; WEEKLY Monday 09:00 UTC."""
+    """IMMEDIATE is the default; DAILY 09:00 UTC; WEEKLY Monday 09:00 UTC (docs/CONTRACT.md)."""
 
     IMMEDIATE = "IMMEDIATE"
     DAILY = "DAILY"

@@ -27,7 +27,7 @@ from ygmon.jobs.registry import JobRegistry
 from ygmon.jobs.schedule_runs import record_run
 from ygmon.jobs.tasks import TASKS, TaskSpec, task_spec
 
-# How often a worker trims history beyond FACTS.md's retention. Each finish trims its
+# How often a worker trims history beyond docs/CONTRACT.md#retention. Each finish trims its
 # own queue already; this catches queues that went quiet while their jobs aged out.
 RETENTION_CRON = "*/5 * * * *"
 RETENTION_SWEEP = crontab(minute="*/5")

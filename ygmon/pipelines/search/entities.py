@@ -1,4 +1,4 @@
-"""The searchable entities of FACTS.md: which table, which fields, which weight.
+"""docs/CONTRACT.md#searchable-entities: which table, which fields, which weight.
 
 Weights follow Postgres' A-D (title-like fields A, the rest B or C); the FTS5 index
 gives the same fields bm25 column weights. `license` borrows its asset's title.
