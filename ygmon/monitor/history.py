@@ -11,7 +11,7 @@ everything past the last bound), from which `percentile` estimates p50 / p95.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from ygmon.monitor.schemas import CamelModel, Timestamp
 
@@ -85,13 +85,3 @@ def percentile(histogram: Sequence[int], bounds_ms: Sequence[float], q: float) -
         if seen >= rank and n:
             return float(bounds_ms[min(i, len(bounds_ms) - 1)])
     return float(bounds_ms[-1])
-
-
-def merge_histograms(histograms: Iterable[Sequence[int]]) -> list[int]:
-    out: list[int] = []
-    for h in histograms:
-        if not out:
-            out = [0] * len(h)
-        for i, n in enumerate(h):
-            out[i] += n
-    return out

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ygmon.config import LocalProfile
-from ygmon.db import embedded
+from ygmon.db import embedded, scheduled_posts
 from ygmon.db.schema_head import HEAD_REVISION
 from ygmon.errors import (
     NotFoundError,
@@ -229,20 +229,7 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
                 self._revision = HEAD_REVISION
                 return build_health(workers, now, self.profile.stalled_after, posts, errors, paused)
 
-        from sqlalchemy import func, select
-
-        from ygmon.db.models.content import BlogPost
-        from ygmon.db.models.enums import BlogPostStatus
-
-        async def scheduled(session: Any) -> int:
-            stmt = (
-                select(func.count())
-                .select_from(BlogPost)
-                .where(BlogPost.status == BlogPostStatus.SCHEDULED, BlogPost.deleted_at.is_(None))
-            )
-            return (await session.execute(stmt)).scalar_one()
-
-        posts = await self._read(scheduled)
+        posts = await self._read(scheduled_posts.count)
         return build_health(workers, now, self.profile.stalled_after, posts, errors, paused)
 
     async def queues(self) -> list[QueueStats]:
