@@ -40,7 +40,6 @@ from ygmon.monitor.job_ops import LocalJobOps
 from ygmon.monitor.queue_control import LocalQueueControl, with_pauses
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
-    BackendInfo,
     DigestRuns,
     JobDetail,
     JobState,
@@ -110,7 +109,6 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
         self._runtime_lock = threading.Lock()
         self._reader: Any = None
         self._reader_lock = threading.Lock()
-        self._revision: str | None = None
         self._embedded_path = embedded.sqlite_file(profile.database_url)
         self._signer: Any = None
 
@@ -129,7 +127,7 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
                 db = Database(self.profile.database_url)
                 if is_sqlite(self.profile.database_url):
                     # The embedded default migrates itself on first use.
-                    self._revision = await checked(db, ensure_schema(db))
+                    await checked(db, ensure_schema(db))
                 else:
                     # Migrating a server database is a deliberate act: say so, rather
                     # than fail every query on a missing table.
@@ -141,7 +139,6 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
                             f"{revision or 'none'} and ygmon reads {HEAD_REVISION}: "
                             "run 'ygmon db upgrade'"
                         )
-                    self._revision = revision
                 self._db = db
             return self._db
 
@@ -200,17 +197,6 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
 
     # --- the Monitor protocol -----------------------------------------------------
 
-    async def about(self) -> BackendInfo:
-        await self.database()
-        return BackendInfo(
-            kind="local",
-            target=redact(self.profile.database_url),
-            database=redact(self.profile.database_url),
-            broker=redact(self.profile.broker_url),
-            schema_revision=self._revision,
-            read_only=self.read_only,
-        )
-
     async def health(self) -> AllWorkersHealth:
         workers = await self.workers()
         # Heartbeats carry the store's time (ygmon.jobs.store_clock): judge them by it,
@@ -226,7 +212,6 @@ class LocalMonitor(AuditTrail, LocalQueueControl, LocalJobOps, AlertsMixin):
         if self._embedded_path is not None:
             posts = await asyncio.to_thread(embedded.scheduled_posts, self._embedded_path)
             if posts is not None:
-                self._revision = HEAD_REVISION
                 return build_health(workers, now, self.profile.stalled_after, posts, errors, paused)
 
         posts = await self._read(scheduled_posts.count)

@@ -36,7 +36,6 @@ from ygmon.monitor.remote_job_ops import RemoteJobOps
 from ygmon.monitor.remote_queue_control import RemoteQueueControl
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
-    BackendInfo,
     JobDetail,
     JobState,
     JobSummary,
@@ -65,7 +64,6 @@ class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
     ) -> None:
         self.profile = profile
         self.SUPPORTS_RETRY = not profile.read_only
-        self.server_read_only = False
         self.rate_limit: int | None = None
         """X-RateLimit-Limit of the last response."""
         self.rate_remaining: int | None = None
@@ -124,7 +122,6 @@ class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
                 self.rate_remaining = int(remaining)
             self._rate_reset = reset
         if response.headers.get(READ_ONLY_HEADER) == "true":
-            self.server_read_only = True
             self.SUPPORTS_RETRY = False
 
     def _error(self, response: httpx.Response) -> YgmonError:
@@ -172,13 +169,6 @@ class RemoteMonitor(RemoteAudit, RemoteQueueControl, RemoteJobOps, AlertsMixin):
         return {"data": body["data"], "pagination": body["pagination"]}
 
     # --- the Monitor protocol -----------------------------------------------------
-
-    async def about(self) -> BackendInfo:
-        return BackendInfo(
-            kind="remote",
-            target=self.profile.api_url,
-            read_only=self.profile.read_only or self.server_read_only,
-        )
 
     async def health(self) -> AllWorkersHealth:
         return AllWorkersHealth.model_validate(await self._data("/health"))
