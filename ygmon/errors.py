@@ -95,6 +95,14 @@ class SchemaBehindError(UnavailableError):
     title = "Database not migrated"
 
 
+class MailError(YgmonError):
+    """A message could not be handed to the mail server (the job fails and retries)."""
+
+
+class MailUnavailableError(MailError):
+    """The circuit breaker is open: no attempt was made."""
+
+
 class ServerError(YgmonError):
     title = "Server error"
     status_code = 500

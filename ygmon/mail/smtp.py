@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING
 
 import pybreaker
 
-from ygmon.errors import ConfigError
+from ygmon.errors import ConfigError, MailError, MailUnavailableError
 from ygmon.mail.breaker import CIRCUIT_OPEN
-from ygmon.mail.mailer import MailError, MailUnavailableError
 
 if TYPE_CHECKING:
     from ygmon.config import LocalProfile
