@@ -13,7 +13,7 @@ class _Named(enum.StrEnum):
     """A string enumeration whose values are its members' names."""
 
     @staticmethod
-    def _generate_next_value_(name: str, start: int, count: int, last_values: list[str]) -> str:
+    def _generate_next_value_(name: str, _start: int, _count: int, _last: list[str]) -> str:
         return name
 
 
