@@ -20,6 +20,7 @@ from ygmon.monitor.schemas import JobState, JobSummary, Page
 from ygmon.screens.bulk_actions import BulkActions
 from ygmon.screens.confirm_dialog import ConfirmDialog
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.tui import search_field
 from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
@@ -188,23 +189,16 @@ class FailedScreen(BulkActions, PolledScreen):
     def action_search(self) -> None:
         if self.grouped:
             self.grouped = False
-        field = self.query_one("#failed-search", Input)
-        field.display = True
-        field.focus()
+        search_field.show(self.query_one("#failed-search", Input))
 
     @on(Input.Submitted, "#failed-search")
     def search_submitted(self, event: Input.Submitted) -> None:
-        self.query_text = event.value.strip()
-        if not self.query_text:
-            event.input.display = False
+        self.query_text = search_field.submitted_words(event)
         self.refresh_now()
         self._focus_table()
 
     def action_back(self) -> None:
-        field = self.query_one("#failed-search", Input)
-        if field.has_focus or self.query_text:
-            field.value = ""
-            field.display = False
+        if search_field.dismiss(self.query_one("#failed-search", Input), self.query_text):
             self.query_text = ""
         elif self.group is not None:
             self.group = None
