@@ -20,6 +20,7 @@ from ygmon.monitor.schemas import JobState, JobSummary, Page
 from ygmon.screens.bulk_actions import BulkActions
 from ygmon.screens.confirm_dialog import ConfirmDialog
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.screens.shared_keys import back_key, copy_id_key, export_key, search_key
 from ygmon.tui import search_field
 from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import age
@@ -57,12 +58,12 @@ class FailedScreen(BulkActions, PolledScreen):
         # and help lists them.
         Binding("r", "retry", "Retry", id="failed.retry"),
         Binding("g", "toggle_groups", "Groups", id="failed.groups"),
-        Binding("slash", "search", "Search", id="failed.search", key_display="/", show=False),
+        search_key("failed"),
         Binding("R", "bulk_retry", "Retry all", id="failed.bulk_retry", show=False),
         Binding("D", "bulk_discard", "Discard all", id="failed.bulk_discard", show=False),
-        Binding("escape", "back", "Back", id="failed.back", show=False),
-        Binding("e", "export", "Export", id="failed.export", show=False),
-        Binding("c", "copy_id", "Copy id", id="failed.copy", show=False),
+        back_key("failed", show=False),
+        export_key("failed"),
+        copy_id_key("failed"),
     ]
 
     def __init__(self) -> None:

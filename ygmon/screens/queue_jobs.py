@@ -13,6 +13,7 @@ from ygmon.monitor.job_search_schemas import JobQuery
 from ygmon.monitor.schemas import JobState, JobSummary, Page
 from ygmon.screens.job_detail import JobDetailScreen
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.screens.shared_keys import back_key, copy_id_key, search_key
 from ygmon.tui import search_field
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
@@ -35,11 +36,11 @@ class QueueJobsScreen(PolledScreen):
     AUTO_FOCUS = "#jobs-table"
     BINDINGS = [
         Binding("s", "next_state", "State", id="jobs.state"),
-        Binding("escape", "back", "Back", id="jobs.back"),
-        Binding("slash", "search", "Search", id="jobs.search", key_display="/", show=False),
+        back_key("jobs"),
+        search_key("jobs"),
         # Hidden: beside State and Back it would push the footer past 80 columns (the
         # title line names it, and help lists it).
-        Binding("c", "copy_id", "Copy id", id="jobs.copy", show=False),
+        copy_id_key("jobs"),
     ]
 
     def __init__(self, queue: str, state: JobState | None = None, task: str | None = None) -> None:
