@@ -14,14 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _vulture(*extra: Path) -> subprocess.CompletedProcess[str]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["vulture"]
     # Paths on the command line replace the configured ones: name them all.
-    paths = [*config["paths"], *(str(p) for p in extra)]
-    return subprocess.run(
-        [sys.executable, "-m", "vulture", *paths],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    command = [sys.executable, "-m", "vulture", *config["paths"], *map(str, extra)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
 def test_the_tree_has_no_dead_code_and_a_dead_function_fails(tmp_path: Path) -> None:
