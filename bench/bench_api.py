@@ -252,7 +252,7 @@ def _time_both(
     return _median_ms(api_samples), _median_ms(direct_samples)
 
 
-def _measure(label: str, url: str, broker: str, profile_dir: Path) -> list[Figure]:
+def _measure(label: str, url: str, broker: str) -> list[Figure]:
     profile = LocalProfile(database_url=url, broker_url=broker, jwt_secret=SECRET)
     token = issue_token(SECRET, "ADMIN", "bench", 3600)
     figures = []
@@ -310,10 +310,10 @@ def run() -> list[Figure]:
         with fresh_database(PG_URL) as pg_url:
             seconds = _prepare(pg_url, lambda: asyncio.run(_load_postgres(pg_url, ROWS)))
             figures.append(Figure(f"postgres load {ROWS:,} rows (COPY)", seconds, "s"))
-            figures += _measure("postgres", pg_url, broker, tmp_path)
+            figures += _measure("postgres", pg_url, broker)
         sqlite_path = tmp_path / "logs.db"
         sqlite_url = f"sqlite+aiosqlite:///{sqlite_path}"
         seconds = _prepare(sqlite_url, lambda: _load_sqlite(str(sqlite_path), ROWS))
         figures.append(Figure(f"sqlite load {ROWS:,} rows (executemany)", seconds, "s"))
-        figures += _measure("sqlite", sqlite_url, broker, tmp_path)
+        figures += _measure("sqlite", sqlite_url, broker)
     return figures

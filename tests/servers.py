@@ -185,7 +185,7 @@ async def _seed_database(url: str) -> None:
     from ygmon.db.models.aggregation_log import MetricsAggregationJobsLog
     from ygmon.db.models.assets import IpAsset
     from ygmon.db.models.content import BlogPost
-    from ygmon.db.models.enums import AggregationJobStatus, AssetType, BlogPostStatus
+    from ygmon.enums import AggregationJobStatus, AssetType, BlogPostStatus
 
     db = Database(url)
     try:

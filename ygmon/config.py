@@ -29,7 +29,7 @@ from ygmon.errors import ConfigError
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./ygmon.db"
 DEFAULT_BROKER_URL = "sqlite:///./ygmon-queue.db"
 
-# The local default runs on a laptop next to an editor: FACTS.md's production
+# The local default runs on a laptop next to an editor: docs/CONTRACT.md#queues' production
 # concurrency (20 search updates, 10 deliveries...) would only contend for SQLite's
 # single writer, so each queue gets at most 2 threads unless the profile says more.
 LOCAL_MAX_CONCURRENCY = 2

@@ -11,10 +11,22 @@ from typing import Any
 
 
 class YgmonError(Exception):
-    """Base of every error ygmon shows to a person."""
+    """Base of every error ygmon shows to a person.
+
+    A subclass states its banner title and status code in its header:
+    `class NotFoundError(YgmonError, title="Not found", status=404)`; either left out
+    is inherited.
+    """
 
     title = "Error"
     status_code = 500
+
+    def __init_subclass__(cls, title: str | None = None, status: int | None = None) -> None:
+        super().__init_subclass__()
+        if title is not None:
+            cls.title = title
+        if status is not None:
+            cls.status_code = status
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -24,37 +36,25 @@ class YgmonError(Exception):
         return self.message
 
 
-class ConfigError(YgmonError):
-    title = "Configuration error"
-    status_code = 500
+class ConfigError(YgmonError, title="Configuration error", status=500): ...
 
 
-class InvalidQueryError(YgmonError):
+class InvalidQueryError(YgmonError, title="Invalid query parameters", status=400):
     """A query parameter did not validate; `details` holds the contract's issue list."""
-
-    title = "Invalid query parameters"
-    status_code = 400
 
     def __init__(self, details: list[dict[str, Any]]) -> None:
         super().__init__("Invalid query parameters")
         self.details = details
 
 
-class NotFoundError(YgmonError):
-    title = "Not found"
-    status_code = 404
+class NotFoundError(YgmonError, title="Not found", status=404): ...
 
 
-class CannotRetryError(YgmonError):
-    title = "Cannot retry"
-    status_code = 400
+class CannotRetryError(YgmonError, title="Cannot retry", status=400): ...
 
 
-class ReadOnlyError(YgmonError):
+class ReadOnlyError(YgmonError, title="Read-only", status=403):
     """A write asked of a read-only backend."""
-
-    title = "Read-only"
-    status_code = 403
 
     @classmethod
     def refusing(cls, action: str, where: str = "backend") -> ReadOnlyError:
@@ -63,38 +63,32 @@ class ReadOnlyError(YgmonError):
         return cls(f"{action} is disabled: this {where} is read-only")
 
 
-class UnauthorizedError(YgmonError):
-    title = "Token rejected"
-    status_code = 401
+class UnauthorizedError(YgmonError, title="Token rejected", status=401): ...
 
 
-class ForbiddenError(YgmonError):
-    title = "Admin role required"
-    status_code = 403
+class ForbiddenError(YgmonError, title="Admin role required", status=403): ...
 
 
-class RateLimitedError(YgmonError):
-    title = "Rate limited"
-    status_code = 429
-
+class RateLimitedError(YgmonError, title="Rate limited", status=429):
     def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(message)
         self.retry_after = retry_after
 
 
-class UnavailableError(YgmonError):
+class UnavailableError(YgmonError, title="Cannot reach", status=503):
     """The broker, the database or the remote server cannot be reached."""
 
-    title = "Cannot reach"
-    status_code = 503
 
-
-class SchemaBehindError(UnavailableError):
+class SchemaBehindError(UnavailableError, title="Database not migrated"):
     """The database answers, but its schema is not the revision this ygmon reads."""
 
-    title = "Database not migrated"
+
+class MailError(YgmonError):
+    """A message could not be handed to the mail server (the job fails and retries)."""
 
 
-class ServerError(YgmonError):
-    title = "Server error"
-    status_code = 500
+class MailUnavailableError(MailError):
+    """The circuit breaker is open: no attempt was made."""
+
+
+class ServerError(YgmonError, title="Server error", status=500): ...

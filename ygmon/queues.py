@@ -1,6 +1,6 @@
-"""The platform's queues (FACTS.md) plus ygmon's own `maintenance`, and their cron maths.
+"""The platform's queues (docs/CONTRACT.md#queues), ygmon's `maintenance`, their cron maths.
 
-Each queue carries what FACTS.md states; where it says "not stated" the choice made
+Each queue carries what the contract states; where it says "not stated" the choice made
 here is written beside it. Concurrency is the production figure; the local default
 caps it with ygmon.config.LOCAL_MAX_CONCURRENCY (see ygmon.jobs.worker.concurrency_for).
 """
@@ -27,7 +27,7 @@ class QueueSpec(NamedTuple):
     backoff_exponential: bool = False
     """Double the delay after each failed attempt (Huey's retry_backoff=2)."""
     priority: int = 0
-    """Higher runs first (FACTS.md's order, high to low)."""
+    """Higher runs first (docs/CONTRACT.md#priorities, high to low)."""
     schedules: tuple[tuple[str, str], ...] = ()
     """(schedule name, cron in UTC) of a periodic queue."""
     max_concurrency: int | None = None
@@ -44,7 +44,7 @@ class QueueSpec(NamedTuple):
         return 2.0 if self.backoff_exponential else 0.0
 
 
-# Priorities, high to low as FACTS.md lists them: notification delivery, search index
+# Priorities, high to low (docs/CONTRACT.md#priorities): notification delivery, search index
 # updates, analytics enrichment, digests, aggregation, full reindex. Queues it does not
 # rank sit in between at 0 (e-mail, blog, previews: "low priority" gets -10).
 QUEUES: tuple[QueueSpec, ...] = (

@@ -31,7 +31,6 @@ from ygmon.demo import seed_database
 from ygmon.monitor.schemas import preview_status
 
 NOW = datetime(2026, 11, 29, 3, 10, 27, 512000, tzinfo=UTC)
-JOB_TYPES = {"hourly", "daily", "weekly", "monthly"}
 
 
 async def test_seed_fills_every_kind_the_screens_show(database: Database) -> None:
@@ -116,11 +115,3 @@ async def test_seed_refuses_a_naive_clock(sqlite_url: str) -> None:
             assert await s.scalar(select(func.count()).select_from(User)) == 0
     finally:
         await db.dispose()
-
-
-def _log_fields() -> list[str]:
-    return [
-        "id", "job_type", "period_start_date", "period_end_date", "started_at", "completed_at",
-        "status", "records_processed", "records_created", "records_updated", "errors_count",
-        "duration_seconds", "memory_used_mb", "error_message", "error_stack", "created_at",
-    ]  # fmt: skip

@@ -32,7 +32,7 @@ ONLY_ON_C = "blog-scheduled-publishing"
 
 def _jobs() -> list[tuple[str, dict]]:
     """2,000 (task, kwargs): canaries on `maintenance`, search updates and enrichment,
-    fewer than 1,000 a queue so that retention (FACTS.md) keeps every one to count."""
+    fewer than 1,000 a queue so that retention (docs/CONTRACT.md#retention) keeps all."""
     kinds = itertools.cycle(["canary"] * 8 + ["search-index-update"] * 7 + ["enrich-events"] * 5)
     jobs = []
     for n, task in zip(range(JOBS), kinds, strict=False):

@@ -34,7 +34,7 @@ PATHS = ("/api/admin/jobs/health", "/api/admin/jobs/aggregation/logs", "/api/adm
 
 
 class ApiPoller(threading.Thread):
-    """Reads the API as a dashboard would, within FACTS.md's 100 requests a minute;
+    """Reads the API as a dashboard would, within the rate limit of docs/CONTRACT.md#rate-limit;
     keeps every status and any body that says 'locked'."""
 
     def __init__(self, base: str, token: str) -> None:

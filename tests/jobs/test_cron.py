@@ -1,4 +1,4 @@
-"""The cron schedule of every periodic queue of FACTS.md yields the right next runs (UTC)."""
+"""The cron schedule of every periodic queue (docs/CONTRACT.md#queues) gives the right next runs."""
 
 from __future__ import annotations
 

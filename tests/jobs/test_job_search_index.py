@@ -15,7 +15,6 @@ from ygmon.jobs.registry.search_text import doc_of, group_key, normalise, parse_
 from ygmon.jobs.runtime import open_runtime
 
 T0 = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
-NONE = (None, None, None, None)
 
 
 def _noop(**_kwargs: object) -> None:

@@ -1,5 +1,5 @@
 """A queue's ceiling holds across workers: two workers serving the full-reindex queue
-never run two of its jobs at once (FACTS.md: the full reindex never runs twice)."""
+never run two of its jobs at once (docs/CONTRACT.md#queues: the full reindex never runs twice)."""
 
 from __future__ import annotations
 

@@ -96,7 +96,7 @@ def test_counts_equal_what_happened(runtime: JobRuntime, tmp_path: Path) -> None
 
 def test_retention_trims_to_the_limits(runtime: JobRuntime, tmp_path: Path) -> None:
     runtime.register_task("flaky", "maintenance", flaky, attempts=1)
-    # Smaller limits than FACTS.md's 1000/5000 keep the test fast; the rule is the same.
+    # Limits below docs/CONTRACT.md#retention's 1000/5000 keep the test fast; same rule.
     runtime.registry.limits["completed"] = (5, timedelta(hours=24))
     runtime.registry.limits["failed"] = (3, timedelta(days=7))
     with in_process_worker(runtime.profile, ["maintenance"], workers=1, runtime=runtime):

@@ -14,7 +14,7 @@ from sqlalchemy import delete
 from ygmon.api.auth import issue_token
 from ygmon.db import Database
 from ygmon.db.models import User
-from ygmon.db.models.enums import UserRole
+from ygmon.enums import UserRole
 
 HEALTH = "/api/admin/jobs/health"
 UNAUTHORIZED = {"success": False, "error": "Unauthorized"}

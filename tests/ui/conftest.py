@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -235,9 +235,6 @@ def backend_settings(kind: str, profile: LocalProfile) -> Iterator[Settings]:
 @pytest.fixture(params=["local", "remote"])
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
-
-
-AppFactory = Callable[..., YgmonApp]
 
 
 def write_config(profile: LocalProfile, directory: Path) -> Path:

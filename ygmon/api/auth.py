@@ -22,7 +22,6 @@ from ygmon.errors import ConfigError, UnauthorizedError
 
 MIN_SECRET_BYTES = 32
 SECRET_FILE = "ygmon-jwt-secret"
-ROLES = ("ADMIN", "CREATOR", "BRAND", "VIEWER")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""100 requests a minute per admin user (FACTS.md), with the limits library.
+"""100 requests a minute per admin user (docs/CONTRACT.md#rate-limit), with the limits library.
 
 Counters live in Redis, under the profile's namespace, when the broker is Redis (so
 several `ygmon serve` processes share them) and in memory otherwise.

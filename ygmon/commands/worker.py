@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     outage_log.install()
     stop = threading.Event()
 
-    def on_signal(signum: int, _frame: object) -> None:
+    def on_signal(_signum: int, _frame: object) -> None:
         stop.set()
 
     signal.signal(signal.SIGTERM, on_signal)

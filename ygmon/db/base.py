@@ -6,10 +6,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, String, TypeDecorator
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 # Stable constraint names keep Alembic's autogenerate quiet on both databases.
 NAMING = {
@@ -72,6 +72,17 @@ class IdMixin:
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SoftDeleteMixin:
+    """The platform deletes content by stamping it; a stamped row is never indexed."""
+
+    deleted_at: Mapped[datetime | None] = mapped_column()
+
+
+def ref_or_null(table: str, **options: Any) -> MappedColumn[Any]:
+    """A reference to a row of `table` by id that becomes NULL when that row goes."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="SET NULL"), **options)
 
 
 def enum_type(enum_cls: type) -> SAEnum:

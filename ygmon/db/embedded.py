@@ -15,8 +15,8 @@ import sqlite3
 from collections.abc import Callable
 from typing import TypeVar
 
+from ygmon.db import scheduled_posts as scheduled_posts_count
 from ygmon.db.schema_head import HEAD_REVISION
-from ygmon.enums import BlogPostStatus
 
 T = TypeVar("T")
 
@@ -66,11 +66,4 @@ def scheduled_posts(path: str) -> int | None:
     """What LocalMonitor.health() counts (scheduled, not deleted blog posts), or None
     unless `path` exists and its schema is at HEAD_REVISION."""
 
-    def count(conn: sqlite3.Connection) -> int:
-        (n,) = conn.execute(
-            "SELECT count(*) FROM blog_posts WHERE status = ? AND deleted_at IS NULL",
-            (BlogPostStatus.SCHEDULED.value,),
-        ).fetchone()
-        return int(n)
-
-    return _at_head(path, count)
+    return _at_head(path, scheduled_posts_count.count_sqlite)

@@ -38,7 +38,7 @@ reindex_runs = Table(
 of its last committed batch; `fixed` counts per entity so far; finished_at once done."""
 
 
-def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
     """Alembic hook: leave the search index's tables out of model comparisons."""
     if type_ == "table" and name is not None:
         return not (name.startswith(FTS_PREFIX) or name == RUNS_TABLE)
@@ -46,7 +46,7 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
 
 
 def include_object(
-    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+    obj: Any, name: str | None, type_: str, _reflected: bool, _compare_to: Any
 ) -> bool:
     """Alembic hook: leave the search columns and their indexes out of comparisons."""
     if type_ == "column" and name == SEARCH_COLUMN:

@@ -80,7 +80,7 @@ def _fix_the_cause(fix_file: Path) -> None:
         fix_file.touch()
 
 
-def _interrupt(signum: int, _frame: object) -> None:
+def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 

@@ -50,7 +50,6 @@ class SqliteBreakerStorage(pybreaker.CircuitBreakerStorage):
 
     def __init__(self, path: str, name: str) -> None:
         super().__init__(name)
-        self._path = path
         self._lock = threading.Lock()
         # The mailer's sends run on a helper thread; the lock keeps one user at a time.
         self._conn = sqlite3.connect(

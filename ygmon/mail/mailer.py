@@ -9,21 +9,13 @@ from __future__ import annotations
 from email.message import Message
 from typing import TYPE_CHECKING, Protocol
 
-from ygmon.errors import ConfigError, YgmonError
+from ygmon.errors import ConfigError
 
 if TYPE_CHECKING:
     from ygmon.config import LocalProfile
 
 MAIL_BACKENDS = ("outbox", "smtp")
 SMTP_SECURITY = ("starttls", "tls", "none")
-
-
-class MailError(YgmonError):
-    """A message could not be handed to the mail server (the job fails and retries)."""
-
-
-class MailUnavailableError(MailError):
-    """The circuit breaker is open: no attempt was made."""
 
 
 class Mailer(Protocol):

@@ -14,14 +14,14 @@ import os
 import smtplib
 import ssl
 import time
+from dataclasses import KW_ONLY, dataclass, field
 from email.message import Message
 from typing import TYPE_CHECKING
 
 import pybreaker
 
-from ygmon.errors import ConfigError
+from ygmon.errors import ConfigError, MailError, MailUnavailableError
 from ygmon.mail.breaker import CIRCUIT_OPEN
-from ygmon.mail.mailer import MailError, MailUnavailableError
 
 if TYPE_CHECKING:
     from ygmon.config import LocalProfile
@@ -29,27 +29,18 @@ if TYPE_CHECKING:
 IDLE_SECONDS = 20.0
 
 
+@dataclass(eq=False)
 class SmtpMailer:
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        *,
-        security: str = "starttls",
-        username: str | None = None,
-        password_env: str | None = None,
-        timeout: float = 10.0,
-        breaker: pybreaker.CircuitBreaker | None = None,
-    ) -> None:
-        self.host = host
-        self.port = port
-        self.security = security
-        self.username = username
-        self.password_env = password_env
-        self.timeout = timeout
-        self.breaker = breaker
-        self._conn: smtplib.SMTP | None = None
-        self._last_used = 0.0
+    host: str
+    port: int
+    _: KW_ONLY
+    security: str = "starttls"
+    username: str | None = None
+    password_env: str | None = None
+    timeout: float = 10.0
+    breaker: pybreaker.CircuitBreaker | None = None
+    _conn: smtplib.SMTP | None = field(default=None, init=False, repr=False)
+    _last_used: float = field(default=0.0, init=False, repr=False)
 
     @classmethod
     def from_profile(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ygmon.db.models.assets import IpAsset
-from ygmon.db.models.enums import AssetType
+from ygmon.enums import AssetType
 from ygmon.errors import NotFoundError
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.schemas import preview_status

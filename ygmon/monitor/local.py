@@ -14,8 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ygmon.config import LocalProfile
-from ygmon.db import embedded
-from ygmon.db.schema_head import HEAD_REVISION
+from ygmon.db import embedded, scheduled_posts
 from ygmon.errors import NotFoundError, ReadOnlyError
 from ygmon.job_history import History, HistoryWindow
 from ygmon.jobs.registry import queue_pauses
@@ -34,7 +33,6 @@ from ygmon.monitor.operator_parts import OperatorParts
 from ygmon.monitor.queue_control import LocalQueueControl, with_pauses
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
-    BackendInfo,
     DigestRuns,
     JobDetail,
     JobState,
@@ -52,12 +50,9 @@ from ygmon.monitor.schemas import (
     WorkerInfo,
 )
 from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
-from ygmon.profile_targets import redact
 from ygmon.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
     from ygmon.storage.signing import Signer
 
 # SQLAlchemy, the models and Huey are imported where first used: the Overview's polls
@@ -106,17 +101,6 @@ class LocalMonitor(LocalStorages, OperatorParts):
 
     # --- the Monitor protocol -----------------------------------------------------
 
-    async def about(self) -> BackendInfo:
-        await self.database()
-        return BackendInfo(
-            kind="local",
-            target=redact(self.profile.database_url),
-            database=redact(self.profile.database_url),
-            broker=redact(self.profile.broker_url),
-            schema_revision=self._revision,
-            read_only=self.read_only,
-        )
-
     async def health(self) -> AllWorkersHealth:
         workers = await self.workers()
         # Heartbeats carry the store's time (ygmon.jobs.registry.clock): judge them by it,
@@ -132,23 +116,9 @@ class LocalMonitor(LocalStorages, OperatorParts):
         if self._embedded_path is not None:
             posts = await asyncio.to_thread(embedded.scheduled_posts, self._embedded_path)
             if posts is not None:
-                self._revision = HEAD_REVISION
                 return build_health(workers, now, self.profile.stalled_after, posts, errors, paused)
 
-        from sqlalchemy import func, select
-
-        from ygmon.db.models.content import BlogPost
-        from ygmon.db.models.enums import BlogPostStatus
-
-        async def scheduled(session: AsyncSession) -> int:
-            stmt = (
-                select(func.count())
-                .select_from(BlogPost)
-                .where(BlogPost.status == BlogPostStatus.SCHEDULED, BlogPost.deleted_at.is_(None))
-            )
-            return (await session.execute(stmt)).scalar_one()
-
-        posts = await self.read(scheduled)
+        posts = await self.read(scheduled_posts.count)
         return build_health(workers, now, self.profile.stalled_after, posts, errors, paused)
 
     async def queues(self) -> list[QueueStats]:

@@ -45,7 +45,6 @@ class LocalStorages:
         self._runtime_lock = threading.Lock()
         self._reader: JobRegistry | None = None
         self._reader_lock = threading.Lock()
-        self._revision: str | None = None
 
     def now(self) -> datetime:
         return self.clock() if self.clock else datetime.now(UTC)
@@ -60,7 +59,7 @@ class LocalStorages:
                 db = Database(self.profile.database_url)
                 if is_sqlite(self.profile.database_url):
                     # The embedded default migrates itself on first use.
-                    self._revision = await checked(db, ensure_schema(db))
+                    await checked(db, ensure_schema(db))
                 else:
                     # Migrating a server database is a deliberate act: say so, rather
                     # than fail every query on a missing table.
@@ -72,7 +71,6 @@ class LocalStorages:
                             f"{revision or 'none'} and ygmon reads {HEAD_REVISION}: "
                             "run 'ygmon db upgrade'"
                         )
-                    self._revision = revision
                 self._db = db
             return self._db
 

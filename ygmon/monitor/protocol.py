@@ -26,7 +26,6 @@ from ygmon.monitor.queue_control_schemas import (
 )
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
-    BackendInfo,
     JobDetail,
     JobState,
     JobSummary,
@@ -108,8 +107,6 @@ class Monitor(JobOperations, QueueOperations, AuditReading, AlertReading, Protoc
     """False on a read-only backend: retry() raises ReadOnlyError, the UI says why."""
     SUPPORTS_LOCAL_WORKER: bool
     """True when this machine runs the jobs, so the UI may start a worker."""
-
-    async def about(self) -> BackendInfo: ...
 
     async def health(self) -> AllWorkersHealth: ...
 

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ygmon.db.models.aggregation_log import MetricsAggregationJobsLog as Log
 from ygmon.db.models.aggregation_log import MetricsAggregationJobsLogCount as Tally
 from ygmon.db.models.assets import IpAsset
-from ygmon.db.models.enums import AssetType
+from ygmon.enums import AssetType
 from ygmon.monitor.schemas import (
     LogQuery,
     MetricsAggregationJobLog,

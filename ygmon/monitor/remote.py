@@ -42,7 +42,6 @@ from ygmon.monitor.remote_job_ops import RemoteJobOps
 from ygmon.monitor.remote_queue_control import RemoteQueueControl
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
-    BackendInfo,
     JobDetail,
     JobState,
     JobSummary,
@@ -70,7 +69,6 @@ class RemoteMonitor(OperatorParts):
     ) -> None:
         self.profile = profile
         self.SUPPORTS_RETRY = not profile.read_only
-        self.server_read_only = False
         self.rate_limit: int | None = None
         """X-RateLimit-Limit of the last response."""
         self.rate_remaining: int | None = None
@@ -138,7 +136,6 @@ class RemoteMonitor(OperatorParts):
                 self.rate_remaining = int(remaining)
             self._rate_reset = reset
         if response.headers.get(READ_ONLY_HEADER) == "true":
-            self.server_read_only = True
             self.SUPPORTS_RETRY = False
 
     def _error(self, response: httpx.Response) -> YgmonError:
@@ -186,13 +183,6 @@ class RemoteMonitor(OperatorParts):
         return {"data": body["data"], "pagination": body["pagination"]}
 
     # --- the Monitor protocol -----------------------------------------------------
-
-    async def about(self) -> BackendInfo:
-        return BackendInfo(
-            kind="remote",
-            target=self.profile.api_url,
-            read_only=self.profile.read_only or self.server_read_only,
-        )
 
     async def health(self) -> AllWorkersHealth:
         return AllWorkersHealth.model_validate(await self.get_data("/health"))

@@ -196,17 +196,3 @@ class Pagination(CamelModel):
 class Page(CamelModel, Generic[T]):
     data: list[T]
     pagination: Pagination
-
-
-# --- about the backend ---------------------------------------------------------------
-
-
-class BackendInfo(CamelModel):
-    """What `ygmon status` says about where the data comes from."""
-
-    kind: Literal["local", "remote"]
-    target: str
-    database: str | None = None
-    broker: str | None = None
-    schema_revision: str | None = None
-    read_only: bool = False

@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.screens.shared_keys import back_key
 from ygmon.tui.formatting import stamp
 from ygmon.tui.media_retry import ask_retry, retry_job
 from ygmon.tui.thumbnail_pixels import Pixels, decode
@@ -69,7 +70,7 @@ class _Fetched:
 class AssetDetailScreen(PolledScreen):
     BINDINGS = [
         Binding("r", "retry", "Retry", id="asset.retry"),
-        Binding("escape", "app.pop_screen", "Back", id="asset.back"),
+        back_key("asset", "app.pop_screen"),
     ]
 
     def __init__(self, asset_id: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,6 +20,7 @@ from textual.widgets import Button, Label, ProgressBar
 
 from ygmon.errors import YgmonError
 from ygmon.monitor.job_search_schemas import BULK_BATCH, BulkResult, BulkSelection
+from ygmon.screens.confirm_dialog import YesNoDialog, yes_no_bindings
 
 if TYPE_CHECKING:
     from ygmon.app import YgmonApp
@@ -31,15 +32,12 @@ def plural(n: int) -> str:
     return f"{n:,} failed job" + ("" if n == 1 else "s")
 
 
-class BulkConfirmDialog(ModalScreen[bool]):
+class BulkConfirmDialog(YesNoDialog):
     """What the dry run matched (count, queues) and the question naming the count."""
 
     CSS_PATH = "bulk_dialogs.tcss"
-
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="bulk.yes"),
-        Binding("n,escape", "answer(False)", "No", id="bulk.no"),
-    ]
+    BINDINGS = yes_no_bindings("bulk")
+    YES_BUTTON = "bulk-yes"
 
     def __init__(self, action: str, dry: BulkResult, what: str) -> None:
         super().__init__()
@@ -57,15 +55,10 @@ class BulkConfirmDialog(ModalScreen[bool]):
             if self.action == "discard":
                 yield Label("Discarded jobs move to cancelled.", id="bulk-note")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{verb} {self.dry.matched:,} (y)", id="bulk-yes", variant="primary")
+                yield Button(
+                    f"{verb} {self.dry.matched:,} (y)", id=self.YES_BUTTON, variant="primary"
+                )
                 yield Button("No (n)", id="bulk-no")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
-
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "bulk-yes")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from ygmon.monitor.job_search_schemas import BulkSelection, FailureGroup, JobQue
 from ygmon.monitor.schemas import JobState, JobSummary, Page
 from ygmon.screens.bulk_actions import BulkActions
 from ygmon.screens.confirm_dialog import ConfirmDialog
+from ygmon.screens.shared_keys import back_key, copy_id_key, export_key, search_key
+from ygmon.tui import search_field
 from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
@@ -55,12 +57,12 @@ class FailedScreen(BulkActions):
         # and help lists them.
         Binding("r", "retry", "Retry", id="failed.retry"),
         Binding("g", "toggle_groups", "Groups", id="failed.groups"),
-        Binding("slash", "search", "Search", id="failed.search", key_display="/", show=False),
+        search_key("failed"),
         Binding("R", "bulk_retry", "Retry all", id="failed.bulk_retry", show=False),
         Binding("D", "bulk_discard", "Discard all", id="failed.bulk_discard", show=False),
-        Binding("escape", "back", "Back", id="failed.back", show=False),
-        Binding("e", "export", "Export", id="failed.export", show=False),
-        Binding("c", "copy_id", "Copy id", id="failed.copy", show=False),
+        back_key("failed", show=False),
+        export_key("failed"),
+        copy_id_key("failed"),
     ]
 
     def __init__(self) -> None:
@@ -187,23 +189,16 @@ class FailedScreen(BulkActions):
     def action_search(self) -> None:
         if self.grouped:
             self.grouped = False
-        field = self.query_one("#failed-search", Input)
-        field.display = True
-        field.focus()
+        search_field.show(self.query_one("#failed-search", Input))
 
     @on(Input.Submitted, "#failed-search")
     def search_submitted(self, event: Input.Submitted) -> None:
-        self.query_text = event.value.strip()
-        if not self.query_text:
-            event.input.display = False
+        self.query_text = search_field.submitted_words(event)
         self.refresh_now()
         self._focus_table()
 
     def action_back(self) -> None:
-        field = self.query_one("#failed-search", Input)
-        if field.has_focus or self.query_text:
-            field.value = ""
-            field.display = False
+        if search_field.dismiss(self.query_one("#failed-search", Input), self.query_text):
             self.query_text = ""
         elif self.group is not None:
             self.group = None

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ygmon.monitor.schemas import JobDetail
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.screens.shared_keys import back_key, copy_id_key
 from ygmon.tui.formatting import stamp
 from ygmon.widgets.job_id import copy_id
 
@@ -38,8 +38,8 @@ def describe(job: JobDetail) -> str:
 
 class JobDetailScreen(PolledScreen):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="job.back"),
-        Binding("c", "copy_id", "Copy id", id="job.copy"),
+        back_key("job", "app.pop_screen"),
+        copy_id_key("job", show=True),
     ]
 
     def __init__(self, queue: str, job_id: str) -> None:

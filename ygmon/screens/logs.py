@@ -17,6 +17,7 @@ from ygmon.errors import InvalidQueryError
 from ygmon.monitor.coverage_schemas import AggregationCoverage
 from ygmon.monitor.schemas import LogQuery, MetricsAggregationJobLog, Page
 from ygmon.screens.paged_table import PagedTableScreen, page_bindings
+from ygmon.screens.shared_keys import export_key
 from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import count, duration, stamp
 from ygmon.widgets.coverage_strip import CoverageStrip
@@ -70,7 +71,7 @@ class LogsScreen(PagedTableScreen):
         *page_bindings("logs"),
         Binding("f", "focus_filters", "Filters", id="logs.filters"),
         Binding("c", "focus_coverage", "Coverage", id="logs.coverage"),
-        Binding("e", "export", "Export", id="logs.export", show=False),
+        export_key("logs"),
     ]
 
     def __init__(self) -> None:

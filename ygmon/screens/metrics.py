@@ -14,7 +14,7 @@ from ygmon.job_history import History, HistorySeries, HistoryWindow, percentile
 from ygmon.monitor.schemas import JobState
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.screens.queue_jobs import QueueJobsScreen
-from ygmon.tui.formatting import count
+from ygmon.tui.formatting import MILLISECONDS, count, scaled
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
 
@@ -44,13 +44,8 @@ def run_time(ms: float | None, bounds: list[float] | None = None) -> str:
     prefix = ""
     if bounds is not None:
         prefix = ">" if ms >= bounds[-1] and ms == bounds[-1] else "≤"
-    if ms < 1000:
-        return f"{prefix}{ms:.0f}ms"
-    if ms < 60_000:
-        return f"{prefix}{ms / 1000:.3g}s"
-    if ms < 3_600_000:
-        return f"{prefix}{ms / 60_000:.3g}m"
-    return f"{prefix}{ms / 3_600_000:.3g}h"
+    amount, unit = scaled(ms, MILLISECONDS)
+    return f"{prefix}{amount:.0f}ms" if unit == "ms" else f"{prefix}{amount:.3g}{unit}"
 
 
 def task_row(s: HistorySeries, bounds: list[float], with_queue: bool = True) -> tuple[str, ...]:

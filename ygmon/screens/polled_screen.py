@@ -77,10 +77,7 @@ class PolledScreen(Screen):
 
     def update_header(self) -> None:
         header = self.query_one(AppHeader)
-        header.show_backend(self.app.target, self.app.read_only)
-        header.show_profile(self.app.profile_name, self.app.profile_colour)
-        policy = self.app.policy
-        header.show_refresh(policy.interval, policy.paused, not self.app.ui.auto_refresh)
+        header.show_app()
         watch = getattr(self.app, "alert_watch", None)
         header.show_alerts(watch.firing if watch is not None else [])
         # Only RemoteMonitor knows a rate limit: the X-RateLimit headers of its last call.

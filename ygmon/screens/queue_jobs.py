@@ -13,6 +13,8 @@ from ygmon.monitor.job_search_schemas import JobQuery
 from ygmon.monitor.schemas import JobState, JobSummary, Page
 from ygmon.screens.job_detail import JobDetailScreen
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.screens.shared_keys import back_key, copy_id_key, search_key
+from ygmon.tui import search_field
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.job_id import copy_id, short_id
@@ -34,11 +36,11 @@ class QueueJobsScreen(PolledScreen):
     AUTO_FOCUS = "#jobs-table"
     BINDINGS = [
         Binding("s", "next_state", "State", id="jobs.state"),
-        Binding("escape", "back", "Back", id="jobs.back"),
-        Binding("slash", "search", "Search", id="jobs.search", key_display="/", show=False),
+        back_key("jobs"),
+        search_key("jobs"),
         # Hidden: beside State and Back it would push the footer past 80 columns (the
         # title line names it, and help lists it).
-        Binding("c", "copy_id", "Copy id", id="jobs.copy", show=False),
+        copy_id_key("jobs"),
     ]
 
     def __init__(self, queue: str, state: JobState | None = None, task: str | None = None) -> None:
@@ -107,23 +109,16 @@ class QueueJobsScreen(PolledScreen):
         copy_id(self.app, self.query_one(KeyedTable).selected_key)
 
     def action_search(self) -> None:
-        field = self.query_one("#jobs-search", Input)
-        field.display = True
-        field.focus()
+        search_field.show(self.query_one("#jobs-search", Input))
 
     @on(Input.Submitted, "#jobs-search")
     def search_submitted(self, event: Input.Submitted) -> None:
-        self.query_text = event.value.strip()
-        if not self.query_text:
-            event.input.display = False
+        self.query_text = search_field.submitted_words(event)
         self.refresh_now()
         self.query_one("#jobs-table", KeyedTable).focus()
 
     def action_back(self) -> None:
-        field = self.query_one("#jobs-search", Input)
-        if field.has_focus or self.query_text:
-            field.value = ""
-            field.display = False
+        if search_field.dismiss(self.query_one("#jobs-search", Input), self.query_text):
             self.query_text = ""
             self.refresh_now()
             self.query_one("#jobs-table", KeyedTable).focus()

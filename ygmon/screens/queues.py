@@ -16,6 +16,7 @@ from ygmon.monitor.schemas import QueueStats
 from ygmon.screens.confirm_dialog import ConfirmDialog
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.screens.queue_jobs import QueueJobsScreen
+from ygmon.screens.shared_keys import export_key
 from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import age, count
 from ygmon.widgets.keyed_table import KeyedTable
@@ -58,7 +59,7 @@ class QueuesScreen(PolledScreen):
     # Shift+p: `p` is the app's refresh pause.
     BINDINGS = [
         Binding("P", "toggle_queue_pause", "Pause queue", id="queues.pause"),
-        Binding("e", "export", "Export", id="queues.export", show=False),
+        export_key("queues"),
     ]
 
     def __init__(self) -> None:

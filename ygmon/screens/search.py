@@ -21,6 +21,7 @@ from textual.widgets import Input, Select, Static
 
 from ygmon.monitor.search_schemas import SearchHit, SearchIndexOverview, SearchResults
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.screens.shared_keys import export_key
 from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
@@ -72,7 +73,7 @@ class SearchScreen(PolledScreen):
         Binding("slash", "focus_query", "Query", id="search.focus", show=False),
         # Out of the query box (where digits are text) to the hits, and the screen keys.
         Binding("escape", "focus_results", "Results", id="search.results"),
-        Binding("e", "export", "Export", id="search.export", show=False),
+        export_key("search"),
     ]
 
     def __init__(self) -> None:

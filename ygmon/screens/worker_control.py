@@ -46,11 +46,7 @@ class WorkerScreen(Screen):
         return self.app.local_worker
 
     def on_screen_resume(self) -> None:
-        header = self.query_one(AppHeader)
-        header.show_backend(self.app.target, self.app.read_only)
-        header.show_profile(self.app.profile_name, self.app.profile_colour)
-        policy = self.app.policy
-        header.show_refresh(policy.interval, policy.paused, not self.app.ui.auto_refresh)
+        self.query_one(AppHeader).show_app()
         self.show_state()
         self.load_seen()
         if getattr(self, "_seen_timer", None) is None and self.app.ui.auto_refresh:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 
@@ -15,14 +16,22 @@ def age(then: datetime | None, now: datetime) -> str:
     return _span(seconds) + " ago"
 
 
+SECONDS = ((1.0, "s"), (60.0, "m"), (3600.0, "h"), (86400.0, "d"))
+MILLISECONDS = ((1.0, "ms"), (1000.0, "s"), (60_000.0, "m"), (3_600_000.0, "h"))
+
+
+def scaled(value: float, units: Sequence[tuple[float, str]]) -> tuple[float, str]:
+    """`value` in the largest of `units` ((size, suffix), smallest first) it reaches."""
+    size, suffix = units[0]
+    for unit_size, unit_suffix in units[1:]:
+        if value >= unit_size:
+            size, suffix = unit_size, unit_suffix
+    return value / size, suffix
+
+
 def _span(seconds: float) -> str:
-    if seconds < 60:
-        return f"{int(seconds)}s"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)}h"
-    return f"{int(seconds // 86400)}d"
+    amount, unit = scaled(seconds, SECONDS)
+    return f"{int(amount)}{unit}"
 
 
 def until(then: datetime | None, now: datetime) -> str:

@@ -3,6 +3,8 @@ rate-limit budget, refresh state."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
@@ -19,6 +21,14 @@ class AppHeader(Horizontal):
         yield Label("", id="header-alerts")
         yield Label("", id="header-budget")
         yield Label("", id="header-refresh")
+
+    def show_app(self) -> None:
+        """The app's backend, profile and refresh state, as every screen's header shows them."""
+        app: Any = self.app  # YgmonApp, which a widget does not import
+        self.show_backend(app.target, app.read_only)
+        self.show_profile(app.profile_name, app.profile_colour)
+        policy = app.policy
+        self.show_refresh(policy.interval, policy.paused, not app.ui.auto_refresh)
 
     def show_backend(self, target: str, read_only: bool) -> None:
         self.query_one("#header-target", Label).update(target)

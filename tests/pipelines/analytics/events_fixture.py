@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ygmon.db import Database
@@ -183,7 +183,3 @@ def expected_rows(
             "byDevice": dict(Counter(e.get("device_type") or "unknown" for e in group)),
         }
     return out
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())

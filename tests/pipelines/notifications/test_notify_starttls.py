@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from ygmon.mail.mailer import MailError
+from ygmon.errors import MailError
 from ygmon.mail.message import build_message
 from ygmon.mail.smtp import SmtpMailer
 

@@ -10,7 +10,10 @@ from ygmon.db.models.assets import IpAsset
 from ygmon.db.models.audit import AuditEntry
 from ygmon.db.models.content import BlogPost, Creator, License, Project
 from ygmon.db.models.deliveries import DigestRun, NotificationDigest, NotificationEmail
-from ygmon.db.models.enums import (
+from ygmon.db.models.metrics import DailyMetric, HourlyMetric, MonthlyMetric, WeeklyMetric
+from ygmon.db.models.notifications import Notification, NotificationPreference
+from ygmon.db.models.users import User
+from ygmon.enums import (
     AggregationJobStatus,
     AssetType,
     BlogPostStatus,
@@ -21,9 +24,6 @@ from ygmon.db.models.enums import (
     ScanStatus,
     UserRole,
 )
-from ygmon.db.models.metrics import DailyMetric, HourlyMetric, MonthlyMetric, WeeklyMetric
-from ygmon.db.models.notifications import Notification, NotificationPreference
-from ygmon.db.models.users import User
 
 __all__ = [
     "AggregationCatchupClaim",

@@ -17,7 +17,7 @@ from sqlalchemy import Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ygmon.db.base import Base, IdMixin, enum_type, utcnow
-from ygmon.db.models.enums import AggregationJobStatus
+from ygmon.enums import AggregationJobStatus
 
 TALLY_TABLE = "metrics_aggregation_jobs_log_counts"
 

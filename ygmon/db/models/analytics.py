@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, func
+from sqlalchemy import Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ygmon.db.base import Base, IdMixin, utcnow
+from ygmon.db.base import Base, IdMixin, ref_or_null, utcnow
 
 
 class AnalyticsEvent(IdMixin, Base):
@@ -27,10 +27,10 @@ class AnalyticsEvent(IdMixin, Base):
     event_type: Mapped[str] = mapped_column(String(64))
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
-    actor_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[str | None] = ref_or_null("users")
     ip_asset_id: Mapped[str | None] = mapped_column(String(32), index=True)
-    project_id: Mapped[str | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
-    license_id: Mapped[str | None] = mapped_column(ForeignKey("licenses.id", ondelete="SET NULL"))
+    project_id: Mapped[str | None] = ref_or_null("projects")
+    license_id: Mapped[str | None] = ref_or_null("licenses")
     session_id: Mapped[str | None] = mapped_column(String(64))
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(512))

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ygmon.db.base import Base, IdMixin, TimestampMixin, enum_type
-from ygmon.db.models.enums import AssetType, ScanStatus
+from ygmon.db.base import Base, IdMixin, SoftDeleteMixin, TimestampMixin, enum_type, ref_or_null
+from ygmon.enums import AssetType, ScanStatus
 
 
-class IpAsset(IdMixin, TimestampMixin, Base):
+class IpAsset(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     __tablename__ = "ip_assets"
     __table_args__ = (Index("ix_ip_assets_type_created", "type", "created_at"),)
 
@@ -34,10 +33,5 @@ class IpAsset(IdMixin, TimestampMixin, Base):
     """The asset's latest thumbnail or preview job (what a retry re-runs)."""
     # The contract's AssetPreviewMetadata lives here (previewGenerated, previewError, ...).
     metadata_: Mapped[dict[str, Any] | None] = mapped_column("metadata")
-    creator_id: Mapped[str | None] = mapped_column(
-        ForeignKey("creators.id", ondelete="SET NULL"), index=True
-    )
-    project_id: Mapped[str | None] = mapped_column(
-        ForeignKey("projects.id", ondelete="SET NULL"), index=True
-    )
-    deleted_at: Mapped[datetime | None] = mapped_column()
+    creator_id: Mapped[str | None] = ref_or_null("creators", index=True)
+    project_id: Mapped[str | None] = ref_or_null("projects", index=True)

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ygmon.db.base import Base, IdMixin, TimestampMixin, enum_type
-from ygmon.db.models.enums import DigestFrequency, NotificationPriority
+from ygmon.enums import DigestFrequency, NotificationPriority
 
 
 class Notification(IdMixin, TimestampMixin, Base):

@@ -6,7 +6,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ygmon.db.base import Base, IdMixin, TimestampMixin, enum_type
-from ygmon.db.models.enums import UserRole
+from ygmon.enums import UserRole
 
 
 class User(IdMixin, TimestampMixin, Base):

@@ -21,7 +21,7 @@ from ygmon.jobs.registry.snapshot import queue_row, queue_rows, worker_rows
 from ygmon.jobs.registry.store.base import FINISHED_STATES, RegistryStore, Retention
 from ygmon.queues import QUEUE_NAMES
 
-# FACTS.md: the last 1000 completed jobs of a queue (at most 24 hours old) and the last
+# docs/CONTRACT.md#retention: a queue's last 1000 completed jobs (at most 24 hours old) and the last
 # 5000 failed jobs (at most 7 days old). Cancelled jobs follow the completed rule.
 RETENTION: dict[str, tuple[int, timedelta]] = {
     "completed": (1000, timedelta(hours=24)),
@@ -58,7 +58,7 @@ class JobRegistry:
         self.store_clock = StoreClock(store.server_time)
         """The store's time: heartbeats, stalls and schedules agree across hosts."""
         self.limits: dict[str, tuple[int, timedelta]] = dict(RETENTION)
-        """Retention per finished state; FACTS.md's unless changed (tests shrink it)."""
+        """Retention per finished state; the contract's unless changed (tests shrink it)."""
 
     def now(self) -> float:
         return self._clock().timestamp() if self._clock else self.store_clock.now()
@@ -174,7 +174,7 @@ class JobRegistry:
     # --- maintenance -------------------------------------------------------------
 
     def apply_retention(self) -> int:
-        """Trim every queue to FACTS.md's limits; the periodic sweep calls this."""
+        """Trim every queue to docs/CONTRACT.md#retention; the periodic sweep calls this."""
         now = self.now()
         removed = 0
         for queue in {q for q, _ in self.store.counts()} | set(QUEUE_NAMES):

@@ -27,7 +27,7 @@ Counts = Mapping[tuple[str, str], int]
 
 
 def queue_rows(counts: Counts) -> list[dict[str, Any]]:
-    """One row per queue: FACTS.md's queues in their order, then any other seen."""
+    """One row per queue: docs/CONTRACT.md#queues in their order, then any other seen."""
     names = list(QUEUE_NAMES) + sorted({q for q, _ in counts} - set(QUEUE_NAMES))
     return [queue_row(name, counts) for name in names]
 

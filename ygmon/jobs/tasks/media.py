@@ -1,7 +1,7 @@
 """The media pipeline's Huey tasks (thin wrappers of ygmon.pipelines.media) and its
 `ygmon enqueue` commands.
 
-Both tasks run on `asset-preview-generation` (FACTS.md: low priority, attempts not
+Both tasks run on `asset-preview-generation` (docs/CONTRACT.md#queues: low priority, attempts not
 stated: 2, 30 s apart, the queue's spec). Each is harmless to run twice: a thumbnail
 or preview is written to a temporary file and renamed over the same key, and the gate
 opens only on the transition, so a second thumbnail run enqueues no second preview.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ygmon.db import Database
@@ -97,12 +97,3 @@ async def claim(db: Database, period: Period, worker: str, now: datetime) -> boo
     )
     async with db.writer() as session:
         return (await session.execute(statement)).rowcount == 1
-
-
-async def record_job(db: Database, period: Period, job_id: str) -> None:
-    async with db.writer() as session:
-        await session.execute(
-            update(Claim)
-            .where(Claim.job_type == period.level.value, Claim.period_start == period.start)
-            .values(job_id=job_id)
-        )

@@ -16,8 +16,6 @@ import threading
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-DEVICE_TYPES = ("desktop", "mobile", "tablet", "bot", "other")
-
 
 class Geo(NamedTuple):
     country: str | None

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
-from ygmon.errors import ConfigError
-
 
 class Level(StrEnum):
     HOURLY = "hourly"
@@ -108,12 +106,3 @@ def between(level: Level, first: Period, last: Period) -> list[Period]:
         out.append(period)
         period = period.next()
     return out
-
-
-def parse_level(value: str) -> Level:
-    try:
-        return Level(value)
-    except ValueError:
-        raise ConfigError(
-            f"unknown level '{value}' (levels: {', '.join(level.value for level in Level)})"
-        ) from None

@@ -47,7 +47,6 @@ METRIC = {
     Level.WEEKLY: WeeklyMetric,
     Level.MONTHLY: MonthlyMetric,
 }
-TRIGGERS = ("schedule", "catch-up", "manual", "late-events")
 
 
 @dataclass(frozen=True)

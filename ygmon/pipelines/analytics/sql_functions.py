@@ -12,92 +12,56 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from ygmon.db.base import JSONType
 
 
-class json_object_agg(FunctionElement[Any]):
-    """An object of (key, value) over a group's rows."""
+def _per_dialect(name: str, doc: str, type_: Any, sqlite: str, postgresql: str) -> Any:
+    """A SQL function class whose SQL, per dialect, is a template of its arguments
+    (`{0}`: the argument list as compiled)."""
+    cls = type(name, (FunctionElement,), {"__doc__": doc, "type": type_, "inherit_cache": True})
+    for dialect, template in (("sqlite", sqlite), ("postgresql", postgresql)):
 
-    type = JSONType
-    inherit_cache = True
+        def render(element: Any, compiler: Any, template: str = template, **kw: Any) -> str:
+            return template.format(compiler.process(element.clauses, **kw))
 
-
-@compiles(json_object_agg, "sqlite")
-def _agg_sqlite(element: json_object_agg, compiler: Any, **kw: Any) -> str:
-    return f"json_group_object({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(json_object_agg, "postgresql")
-def _agg_pg(element: json_object_agg, compiler: Any, **kw: Any) -> str:
-    return f"jsonb_object_agg({compiler.process(element.clauses, **kw)})"
+        compiles(cls, dialect)(render)
+    return cls
 
 
-class json_build(FunctionElement[Any]):
-    """An object of key, value, key, value... (values may be JSON objects themselves)."""
-
-    type = JSONType
-    inherit_cache = True
-
-
-@compiles(json_build, "sqlite")
-def _build_sqlite(element: json_build, compiler: Any, **kw: Any) -> str:
-    return f"json_object({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(json_build, "postgresql")
-def _build_pg(element: json_build, compiler: Any, **kw: Any) -> str:
-    return f"jsonb_build_object({compiler.process(element.clauses, **kw)})"
-
-
-class as_json(FunctionElement[Any]):
-    """A JSON text or value, kept as JSON when nested in json_build (SQLite passes a
-    subquery's JSON on as a string otherwise); '{}' when NULL."""
-
-    type = JSONType
-    inherit_cache = True
-
-
-@compiles(as_json, "sqlite")
-def _as_json_sqlite(element: as_json, compiler: Any, **kw: Any) -> str:
-    return f"json(coalesce({compiler.process(element.clauses, **kw)}, '{{}}'))"
-
-
-@compiles(as_json, "postgresql")
-def _as_json_pg(element: as_json, compiler: Any, **kw: Any) -> str:
-    return f"coalesce({compiler.process(element.clauses, **kw)}, '{{}}'::jsonb)"
-
-
-class new_row_id(FunctionElement[str]):
-    """32 random hex digits per row, like ygmon.db.base.new_id."""
-
-    type = String(32)
-    inherit_cache = True
-
-
-@compiles(new_row_id, "sqlite")
-def _id_sqlite(element: new_row_id, compiler: Any, **kw: Any) -> str:
-    return "lower(hex(randomblob(16)))"
-
-
-@compiles(new_row_id, "postgresql")
-def _id_pg(element: new_row_id, compiler: Any, **kw: Any) -> str:
-    return "replace(gen_random_uuid()::text, '-', '')"
-
-
-class week_of(FunctionElement[Any]):
-    """The Monday of a date's ISO week, as ISO text (a JSON key)."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(week_of, "sqlite")
-def _week_sqlite(element: week_of, compiler: Any, **kw: Any) -> str:
-    # 'weekday 0' moves forward to the Sunday (or stays on it); six days back is Monday.
-    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
-
-
-@compiles(week_of, "postgresql")
-def _week_pg(element: week_of, compiler: Any, **kw: Any) -> str:
-    arg = compiler.process(element.clauses, **kw)
-    return f"to_char(date_trunc('week', {arg}), 'YYYY-MM-DD')"
+json_object_agg = _per_dialect(
+    "json_object_agg",
+    "An object of (key, value) over a group's rows.",
+    JSONType,
+    sqlite="json_group_object({0})",
+    postgresql="jsonb_object_agg({0})",
+)
+json_build = _per_dialect(
+    "json_build",
+    "An object of key, value, key, value... (values may be JSON objects themselves).",
+    JSONType,
+    sqlite="json_object({0})",
+    postgresql="jsonb_build_object({0})",
+)
+as_json = _per_dialect(
+    "as_json",
+    "A JSON text or value, kept as JSON when nested in json_build (SQLite passes a "
+    "subquery's JSON on as a string otherwise); '{}' when NULL.",
+    JSONType,
+    sqlite="json(coalesce({0}, '{{}}'))",
+    postgresql="coalesce({0}, '{{}}'::jsonb)",
+)
+new_row_id = _per_dialect(
+    "new_row_id",
+    "32 random hex digits per row, like ygmon.db.base.new_id.",
+    String(32),
+    sqlite="lower(hex(randomblob(16)))",
+    postgresql="replace(gen_random_uuid()::text, '-', '')",
+)
+# 'weekday 0' moves forward to the Sunday (or stays on it); six days back is Monday.
+week_of = _per_dialect(
+    "week_of",
+    "The Monday of a date's ISO week, as ISO text (a JSON key).",
+    String(),
+    sqlite="date({0}, 'weekday 0', '-6 days')",
+    postgresql="to_char(date_trunc('week', {0}), 'YYYY-MM-DD')",
+)
 
 
 def ratio(numerator: ColumnElement[Any], denominator: Any) -> ColumnElement[float]:
@@ -142,28 +106,20 @@ class period_key(FunctionElement[str]):
         super().__init__(column)
 
 
-_SQLITE_KEYS = {
-    "hourly": "strftime('%Y-%m-%dT%H', {0})",
-    "daily": "date({0})",
-    "weekly": "date({0}, 'weekday 0', '-6 days')",
-    "monthly": "strftime('%Y-%m-01', {0})",
+_PERIOD_KEYS = {
+    "sqlite": {
+        "hourly": "strftime('%Y-%m-%dT%H', {0})",
+        "daily": "date({0})",
+        "weekly": "date({0}, 'weekday 0', '-6 days')",
+        "monthly": "strftime('%Y-%m-01', {0})",
+    },
+    "postgresql": {
+        "hourly": "to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')",
+        "daily": "to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+        "weekly": "to_char(date_trunc('week', {0} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')",
+        "monthly": "to_char(date_trunc('month', {0} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')",
+    },
 }
-_PG_KEYS = {
-    "hourly": "to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')",
-    "daily": "to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
-    "weekly": "to_char(date_trunc('week', {0} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')",
-    "monthly": "to_char(date_trunc('month', {0} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')",
-}
-
-
-@compiles(period_key, "sqlite")
-def _period_key_sqlite(element: period_key, compiler: Any, **kw: Any) -> str:
-    return _SQLITE_KEYS[element.level].format(compiler.process(element.clauses, **kw))
-
-
-@compiles(period_key, "postgresql")
-def _period_key_pg(element: period_key, compiler: Any, **kw: Any) -> str:
-    return _PG_KEYS[element.level].format(compiler.process(element.clauses, **kw))
 
 
 class with_key(FunctionElement[Any]):
@@ -179,19 +135,25 @@ class with_key(FunctionElement[Any]):
         super().__init__(column, value)
 
 
-@compiles(with_key, "sqlite")
-def _with_key_sqlite(element: with_key, compiler: Any, **kw: Any) -> str:
-    column, value = (compiler.process(c, **kw) for c in element.clauses)
-    return (
-        f"CASE WHEN {value} IS NULL THEN {column} ELSE "
-        f"json_set(coalesce({column}, '{{}}'), '$.{element.key}', json({value})) END"
-    )
+_WITH_KEY = {
+    "sqlite": "CASE WHEN {value} IS NULL THEN {column} ELSE "
+    "json_set(coalesce({column}, '{{}}'), '$.{key}', json({value})) END",
+    "postgresql": "CASE WHEN {value} IS NULL THEN {column} ELSE coalesce({column}, '{{}}'::jsonb) "
+    "|| jsonb_build_object('{key}', CAST({value} AS jsonb)) END",
+}
 
 
-@compiles(with_key, "postgresql")
-def _with_key_pg(element: with_key, compiler: Any, **kw: Any) -> str:
-    column, value = (compiler.process(c, **kw) for c in element.clauses)
-    return (
-        f"CASE WHEN {value} IS NULL THEN {column} ELSE coalesce({column}, '{{}}'::jsonb) "
-        f"|| jsonb_build_object('{element.key}', CAST({value} AS jsonb)) END"
-    )
+def _compile_per_dialect(dialect: str) -> None:
+    @compiles(period_key, dialect)
+    def _period_key(element: period_key, compiler: Any, **kw: Any) -> str:
+        template = _PERIOD_KEYS[dialect][element.level]
+        return template.format(compiler.process(element.clauses, **kw))
+
+    @compiles(with_key, dialect)
+    def _with_key(element: with_key, compiler: Any, **kw: Any) -> str:
+        column, value = (compiler.process(c, **kw) for c in element.clauses)
+        return _WITH_KEY[dialect].format(column=column, value=value, key=element.key)
+
+
+for _dialect in ("sqlite", "postgresql"):
+    _compile_per_dialect(_dialect)

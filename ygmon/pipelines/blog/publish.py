@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from ygmon.db import Database
 from ygmon.db.models import BlogPost, BlogPostStatus
@@ -28,17 +28,6 @@ def _due(now: datetime):  # type: ignore[no-untyped-def]
         BlogPost.scheduled_for <= now,
         BlogPost.deleted_at.is_(None),
     )
-
-
-async def scheduled_count(db: Database) -> int:
-    """Posts waiting to be published (health's blog.scheduledJobs)."""
-    async with db.reader() as session:
-        stmt = (
-            select(func.count())
-            .select_from(BlogPost)
-            .where(BlogPost.status == BlogPostStatus.SCHEDULED, BlogPost.deleted_at.is_(None))
-        )
-        return (await session.execute(stmt)).scalar_one()
 
 
 async def publish_due_posts(

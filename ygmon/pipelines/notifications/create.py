@@ -5,9 +5,8 @@ ygmon.pipelines.notifications.wake)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,35 +34,46 @@ def check_fields(kind: str, priority: str) -> NotificationPriority:
         raise ConfigError(f"unknown priority '{priority}' (priorities: {names})") from None
 
 
+class NewNotification(TypedDict):
+    """One notification to create: the arguments of add_notification and
+    create_notification, an item of create_notifications."""
+
+    user_id: str
+    kind: str
+    title: str
+    message: str
+    priority: NotRequired[str]
+    """MEDIUM when left out."""
+    action_url: NotRequired[str | None]
+    data: NotRequired[dict[str, Any] | None]
+
+
+def _row(item: NewNotification, stamp: datetime) -> dict[str, Any]:
+    """The notification's row (checked) as column values."""
+    kind = item["kind"]
+    return {
+        "id": new_id(),
+        "user_id": item["user_id"],
+        "type": kind,
+        "title": item["title"],
+        "message": item["message"],
+        "priority": check_fields(kind, item.get("priority", "MEDIUM")),
+        "action_url": item.get("action_url"),
+        "data": item.get("data"),
+        "read": False,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+
+
 def add_notification(
-    session: AsyncSession,
-    *,
-    user_id: str,
-    kind: str,
-    title: str,
-    message: str,
-    priority: str = "MEDIUM",
-    action_url: str | None = None,
-    data: dict[str, Any] | None = None,
-    now: datetime | None = None,
+    session: AsyncSession, *, now: datetime | None = None, **item: Unpack[NewNotification]
 ) -> Notification:
     """The row (and its e-mail row, held for the delivery), added to `session` (a
     caller's transaction); enqueue its delivery with `enqueue_delivery` once that
     transaction has committed."""
-    level = check_fields(kind, priority)
     stamp = now or datetime.now(UTC)
-    row = Notification(
-        id=new_id(),
-        user_id=user_id,
-        type=kind,
-        title=title,
-        message=message,
-        priority=level,
-        action_url=action_url,
-        data=data,
-        created_at=stamp,
-        updated_at=stamp,
-    )
+    row = Notification(**_row(item, stamp))
     session.add(row)
     held = _held_email(row.id, stamp)
     del held["notification_id"]
@@ -89,19 +99,6 @@ def enqueue_delivery(enqueue: Enqueue) -> str:
     return request_delivery(enqueue)
 
 
-@dataclass(frozen=True)
-class NewNotification:
-    """One notification to create (create_notifications)."""
-
-    user_id: str
-    kind: str
-    title: str
-    message: str
-    priority: str = "MEDIUM"
-    action_url: str | None = None
-    data: dict[str, Any] | None = None
-
-
 async def create_notifications(
     db: Database,
     enqueue: Enqueue,
@@ -119,22 +116,7 @@ async def create_notifications(
     the claim lease has passed, ygmon.pipelines.notifications.immediate).
     """
     stamp = now or datetime.now(UTC)
-    rows = [
-        {
-            "id": new_id(),
-            "user_id": item.user_id,
-            "type": item.kind,
-            "title": item.title,
-            "message": item.message,
-            "priority": check_fields(item.kind, item.priority),
-            "action_url": item.action_url,
-            "data": item.data,
-            "read": False,
-            "created_at": stamp,
-            "updated_at": stamp,
-        }
-        for item in items
-    ]
+    rows = [_row(item, stamp) for item in items]
     if not rows:
         return []
     # Core INSERTs rather than the ORM's unit of work: on SQLite every writer of the
@@ -148,22 +130,11 @@ async def create_notifications(
 
 
 async def create_notification(
-    db: Database,
-    enqueue: Enqueue,
-    *,
-    user_id: str,
-    kind: str,
-    title: str,
-    message: str,
-    priority: str = "MEDIUM",
-    action_url: str | None = None,
-    data: dict[str, Any] | None = None,
-    now: datetime | None = None,
+    db: Database, enqueue: Enqueue, *, now: datetime | None = None, **item: Unpack[NewNotification]
 ) -> tuple[str, str]:
     """Write the in-app notification and request its delivery: (notification id, job
     id). One of create_notifications (its docstring says what happens when a step
     fails)."""
-    item = NewNotification(user_id, kind, title, message, priority, action_url, data)
     return (await create_notifications(db, enqueue, [item], now))[0]
 
 

@@ -1,4 +1,4 @@
-"""The searchable entities of FACTS.md: which table, which fields, which weight.
+"""docs/CONTRACT.md#searchable-entities: which table, which fields, which weight.
 
 Weights follow Postgres' A-D (title-like fields A, the rest B or C); the FTS5 index
 gives the same fields bm25 column weights. `license` borrows its asset's title.
@@ -41,49 +41,23 @@ class Entity:
 
 BM25_WEIGHTS = {"A": 10.0, "B": 4.0, "C": 2.0, "D": 1.0}
 
+
+def _own(**weights: str) -> tuple[Field, ...]:
+    """Columns of the entity's own table (`t`), in order, with their weights."""
+    return tuple(Field(name, f"t.{name}", weight) for name, weight in weights.items())
+
+
 ENTITIES: tuple[Entity, ...] = (
-    Entity(
-        "asset",
-        "ip_assets",
-        (
-            Field("title", "t.title", "A"),
-            Field("tags", "t.tags", "B"),
-            Field("description", "t.description", "C"),
-        ),
-    ),
-    Entity(
-        "creator",
-        "creators",
-        (
-            Field("stage_name", "t.stage_name", "A"),
-            Field("specialties", "t.specialties", "B"),
-            Field("bio", "t.bio", "C"),
-        ),
-    ),
-    Entity(
-        "project",
-        "projects",
-        (Field("title", "t.title", "A"), Field("description", "t.description", "B")),
-    ),
+    Entity("asset", "ip_assets", _own(title="A", tags="B", description="C")),
+    Entity("creator", "creators", _own(stage_name="A", specialties="B", bio="C")),
+    Entity("project", "projects", _own(title="A", description="B")),
     Entity(
         "license",
         "licenses",
-        (
-            Field("asset_title", "a.title", "A"),
-            Field("license_type", "t.license_type", "B"),
-            Field("scope", "t.scope", "C"),
-        ),
+        (Field("asset_title", "a.title", "A"), *_own(license_type="B", scope="C")),
         join_asset=True,
     ),
-    Entity(
-        "blog_post",
-        "blog_posts",
-        (
-            Field("title", "t.title", "A"),
-            Field("excerpt", "t.excerpt", "B"),
-            Field("content", "t.content", "C"),
-        ),
-    ),
+    Entity("blog_post", "blog_posts", _own(title="A", excerpt="B", content="C")),
 )
 
 ENTITY_NAMES: tuple[str, ...] = tuple(e.name for e in ENTITIES)

@@ -9,7 +9,7 @@ prefix match on the last one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 MAX_WORDS = 16
 MAX_WORD_LENGTH = 64
@@ -27,13 +27,7 @@ class SearchHit:
     """Higher is better (ts_rank_cd on Postgres, -bm25 on SQLite)."""
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "entity": self.entity,
-            "id": self.id,
-            "title": self.title,
-            "snippet": self.snippet,
-            "rank": round(self.rank, 6),
-        }
+        return {**asdict(self), "rank": round(self.rank, 6)}
 
 
 HIGHLIGHT = ("«", "»")
