@@ -16,6 +16,7 @@ from pathlib import Path
 import jwt
 from sqlalchemy.engine import make_url
 
+from ygmon.api.issues import storable
 from ygmon.config import LocalProfile
 from ygmon.db import is_sqlite
 from ygmon.errors import ConfigError, UnauthorizedError
@@ -80,6 +81,10 @@ def issue_token(secret: str, role: str, user_id: str, ttl: float) -> str:
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
+MAX_SUBJECT = 255
+"""The audit log's actor column."""
+
+
 def verify(secret: str, authorization: str | None) -> Identity:
     """The identity in an `Authorization: Bearer` header, or UnauthorizedError.
 
@@ -101,5 +106,9 @@ def verify(secret: str, authorization: str | None) -> Identity:
     user = claims.get("sub") or claims.get("userId") or claims.get("id")
     role = claims.get("role")
     if not isinstance(user, str | int) or not isinstance(role, str):
+        raise UnauthorizedError("Unauthorized")
+    # The subject goes into audit rows (255 characters of text): one no database
+    # stores is no user's, and must not turn an action into a failed audit write.
+    if not storable(str(user)) or len(str(user)) > MAX_SUBJECT:
         raise UnauthorizedError("Unauthorized")
     return Identity(str(user), role)

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from ygmon.api.issues import issue
 from ygmon.errors import InvalidQueryError
 
 _INT = re.compile(r"^[+-]?\d+$")
@@ -27,15 +28,7 @@ class QueryParams:
         self.issues: list[dict[str, Any]] = []
 
     def _issue(self, name: str, code: str, expected: str, received: str, message: str) -> None:
-        self.issues.append(
-            {
-                "code": code,
-                "expected": expected,
-                "received": received,
-                "path": [name],
-                "message": message,
-            }
-        )
+        self.issues.append(issue(name, code, expected, received, message))
 
     def integer(self, name: str, default: int, minimum: int, maximum: int | None = None) -> int:
         value = self.raw.get(name)

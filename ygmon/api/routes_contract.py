@@ -19,6 +19,7 @@ from ygmon.api.models import (
     query_param,
 )
 from ygmon.api.params import QueryParams
+from ygmon.api.request_body import NO_BODY
 from ygmon.enums import AggregationJobStatus
 from ygmon.monitor.schemas import (
     LogQuery,
@@ -87,6 +88,7 @@ async def notification_stats(request: Request) -> JSONResponse:
 
 @router.post(
     "/{queueName}/{jobId}/retry",
+    dependencies=NO_BODY,
     responses={**NOT_FOUND, 400: {"description": "Cannot retry job"}},
     response_model=Envelope[RetryResult],
 )

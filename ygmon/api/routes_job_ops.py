@@ -7,9 +7,7 @@ through `job_query` here too, so every list searches the same way.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -27,7 +25,7 @@ from ygmon.api.models import (
     query_param,
 )
 from ygmon.api.params import QueryParams
-from ygmon.errors import InvalidQueryError
+from ygmon.api.request_body import Field, json_body
 from ygmon.monitor.job_search_schemas import (
     QUERY_MAX_CHARS,
     BulkResult,
@@ -127,90 +125,25 @@ async def failure_groups(request: Request) -> JSONResponse:
     return ok(await monitor_of(request).failure_groups(queue))
 
 
-_BODY_FIELDS: dict[str, tuple[type, str]] = {
-    "queueName": (str, "string"),
-    "q": (str, "string"),
-    "groupKey": (str, "string"),
-    "dryRun": (bool, "boolean"),
-    "limit": (int, "number"),
+BULK_FIELDS = {
+    "queueName": Field(str, max_length=100),
+    "q": Field(str, max_length=QUERY_MAX_CHARS),
+    "groupKey": Field(str, max_length=64),
+    "limit": Field(int, minimum=1, maximum=10_000),
+    "dryRun": Field(bool, required=True),
 }
-
-
-def _issue(path: str, code: str, expected: str, received: str, message: str) -> dict[str, Any]:
-    return {
-        "code": code,
-        "expected": expected,
-        "received": received,
-        "path": [path],
-        "message": message,
-    }
 
 
 async def _selection(request: Request) -> tuple[BulkSelection, bool]:
     """The body `{queueName?, q?, groupKey?, limit?, dryRun}`, or the contract's 400."""
-    raw = await request.body()
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
-        raise InvalidQueryError(
-            [_issue("body", "invalid_type", "object", "string", "Body is not JSON")]
-        ) from None
-    if not isinstance(body, dict):
-        raise InvalidQueryError(
-            [_issue("body", "invalid_type", "object", type(body).__name__, "Expected object")]
-        )
-    issues = []
-    for name, value in body.items():
-        if name not in _BODY_FIELDS:
-            issues.append(
-                _issue(name, "unrecognized_keys", "no such key", name, f"Unrecognized key '{name}'")
-            )
-            continue
-        kind, label = _BODY_FIELDS[name]
-        ok_type = isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
-        if value is not None and not ok_type:
-            received = "boolean" if isinstance(value, bool) else type(value).__name__
-            issues.append(
-                _issue(
-                    name,
-                    "invalid_type",
-                    label,
-                    received,
-                    f"Expected {label}, received {received}",
-                )
-            )
-    if "dryRun" not in body:
-        issues.append(_issue("dryRun", "invalid_type", "boolean", "undefined", "Required"))
-    if isinstance(body.get("q"), str) and len(body["q"]) > QUERY_MAX_CHARS:
-        issues.append(
-            _issue(
-                "q",
-                "too_big",
-                f"string of at most {QUERY_MAX_CHARS} characters",
-                f"string of {len(body['q'])} characters",
-                f"String must contain at most {QUERY_MAX_CHARS} character(s)",
-            )
-        )
-    limit = body.get("limit")
-    if isinstance(limit, int) and not isinstance(limit, bool) and not 1 <= limit <= 10_000:
-        issues.append(
-            _issue(
-                "limit",
-                "too_small" if limit < 1 else "too_big",
-                "1..10000",
-                str(limit),
-                "Number must be between 1 and 10000",
-            )
-        )
-    if issues:
-        raise InvalidQueryError(issues)
+    body = await json_body(request, BULK_FIELDS)
     selection = BulkSelection(
         queue_name=body.get("queueName"),
         q=body.get("q"),
         group_key=body.get("groupKey"),
-        limit=limit,
+        limit=body.get("limit"),
     )
-    return selection, bool(body["dryRun"])
+    return selection, body["dryRun"]
 
 
 BULK_BODY = {
@@ -222,9 +155,9 @@ BULK_BODY = {
                 "additionalProperties": False,
                 "required": ["dryRun"],
                 "properties": {
-                    "queueName": {"type": "string"},
+                    "queueName": {"type": "string", "maxLength": 100},
                     "q": {"type": "string", "maxLength": QUERY_MAX_CHARS},
-                    "groupKey": {"type": "string"},
+                    "groupKey": {"type": "string", "maxLength": 64},
                     "limit": {"type": "integer", "minimum": 1, "maximum": 10_000},
                     "dryRun": {"type": "boolean"},
                 },

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from ygmon.api.deps import monitor_of, ok
 from ygmon.api.models import ERRORS, EXTENSION, NOT_FOUND, Envelope
+from ygmon.api.request_body import NO_BODY
 from ygmon.monitor.queue_control_schemas import (
     AlertState,
     QueuePause,
@@ -23,6 +24,7 @@ router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
 
 @router.post(
     "/queues/{queueName}/pause",
+    dependencies=NO_BODY,
     responses=NOT_FOUND,
     response_model=Envelope[QueuePause],
     openapi_extra=EXTENSION,
@@ -34,6 +36,7 @@ async def pause(request: Request, queueName: str) -> JSONResponse:
 
 @router.post(
     "/queues/{queueName}/resume",
+    dependencies=NO_BODY,
     responses=NOT_FOUND,
     response_model=Envelope[QueuePause],
     openapi_extra=EXTENSION,
@@ -67,6 +70,7 @@ async def schedules(request: Request) -> JSONResponse:
 
 @router.post(
     "/schedules/{name}/trigger",
+    dependencies=NO_BODY,
     responses=NOT_FOUND,
     response_model=Envelope[TriggerResult],
     openapi_extra=EXTENSION,

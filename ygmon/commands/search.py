@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from ygmon.cli_numbers import integer
 from ygmon.commands.common import settings_from
 
 
@@ -25,7 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="E",
         help="asset, creator, project, license or blog_post (default: all)",
     )
-    parser.add_argument("--limit", type=int, default=20, metavar="N", help="most hits (1-100)")
+    parser.add_argument(
+        "--limit", type=integer(1, 100), default=20, metavar="N", help="most hits (1-100)"
+    )
     formats = parser.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print JSON")
     formats.add_argument("--csv", action="store_true", help="print the hits as CSV")
