@@ -91,12 +91,12 @@ async def _read_body(receive: Receive) -> tuple[bytes | None, int]:
             return None, 400
         chunk = message.get("body", b"")
         more = message.get("more_body", False)
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return None, 413
         depth.feed(chunk)
         if depth.exceeded:
             return None, 400
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None, 413
         chunks.append(chunk)
     return b"".join(chunks), 200
 
