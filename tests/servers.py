@@ -80,7 +80,7 @@ def _config_file(profile: LocalProfile, directory: Path) -> Path:
     """A config file whose only profile is `profile` (the namespace has no env override)."""
     lines = ["[profiles.local]"]
     for key, value in profile.table(changed_only=True).items():
-        if isinstance(value, str | int | float | bool) and not isinstance(value, dict):
+        if isinstance(value, str | int | float | bool | tuple):
             lines.append(f"{key} = {json.dumps(value)}")
     path = directory / "ygmon-serve.toml"
     path.write_text("\n".join(lines) + "\n")
