@@ -3,6 +3,8 @@
 `page=abc` gives `{"code": "invalid_type", "expected": "number", "received": "string",
 "path": ["page"], "message": "Expected number, received string"}`; every issue carries
 code, expected, received, path and message. All issues of a request are reported at once.
+An empty value (`?page=`) is absent only for text; a number, a choice or a date that is
+empty is an issue, as zod's coercion makes it one.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class QueryParams:
 
     def integer(self, name: str, default: int, minimum: int, maximum: int | None = None) -> int:
         value = self.raw.get(name)
-        if value is None or value == "":
+        if value is None:
             return default
         if not _INT.match(value):
             if _NUM.match(value):
@@ -67,7 +69,7 @@ class QueryParams:
 
     def choice(self, name: str, options: Sequence[str]) -> str | None:
         value = self.raw.get(name)
-        if value is None or value == "":
+        if value is None:
             return None
         if value not in options:
             expected = " | ".join(f"'{o}'" for o in options)
@@ -98,7 +100,7 @@ class QueryParams:
 
     def day(self, name: str) -> date | None:
         value = self.raw.get(name)
-        if value is None or value == "":
+        if value is None:
             return None
         try:
             if not _DATE.match(value):

@@ -52,7 +52,7 @@ SEARCH_PARAMS = (
 
 def _time(q: QueryParams, name: str) -> datetime | None:
     value = q.raw.get(name)
-    if not value:
+    if value is None:
         return None
     try:
         return parse_time(value)
@@ -62,7 +62,8 @@ def _time(q: QueryParams, name: str) -> datetime | None:
 
 
 def wants_search(q: QueryParams) -> bool:
-    return any(q.raw.get(name) for name in ("q", "since", "until", "groupKey"))
+    # An empty `q` (a cleared search box) lists; an empty time is an issue to report.
+    return bool(q.raw.get("q")) or any(n in q.raw for n in ("since", "until", "groupKey"))
 
 
 def job_query(q: QueryParams, queue: str | None, state: str | None) -> JobQuery:

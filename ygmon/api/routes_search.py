@@ -30,8 +30,9 @@ router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
         "parameters": [
             query_param(
                 "q",
-                {"type": "string", "maxLength": QUERY_CHARS},
-                "What to search for: its first words (longer text is cut, not refused)",
+                {"type": "string"},
+                f"What to search for: its first words (past {QUERY_CHARS} characters the "
+                "text is cut, not refused)",
             ),
             query_param("entity", {"type": "string", "enum": list(ENTITY_NAMES)}, "One type"),
             query_param(
