@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from ygmon.api.issues import issue
+from ygmon.api.models import MAX_PAGE, MAX_PAGE_SIZE
 from ygmon.errors import InvalidQueryError
 
 _INT = re.compile(r"^[+-]?\d+$")
@@ -66,6 +67,11 @@ class QueryParams:
             )
             return default
         return number
+
+    def pages(self) -> tuple[int, int]:
+        """`page` and `pageSize`, as every paginated listing takes them."""
+        page = self.integer("page", 1, 1, MAX_PAGE)
+        return page, self.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
 
     def choice(self, name: str, options: Sequence[str]) -> str | None:
         value = self.raw.get(name)

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from ygmon.api.deps import monitor_of, ok, ok_page
 from ygmon.api.models import (
-    EXTENSION,
-    MAX_PAGE,
-    MAX_PAGE_SIZE,
     NOT_FOUND,
     PAGE,
     PAGE_SIZE,
     Envelope,
     PageEnvelope,
+    extension,
+    extension_router,
     query_param,
 )
 from ygmon.api.params import QueryParams
@@ -36,7 +35,7 @@ from ygmon.monitor.job_search_schemas import (
 )
 from ygmon.monitor.schemas import JobState, JobSummary
 
-router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
+router = extension_router()
 STATES = [s.value for s in JobState]
 SEARCH_PARAMS = (
     query_param(
@@ -71,8 +70,7 @@ def job_query(q: QueryParams, queue: str | None, state: str | None) -> JobQuery:
     text = q.text("q", QUERY_MAX_CHARS) or ""
     since, until = _time(q, "since"), _time(q, "until")
     group = q.text("groupKey", 64)
-    page = q.integer("page", 1, 1, MAX_PAGE)
-    page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
+    page, page_size = q.pages()
     q.check()
     return JobQuery(
         q=text,
@@ -90,16 +88,13 @@ def job_query(q: QueryParams, queue: str | None, state: str | None) -> JobQuery:
     "/job-search",
     responses=NOT_FOUND,
     response_model=PageEnvelope[JobSummary],
-    openapi_extra={
-        **EXTENSION,
-        "parameters": [
-            *SEARCH_PARAMS,
-            query_param("queueName", {"type": "string"}, "Only this queue's jobs"),
-            query_param("state", {"type": "string", "enum": STATES}, "Only jobs in this state"),
-            PAGE,
-            PAGE_SIZE,
-        ],
-    },
+    openapi_extra=extension(
+        *SEARCH_PARAMS,
+        query_param("queueName", {"type": "string"}, "Only this queue's jobs"),
+        query_param("state", {"type": "string", "enum": STATES}, "Only jobs in this state"),
+        PAGE,
+        PAGE_SIZE,
+    ),
 )
 async def search_jobs(request: Request) -> Response:
     """Jobs of every queue (or one) matching the words, newest first."""
@@ -113,10 +108,7 @@ async def search_jobs(request: Request) -> Response:
     "/failed/groups",
     responses=NOT_FOUND,
     response_model=Envelope[list[FailureGroup]],
-    openapi_extra={
-        **EXTENSION,
-        "parameters": [query_param("queueName", {"type": "string"}, "Only this queue")],
-    },
+    openapi_extra=extension(query_param("queueName", {"type": "string"}, "Only this queue")),
 )
 async def failure_groups(request: Request) -> JSONResponse:
     """Failed jobs grouped by exception type and normalised message, largest first."""
@@ -172,7 +164,7 @@ BULK_BODY = {
     "/bulk/retry",
     responses=NOT_FOUND,
     response_model=Envelope[BulkResult],
-    openapi_extra={**EXTENSION, "requestBody": BULK_BODY},
+    openapi_extra=extension(requestBody=BULK_BODY),
 )
 async def bulk_retry(request: Request) -> JSONResponse:
     """Retry every failed job the body selects (none: all); `dryRun` only counts them."""
@@ -184,7 +176,7 @@ async def bulk_retry(request: Request) -> JSONResponse:
     "/bulk/discard",
     responses=NOT_FOUND,
     response_model=Envelope[BulkResult],
-    openapi_extra={**EXTENSION, "requestBody": BULK_BODY},
+    openapi_extra=extension(requestBody=BULK_BODY),
 )
 async def bulk_discard(request: Request) -> JSONResponse:
     """Move every failed job the body selects to cancelled; `dryRun` only counts them."""

@@ -5,11 +5,11 @@ read-only server."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from ygmon.api.deps import monitor_of, ok
-from ygmon.api.models import ERRORS, EXTENSION, NOT_FOUND, Envelope
+from ygmon.api.deps import monitor_of, ok, read_route
+from ygmon.api.models import ERRORS, NOT_FOUND, Envelope, extension, extension_router
 from ygmon.api.request_body import NO_BODY
 from ygmon.monitor.queue_control_schemas import (
     AlertState,
@@ -19,7 +19,7 @@ from ygmon.monitor.queue_control_schemas import (
 )
 from ygmon.monitor.schemas import JobSummary
 
-router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
+router = extension_router()
 
 
 @router.post(
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
     dependencies=NO_BODY,
     responses=NOT_FOUND,
     response_model=Envelope[QueuePause],
-    openapi_extra=EXTENSION,
+    openapi_extra=extension(),
 )
 async def pause(request: Request, queueName: str) -> JSONResponse:
     """Pause a queue: its workers, on every host, take no new job until it is resumed."""
@@ -39,7 +39,7 @@ async def pause(request: Request, queueName: str) -> JSONResponse:
     dependencies=NO_BODY,
     responses=NOT_FOUND,
     response_model=Envelope[QueuePause],
-    openapi_extra=EXTENSION,
+    openapi_extra=extension(),
 )
 async def resume(request: Request, queueName: str) -> JSONResponse:
     """Resume a paused queue."""
@@ -50,22 +50,23 @@ async def resume(request: Request, queueName: str) -> JSONResponse:
     "/queues/{queueName}/oldest-waiting",
     responses=NOT_FOUND,
     response_model=Envelope[JobSummary | None],
-    openapi_extra=EXTENSION,
+    openapi_extra=extension(),
 )
 async def oldest_waiting(request: Request, queueName: str) -> JSONResponse:
     """The job of the queue that has waited longest (`data: null` when none waits)."""
     return ok(await monitor_of(request).oldest_waiting(queueName))
 
 
-@router.get(
+read_route(
+    router,
     "/schedules",
+    lambda m: m.schedules(),
+    list[ScheduleInfo],
+    name="schedules",
+    doc="Every periodic task: cron, last run and outcome, next run, missed runs.",
     responses=ERRORS,
-    response_model=Envelope[list[ScheduleInfo]],
-    openapi_extra=EXTENSION,
+    openapi_extra=extension(),
 )
-async def schedules(request: Request) -> JSONResponse:
-    """Every periodic task: cron, last run and outcome, next run, missed runs."""
-    return ok(await monitor_of(request).schedules())
 
 
 @router.post(
@@ -73,16 +74,20 @@ async def schedules(request: Request) -> JSONResponse:
     dependencies=NO_BODY,
     responses=NOT_FOUND,
     response_model=Envelope[TriggerResult],
-    openapi_extra=EXTENSION,
+    openapi_extra=extension(),
 )
 async def trigger(request: Request, name: str) -> JSONResponse:
     """Enqueue a periodic task now, as its schedule would."""
     return ok(await monitor_of(request).trigger_schedule(name))
 
 
-@router.get(
-    "/alerts", responses=ERRORS, response_model=Envelope[list[AlertState]], openapi_extra=EXTENSION
+read_route(
+    router,
+    "/alerts",
+    lambda m: m.alerts(),
+    list[AlertState],
+    name="alerts",
+    doc="The server profile's alert rules applied now, firing or quiet.",
+    responses=ERRORS,
+    openapi_extra=extension(),
 )
-async def alerts(request: Request) -> JSONResponse:
-    """The server profile's alert rules applied now, firing or quiet."""
-    return ok(await monitor_of(request).alerts())
