@@ -174,6 +174,19 @@ def fixed_clock() -> datetime:
     return FIXED_NOW
 
 
+def sqlite_profile(directory: Path, **overrides: object) -> LocalProfile:
+    """A local profile on SQLite files in `directory`, its database seeded (no jobs)."""
+    fields: dict[str, object] = {
+        "database_url": f"sqlite+aiosqlite:///{directory / 'db.sqlite'}",
+        "broker_url": f"sqlite:///{directory / 'queue.db'}",
+        "jwt_secret": TEST_SECRET,
+        **overrides,
+    }
+    profile = LocalProfile(**fields)
+    seed_database(profile.database_url)
+    return profile
+
+
 def seed_database(url: str) -> None:
     """Migrate `url` and insert aggregation logs, assets and blog posts (no randomness)."""
     asyncio.run(_seed_database(url))

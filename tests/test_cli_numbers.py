@@ -9,9 +9,11 @@ import io
 from pathlib import Path
 
 import pytest
+from servers import _config_file
 from sqlalchemy import create_engine, text
 
 from ygmon.cli import main
+from ygmon.config import LocalProfile
 
 BAD = ["nan", "inf", "-inf", "1e308", "-1", "abc"]
 # Each command line with {} where the number goes, and the option it names.
@@ -30,15 +32,13 @@ COMMANDS = [
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    path = tmp_path / "ygmon.toml"
-    path.write_text(
-        "[profiles.local]\n"
-        f'database_url = "sqlite+aiosqlite:///{tmp_path / "ygmon.db"}"\n'
-        f'broker_url = "sqlite:///{tmp_path / "queue.db"}"\n'
-        f'media_dir = "{tmp_path / "media"}"\n'
-        f'outbox_dir = "{tmp_path / "outbox"}"\n'
+    profile = LocalProfile(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'ygmon.db'}",
+        broker_url=f"sqlite:///{tmp_path / 'queue.db'}",
+        media_dir=str(tmp_path / "media"),
+        outbox_dir=str(tmp_path / "outbox"),
     )
-    return path
+    return _config_file(profile, tmp_path)
 
 
 def _run(config: Path, argv: list[str]) -> tuple[int, str]:

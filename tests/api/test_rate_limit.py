@@ -14,12 +14,11 @@ from servers import (
     admin_token,
     bearer,
     delete_namespace,
-    seed_database,
     serve_on_loopback,
+    sqlite_profile,
 )
 
 from ygmon.api.auth import issue_token
-from ygmon.config import LocalProfile
 
 URL = "/api/admin/jobs/queues"
 
@@ -47,12 +46,7 @@ def _assert_limited(responses: list[httpx.Response]) -> None:
 
 
 def test_101st_request_is_429_in_memory(tmp_path: Path) -> None:
-    profile = LocalProfile(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
-        broker_url=f"sqlite:///{tmp_path / 'queue.db'}",
-        jwt_secret=TEST_SECRET,
-    )
-    seed_database(profile.database_url)
+    profile = sqlite_profile(tmp_path)
     with serve_on_loopback(profile) as (base_url, token):
         _assert_limited(_exhaust(base_url, token))
         # Per user: another admin still has its own budget.
@@ -64,13 +58,7 @@ def test_101st_request_is_429_in_memory(tmp_path: Path) -> None:
 def test_101st_request_is_429_with_redis_counters(
     tmp_path: Path, redis_url: str, namespace: str
 ) -> None:
-    profile = LocalProfile(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
-        broker_url=redis_url,
-        namespace=namespace,
-        jwt_secret=TEST_SECRET,
-    )
-    seed_database(profile.database_url)
+    profile = sqlite_profile(tmp_path, broker_url=redis_url, namespace=namespace)
     client = redis.Redis.from_url(redis_url)
     try:
         with serve_on_loopback(profile) as (base_url, token):
@@ -99,13 +87,8 @@ def test_no_window_boundary_lets_more_than_100_through(
 ) -> None:
     """100 requests, then 5 more just past the minute's boundary: a fixed window would
     take all 105 (its counter starts again on the minute); a moving one takes 100."""
-    memory = LocalProfile(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
-        broker_url=f"sqlite:///{tmp_path / 'queue.db'}",
-        jwt_secret=TEST_SECRET,
-    )
+    memory = sqlite_profile(tmp_path)
     shared = memory.replace(broker_url=redis_url, namespace=namespace)
-    seed_database(memory.database_url)
     try:
         with serve_on_loopback(memory) as (first, token), serve_on_loopback(shared) as (second, _):
             # Start 2 to 45 s into a minute: the 100 land in that minute, and less than
@@ -124,12 +107,7 @@ def test_no_window_boundary_lets_more_than_100_through(
 
 
 def test_a_refused_token_spends_its_address_budget_not_its_subject_s(tmp_path: Path) -> None:
-    profile = LocalProfile(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
-        broker_url=f"sqlite:///{tmp_path / 'queue.db'}",
-        jwt_secret=TEST_SECRET,
-    )
-    seed_database(profile.database_url)
+    profile = sqlite_profile(tmp_path)
     viewer = issue_token(TEST_SECRET, "VIEWER", "admin-1", 600)
     with (
         serve_on_loopback(profile) as (base_url, admin),

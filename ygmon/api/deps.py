@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from ygmon.api.models import ERRORS, Envelope
+from ygmon.api.models import ERRORS, Envelope, extension
 from ygmon.monitor.local import LocalMonitor
 from ygmon.monitor.schemas import CamelModel, Page
 
@@ -59,3 +59,19 @@ def read_route(
         response_model=Envelope[model],
         openapi_extra=openapi_extra,
     )
+
+
+def extension_reads(router: APIRouter, *rows: tuple[str, Any, Any, str, Any]) -> None:
+    """`read_route` for each (path, read, model, description, errors) of an extension,
+    named after its path."""
+    for path, read, model, doc, responses in rows:
+        read_route(
+            router,
+            path,
+            read,
+            model,
+            name=path.strip("/"),
+            doc=doc,
+            responses=responses,
+            openapi_extra=extension(),
+        )

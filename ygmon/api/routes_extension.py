@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from ygmon.api.deps import monitor_of, ok, ok_page, read_route
+from ygmon.api.deps import extension_reads, monitor_of, ok, ok_page
 from ygmon.api.models import (
     ERRORS,
     NOT_FOUND,
@@ -34,15 +34,22 @@ STATES = [s.value for s in JobState]
 PREVIEW_STATUSES = ["ready", "failed", "generating"]
 
 
-read_route(
+extension_reads(
     router,
-    "/queues",
-    lambda m: m.queues(),
-    list[QueueStats],
-    name="queues",
-    doc="Every queue's counts, in a fixed order.",
-    responses=QUERY_ERRORS,
-    openapi_extra=extension(),
+    (
+        "/queues",
+        lambda m: m.queues(),
+        list[QueueStats],
+        "Every queue's counts, in a fixed order.",
+        QUERY_ERRORS,
+    ),
+    (
+        "/workers",
+        lambda m: m.workers(),
+        list[WorkerInfo],
+        "Worker processes whose heartbeat is registered, newest first.",
+        ERRORS,
+    ),
 )
 
 
@@ -115,15 +122,3 @@ async def previews(request: Request) -> Response:
     page, page_size = q.pages()
     q.check()
     return ok_page(await monitor_of(request).previews(status, page, page_size))  # type: ignore[arg-type]
-
-
-read_route(
-    router,
-    "/workers",
-    lambda m: m.workers(),
-    list[WorkerInfo],
-    name="workers",
-    doc="Worker processes whose heartbeat is registered, newest first.",
-    responses=ERRORS,
-    openapi_extra=extension(),
-)

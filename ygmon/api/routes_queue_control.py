@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from ygmon.api.deps import monitor_of, ok, read_route
+from ygmon.api.deps import extension_reads, monitor_of, ok
 from ygmon.api.models import ERRORS, NOT_FOUND, Envelope, extension, extension_router
 from ygmon.api.request_body import NO_BODY
 from ygmon.monitor.queue_control_schemas import (
@@ -57,15 +57,22 @@ async def oldest_waiting(request: Request, queueName: str) -> JSONResponse:
     return ok(await monitor_of(request).oldest_waiting(queueName))
 
 
-read_route(
+extension_reads(
     router,
-    "/schedules",
-    lambda m: m.schedules(),
-    list[ScheduleInfo],
-    name="schedules",
-    doc="Every periodic task: cron, last run and outcome, next run, missed runs.",
-    responses=ERRORS,
-    openapi_extra=extension(),
+    (
+        "/schedules",
+        lambda m: m.schedules(),
+        list[ScheduleInfo],
+        "Every periodic task: cron, last run and outcome, next run, missed runs.",
+        ERRORS,
+    ),
+    (
+        "/alerts",
+        lambda m: m.alerts(),
+        list[AlertState],
+        "The server profile's alert rules applied now, firing or quiet.",
+        ERRORS,
+    ),
 )
 
 
@@ -79,15 +86,3 @@ read_route(
 async def trigger(request: Request, name: str) -> JSONResponse:
     """Enqueue a periodic task now, as its schedule would."""
     return ok(await monitor_of(request).trigger_schedule(name))
-
-
-read_route(
-    router,
-    "/alerts",
-    lambda m: m.alerts(),
-    list[AlertState],
-    name="alerts",
-    doc="The server profile's alert rules applied now, firing or quiet.",
-    responses=ERRORS,
-    openapi_extra=extension(),
-)
