@@ -160,25 +160,29 @@ BULK_BODY = {
 }
 
 
-@router.post(
-    "/bulk/retry",
-    responses=NOT_FOUND,
-    response_model=Envelope[BulkResult],
-    openapi_extra=extension(requestBody=BULK_BODY),
-)
-async def bulk_retry(request: Request) -> JSONResponse:
-    """Retry every failed job the body selects (none: all); `dryRun` only counts them."""
-    selection, dry_run = await _selection(request)
-    return ok(await monitor_of(request).bulk_retry(selection, dry_run))
+def _bulk(action: str, doc: str) -> None:
+    """`POST /bulk/{action}` (retry or discard) of the failed jobs the body selects."""
+
+    async def endpoint(request: Request) -> JSONResponse:
+        selection, dry_run = await _selection(request)
+        monitor = monitor_of(request)
+        run = monitor.bulk_retry if action == "retry" else monitor.bulk_discard
+        return ok(await run(selection, dry_run))
+
+    endpoint.__doc__ = doc
+    router.add_api_route(
+        f"/bulk/{action}",
+        endpoint,
+        methods=["POST"],
+        name=f"bulk_{action}",
+        responses=NOT_FOUND,
+        response_model=Envelope[BulkResult],
+        openapi_extra=extension(requestBody=BULK_BODY),
+    )
 
 
-@router.post(
-    "/bulk/discard",
-    responses=NOT_FOUND,
-    response_model=Envelope[BulkResult],
-    openapi_extra=extension(requestBody=BULK_BODY),
+_bulk("retry", "Retry every failed job the body selects (none: all); `dryRun` only counts them.")
+_bulk(
+    "discard",
+    "Move every failed job the body selects to cancelled; `dryRun` only counts them.",
 )
-async def bulk_discard(request: Request) -> JSONResponse:
-    """Move every failed job the body selects to cancelled; `dryRun` only counts them."""
-    selection, dry_run = await _selection(request)
-    return ok(await monitor_of(request).bulk_discard(selection, dry_run))

@@ -22,28 +22,31 @@ from ygmon.monitor.schemas import JobSummary
 router = extension_router()
 
 
-@router.post(
-    "/queues/{queueName}/pause",
-    dependencies=NO_BODY,
-    responses=NOT_FOUND,
-    response_model=Envelope[QueuePause],
-    openapi_extra=extension(),
-)
-async def pause(request: Request, queueName: str) -> JSONResponse:
-    """Pause a queue: its workers, on every host, take no new job until it is resumed."""
-    return ok(await monitor_of(request).pause_queue(queueName))
+def _queue_switch(action: str, doc: str) -> None:
+    """`POST /queues/{queueName}/{action}` (pause or resume) through the monitor's method."""
+
+    async def endpoint(request: Request, queueName: str) -> JSONResponse:
+        monitor = monitor_of(request)
+        switch = monitor.pause_queue if action == "pause" else monitor.resume_queue
+        return ok(await switch(queueName))
+
+    endpoint.__doc__ = doc
+    router.add_api_route(
+        f"/queues/{{queueName}}/{action}",
+        endpoint,
+        methods=["POST"],
+        name=action,
+        dependencies=NO_BODY,
+        responses=NOT_FOUND,
+        response_model=Envelope[QueuePause],
+        openapi_extra=extension(),
+    )
 
 
-@router.post(
-    "/queues/{queueName}/resume",
-    dependencies=NO_BODY,
-    responses=NOT_FOUND,
-    response_model=Envelope[QueuePause],
-    openapi_extra=extension(),
+_queue_switch(
+    "pause", "Pause a queue: its workers, on every host, take no new job until it is resumed."
 )
-async def resume(request: Request, queueName: str) -> JSONResponse:
-    """Resume a paused queue."""
-    return ok(await monitor_of(request).resume_queue(queueName))
+_queue_switch("resume", "Resume a paused queue.")
 
 
 @router.get(
