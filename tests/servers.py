@@ -133,7 +133,10 @@ def local_settings(profile: LocalProfile) -> Settings:
 
 
 def remote_settings(base_url: str, token: str, **extra: object) -> Settings:
-    profile = RemoteProfile(api_url=base_url, token=token, timeout=5.0, **extra)
+    # 30 s, not 5: on a loaded machine (load ~16 on two cores) a health or bulk request
+    # to a healthy in-thread server took over 5 s and failed the test.
+    extra.setdefault("timeout", 30.0)
+    profile = RemoteProfile(api_url=base_url, token=token, **extra)
     return Settings(profile_name="test-remote", profile=profile, source=None)
 
 

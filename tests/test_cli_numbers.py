@@ -23,7 +23,7 @@ COMMANDS = [
     (["enqueue", "reindex", "--pause", "{}"], "--pause"),
     (["enqueue", "aggregate", "hourly", "--date", "2026-01-01", "--hour", "{}"], "--hour"),
     (["jobs", "search", "x", "--page", "{}"], "--page"),
-    (["search", "x", "--limit", "{}"], "--limit"),
+    (["search", "x", "--limit", "{}"], "limit"),
     (["outbox", "--limit", "{}"], "--limit"),
     (["demo", "--seed", "{}"], "--seed"),
     (["serve", "--port", "{}"], "--port"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 
-from ygmon.cli_numbers import integer
 from ygmon.commands.common import settings_from
 
 
@@ -27,7 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="asset, creator, project, license or blog_post (default: all)",
     )
     parser.add_argument(
-        "--limit", type=integer(1, 100), default=20, metavar="N", help="most hits (1-100)"
+        # int already refuses nan and inf; check_search's one-line error names the range.
+        "--limit",
+        type=int,
+        default=20,
+        metavar="N",
+        help="most hits (1-100)",
     )
     formats = parser.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print JSON")
