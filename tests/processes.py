@@ -19,8 +19,8 @@ def write_profile_config(profile: LocalProfile, path: Path) -> Path:
     """A ygmon.toml at `path` whose default profile is `profile`, for `ygmon` subprocesses."""
     lines = ["default_profile = 'test'", "", "[profiles.test]"]
     for key, value in profile.table().items():
-        if key == "kind" or value is None or isinstance(value, dict):
-            continue  # tables (concurrency, alerts) are left to their defaults
+        if key == "kind" or value is None or isinstance(value, dict | tuple):
+            continue  # tables (concurrency, alerts) and lists are left to their defaults
         if isinstance(value, bool):
             lines.append(f"{key} = {'true' if value else 'false'}")
         elif isinstance(value, int | float):

@@ -28,8 +28,9 @@ import httpx
 import uvicorn
 
 from ygmon.api.app import create_app
-from ygmon.api.auth import issue_token, signing_secret
+from ygmon.api.auth import issue_token
 from ygmon.config import LocalProfile, RemoteProfile, Settings
+from ygmon.storage.secret import signing_secret
 
 
 def free_port() -> int:
@@ -80,7 +81,7 @@ def _config_file(profile: LocalProfile, directory: Path) -> Path:
     """A config file whose only profile is `profile` (the namespace has no env override)."""
     lines = ["[profiles.local]"]
     for key, value in profile.table(changed_only=True).items():
-        if isinstance(value, str | int | float | bool) and not isinstance(value, dict):
+        if isinstance(value, str | int | float | bool | tuple):
             lines.append(f"{key} = {json.dumps(value)}")
     path = directory / "ygmon-serve.toml"
     path.write_text("\n".join(lines) + "\n")
@@ -133,7 +134,10 @@ def local_settings(profile: LocalProfile) -> Settings:
 
 
 def remote_settings(base_url: str, token: str, **extra: object) -> Settings:
-    profile = RemoteProfile(api_url=base_url, token=token, timeout=5.0, **extra)
+    # 30 s, not 5: on a loaded machine (load ~16 on two cores) a health or bulk request
+    # to a healthy in-thread server took over 5 s and failed the test.
+    extra.setdefault("timeout", 30.0)
+    profile = RemoteProfile(api_url=base_url, token=token, **extra)
     return Settings(profile_name="test-remote", profile=profile, source=None)
 
 
@@ -172,6 +176,19 @@ FAILED_JOBS = ("bad-1", "bad-2")
 
 def fixed_clock() -> datetime:
     return FIXED_NOW
+
+
+def sqlite_profile(directory: Path, **overrides: object) -> LocalProfile:
+    """A local profile on SQLite files in `directory`, its database seeded (no jobs)."""
+    fields: dict[str, object] = {
+        "database_url": f"sqlite+aiosqlite:///{directory / 'db.sqlite'}",
+        "broker_url": f"sqlite:///{directory / 'queue.db'}",
+        "jwt_secret": TEST_SECRET,
+        **overrides,
+    }
+    profile = LocalProfile(**fields)
+    seed_database(profile.database_url)
+    return profile
 
 
 def seed_database(url: str) -> None:

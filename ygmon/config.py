@@ -127,6 +127,25 @@ _COLOUR = _Rule("colour")
 _ALERTS = _Rule("table", check=check_alerts)
 
 
+def _addresses(value: Any, loc: str, where: str) -> tuple[str, ...]:
+    """A list of IP addresses or networks ("10.0.0.0/8"), kept as a tuple."""
+    import ipaddress
+
+    if not isinstance(value, list | tuple):
+        raise _fail(where, f"key '{loc}' expects a list of IP addresses or networks, got {value!r}")
+    for item in value:
+        try:
+            ipaddress.ip_network(item) if isinstance(item, str) else None
+        except ValueError:
+            item = None
+        if not isinstance(item, str):
+            raise _fail(where, f"key '{loc}' expects IP addresses or networks, got {value!r}")
+    return tuple(value)
+
+
+_ADDRESSES = _Rule("list", check=_addresses)
+
+
 class LocalProfile(_Profile):
     """A profile that reads the database and job registry on this machine."""
 
@@ -142,6 +161,9 @@ class LocalProfile(_Profile):
     """HS256 secret for `ygmon serve` and `ygmon token` (at least 32 bytes)."""
     serve_host: str = _setting("127.0.0.1", _STR)
     serve_port: int = _setting(8420, _Rule("int", at_least=1, at_most=65535))
+    trusted_proxies: tuple[str, ...] = _setting((), _ADDRESSES)
+    """When serving: peers (IP addresses or networks) whose X-Forwarded-For and
+    X-Forwarded-Proto are believed, i.e. your reverse proxy's; none by default."""
     read_only: bool = _setting(False, _BOOL)
     """When serving: refuse retries."""
     require_known_users: bool = _setting(False, _BOOL)

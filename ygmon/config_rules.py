@@ -15,14 +15,14 @@ class Rule(NamedTuple):
     """What one setting accepts: a TOML type, optionally bounded."""
 
     kind: Literal[
-        "str", "optional_str", "int", "float", "bool", "counts", "kind", "colour", "table"
+        "str", "optional_str", "int", "float", "bool", "counts", "kind", "colour", "table", "list"
     ]
     above: float | None = None
     """Exclusive lower bound."""
     at_least: float | None = None
     at_most: float | None = None
     check: Callable[[Any, str, str], Any] | None = None
-    """For kind 'table': (value, key, file) -> the value kept, or ConfigError."""
+    """For kinds 'table' and 'list': (value, key, file) -> the value kept, or ConfigError."""
 
     def bound_words(self) -> str:
         words = []

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import (
     content_type_conformance,
+    negative_data_rejection,
     not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
@@ -50,6 +51,7 @@ def test_fuzz_finds_no_500_and_no_schema_break(case: schemathesis.Case, api: Api
         headers=bearer(api.token),
         checks=[
             not_a_server_error,
+            negative_data_rejection,
             status_code_conformance,
             content_type_conformance,
             response_schema_conformance,

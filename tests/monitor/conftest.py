@@ -59,8 +59,13 @@ def server(seeded: LocalProfile) -> Iterator[tuple[str, str]]:
 async def pair(
     seeded: LocalProfile, server: tuple[str, str]
 ) -> AsyncIterator[tuple[Monitor, Monitor]]:
-    """(LocalMonitor, RemoteMonitor) over the same seeded data, both built by make_monitor."""
-    local = make_monitor(local_settings(seeded), clock=fixed_clock)
+    """(LocalMonitor, RemoteMonitor) over the same seeded data, both built by make_monitor.
+
+    The local profile's serve_port is the port the server listens on, as when `ygmon
+    serve` runs from that profile: media URLs then agree (the API builds them from the
+    address a request reached, the local monitor from serve_host:serve_port)."""
+    port = int(server[0].rsplit(":", 1)[1])
+    local = make_monitor(local_settings(seeded.replace(serve_port=port)), clock=fixed_clock)
     remote = make_monitor(remote_settings(*server))
     try:
         yield local, remote

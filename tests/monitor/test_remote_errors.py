@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from servers import TEST_SECRET, remote_settings, seed_database, serve_on_loopback
+from servers import TEST_SECRET, remote_settings, serve_on_loopback, sqlite_profile
 
 from ygmon.api.auth import issue_token
 from ygmon.config import LocalProfile
@@ -25,13 +25,7 @@ from ygmon.monitor.schemas import LogQuery
 
 @pytest.fixture
 def profile(tmp_path: Path) -> LocalProfile:
-    p = LocalProfile(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
-        broker_url=f"sqlite:///{tmp_path / 'queue.db'}",
-        jwt_secret=TEST_SECRET,
-    )
-    seed_database(p.database_url)
-    return p
+    return sqlite_profile(tmp_path)
 
 
 async def test_rate_limit_maps_to_rate_limited_with_retry_after(profile: LocalProfile) -> None:

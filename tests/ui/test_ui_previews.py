@@ -18,7 +18,7 @@ from pilot_helpers import keys_then_settle, settle, wait_until
 from ygmon.config import LocalProfile
 from ygmon.db import Database
 from ygmon.db.migrate import upgrade
-from ygmon.db.models import AssetType, IpAsset
+from ygmon.db.models import IpAsset
 from ygmon.pipelines.media.ffmpeg_binary import ffmpeg_exe
 from ygmon.screens.asset_detail import AssetDetailScreen
 from ygmon.screens.confirm_dialog import ConfirmDialog
@@ -45,6 +45,7 @@ def _make_sources(folder: Path) -> dict[str, Path]:
 
 
 async def _import(profile: LocalProfile, sources: dict[str, Path], enqueue) -> None:
+    from ygmon.pipelines.media import gate
     from ygmon.pipelines.media.assets import import_file
     from ygmon.storage import storage_for
 
@@ -52,8 +53,11 @@ async def _import(profile: LocalProfile, sources: dict[str, Path], enqueue) -> N
     storage = storage_for(profile, signed=False)
     try:
         await upgrade(db)
-        await import_file(db, storage, sources["bad"], enqueue, kind=AssetType.VIDEO,
-                          title="Broken upload")  # fmt: skip
+        # Import refuses bytes that are no media: the broken upload is a video whose
+        # stored file is damaged after its import, before its thumbnail job runs.
+        broken = await import_file(db, storage, sources["video"], None, title="Broken upload")
+        storage.path(broken.storage_key).write_bytes(sources["bad"].read_bytes())
+        enqueue(gate.THUMBNAIL_TASK, job_id=broken.thumbnail_job, asset_id=broken.asset_id)
         await import_file(db, storage, sources["audio"], enqueue, title="Tone study")
         await import_file(db, storage, sources["video"], enqueue, title="Test pattern")
     finally:

@@ -6,11 +6,15 @@ and of the failure banner, the stale marker, the confirm dialog and the READ-ONL
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from conftest import NOW, build_app, frozen_clock, local_settings, remote_settings
 from pilot_helpers import keys_then_settle, settle
 from restartable_server import RestartableServer
-from servers import admin_token
+from servers import admin_token, free_port
 from textual.pilot import Pilot
 
 from ygmon.tui.ui_config import UiConfig
@@ -18,8 +22,8 @@ from ygmon.widgets.keyed_table import KeyedTable
 
 CLOSED_PORT = 9
 """Nothing listens on the discard port: a connection is refused at once."""
-STALE_PORT = 47311
-"""Fixed, because the banner names the URL it cannot reach."""
+SHOWN_PORT = 47311
+"""The port the stale banner's snapshot shows; the server listens on a free one."""
 SIZES = [(80, 24), (120, 40)]
 SCREENS = ["1", "2", "3", "4", "5", "6"]
 
@@ -64,8 +68,28 @@ def test_error_banner_with_no_data(snap_compare) -> None:
     assert snap_compare(app, run_before=keys_then_settle("2"))
 
 
-def test_stale_marker(snap_compare, shared_profile) -> None:
-    server = RestartableServer(shared_profile, STALE_PORT, clock=frozen_clock)
+@pytest.fixture
+def port_blind_screenshots(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    """`blind(port)`: screenshots show SHOWN_PORT where `port` was, and a fixed SVG id
+    (Rich derives the id from the content, so the port would change it too)."""
+    import textual._doc
+
+    def blind(port: int) -> None:
+        take = textual._doc.take_svg_screenshot
+
+        def taken(*args: Any, **kwargs: Any) -> str:
+            svg = take(*args, **kwargs).replace(f":{port}", f":{SHOWN_PORT}")
+            return re.sub(r"terminal-\d+", "terminal-ygmon", svg)
+
+        monkeypatch.setattr(textual._doc, "take_svg_screenshot", taken)
+
+    return blind
+
+
+def test_stale_marker(snap_compare, shared_profile, port_blind_screenshots) -> None:
+    port = free_port()  # five digits, as SHOWN_PORT: the layout is the same
+    port_blind_screenshots(port)
+    server = RestartableServer(shared_profile, port, clock=frozen_clock)
     server.start()
     settings = remote_settings(server.base_url, admin_token(shared_profile))
     app = build_app(settings, UiConfig.frozen(NOW), target="remote: test")

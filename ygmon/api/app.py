@@ -21,14 +21,15 @@ from ygmon.api import (
     routes_queue_control,
     routes_search,
 )
-from ygmon.api.auth import signing_secret
 from ygmon.api.errors import install_error_handlers
 from ygmon.api.guard import Guard
+from ygmon.api.media_base import MediaBase
 from ygmon.api.rate_limit import PER_MINUTE, RateLimiter, make_storage
 from ygmon.api.request_limits import RequestLimits
 from ygmon.config import LocalProfile
 from ygmon.monitor.local import LocalMonitor
 from ygmon.monitor.user_roles import UserRoles
+from ygmon.storage.secret import signing_secret
 
 
 def create_app(
@@ -82,6 +83,8 @@ def create_app(
         read_only=read_only,
         user_roles=UserRoles(monitor.read) if profile.require_known_users else None,
     )
+    if not profile.media_base_url:
+        app.add_middleware(MediaBase)
     # Added last, so it runs first: an oversized head is refused before the guard
     # parses its token.
     app.add_middleware(RequestLimits)

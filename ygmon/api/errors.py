@@ -29,6 +29,7 @@ FORBIDDEN = "Forbidden: Admin access required"
 TOO_MANY = "Too many requests. Please try again later."
 INTERNAL = "Internal server error"
 UNAVAILABLE = "Service unavailable"
+INVALID_QUERY = "Invalid query parameters"
 
 
 def error_body(message: str, details: object | None = None) -> dict[str, object]:
@@ -47,7 +48,7 @@ def error_response(
 def response_for(exc: YgmonError) -> JSONResponse:
     """The contract's response for one of ygmon's errors."""
     if isinstance(exc, InvalidQueryError):
-        return error_response(400, "Invalid query parameters", exc.details)
+        return error_response(400, INVALID_QUERY, exc.details)
     if isinstance(exc, UnauthorizedError):
         return error_response(401, UNAUTHORIZED)
     if isinstance(exc, ReadOnlyError):

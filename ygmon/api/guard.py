@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
@@ -22,11 +23,13 @@ from ygmon.api.auth import Identity, verify
 from ygmon.api.errors import (
     FORBIDDEN,
     INTERNAL,
+    INVALID_QUERY,
     TOO_MANY,
     UNAUTHORIZED,
     error_response,
     response_for,
 )
+from ygmon.api.issues import unstorable_input
 from ygmon.api.rate_limit import RateLimiter
 from ygmon.errors import UnauthorizedError, YgmonError
 from ygmon.monitor.audit import acting_as
@@ -56,6 +59,22 @@ class Guard:
         self.user_roles = user_roles
         """With `require_known_users`: the database's word on the token's user."""
 
+    async def _refusal(self, identity: Identity | None) -> Response | None:
+        """The response refusing `identity` (None: no valid token), or None to admit it."""
+        if identity is None:
+            return error_response(401, UNAUTHORIZED)
+        if not identity.is_admin:
+            return error_response(403, FORBIDDEN)
+        if self.user_roles is None:
+            return None
+        try:
+            role = await self.user_roles.role_of(identity.user_id)
+        except YgmonError as exc:
+            return response_for(exc)
+        if role is None:
+            return error_response(401, UNAUTHORIZED)
+        return None if role == "ADMIN" else error_response(403, FORBIDDEN)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         if not (path == PREFIX or path.startswith(PREFIX + "/")):
@@ -66,7 +85,12 @@ class Guard:
             identity = verify(self.secret, _header(scope, b"authorization"))
         except UnauthorizedError:
             identity = None
-        key = f"user:{identity.user_id}" if identity else f"ip:{_client(scope)}"
+        refusal = await self._refusal(identity)
+        # Only an accepted admin spends its own budget: a token refused for its role
+        # (or its user) spends its address's, or a VIEWER token naming an admin's
+        # subject would exhaust that admin's.
+        admitted = identity is not None and refusal is None
+        key = f"user:{identity.user_id}" if admitted and identity else f"ip:{_client(scope)}"
         try:
             verdict = await self.limiter.hit(key)
         except YgmonError as exc:
@@ -84,22 +108,12 @@ class Guard:
         response: Response | None = None
         if not verdict.allowed:
             response = error_response(429, TOO_MANY)
-        elif identity is None:
-            response = error_response(401, UNAUTHORIZED)
-        elif not identity.is_admin:
-            response = error_response(403, FORBIDDEN)
-        elif self.user_roles is not None:
-            try:
-                role = await self.user_roles.role_of(identity.user_id)
-            except YgmonError as exc:
-                response = response_for(exc)
-            else:
-                if role is None:
-                    response = error_response(401, UNAUTHORIZED)
-                elif role != "ADMIN":
-                    response = error_response(403, FORBIDDEN)
-        if response is not None:
-            await response(scope, receive, send_with_headers)
+        elif refusal is not None:
+            response = refusal
+        elif issues := unstorable_input(path, parse_qsl(_query(scope), keep_blank_values=True)):
+            response = error_response(400, INVALID_QUERY, issues)
+        if response is not None or identity is None:
+            await (response or error_response(401, UNAUTHORIZED))(scope, receive, send_with_headers)
             return
 
         started = False
@@ -123,6 +137,10 @@ class Guard:
                 log.exception("unhandled error on %s %s", scope.get("method"), path)
                 response = error_response(500, INTERNAL)
             await response(scope, receive, send_with_headers)
+
+
+def _query(scope: Scope) -> str:
+    return scope.get("query_string", b"").decode("latin-1")
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from ygmon.monitor.schemas import Pagination
@@ -48,6 +49,17 @@ NOT_FOUND = {**QUERY_ERRORS, 404: _error("Not found")}
 
 EXTENSION = {"x-ygmon-extension": True}
 """Marks an endpoint the contract does not list (the TUI needs it)."""
+PREFIX = "/api/admin/jobs"
+
+
+def extension(*params: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """The openapi_extra of an extension endpoint: the mark, its query parameters, and
+    any other OpenAPI keys (`requestBody`)."""
+    return {**EXTENSION, **({"parameters": list(params)} if params else {}), **extra}
+
+
+def extension_router() -> APIRouter:
+    return APIRouter(prefix=PREFIX, tags=["extension"])
 
 
 def query_param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:

@@ -3,6 +3,8 @@
 `page=abc` gives `{"code": "invalid_type", "expected": "number", "received": "string",
 "path": ["page"], "message": "Expected number, received string"}`; every issue carries
 code, expected, received, path and message. All issues of a request are reported at once.
+An empty value (`?page=`) is absent only for text; a number, a choice or a date that is
+empty is an issue, as zod's coercion makes it one.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from ygmon.api.issues import issue
+from ygmon.api.models import MAX_PAGE, MAX_PAGE_SIZE
 from ygmon.errors import InvalidQueryError
 
 _INT = re.compile(r"^[+-]?\d+$")
@@ -27,19 +31,11 @@ class QueryParams:
         self.issues: list[dict[str, Any]] = []
 
     def _issue(self, name: str, code: str, expected: str, received: str, message: str) -> None:
-        self.issues.append(
-            {
-                "code": code,
-                "expected": expected,
-                "received": received,
-                "path": [name],
-                "message": message,
-            }
-        )
+        self.issues.append(issue(name, code, expected, received, message))
 
     def integer(self, name: str, default: int, minimum: int, maximum: int | None = None) -> int:
         value = self.raw.get(name)
-        if value is None or value == "":
+        if value is None:
             return default
         if not _INT.match(value):
             if _NUM.match(value):
@@ -72,9 +68,14 @@ class QueryParams:
             return default
         return number
 
+    def pages(self) -> tuple[int, int]:
+        """`page` and `pageSize`, as every paginated listing takes them."""
+        page = self.integer("page", 1, 1, MAX_PAGE)
+        return page, self.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
+
     def choice(self, name: str, options: Sequence[str]) -> str | None:
         value = self.raw.get(name)
-        if value is None or value == "":
+        if value is None:
             return None
         if value not in options:
             expected = " | ".join(f"'{o}'" for o in options)
@@ -105,7 +106,7 @@ class QueryParams:
 
     def day(self, name: str) -> date | None:
         value = self.raw.get(name)
-        if value is None or value == "":
+        if value is None:
             return None
         try:
             if not _DATE.match(value):

@@ -1,5 +1,8 @@
 """100 requests a minute per admin user (docs/CONTRACT.md#rate-limit), with the limits library.
 
+A moving window: at most 100 in any 60 seconds. A fixed window (per calendar minute)
+let 200 through in two seconds across a minute's boundary.
+
 Counters live in Redis, under the profile's namespace, when the broker is Redis (so
 several `ygmon serve` processes share them) and in memory otherwise.
 """
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import FixedWindowRateLimiter
+from limits.aio.strategies import MovingWindowRateLimiter
 
 from ygmon.config import LocalProfile
 from ygmon.errors import UnavailableError
@@ -26,7 +29,7 @@ class Verdict:
     limit: int
     remaining: int
     reset: int
-    """Unix seconds when the window resets."""
+    """Unix seconds when the oldest counted request leaves the window."""
 
     def headers(self) -> dict[str, str]:
         headers = {
@@ -55,7 +58,7 @@ def make_storage(profile: LocalProfile) -> Storage:
 class RateLimiter:
     def __init__(self, storage: Storage, per_minute: int = PER_MINUTE) -> None:
         self.item = RateLimitItemPerMinute(per_minute)
-        self.limiter = FixedWindowRateLimiter(storage)
+        self.limiter = MovingWindowRateLimiter(storage)
 
     async def hit(self, key: str) -> Verdict:
         """Count one request of `key`; UnavailableError when Redis cannot be reached."""

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from ygmon.api.deps import monitor_of, ok
-from ygmon.api.models import EXTENSION, NOT_FOUND, Envelope
+from ygmon.api.models import NOT_FOUND, Envelope, extension, extension_router
 from ygmon.monitor.asset_schemas import AssetDetail
 
-router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
+router = extension_router()
 
 
 @router.get(
     "/assets/{assetId}",
     responses=NOT_FOUND,
     response_model=Envelope[AssetDetail],
-    openapi_extra=dict(EXTENSION),
+    openapi_extra=extension(),
 )
 async def asset(request: Request, assetId: str) -> JSONResponse:
     """One asset: file, scan state, signed thumbnail and preview URLs, preview metadata."""

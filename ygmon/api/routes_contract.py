@@ -5,11 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from ygmon.api.deps import monitor_of, ok, ok_page
+from ygmon.api.deps import monitor_of, ok, ok_page, read_route
 from ygmon.api.models import (
-    ERRORS,
-    MAX_PAGE,
-    MAX_PAGE_SIZE,
     NOT_FOUND,
     PAGE,
     PAGE_SIZE,
@@ -19,6 +16,7 @@ from ygmon.api.models import (
     query_param,
 )
 from ygmon.api.params import QueryParams
+from ygmon.api.request_body import NO_BODY
 from ygmon.enums import AggregationJobStatus
 from ygmon.monitor.schemas import (
     LogQuery,
@@ -33,10 +31,14 @@ STATUSES = [s.value for s in AggregationJobStatus]
 DATE = {"type": "string", "format": "date"}
 
 
-@router.get("/health", responses=ERRORS, response_model=Envelope[dict])
-async def health(request: Request) -> JSONResponse:
-    """Every worker group's health; `healthy` only when every group is."""
-    return ok(await monitor_of(request).health())
+read_route(
+    router,
+    "/health",
+    lambda m: m.health(),
+    dict,
+    name="health",
+    doc="Every worker group's health; `healthy` only when every group is.",
+)
 
 
 @router.get(
@@ -57,8 +59,7 @@ async def health(request: Request) -> JSONResponse:
 async def aggregation_logs(request: Request) -> Response:
     """Aggregation runs, newest first, filtered and paginated."""
     q = QueryParams(request.query_params)
-    page = q.integer("page", 1, 1, MAX_PAGE)
-    page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
+    page, page_size = q.pages()
     job_type = q.text("jobType")
     status = q.choice("status", STATUSES)
     start = q.day("startDate")
@@ -75,18 +76,25 @@ async def aggregation_logs(request: Request) -> Response:
     return ok_page(await monitor_of(request).aggregation_logs(query))
 
 
-@router.get("/search-index/stats", responses=ERRORS, response_model=Envelope[SearchIndexStats])
-async def search_index_stats(request: Request) -> JSONResponse:
-    return ok(await monitor_of(request).search_index_stats())
-
-
-@router.get("/notifications/stats", responses=ERRORS, response_model=Envelope[NotificationJobStats])
-async def notification_stats(request: Request) -> JSONResponse:
-    return ok(await monitor_of(request).notification_stats())
+read_route(
+    router,
+    "/search-index/stats",
+    lambda m: m.search_index_stats(),
+    SearchIndexStats,
+    name="search_index_stats",
+)
+read_route(
+    router,
+    "/notifications/stats",
+    lambda m: m.notification_stats(),
+    NotificationJobStats,
+    name="notification_stats",
+)
 
 
 @router.post(
     "/{queueName}/{jobId}/retry",
+    dependencies=NO_BODY,
     responses={**NOT_FOUND, 400: {"description": "Cannot retry job"}},
     response_model=Envelope[RetryResult],
 )

@@ -3,11 +3,11 @@ marked `x-ygmon-extension`), behind the same guard, rate limit and errors as the
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from ygmon.api.deps import monitor_of, ok
-from ygmon.api.models import EXTENSION, QUERY_ERRORS, Envelope, query_param
+from ygmon.api.models import QUERY_ERRORS, Envelope, extension, extension_router, query_param
 from ygmon.api.params import QueryParams
 from ygmon.monitor.coverage_schemas import (
     COVERAGE_LEVELS,
@@ -16,28 +16,25 @@ from ygmon.monitor.coverage_schemas import (
     AggregationCoverage,
 )
 
-router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
+router = extension_router()
 
 
 @router.get(
     "/aggregation/coverage",
     responses=QUERY_ERRORS,
     response_model=Envelope[AggregationCoverage],
-    openapi_extra={
-        **EXTENSION,
-        "parameters": [
-            query_param(
-                "level",
-                {"type": "string", "enum": list(COVERAGE_LEVELS)},
-                "Only this rollup level (default: every level)",
-            ),
-            query_param(
-                "periods",
-                {"type": "integer", "minimum": 1, "maximum": MAX_PERIODS},
-                f"How many closed periods back (default {DEFAULT_PERIODS})",
-            ),
-        ],
-    },
+    openapi_extra=extension(
+        query_param(
+            "level",
+            {"type": "string", "enum": list(COVERAGE_LEVELS)},
+            "Only this rollup level (default: every level)",
+        ),
+        query_param(
+            "periods",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PERIODS},
+            f"How many closed periods back (default {DEFAULT_PERIODS})",
+        ),
+    ),
 )
 async def coverage(request: Request) -> JSONResponse:
     """Each level's last N closed periods: aggregated, partial, failed, stale (events

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from ygmon.api.deps import monitor_of, ok, ok_page
+from ygmon.api.deps import extension_reads, monitor_of, ok, ok_page
 from ygmon.api.models import (
     ERRORS,
-    EXTENSION,
-    MAX_PAGE,
-    MAX_PAGE_SIZE,
     NOT_FOUND,
     PAGE,
     PAGE_SIZE,
     QUERY_ERRORS,
     Envelope,
     PageEnvelope,
+    extension,
+    extension_router,
     query_param,
 )
 from ygmon.api.params import QueryParams
@@ -30,39 +29,42 @@ from ygmon.monitor.schemas import (
     WorkerInfo,
 )
 
-router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
+router = extension_router()
 STATES = [s.value for s in JobState]
 PREVIEW_STATUSES = ["ready", "failed", "generating"]
 
 
-def _extra(*params: dict) -> dict:
-    return {**EXTENSION, "parameters": list(params)} if params else dict(EXTENSION)
-
-
-@router.get(
-    "/queues",
-    responses=QUERY_ERRORS,
-    response_model=Envelope[list[QueueStats]],
-    openapi_extra=_extra(),
+extension_reads(
+    router,
+    (
+        "/queues",
+        lambda m: m.queues(),
+        list[QueueStats],
+        "Every queue's counts, in a fixed order.",
+        QUERY_ERRORS,
+    ),
+    (
+        "/workers",
+        lambda m: m.workers(),
+        list[WorkerInfo],
+        "Worker processes whose heartbeat is registered, newest first.",
+        ERRORS,
+    ),
 )
-async def queues(request: Request) -> JSONResponse:
-    """Every queue's counts, in a fixed order."""
-    return ok(await monitor_of(request).queues())
 
 
 @router.get(
     "/failed",
     responses=QUERY_ERRORS,
     response_model=PageEnvelope[JobSummary],
-    openapi_extra=_extra(PAGE, PAGE_SIZE, *SEARCH_PARAMS),
+    openapi_extra=extension(PAGE, PAGE_SIZE, *SEARCH_PARAMS),
 )
 async def failed_jobs(request: Request) -> Response:
     """Failed jobs across every queue, newest failure first; `q` searches them."""
     q = QueryParams(request.query_params)
     if wants_search(q):
         return ok_page(await monitor_of(request).search_jobs(job_query(q, None, "failed")))
-    page = q.integer("page", 1, 1, MAX_PAGE)
-    page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
+    page, page_size = q.pages()
     q.check()
     return ok_page(await monitor_of(request).failed_jobs(page, page_size))
 
@@ -71,7 +73,7 @@ async def failed_jobs(request: Request) -> Response:
     "/queues/{queueName}/jobs",
     responses=NOT_FOUND,
     response_model=PageEnvelope[JobSummary],
-    openapi_extra=_extra(
+    openapi_extra=extension(
         query_param("state", {"type": "string", "enum": STATES}, "Only jobs in this state"),
         PAGE,
         PAGE_SIZE,
@@ -84,8 +86,7 @@ async def jobs(request: Request, queueName: str) -> Response:
     state = q.choice("state", STATES)
     if wants_search(q):
         return ok_page(await monitor_of(request).search_jobs(job_query(q, queueName, state)))
-    page = q.integer("page", 1, 1, MAX_PAGE)
-    page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
+    page, page_size = q.pages()
     q.check()
     result = await monitor_of(request).jobs(
         queueName, JobState(state) if state else None, page, page_size
@@ -97,7 +98,7 @@ async def jobs(request: Request, queueName: str) -> Response:
     "/queues/{queueName}/jobs/{jobId}",
     responses=NOT_FOUND,
     response_model=Envelope[JobDetail],
-    openapi_extra=_extra(),
+    openapi_extra=extension(),
 )
 async def job(request: Request, queueName: str, jobId: str) -> JSONResponse:
     """One job with arguments, attempts, times, error and stack."""
@@ -108,7 +109,7 @@ async def job(request: Request, queueName: str, jobId: str) -> JSONResponse:
     "/previews",
     responses=QUERY_ERRORS,
     response_model=PageEnvelope[PreviewAsset],
-    openapi_extra=_extra(
+    openapi_extra=extension(
         query_param("status", {"type": "string", "enum": PREVIEW_STATUSES}, "Preview status"),
         PAGE,
         PAGE_SIZE,
@@ -118,15 +119,6 @@ async def previews(request: Request) -> Response:
     """Video and audio assets with their preview state, newest first."""
     q = QueryParams(request.query_params)
     status = q.choice("status", PREVIEW_STATUSES)
-    page = q.integer("page", 1, 1, MAX_PAGE)
-    page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
+    page, page_size = q.pages()
     q.check()
     return ok_page(await monitor_of(request).previews(status, page, page_size))  # type: ignore[arg-type]
-
-
-@router.get(
-    "/workers", responses=ERRORS, response_model=Envelope[list[WorkerInfo]], openapi_extra=_extra()
-)
-async def workers(request: Request) -> JSONResponse:
-    """Worker processes whose heartbeat is registered, newest first."""
-    return ok(await monitor_of(request).workers())

@@ -3,15 +3,15 @@ completed and failed jobs and run times per queue and task over a window."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from ygmon.api.deps import monitor_of, ok
-from ygmon.api.models import EXTENSION, NOT_FOUND, Envelope, query_param
+from ygmon.api.models import NOT_FOUND, Envelope, extension, extension_router, query_param
 from ygmon.api.params import QueryParams
 from ygmon.job_history import History, HistoryWindow
 
-router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
+router = extension_router()
 WINDOWS = [w.value for w in HistoryWindow]
 
 
@@ -19,18 +19,15 @@ WINDOWS = [w.value for w in HistoryWindow]
     "/history",
     responses=NOT_FOUND,
     response_model=Envelope[History],
-    openapi_extra={
-        **EXTENSION,
-        "parameters": [
-            query_param(
-                "window",
-                {"type": "string", "enum": WINDOWS, "default": "1h"},
-                "1h: per minute; 24h and 30d: per hour",
-            ),
-            query_param("queue", {"type": "string"}, "Only this queue"),
-            query_param("task", {"type": "string"}, "Only this task"),
-        ],
-    },
+    openapi_extra=extension(
+        query_param(
+            "window",
+            {"type": "string", "enum": WINDOWS, "default": "1h"},
+            "1h: per minute; 24h and 30d: per hour",
+        ),
+        query_param("queue", {"type": "string"}, "Only this queue"),
+        query_param("task", {"type": "string"}, "Only this task"),
+    ),
 )
 async def history(request: Request) -> JSONResponse:
     """Completed and failed jobs per step, with run-time sum, max and distribution,

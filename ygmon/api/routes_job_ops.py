@@ -7,27 +7,24 @@ through `job_query` here too, so every list searches the same way.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from ygmon.api.deps import monitor_of, ok, ok_page
 from ygmon.api.models import (
-    EXTENSION,
-    MAX_PAGE,
-    MAX_PAGE_SIZE,
     NOT_FOUND,
     PAGE,
     PAGE_SIZE,
     Envelope,
     PageEnvelope,
+    extension,
+    extension_router,
     query_param,
 )
 from ygmon.api.params import QueryParams
-from ygmon.errors import InvalidQueryError
+from ygmon.api.request_body import Field, json_body
 from ygmon.monitor.job_search_schemas import (
     QUERY_MAX_CHARS,
     BulkResult,
@@ -38,7 +35,7 @@ from ygmon.monitor.job_search_schemas import (
 )
 from ygmon.monitor.schemas import JobState, JobSummary
 
-router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
+router = extension_router()
 STATES = [s.value for s in JobState]
 SEARCH_PARAMS = (
     query_param(
@@ -54,7 +51,7 @@ SEARCH_PARAMS = (
 
 def _time(q: QueryParams, name: str) -> datetime | None:
     value = q.raw.get(name)
-    if not value:
+    if value is None:
         return None
     try:
         return parse_time(value)
@@ -64,7 +61,8 @@ def _time(q: QueryParams, name: str) -> datetime | None:
 
 
 def wants_search(q: QueryParams) -> bool:
-    return any(q.raw.get(name) for name in ("q", "since", "until", "groupKey"))
+    # An empty `q` (a cleared search box) lists; an empty time is an issue to report.
+    return bool(q.raw.get("q")) or any(n in q.raw for n in ("since", "until", "groupKey"))
 
 
 def job_query(q: QueryParams, queue: str | None, state: str | None) -> JobQuery:
@@ -72,8 +70,7 @@ def job_query(q: QueryParams, queue: str | None, state: str | None) -> JobQuery:
     text = q.text("q", QUERY_MAX_CHARS) or ""
     since, until = _time(q, "since"), _time(q, "until")
     group = q.text("groupKey", 64)
-    page = q.integer("page", 1, 1, MAX_PAGE)
-    page_size = q.integer("pageSize", 50, 1, MAX_PAGE_SIZE)
+    page, page_size = q.pages()
     q.check()
     return JobQuery(
         q=text,
@@ -91,16 +88,13 @@ def job_query(q: QueryParams, queue: str | None, state: str | None) -> JobQuery:
     "/job-search",
     responses=NOT_FOUND,
     response_model=PageEnvelope[JobSummary],
-    openapi_extra={
-        **EXTENSION,
-        "parameters": [
-            *SEARCH_PARAMS,
-            query_param("queueName", {"type": "string"}, "Only this queue's jobs"),
-            query_param("state", {"type": "string", "enum": STATES}, "Only jobs in this state"),
-            PAGE,
-            PAGE_SIZE,
-        ],
-    },
+    openapi_extra=extension(
+        *SEARCH_PARAMS,
+        query_param("queueName", {"type": "string"}, "Only this queue's jobs"),
+        query_param("state", {"type": "string", "enum": STATES}, "Only jobs in this state"),
+        PAGE,
+        PAGE_SIZE,
+    ),
 )
 async def search_jobs(request: Request) -> Response:
     """Jobs of every queue (or one) matching the words, newest first."""
@@ -114,10 +108,7 @@ async def search_jobs(request: Request) -> Response:
     "/failed/groups",
     responses=NOT_FOUND,
     response_model=Envelope[list[FailureGroup]],
-    openapi_extra={
-        **EXTENSION,
-        "parameters": [query_param("queueName", {"type": "string"}, "Only this queue")],
-    },
+    openapi_extra=extension(query_param("queueName", {"type": "string"}, "Only this queue")),
 )
 async def failure_groups(request: Request) -> JSONResponse:
     """Failed jobs grouped by exception type and normalised message, largest first."""
@@ -127,90 +118,25 @@ async def failure_groups(request: Request) -> JSONResponse:
     return ok(await monitor_of(request).failure_groups(queue))
 
 
-_BODY_FIELDS: dict[str, tuple[type, str]] = {
-    "queueName": (str, "string"),
-    "q": (str, "string"),
-    "groupKey": (str, "string"),
-    "dryRun": (bool, "boolean"),
-    "limit": (int, "number"),
+BULK_FIELDS = {
+    "queueName": Field(str, max_length=100),
+    "q": Field(str, max_length=QUERY_MAX_CHARS),
+    "groupKey": Field(str, max_length=64),
+    "limit": Field(int, minimum=1, maximum=10_000),
+    "dryRun": Field(bool, required=True),
 }
-
-
-def _issue(path: str, code: str, expected: str, received: str, message: str) -> dict[str, Any]:
-    return {
-        "code": code,
-        "expected": expected,
-        "received": received,
-        "path": [path],
-        "message": message,
-    }
 
 
 async def _selection(request: Request) -> tuple[BulkSelection, bool]:
     """The body `{queueName?, q?, groupKey?, limit?, dryRun}`, or the contract's 400."""
-    raw = await request.body()
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
-        raise InvalidQueryError(
-            [_issue("body", "invalid_type", "object", "string", "Body is not JSON")]
-        ) from None
-    if not isinstance(body, dict):
-        raise InvalidQueryError(
-            [_issue("body", "invalid_type", "object", type(body).__name__, "Expected object")]
-        )
-    issues = []
-    for name, value in body.items():
-        if name not in _BODY_FIELDS:
-            issues.append(
-                _issue(name, "unrecognized_keys", "no such key", name, f"Unrecognized key '{name}'")
-            )
-            continue
-        kind, label = _BODY_FIELDS[name]
-        ok_type = isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
-        if value is not None and not ok_type:
-            received = "boolean" if isinstance(value, bool) else type(value).__name__
-            issues.append(
-                _issue(
-                    name,
-                    "invalid_type",
-                    label,
-                    received,
-                    f"Expected {label}, received {received}",
-                )
-            )
-    if "dryRun" not in body:
-        issues.append(_issue("dryRun", "invalid_type", "boolean", "undefined", "Required"))
-    if isinstance(body.get("q"), str) and len(body["q"]) > QUERY_MAX_CHARS:
-        issues.append(
-            _issue(
-                "q",
-                "too_big",
-                f"string of at most {QUERY_MAX_CHARS} characters",
-                f"string of {len(body['q'])} characters",
-                f"String must contain at most {QUERY_MAX_CHARS} character(s)",
-            )
-        )
-    limit = body.get("limit")
-    if isinstance(limit, int) and not isinstance(limit, bool) and not 1 <= limit <= 10_000:
-        issues.append(
-            _issue(
-                "limit",
-                "too_small" if limit < 1 else "too_big",
-                "1..10000",
-                str(limit),
-                "Number must be between 1 and 10000",
-            )
-        )
-    if issues:
-        raise InvalidQueryError(issues)
+    body = await json_body(request, BULK_FIELDS)
     selection = BulkSelection(
         queue_name=body.get("queueName"),
         q=body.get("q"),
         group_key=body.get("groupKey"),
-        limit=limit,
+        limit=body.get("limit"),
     )
-    return selection, bool(body["dryRun"])
+    return selection, body["dryRun"]
 
 
 BULK_BODY = {
@@ -222,9 +148,9 @@ BULK_BODY = {
                 "additionalProperties": False,
                 "required": ["dryRun"],
                 "properties": {
-                    "queueName": {"type": "string"},
+                    "queueName": {"type": "string", "maxLength": 100},
                     "q": {"type": "string", "maxLength": QUERY_MAX_CHARS},
-                    "groupKey": {"type": "string"},
+                    "groupKey": {"type": "string", "maxLength": 64},
                     "limit": {"type": "integer", "minimum": 1, "maximum": 10_000},
                     "dryRun": {"type": "boolean"},
                 },
@@ -234,25 +160,29 @@ BULK_BODY = {
 }
 
 
-@router.post(
-    "/bulk/retry",
-    responses=NOT_FOUND,
-    response_model=Envelope[BulkResult],
-    openapi_extra={**EXTENSION, "requestBody": BULK_BODY},
-)
-async def bulk_retry(request: Request) -> JSONResponse:
-    """Retry every failed job the body selects (none: all); `dryRun` only counts them."""
-    selection, dry_run = await _selection(request)
-    return ok(await monitor_of(request).bulk_retry(selection, dry_run))
+def _bulk(action: str, doc: str) -> None:
+    """`POST /bulk/{action}` (retry or discard) of the failed jobs the body selects."""
+
+    async def endpoint(request: Request) -> JSONResponse:
+        selection, dry_run = await _selection(request)
+        monitor = monitor_of(request)
+        run = monitor.bulk_retry if action == "retry" else monitor.bulk_discard
+        return ok(await run(selection, dry_run))
+
+    endpoint.__doc__ = doc
+    router.add_api_route(
+        f"/bulk/{action}",
+        endpoint,
+        methods=["POST"],
+        name=f"bulk_{action}",
+        responses=NOT_FOUND,
+        response_model=Envelope[BulkResult],
+        openapi_extra=extension(requestBody=BULK_BODY),
+    )
 
 
-@router.post(
-    "/bulk/discard",
-    responses=NOT_FOUND,
-    response_model=Envelope[BulkResult],
-    openapi_extra={**EXTENSION, "requestBody": BULK_BODY},
+_bulk("retry", "Retry every failed job the body selects (none: all); `dryRun` only counts them.")
+_bulk(
+    "discard",
+    "Move every failed job the body selects to cancelled; `dryRun` only counts them.",
 )
-async def bulk_discard(request: Request) -> JSONResponse:
-    """Move every failed job the body selects to cancelled; `dryRun` only counts them."""
-    selection, dry_run = await _selection(request)
-    return ok(await monitor_of(request).bulk_discard(selection, dry_run))

@@ -4,11 +4,18 @@ the contract's /search-index/stats stays the queues' counts."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from ygmon.api.deps import monitor_of, ok
-from ygmon.api.models import ERRORS, EXTENSION, QUERY_ERRORS, Envelope, query_param
+from ygmon.api.deps import monitor_of, ok, read_route
+from ygmon.api.models import (
+    ERRORS,
+    QUERY_ERRORS,
+    Envelope,
+    extension,
+    extension_router,
+    query_param,
+)
 from ygmon.api.params import QueryParams
 from ygmon.monitor.search_schemas import (
     MAX_SEARCH_LIMIT,
@@ -18,29 +25,27 @@ from ygmon.monitor.search_schemas import (
 )
 from ygmon.pipelines.search.entities import ENTITY_NAMES
 
-router = APIRouter(prefix="/api/admin/jobs", tags=["extension"])
+router = extension_router()
 
 
 @router.get(
     "/search",
     responses=QUERY_ERRORS,
     response_model=Envelope[SearchResults],
-    openapi_extra={
-        **EXTENSION,
-        "parameters": [
-            query_param(
-                "q",
-                {"type": "string", "maxLength": QUERY_CHARS},
-                "What to search for: its first words (longer text is cut, not refused)",
-            ),
-            query_param("entity", {"type": "string", "enum": list(ENTITY_NAMES)}, "One type"),
-            query_param(
-                "limit",
-                {"type": "integer", "minimum": 1, "maximum": MAX_SEARCH_LIMIT, "default": 20},
-                "Most hits",
-            ),
-        ],
-    },
+    openapi_extra=extension(
+        query_param(
+            "q",
+            {"type": "string"},
+            f"What to search for: its first words (past {QUERY_CHARS} characters the "
+            "text is cut, not refused)",
+        ),
+        query_param("entity", {"type": "string", "enum": list(ENTITY_NAMES)}, "One type"),
+        query_param(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": MAX_SEARCH_LIMIT, "default": 20},
+            "Most hits",
+        ),
+    ),
 )
 async def search(request: Request) -> JSONResponse:
     """Ranked hits of the search index, with a highlighted snippet each."""
@@ -53,13 +58,16 @@ async def search(request: Request) -> JSONResponse:
     return ok(await monitor_of(request).search(text, entity, limit))
 
 
-@router.get(
+read_route(
+    router,
     "/search-index/overview",
+    lambda m: m.search_index_overview(),
+    SearchIndexOverview,
+    name="overview",
+    doc=(
+        "Documents in the index per entity, and when the last full reindex finished and "
+        "what it fixed."
+    ),
     responses=ERRORS,
-    response_model=Envelope[SearchIndexOverview],
-    openapi_extra=dict(EXTENSION),
+    openapi_extra=extension(),
 )
-async def overview(request: Request) -> JSONResponse:
-    """Documents in the index per entity, and when the last full reindex finished and
-    what it fixed."""
-    return ok(await monitor_of(request).search_index_overview())

@@ -59,8 +59,12 @@ def run_import(args: argparse.Namespace) -> int:
     profile = local_profile(settings_from(args), "assets import")
     files = [Path(name) for name in args.files]
     for path in files:
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(f"assets import: {path}: no such file")
+        if path.is_dir():
+            raise ConfigError(f"assets import: {path} is a directory")
+        if not path.is_file():
+            raise ConfigError(f"assets import: {path} is not a regular file")
     kind = AssetType(args.type.upper()) if args.type else None
     storage = storage_for(profile, signed=False)
     failures = 0

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from ygmon.cli_numbers import integer
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
@@ -26,7 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--force", action="store_true", help="replace a database that already holds data"
     )
-    parser.add_argument("--seed", type=int, default=7, help="random seed of the data (default 7)")
+    parser.add_argument(
+        "--seed", type=integer(0, 2**32 - 1), default=7, help="random seed of the data (default 7)"
+    )
     parser.set_defaults(handler=run)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from ygmon.cli_numbers import seconds
 from ygmon.commands.common import local_profile, settings_from
 from ygmon.errors import ConfigError
 
@@ -20,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "task", metavar="NAME", help=f"one of: {', '.join(sorted(ENQUEUE_COMMANDS))}"
     )
     parser.add_argument("args", nargs=argparse.REMAINDER, help="the command's own options")
-    parser.add_argument("--delay", type=float, metavar="S", help="run no sooner than S seconds")
+    parser.add_argument("--delay", type=seconds, metavar="S", help="run no sooner than S seconds")
     parser.set_defaults(handler=run)
 
 

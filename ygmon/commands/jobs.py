@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
+from ygmon.cli_numbers import integer
 from ygmon.commands.common import settings_from
 from ygmon.errors import ConfigError
 
@@ -31,7 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     search.add_argument("--since", metavar="T", help="changed at or after (ISO 8601)")
     search.add_argument("--until", metavar="T", help="changed at or before (ISO 8601)")
-    search.add_argument("--page", type=int, default=1, metavar="N", help="page (50 jobs each)")
+    search.add_argument(
+        "--page", type=integer(1, 1_000_000), default=1, metavar="N", help="page (50 jobs each)"
+    )
     formats = search.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print the page as JSON")
     formats.add_argument(

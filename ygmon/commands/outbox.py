@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 
+from ygmon.cli_numbers import integer
 from ygmon.commands.common import local_profile, settings_from
 from ygmon.errors import ConfigError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("outbox", help="list the e-mails written to the local outbox")
-    parser.add_argument("--limit", type=int, default=50, metavar="N", help="last N (default 50)")
+    parser.add_argument(
+        "--limit", type=integer(1, 100_000), default=50, metavar="N", help="last N (default 50)"
+    )
     parser.set_defaults(handler=run)
 
 

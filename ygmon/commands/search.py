@@ -25,7 +25,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="E",
         help="asset, creator, project, license or blog_post (default: all)",
     )
-    parser.add_argument("--limit", type=int, default=20, metavar="N", help="most hits (1-100)")
+    parser.add_argument(
+        # int already refuses nan and inf; check_search's one-line error names the range.
+        "--limit",
+        type=int,
+        default=20,
+        metavar="N",
+        help="most hits (1-100)",
+    )
     formats = parser.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print JSON")
     formats.add_argument("--csv", action="store_true", help="print the hits as CSV")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 
+from ygmon.cli_numbers import integer
 from ygmon.commands.common import local_profile, settings_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("serve", help="serve the admin REST API (FastAPI on uvicorn)")
     parser.add_argument("--host", help="address to bind (default: the profile's, 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port (default: the profile's, 8420)")
+    parser.add_argument(
+        "--port", type=integer(1, 65535), help="port (default: the profile's, 8420)"
+    )
     parser.add_argument(
         "--read-only",
         dest="serve_read_only",
@@ -42,5 +45,10 @@ def run(args: argparse.Namespace) -> int:
         access_log=False,
         http=HeadDeadlineH11Protocol,
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        # uvicorn's default believes X-Forwarded-For from 127.0.0.1: any local process
+        # could then forge the address the audit log records and the per-address
+        # rate limit counts. Only the configured proxies are believed.
+        proxy_headers=bool(profile.trusted_proxies),
+        forwarded_allow_ips=list(profile.trusted_proxies) or None,
     )
     return 0

@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ygmon.api.auth import issue_token, signing_secret
+    from ygmon.api.auth import issue_token
+    from ygmon.storage.secret import signing_secret
 
     if args.ttl <= 0:
         raise ConfigError("--ttl expects a positive number of seconds")

@@ -27,7 +27,7 @@ _X264 = ("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-thr
 
 @dataclass(frozen=True)
 class MediaJob:
-    """One ffmpeg run writing `path` (or, for a corrupt upload, plain bytes)."""
+    """One ffmpeg run writing `path` (for a corrupt upload, then scrambled)."""
 
     path: Path
     args: tuple[str, ...] = ()
@@ -74,15 +74,24 @@ def audio_file(path: Path, *, seconds: int, tone_hz: int) -> MediaJob:
 
 
 def corrupt_file(path: Path, size: int = 60_000) -> MediaJob:
-    """A broken upload: bytes that no decoder reads (named like a video)."""
-    return MediaJob(path, corrupt_bytes=size)
+    """A broken upload: a real MP4 header (the import's allow-list passes it) over media
+    data that no decoder reads, so its thumbnail job fails."""
+    args = (
+        "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=10:duration=3",
+        *_X264, "-movflags", "+faststart",
+    )  # fmt: skip
+    return MediaJob(path, args, corrupt_bytes=size)
+
+
+def _scramble_media_data(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    start = data.find(b"mdat") + 4
+    data[start:] = random.Random(path.name).randbytes(len(data) - start)
+    path.write_bytes(data)
 
 
 async def _make(job: MediaJob, gate: asyncio.Semaphore) -> None:
     job.path.parent.mkdir(parents=True, exist_ok=True)
-    if job.corrupt_bytes:
-        job.path.write_bytes(random.Random(job.path.name).randbytes(job.corrupt_bytes))
-        return
     try:
         async with gate:
             for command in job.commands():
@@ -99,6 +108,8 @@ async def _make(job: MediaJob, gate: asyncio.Semaphore) -> None:
                         f"ffmpeg could not make {job.path.name}: "
                         f"{reason[-1] if reason else f'exit status {proc.returncode}'}"
                     )
+        if job.corrupt_bytes:
+            _scramble_media_data(job.path)
     finally:
         job.segment.unlink(missing_ok=True)
 

@@ -31,7 +31,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, runtime_checkable
 
-from ygmon.errors import ReadOnlyError, UnavailableError, YgmonError
+from ygmon.errors import InvalidQueryError, ReadOnlyError, UnavailableError, YgmonError
 from ygmon.monitor.audit_schemas import Actor, AuditRecord
 from ygmon.monitor.local_access import DatabaseAccess
 from ygmon.monitor.schemas import CamelModel, Page, Pagination
@@ -142,6 +142,18 @@ def new_entry_id() -> str:
     return f"{time.time_ns():016x}{secrets.token_hex(8)}"
 
 
+def _refused_value(exc: BaseException | None) -> bool:
+    """True when the database refused a value of the record (too long, not text): a
+    DataError, or a driver error of SQLSTATE class 22 ("data exception")."""
+    from sqlalchemy.exc import DataError
+
+    while exc is not None:
+        if isinstance(exc, DataError) or str(getattr(exc, "sqlstate", "")).startswith("22"):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 class AuditTrail:
     """The audit log's writes and its paginated read, in `storage`'s database at the
     times `now` gives."""
@@ -156,6 +168,10 @@ class AuditTrail:
         try:
             entry_id = await self._audit_begin(action, target, current_actor())
         except Exception as exc:
+            if _refused_value(exc):  # the request's own fault: a 400, not "unavailable"
+                raise InvalidQueryError(
+                    [{"code": "invalid_string", "path": ["audit"], "message": "Not storable"}]
+                ) from exc
             reason = getattr(exc, "message", None) or str(exc).splitlines()[0]
             raise AuditUnavailableError(
                 f"{action} not done: its audit record cannot be written ({reason})"

@@ -24,7 +24,7 @@ def media_base_url(profile: LocalProfile) -> str:
 def signer_for(profile: LocalProfile) -> Signer:
     # The API's signing secret: the profile's jwt_secret, or the generated one kept
     # beside a local SQLite database.
-    from ygmon.api.auth import signing_secret
+    from ygmon.storage.secret import signing_secret
 
     return Signer(signing_secret(profile), media_base_url(profile), profile.media_url_ttl)
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import re
 import time
+from contextvars import ContextVar
 from urllib.parse import quote
 
 from ygmon.storage.base import InvalidKeyError, check_key
@@ -23,6 +25,12 @@ from ygmon.storage.base import InvalidKeyError, check_key
 # Domain separation: the media key is derived from the profile's secret, so a media
 # signature can never pass for a JWT signature or the other way round.
 _LABEL = b"ygmon-media-url-v1"
+_DIGITS = re.compile(r"[0-9]{1,12}")
+
+request_base_url: ContextVar[str | None] = ContextVar("ygmon_media_request_base", default=None)
+"""Set by the API for one request when no media_base_url is configured: where that
+request reached `ygmon serve` (its scheme, host and port), so URLs work whatever port
+or name it was reached by."""
 
 
 class Signer:
@@ -43,13 +51,15 @@ class Signer:
     def url(self, key: str, now: float | None = None) -> str:
         check_key(key)
         expires = self.expiry(now)
-        return f"{self.base_url}/{quote(key)}?expires={expires}&signature={self._mac(key, expires)}"
+        base = request_base_url.get() or self.base_url
+        return f"{base}/{quote(key)}?expires={expires}&signature={self._mac(key, expires)}"
 
     def valid(
         self, key: str, expires: str | None, signature: str | None, now: float | None = None
     ) -> bool:
         """True when `signature` signs `key` until `expires` and that time has not passed."""
-        if not expires or not signature or not expires.isdigit() or len(expires) > 12:
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+        if not expires or not signature or not _DIGITS.fullmatch(expires):
             return False
         try:
             check_key(key)

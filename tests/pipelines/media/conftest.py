@@ -119,6 +119,17 @@ def sqlite_profile(sqlite_url: str, tmp_path: Path, namespace: str) -> LocalProf
 
 
 @pytest.fixture
+def config(profile: LocalProfile, tmp_path: Path) -> Path:
+    """A config file whose local profile is `profile`, for the command-line tests."""
+    path = tmp_path / "ygmon.toml"
+    lines = ["[profiles.local]"]
+    for key in ("database_url", "broker_url", "namespace", "media_dir", "jwt_secret"):
+        lines.append(f"{key} = {getattr(profile, key)!r}")
+    path.write_text("\n".join(lines).replace("'", '"') + "\n")
+    return path
+
+
+@pytest.fixture
 async def db(profile: LocalProfile) -> AsyncIterator[Database]:
     database = Database(profile.database_url)
     await upgrade(database)

@@ -23,16 +23,6 @@ def database_url(sqlite_url: str) -> str:
     return sqlite_url
 
 
-@pytest.fixture
-def config(profile, tmp_path: Path) -> Path:
-    path = tmp_path / "ygmon.toml"
-    lines = ["[profiles.local]"]
-    for key in ("database_url", "broker_url", "namespace", "media_dir", "jwt_secret"):
-        lines.append(f"{key} = {getattr(profile, key)!r}")
-    path.write_text("\n".join(lines).replace("'", '"') + "\n")
-    return path
-
-
 def ygmon_process(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ygmon.cli", "--config", str(config), *args],
@@ -69,8 +59,9 @@ async def test_import_scan_and_a_worker_make_previews(profile, db, config, sourc
     refused = await ygmon(config, "assets", "import", str(sources["random.mp4"]))
     assert refused.returncode == 2
     assert refused.stderr == (
-        "ygmon: assets import: random.mp4 is not a video, audio or image file "
-        "(give --type to store it anyway)\n"
+        "ygmon: assets import: random.mp4 is not a video, audio or image file the platform "
+        "serves: Invalid data found when processing input (give --type document or other "
+        "to store it anyway)\n"
     )
     with in_process_worker(profile, queues=["asset-preview-generation"], workers=2) as worker:
         worker.runtime.wait_idle(timeout=60, queues=["asset-preview-generation"])
@@ -85,9 +76,11 @@ async def test_import_scan_and_a_worker_make_previews(profile, db, config, sourc
     assert assets[audio_id].title == "Tone" and assets[audio_id].preview_key
     assert assets[video_id].metadata_["previewGenerated"] is True
     assert len(assets) == 2
-    # --type stores what the content would not (its thumbnail job fails: other tests).
+    # --type video never stores what is not media; --type document stores it unprobed.
     forced = await ygmon(config, "assets", "import", "--type", "video", str(sources["random.mp4"]))
-    assert forced.returncode == 0 and " VIDEO " in forced.stdout
+    assert forced.returncode == 2 and forced.stdout == ""
+    kept = await ygmon(config, "assets", "import", "--type", "document", str(sources["random.mp4"]))
+    assert kept.returncode == 0 and " DOCUMENT " in kept.stdout
     again = await ygmon(config, "enqueue", "preview", video_id)
     assert again.returncode == 0 and "enqueued on asset-preview-generation" in again.stdout
     missing = await ygmon(config, "assets", "scan", "nope", "clean")

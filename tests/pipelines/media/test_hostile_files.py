@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,7 +60,11 @@ def _leftovers(storage: LocalStorage) -> list[str]:
 async def test_a_hostile_source_fails_both_jobs_with_a_short_error(
     db, storage, sources, name: str, kind: AssetType, error: str
 ) -> None:
-    imported = await import_file(db, storage, sources[name], _no_enqueue, kind=kind)
+    # Import refuses these files (test_media_allow_list): they reach a job when the
+    # stored original changes after its import.
+    good = "four_three.mp4" if kind == AssetType.VIDEO else "short.wav"
+    imported = await import_file(db, storage, sources[good], _no_enqueue, kind=kind)
+    shutil.copyfile(sources[name], storage.path(imported.storage_key))
     with pytest.raises(MediaError) as thumb:
         await make_thumbnail(db, storage, imported.asset_id, _no_enqueue, now=now)
     assert thumb.value.message == error

@@ -78,7 +78,7 @@ async def test_preview_url_serves_the_preview_with_range_requests(served) -> Non
 
 
 def _mac(profile, key: str, expires: int) -> str:
-    from ygmon.api.auth import signing_secret
+    from ygmon.storage.secret import signing_secret
 
     media_key = hmac.new(
         signing_secret(profile).encode(), b"ygmon-media-url-v1", hashlib.sha256

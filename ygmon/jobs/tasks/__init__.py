@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ygmon.cli_numbers import seconds
 from ygmon.errors import ConfigError
 from ygmon.jobs.tasks import analytics, blog, media, notifications, search
 from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec, UnknownTaskError, WorkerStartHook
@@ -59,7 +60,7 @@ def _enqueue_canary(
     runtime: Producer, values: list[str], delay: float | None
 ) -> list[tuple[str, str]]:
     parser = argparse.ArgumentParser(prog="ygmon enqueue canary", exit_on_error=False)
-    parser.add_argument("--seconds", type=float, default=0.0, help="how long the job sleeps")
+    parser.add_argument("--seconds", type=seconds, default=0.0, help="how long the job sleeps")
     parser.add_argument("--fail", action="store_true", help="raise after sleeping")
     try:
         parsed = parser.parse_args(values)

@@ -19,6 +19,7 @@ import logging
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from ygmon.cli_numbers import integer
 from ygmon.errors import ConfigError
 from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec, parse_arguments
 
@@ -214,7 +215,7 @@ def _enqueue_aggregate(
     level = Level(values[0])
     parser = _parser("ygmon enqueue aggregate")
     parser.add_argument("--date")
-    parser.add_argument("--hour", type=int)
+    parser.add_argument("--hour", type=integer(0, 23))
     parser.add_argument("--from", dest="first")
     parser.add_argument("--to", dest="last")
     parsed = parse_arguments(parser, values[1:], "enqueue aggregate")

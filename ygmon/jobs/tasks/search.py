@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from ygmon.cli_numbers import seconds
 from ygmon.errors import ConfigError
 from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec, parse_arguments
 
@@ -97,7 +98,7 @@ def _enqueue_reindex(
 ) -> list[tuple[str, str]]:
     parser = _parser("reindex")
     parser.add_argument("--entity", help="one entity type (default: every type)")
-    parser.add_argument("--pause", type=float, default=0.0, help="seconds between batches")
+    parser.add_argument("--pause", type=seconds, default=0.0, help="seconds between batches")
     parsed = parse_arguments(parser, values, parser.prog)
     kwargs: dict[str, Any] = {}
     if parsed.entity:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import mimetypes
 import re
 import shutil
+import stat
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ _MIME = {
     "avi": "video/x-msvideo",
 }
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
+# Types whose files the worker renders with FFmpeg: stored only if the allow-list passes.
+_PROBED = (AssetType.VIDEO, AssetType.AUDIO, AssetType.IMAGE)
 
 
 @dataclass(frozen=True)
@@ -98,33 +101,19 @@ async def import_file(
     `key_prefix` (e.g. "demo/": the demo's files stay in their own folder) and `fields`
     (other IpAsset columns: description, tags, project_id, created_at) are for seeds.
     """
-    try:
-        info: MediaInfo | None = probe(source)
-    except InvalidMediaError:
-        if kind is None:
-            raise InvalidMediaError(
-                f"{source.name} is not a video, audio or image file "
-                "(give --type to store it anyway)"
-            ) from None
-        info = None
-    if kind is None:
-        assert info is not None
-        try:
-            kind = detect_type(info)
-        except InvalidMediaError:
-            raise InvalidMediaError(
-                f"{source.name} holds no video or audio (give --type to store it anyway)"
-            ) from None
     asset_id = asset_id or uuid.uuid4().hex
     suffix = source.suffix.lower()
     key = f"{key_prefix}originals/{asset_id}{suffix if _SUFFIX.match(suffix) else ''}"
     tmp = storage.temp_path(key)
     try:
-        shutil.copyfile(source, tmp)
+        # The copy is what gets probed and stored: a file changed between a probe of
+        # the source and its copy would slip past the check.
+        _copy(source, tmp)
+        info, kind = _checked(tmp, source.name, kind)
+        size = storage.put_file(key, tmp)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    size = storage.put_file(key, tmp)
     thumb_job = new_job_id() if kind in gate.MEDIA_TYPES and scan != ScanStatus.INFECTED else None
     row: dict[str, Any] = {"tags": [], **(fields or {})}
     asset = IpAsset(
@@ -150,6 +139,41 @@ async def import_file(
     if thumb_job is not None and enqueue is not None:
         enqueue(gate.THUMBNAIL_TASK, job_id=thumb_job, asset_id=asset_id)
     return Imported(asset_id, kind, key, size, thumb_job)
+
+
+def _copy(source: Path, tmp: Path) -> None:
+    try:
+        mode = source.stat().st_mode
+    except FileNotFoundError:
+        raise InvalidMediaError(f"{source.name}: no such file") from None
+    if stat.S_ISDIR(mode):
+        raise InvalidMediaError(f"{source.name} is a directory")
+    if not stat.S_ISREG(mode):
+        raise InvalidMediaError(f"{source.name} is not a regular file")
+    shutil.copyfile(source, tmp)
+
+
+def _checked(copy: Path, name: str, kind: AssetType | None) -> tuple[MediaInfo | None, AssetType]:
+    """The stored copy's probe and type. Media (detected, or a `kind` of video, audio or
+    image) must pass the allow-list; another `kind` (a document) is stored unprobed."""
+    if kind is not None and kind not in _PROBED:
+        return None, kind
+    try:
+        info = probe(copy, name=name)
+    except InvalidMediaError as exc:
+        reason = exc.detail.removeprefix(f"{name}: ") if exc.detail else exc.message
+        hint = "" if kind else " (give --type document or other to store it anyway)"
+        raise InvalidMediaError(
+            f"{name} is not a video, audio or image file the platform serves: {reason}{hint}"
+        ) from None
+    if kind is None:
+        try:
+            kind = detect_type(info)
+        except InvalidMediaError:
+            raise InvalidMediaError(
+                f"{name} holds no video or audio (give --type to store it anyway)"
+            ) from None
+    return info, kind
 
 
 async def locked_asset(session, asset_id: str) -> IpAsset:

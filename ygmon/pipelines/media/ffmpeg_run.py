@@ -9,6 +9,7 @@ raises MediaError with `message` and ffmpeg's stderr as its detail.
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 from typing import Any
 
 from ygmon.pipelines.media.errors import FfmpegTimeoutError, MediaError
@@ -32,7 +33,9 @@ def _quiet(stream: Any) -> Any:
     return stream.global_args("-hide_banner", "-nostdin", "-loglevel", "error").overwrite_output()
 
 
-def run(stream: Any, *, timeout: float, message: str) -> None:
+def run(stream: Any, *, timeout: float, message: str, root: Path | None = None) -> None:
+    """Run `stream`; ffmpeg's words name files relative to `root` (the storage's), as
+    their keys: the job's error reaches clients, the server's paths must not."""
     proc = _quiet(stream).run_async(cmd=ffmpeg_exe(), pipe_stdout=True, pipe_stderr=True)
     try:
         _out, err = proc.communicate(timeout=timeout)
@@ -41,20 +44,22 @@ def run(stream: Any, *, timeout: float, message: str) -> None:
         _out, err = proc.communicate()
         raise FfmpegTimeoutError(
             f"Preview generation took longer than {timeout:g} s and was stopped",
-            _tail(err),
+            _tail(err, root),
         ) from None
     except BaseException:
         proc.kill()
         proc.communicate()
         raise
     if proc.returncode != 0:
-        detail = _tail(err) or f"ffmpeg exit status {proc.returncode}"
+        detail = _tail(err, root) or f"ffmpeg exit status {proc.returncode}"
         for words, sentence in _STORAGE_ERRORS:
             if words in detail:
                 raise MediaError(sentence, detail)
         raise MediaError(message, detail)
 
 
-def _tail(err: bytes | None) -> str:
+def _tail(err: bytes | None, root: Path | None) -> str:
     text = (err or b"").decode(errors="replace").strip()
+    if root is not None:
+        text = text.replace(f"file:{root}/", "").replace(f"{root}/", "")
     return text[-STDERR_LIMIT:]

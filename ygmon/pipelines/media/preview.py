@@ -84,7 +84,10 @@ def _render(storage, asset: IpAsset, kind: AssetType, timeout: float) -> tuple[i
         else:
             stream = recipes.audio_preview(path, tmp, clip)
         ffmpeg_run.run(
-            stream, timeout=timeout, message=f"Source file is not a valid {source.WORD[kind]}"
+            stream,
+            timeout=timeout,
+            message=f"Source file is not a valid {source.WORD[kind]}",
+            root=storage.root,
         )
         try:
             made = probe(tmp)
@@ -96,7 +99,7 @@ def _render(storage, asset: IpAsset, kind: AssetType, timeout: float) -> tuple[i
             )
         size = storage.put_file(key, tmp)
     except OSError as exc:
-        raise MediaError("Preview could not be stored", f"{exc.strerror}: {exc.filename}") from exc
+        raise MediaError("Preview could not be stored", f"{exc.strerror}: {key}") from exc
     finally:
         tmp.unlink(missing_ok=True)
     return size, made.duration, key

@@ -1,4 +1,6 @@
-"""The checks every media job makes of its asset and source file before ffmpeg runs."""
+"""The checks every media job makes of its asset and source file before ffmpeg runs:
+the file is probed again against the allow-list (ygmon.pipelines.media.probe), since
+it may have changed since its import. Errors name the storage key, never a path."""
 
 from __future__ import annotations
 
@@ -27,9 +29,9 @@ def probed(storage: LocalStorage, asset: IpAsset) -> tuple[Path, MediaInfo]:
         path = storage.path(asset.storage_key)
     except InvalidKeyError as exc:
         raise MediaError("Source file is missing", str(exc)) from None
-    if not path.is_file():
-        raise MediaError("Source file is missing", str(path))
-    info = probe(path, what=word)
+    if not path.exists():
+        raise MediaError("Source file is missing", asset.storage_key)
+    info = probe(path, what=word, name=asset.storage_key)
     if asset.type == AssetType.VIDEO and (info.video is None or info.is_still_image):
         raise InvalidMediaError(f"Source file is not a valid {word}", "no video stream")
     if asset.type == AssetType.AUDIO and info.audio is None:

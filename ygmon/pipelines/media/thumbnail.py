@@ -53,7 +53,14 @@ async def make_thumbnail(
                 stream = recipes.video_thumbnail(path, tmp, info.duration)
             else:
                 stream = recipes.audio_waveform(path, tmp)
-            ffmpeg_run.run(stream, timeout=timeout, message="Thumbnail could not be made")
+            ffmpeg_run.run(
+                stream,
+                timeout=timeout,
+                # ffmpeg's storage failures get their own sentence (ffmpeg_run): any other
+                # failure is the source's.
+                message=f"Source file is not a valid {source.WORD[asset.type]}",
+                root=storage.root,
+            )
             if tmp.stat().st_size == 0:
                 raise MediaError(f"Source file is not a valid {source.WORD[asset.type]}")
             size = storage.put_file(key, tmp)
