@@ -93,9 +93,11 @@ def _crash(results: dict[str, dict[str, Any]], tmp: Path) -> None:
 
 def _monitors(results: dict[str, dict[str, Any]], tmp: Path) -> None:
     url = _db(15)
-    for name, measure in (("ygmon", lambda: monitors.ygmon_monitor(url, tmp, STORE)),
-                          ("RQ", lambda: monitors.rq_monitor(url, STORE)),
-                          ("Celery", lambda: monitors.flower_monitor(url, STORE))):  # fmt: skip
+    for name, measure in (
+        ("ygmon", lambda: monitors.ygmon_monitor(url, tmp, STORE)),
+        ("RQ", lambda: monitors.rq_monitor(url, STORE)),
+        ("Celery", lambda: monitors.flower_monitor(url, STORE)),
+    ):
         monitors.flush(url)
         try:
             results.setdefault(name, {})["monitor"] = part = measure()
@@ -107,8 +109,11 @@ def _monitors(results: dict[str, dict[str, Any]], tmp: Path) -> None:
 def run() -> list[Figure]:
     started = time.perf_counter()
     made = venvs.ensure()
-    print(f"  environments: {'made in ' + format(made, '.0f') + ' s' if made else 'reused'} "
-          f"({venvs.versions()}); load {workers.load()}", flush=True)  # fmt: skip
+    print(
+        f"  environments: {'made in ' + format(made, '.0f') + ' s' if made else 'reused'} "
+        f"({venvs.versions()}); load {workers.load()}",
+        flush=True,
+    )
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -125,14 +130,19 @@ def run() -> list[Figure]:
     layout = "; ".join(
         f"{p.name}: {p.layout.format(c=workers.CONCURRENCY)}" for p in workers.PEERS.values()
     )
-    print(f"\n  {N:,} no-op jobs, {LATENCY_JOBS:,} paced every {EVERY * 1000:g} ms, "
-          f"{STORE:,} jobs in the monitors' stores; best of {ROUNDS}; "
-          f"@ = 1-min load; whole run {time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
+    print(
+        f"\n  {N:,} no-op jobs, {LATENCY_JOBS:,} paced every {EVERY * 1000:g} ms, "
+        f"{STORE:,} jobs in the monitors' stores; best of {ROUNDS}; "
+        f"@ = 1-min load; whole run {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
     print(f"  workers: ygmon: {Ygmon.layout.format(c=workers.CONCURRENCY)}; {layout}")
     print("\n" + "\n".join("  " + line for line in table.render(results).splitlines()))
     for name, got in results.items():
         if "monitor" in got:
-            print(f"  {table.MONITOR[name]} shows: {got['monitor']['shows']} "
-                  f"(filled in {got['monitor']['fill_s']:.0f} s)")  # fmt: skip
+            print(
+                f"  {table.MONITOR[name]} shows: {got['monitor']['shows']} "
+                f"(filled in {got['monitor']['fill_s']:.0f} s)"
+            )
     print(flush=True)
     return table.goals(results)

@@ -47,8 +47,13 @@ def throughput(side: Any, n: int, rounds: int) -> dict[str, Any]:
         workers.stop(proc)
         watch.close()
     best = max(runs)
-    return {"jobs_s": best[0], "cpu_us": best[1] * 1e6, "load": best[2],
-            "peak_mb": watch.peak / 2**20, "rounds": len(runs)}  # fmt: skip
+    return {
+        "jobs_s": best[0],
+        "cpu_us": best[1] * 1e6,
+        "load": best[2],
+        "peak_mb": watch.peak / 2**20,
+        "rounds": len(runs),
+    }
 
 
 def latency(side: Any, n: int, every: float, rounds: int) -> dict[str, Any]:
@@ -99,5 +104,9 @@ def crash_judge(side: Any, state: dict[str, Any], window: float) -> dict[str, An
         time.sleep(0.5)
     outcome = side.crash_outcome(CRASH_JOBS)
     workers.stop(state["proc"])
-    return {**outcome, "running": state["running"], "load": workers.load(),
-            "after_s": time.monotonic() - state["restarted"]}  # fmt: skip
+    return {
+        **outcome,
+        "running": state["running"],
+        "load": workers.load(),
+        "after_s": time.monotonic() - state["restarted"],
+    }

@@ -65,8 +65,14 @@ def _pipe(url: str, source: Any) -> None:
 def _server(
     argv: list[str], env: dict[str, str], probe: str, cwd: Path = workers.APPS
 ) -> Iterator[str]:
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    proc = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
 
         def up() -> bool:
@@ -136,8 +142,11 @@ def ygmon_monitor(url: str, tmp: Path, n: int) -> dict[str, Any]:
         proc = side.start(2)
         try:
             ids = side.drive("templates")
-            workers.wait_for(lambda: side.counts().get("failed") == 1 and side.counts().get("completed") == 1,
-                             120, "ygmon's two template jobs")  # fmt: skip
+            workers.wait_for(
+                lambda: (side.counts().get("failed"), side.counts().get("completed")) == (1, 1),
+                120,
+                "ygmon's two template jobs",
+            )
         finally:
             workers.stop(proc)
         started = time.perf_counter()
@@ -145,9 +154,21 @@ def ygmon_monitor(url: str, tmp: Path, n: int) -> dict[str, Any]:
         fill = time.perf_counter() - started
         port = _port()
         token = subprocess.run(
-            [sys.executable, "-m", "ygmon.cli", "--config", str(side.config), "token", "--role", "ADMIN"],
-            capture_output=True, text=True, check=True, env=side.env(),
-        ).stdout.strip()  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "ygmon.cli",
+                "--config",
+                str(side.config),
+                "token",
+                "--role",
+                "ADMIN",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=side.env(),
+        ).stdout.strip()
         argv = [
             sys.executable,
             "-m",
@@ -159,12 +180,20 @@ def ygmon_monitor(url: str, tmp: Path, n: int) -> dict[str, Any]:
             str(port),
         ]
         base = f"http://127.0.0.1:{port}"
-        with _server(argv, side.env(), f"{base}/api/admin/jobs/health", cwd=Path.cwd()):
-            with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
-                page_ms, page = _best_ms(client, f"{base}/api/admin/jobs/failed?page=1&pageSize=50")
-                counts_ms, counts = _best_ms(client, f"{base}/api/admin/jobs/queues")
-        return {"page_ms": page_ms, "counts_ms": counts_ms, "fill_s": fill, "load": workers.load(),
-                "shows": _ygmon_shows(page, counts)}  # fmt: skip
+        auth = {"Authorization": f"Bearer {token}"}
+        with (
+            _server(argv, side.env(), f"{base}/api/admin/jobs/health", cwd=Path.cwd()),
+            httpx.Client(headers=auth, timeout=120) as client,
+        ):
+            page_ms, page = _best_ms(client, f"{base}/api/admin/jobs/failed?page=1&pageSize=50")
+            counts_ms, counts = _best_ms(client, f"{base}/api/admin/jobs/queues")
+        return {
+            "page_ms": page_ms,
+            "counts_ms": counts_ms,
+            "fill_s": fill,
+            "load": workers.load(),
+            "shows": _ygmon_shows(page, counts),
+        }
     finally:
         r.close()
         side.close()
@@ -180,22 +209,41 @@ def _ygmon_shows(page: Any, counts: Any) -> str:
 def rq_monitor(url: str, n: int) -> dict[str, Any]:
     env = workers.peer_env(url)
     started = time.perf_counter()
-    fill = subprocess.Popen([str(venvs.python_of("rq")), "rq_fill.py", str(n)], cwd=workers.APPS,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    fill = subprocess.Popen(
+        [str(venvs.python_of("rq")), "rq_fill.py", str(n)],
+        cwd=workers.APPS,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     _pipe(url, fill)
     fill_s = time.perf_counter() - started
     port = _port()
-    argv = [str(venvs.python_of("rq").parent / "rq-dashboard"), "--redis-url", url, "--port", str(port),
-            "--bind", "127.0.0.1"]  # fmt: skip
+    argv = [
+        str(venvs.python_of("rq").parent / "rq-dashboard"),
+        "--redis-url",
+        url,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+    ]
     base = f"http://127.0.0.1:{port}"
     with _server(argv, env, f"{base}/0/data/queues.json"), httpx.Client(timeout=120) as client:
         page_ms, page = _best_ms(client, f"{base}/0/data/jobs/bench/failed/50/dsc/1.json")
         counts_ms, counts = _best_ms(client, f"{base}/0/data/queues.json")
     queue = next(q for q in counts["queues"] if q["name"] == "bench")
-    shows = (f"{len(page['jobs'])} of {queue['failed_job_registry_count']:,} failed; "
-             f"finished {queue['finished_job_registry_count']:,}")  # fmt: skip
-    return {"page_ms": page_ms, "counts_ms": counts_ms, "fill_s": fill_s, "load": workers.load(),
-            "shows": shows}  # fmt: skip
+    shows = (
+        f"{len(page['jobs'])} of {queue['failed_job_registry_count']:,} failed; "
+        f"finished {queue['finished_job_registry_count']:,}"
+    )
+    return {
+        "page_ms": page_ms,
+        "counts_ms": counts_ms,
+        "fill_s": fill_s,
+        "load": workers.load(),
+        "shows": shows,
+    }
 
 
 def flower_monitor(url: str, n: int) -> dict[str, Any]:
@@ -203,8 +251,14 @@ def flower_monitor(url: str, n: int) -> dict[str, Any]:
     feed = min(n, FLOWER_MAX_TASKS + FLOWER_MAX_TASKS // 10)
     env = workers.peer_env(url, {"FLOWER_UNAUTHENTICATED_API": "true"})
     port = _port()
-    argv = [str(venvs.python_of("celery").parent / "celery"), "-A", "celery_app", "flower",
-            f"--port={port}", "--address=127.0.0.1"]  # fmt: skip
+    argv = [
+        str(venvs.python_of("celery").parent / "celery"),
+        "-A",
+        "celery_app",
+        "flower",
+        f"--port={port}",
+        "--address=127.0.0.1",
+    ]
     base = f"http://127.0.0.1:{port}"
     with _server(argv, env, f"{base}/healthcheck"), httpx.Client(timeout=300) as client:
         started = time.perf_counter()
@@ -222,11 +276,19 @@ def flower_monitor(url: str, n: int) -> dict[str, Any]:
         counts_ms, _ = _best_ms(client, f"{base}/workers?json=1")
         queues_ms, _ = _best_ms(client, f"{base}/api/queues/length")
         held_failed = len(client.get(f"{base}/api/tasks?state=FAILURE").json())
-    shows = (f"{len(page)} failed of the {held_failed:,} it holds, of {feed // 10 + (feed % 10 > 0):,} "
-             f"fed ({feed:,} jobs fed, max_tasks {FLOWER_MAX_TASKS:,}; a restart forgets them); "
-             f"/api/queues/length (waiting only) {queues_ms:.1f} ms")  # fmt: skip
-    return {"page_ms": page_ms, "counts_ms": counts_ms, "fill_s": fill_s, "load": workers.load(),
-            "shows": shows, "fed": feed}  # fmt: skip
+    shows = (
+        f"{len(page)} failed of the {held_failed:,} it holds, of {feed // 10 + (feed % 10 > 0):,} "
+        f"fed ({feed:,} jobs fed, max_tasks {FLOWER_MAX_TASKS:,}; a restart forgets them); "
+        f"/api/queues/length (waiting only) {queues_ms:.1f} ms"
+    )
+    return {
+        "page_ms": page_ms,
+        "counts_ms": counts_ms,
+        "fill_s": fill_s,
+        "load": workers.load(),
+        "shows": shows,
+        "fed": feed,
+    }
 
 
 def flush(url: str) -> None:

@@ -61,7 +61,7 @@ def versions() -> str:
     """The pins, as printed beside the table."""
     return (
         "; ".join(
-            ", ".join(p.replace("[redis]", "") for p in pins if not p.startswith(("redis==", "six==")))
+            ", ".join(p.replace("[redis]", "") for p in pins if not p.startswith(("redis", "six")))
             for pins in PINS.values()
         )
         + f"; redis-py {PINS['rq'][-1].split('==')[1]}"

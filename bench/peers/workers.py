@@ -76,7 +76,7 @@ PEERS = {
             "WARNING",
         ],
         {},
-    ),  # fmt: skip
+    ),
     "rq": Peer(
         "RQ",
         "rq_app",
@@ -97,7 +97,7 @@ PEERS = {
             str(c),
         ],
         {},
-    ),  # fmt: skip
+    ),
 }
 
 
@@ -193,10 +193,8 @@ class Watch:
         while not self._stop.wait(0.05):
             total = 0
             for proc in self._tree():
-                try:
+                with contextlib.suppress(psutil.Error):
                     total += proc.memory_info().rss
-                except psutil.Error:
-                    pass
             self.peak = max(self.peak, total)
 
     def cpu(self) -> float:

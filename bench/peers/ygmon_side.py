@@ -35,8 +35,19 @@ class Ygmon:
         self.runtime = open_runtime(self.profile)
 
     def argv(self, concurrency: int) -> list[str]:
-        return [sys.executable, "-m", "ygmon.cli", "--config", str(self.config), "worker",
-                "--queues", QUEUE, "--no-schedule", "--workers", str(concurrency)]  # fmt: skip
+        return [
+            sys.executable,
+            "-m",
+            "ygmon.cli",
+            "--config",
+            str(self.config),
+            "worker",
+            "--queues",
+            QUEUE,
+            "--no-schedule",
+            "--workers",
+            str(concurrency),
+        ]
 
     def env(self) -> dict[str, str]:
         return workers.peer_env(self.url)

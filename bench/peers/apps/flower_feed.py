@@ -14,8 +14,8 @@ import sys
 import time
 import uuid
 
-from celery_app import app
 from celery.events import EventDispatcher
+from celery_app import app
 
 
 def feed(n: int) -> float:
@@ -27,15 +27,24 @@ def feed(n: int) -> float:
         for i in range(n):
             task_id = str(uuid.uuid4())
             dispatcher.send(
-                "task-received", uuid=task_id, name="noop", args="()", kwargs="{}",
-                retries=0, eta=None, root_id=task_id, parent_id=None,
-            )  # fmt: skip
+                "task-received",
+                uuid=task_id,
+                name="noop",
+                args="()",
+                kwargs="{}",
+                retries=0,
+                eta=None,
+                root_id=task_id,
+                parent_id=None,
+            )
             dispatcher.send("task-started", uuid=task_id)
             if i % 10 == 0:
                 dispatcher.send(
-                    "task-failed", uuid=task_id, exception=f"RuntimeError('job {i} failed')",
+                    "task-failed",
+                    uuid=task_id,
+                    exception=f"RuntimeError('job {i} failed')",
                     traceback="Traceback (most recent call last):\nRuntimeError",
-                )  # fmt: skip
+                )
             else:
                 dispatcher.send("task-succeeded", uuid=task_id, result="None", runtime=0.001)
         dispatcher.flush()

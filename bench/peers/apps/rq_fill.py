@@ -1,8 +1,8 @@
 """Writes N finished RQ jobs (1 in 10 failed) to stdout as Redis commands for
 `redis-cli --pipe`, in RQ's own layout: one real finished and one real failed job are
 run first by RQ's SimpleWorker, then their job hashes and registry entries (and the
-failed job's result stream, which holds its error) are copied under new ids. Finished jobs are kept (no 500 s result TTL), as a
-store holding a million of them would.
+failed job's result stream, which holds its error) are copied under new ids. Finished
+jobs are kept (no 500 s result TTL), as a store holding a million of them would.
 
     python rq_fill.py N | redis-cli -u URL --pipe
 """
