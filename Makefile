@@ -30,8 +30,11 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q -n $(TEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
+# `make bench BENCH=peers` runs only the modules whose name holds one of BENCH's words.
+BENCH ?=
+
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

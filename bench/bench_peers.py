@@ -39,8 +39,8 @@ ROUNDS = int(os.environ.get("YGMON_BENCH_PEERS_ROUNDS", "3"))
 FIGURES = set(os.environ.get("YGMON_BENCH_PEERS_FIGURES", "1,2,3,4").split(","))
 REDIS = os.environ.get("YGMON_BENCH_PEERS_REDIS", "redis://127.0.0.1:6379").rstrip("/")
 EVERY = 0.005
-CRASH_WINDOW = 90.0
-"""Seconds after the restart a job has to run again before it counts as stuck: three
+CRASH_WINDOW = 75.0
+"""Seconds after the restart a job has to run again before it counts as stuck: 2.5
 times ygmon's default stalled_after (30 s), past Dramatiq's 60 s heartbeat timeout."""
 
 

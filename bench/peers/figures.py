@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from bench.peers import workers
-from bench.peers.sides import wait_started
+from bench.peers.sides import wait_running
 
 ONE_ROUND = 60.0
 """A side whose first throughput round took longer than this many seconds runs only
@@ -82,15 +82,17 @@ CRASH_SECONDS = 1.0
 
 def crash_kill(side: Any) -> dict[str, Any]:
     """A worker with a slot per job, 50 one-second jobs, SIGKILL to its whole process
-    group once all 50 run (or 10 s passed), then the same worker started again. Returns
+    tree once all 50 run at once (or 10 s passed), then the same worker started again.
+    `running` is how many the kill interrupted (the others had finished). Returns
     the restarted worker, to be judged later by crash_judge."""
     proc = side.start(CRASH_JOBS)
     try:
         _warm(side)
         side.enqueue("sleep", CRASH_JOBS, CRASH_SECONDS)
-        running = wait_started(side, CRASH_JOBS, 10)
+        wait_running(side, CRASH_JOBS, 10)
     finally:
         workers.stop(proc, signal.SIGKILL)
+    running = side.running()
     return {"running": running, "proc": side.start(CRASH_JOBS), "restarted": time.monotonic()}
 
 

@@ -43,8 +43,9 @@ class PeerSide:
         self.r.delete("bench:lat")
         return values
 
-    def started(self) -> int:
-        return int(self.r.hlen("bench:started"))
+    def running(self) -> int:
+        """Sleepers started and not finished (after a kill: those it interrupted)."""
+        return int(self.r.hlen("bench:started")) - int(self.r.hlen("bench:finished"))
 
     def crash_finished(self) -> int:
         return int(self.r.hlen("bench:finished"))
@@ -67,9 +68,9 @@ class PeerSide:
         self.r.close()
 
 
-def wait_started(side: Any, n: int, seconds: float) -> int:
-    """Until n jobs run (or `seconds` pass); how many ran then."""
+def wait_running(side: Any, n: int, seconds: float) -> None:
+    """Until n jobs run at once, or `seconds` passed (a pool that starts them slowly
+    may finish its first before its last starts)."""
     deadline = time.monotonic() + seconds
-    while side.started() < n and time.monotonic() < deadline:
+    while side.running() < n and time.monotonic() < deadline:
         time.sleep(0.005)
-    return side.started()

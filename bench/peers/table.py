@@ -19,7 +19,8 @@ def _crash(part: dict[str, Any] | None) -> str:
     if part is None:
         return "-"
     return (
-        f"{part['running']} run; again {part['reran']}, lost {part['lost']}, stuck {part['stuck']}"
+        f"{part['running']} cut: again {part['reran']}, lost {part['lost']}, stuck {part['stuck']}"
+        + (f" ({50 - part['running']} done before)" if part["running"] < 50 else "")
     )
 
 
@@ -31,7 +32,7 @@ def render(results: dict[str, dict[str, Any]]) -> str:
         "peak MB",
         "start p50 ms",
         "p99 ms",
-        "SIGKILL with 50 running",
+        "SIGKILL, 50 jobs of 1 s",
         "monitor",
         "failed page ms",
         "counts ms",

@@ -83,8 +83,9 @@ class Ygmon:
         rows = [r for r in self.jobs("completed", n + 200) if r["id"] in calls]
         return [float(r["started_at"]) - calls[r["id"]] for r in rows]  # type: ignore[arg-type]
 
-    def started(self) -> int:
-        """Jobs running now (the registry's active count)."""
+    def running(self) -> int:
+        """Jobs running now (the registry's active count; after a kill: those it
+        interrupted, until ygmon finds them stalled)."""
         return self.counts().get("active", 0)
 
     def crash_finished(self) -> int:

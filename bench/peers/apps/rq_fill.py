@@ -35,20 +35,27 @@ def templates() -> dict[str, tuple[dict, list, str, float]]:
     return out
 
 
+def flat(fields: dict[bytes, bytes]) -> list[bytes]:
+    return [x for pair in fields.items() for x in pair]
+
+
 def main(n: int) -> None:
     kinds = templates()
+    commands = {
+        kind: resp.template("HSET", resp.Slot(len("rq:job:") + 36), *flat(fields))
+        for kind, (fields, *_) in kinds.items()
+    }
     write = sys.stdout.buffer.write
     batch: dict[str, list[tuple[str, float]]] = {"finished": [], "failed": []}
     for i in range(n):
         kind = "failed" if i % 10 == 0 else "finished"
-        fields, results, registry, score = kinds[kind]
+        _, results, registry, score = kinds[kind]
         job_id = str(uuid.uuid4())
-        write(resp.hset(f"rq:job:{job_id}", fields))
+        write(commands[kind] % f"rq:job:{job_id}".encode())
         # Result streams for the failed jobs only: the failed page reads them (their
         # error), while nothing measured reads a finished job's result.
         for entry in results if kind == "failed" else ():
-            flat = [x for kv in entry.items() for x in kv]
-            write(resp.command("XADD", f"rq:results:{job_id}", "*", *flat))
+            write(resp.command("XADD", f"rq:results:{job_id}", "*", *flat(entry)))
         batch[kind].append((job_id, score - i * 1e-3))
         if len(batch[kind]) >= 1000:
             write(resp.zadd(registry, batch[kind]))
