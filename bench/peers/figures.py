@@ -42,7 +42,8 @@ def throughput(side: Any, n: int, rounds: int) -> dict[str, Any]:
             sent = side.enqueue("noop", n)
             side.wait_done(mark, n, 600)
             elapsed = time.time() - sent["t0"]
-            runs.append((n / elapsed, (watch.cpu() - cpu + sent["cpu"]) / n, workers.load()))
+            cpu_per_job = (watch.cpu() - cpu + sent["cpu"]) / n
+            runs.append((n / elapsed, cpu_per_job, workers.load(), sent["t1"] - sent["t0"]))
     finally:
         workers.stop(proc)
         watch.close()
@@ -53,6 +54,7 @@ def throughput(side: Any, n: int, rounds: int) -> dict[str, Any]:
         "load": best[2],
         "peak_mb": watch.peak / 2**20,
         "rounds": len(runs),
+        "enqueue_s": best[3],
     }
 
 
@@ -82,9 +84,9 @@ CRASH_SECONDS = 1.0
 
 def crash_kill(side: Any) -> dict[str, Any]:
     """A worker with a slot per job, 50 one-second jobs, SIGKILL to its whole process
-    tree once all 50 run at once (or 10 s passed), then the same worker started again.
-    `running` is how many the kill interrupted (the others had finished). Returns
-    the restarted worker, to be judged later by crash_judge."""
+    tree once all 50 run at once (or the first finished, or 10 s passed), then the
+    same worker started again. `running` is how many the kill interrupted (the others
+    had finished). Returns the restarted worker, to be judged later by crash_judge."""
     proc = side.start(CRASH_JOBS)
     try:
         _warm(side)

@@ -69,8 +69,9 @@ class PeerSide:
 
 
 def wait_running(side: Any, n: int, seconds: float) -> None:
-    """Until n jobs run at once, or `seconds` passed (a pool that starts them slowly
-    may finish its first before its last starts)."""
+    """Until n jobs run at once, or the first one finished (a pool that starts them
+    slowly never runs all n together: the kill then cuts as many as it ever ran), or
+    `seconds` passed."""
     deadline = time.monotonic() + seconds
-    while side.running() < n and time.monotonic() < deadline:
+    while side.running() < n and not side.crash_finished() and time.monotonic() < deadline:
         time.sleep(0.005)
