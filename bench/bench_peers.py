@@ -102,6 +102,9 @@ def _monitors(results: dict[str, dict[str, Any]], tmp: Path) -> None:
         try:
             results.setdefault(name, {})["monitor"] = part = measure()
             print(f"  {name} monitor: {part}", flush=True)
+        except RuntimeError as exc:
+            # One monitor failing must not cost the run's other figures.
+            print(f"  {name} monitor FAILED: {exc}", flush=True)
         finally:
             monitors.flush(url)
 

@@ -275,7 +275,7 @@ def flower_monitor(url: str, n: int) -> dict[str, Any]:
             rows = client.get(f"{base}/workers?json=1").json()["data"]
             return sum(w.get("task-succeeded", 0) + w.get("task-failed", 0) for w in rows)
 
-        workers.wait_for(lambda: seen() >= feed, 600, f"Flower to take {feed:,} jobs' events")
+        workers.wait_for(lambda: seen() >= feed, 120, f"Flower to take {feed:,} jobs' events", 1.0)
         fill_s = time.perf_counter() - started
         page_ms, page = _best_ms(
             client, f"{base}/api/tasks?state=FAILURE&limit=50&sort_by=-received"

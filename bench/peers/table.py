@@ -20,7 +20,6 @@ def _crash(part: dict[str, Any] | None) -> str:
         return "-"
     return (
         f"{part['running']} cut: again {part['reran']}, lost {part['lost']}, stuck {part['stuck']}"
-        + (f" ({50 - part['running']} done before)" if part["running"] < 50 else "")
     )
 
 

@@ -163,12 +163,12 @@ def peer_drive(peer: Peer, url: str, *args: object, extra: dict[str, str] | None
     )
 
 
-def wait_for(check: Callable[[], bool], seconds: float, what: str) -> None:
+def wait_for(check: Callable[[], bool], seconds: float, what: str, every: float = 0.005) -> None:
     deadline = time.monotonic() + seconds
     while not check():
         if time.monotonic() > deadline:
             raise RuntimeError(f"timed out after {seconds:.0f} s waiting for {what}")
-        time.sleep(0.005)
+        time.sleep(every)
 
 
 class Watch:
