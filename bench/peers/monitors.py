@@ -194,13 +194,7 @@ def ygmon_monitor(url: str, tmp: Path, n: int) -> dict[str, Any]:
         ):
             page_ms, page = _best_ms(client, f"{base}/api/admin/jobs/failed?page=1&pageSize=50")
             counts_ms, counts = _best_ms(client, f"{base}/api/admin/jobs/queues")
-        return {
-            "page_ms": page_ms,
-            "counts_ms": counts_ms,
-            "fill_s": fill,
-            "load": workers.load(),
-            "shows": _ygmon_shows(page, counts),
-        }
+        return _result(page_ms, counts_ms, fill, _ygmon_shows(page, counts))
     finally:
         r.close()
         side.close()
@@ -211,6 +205,16 @@ def _ygmon_shows(page: Any, counts: Any) -> str:
     total = page.get("total", page.get("pagination", {}).get("total"))
     queue = next((q for q in counts["data"] if q.get("name") == QUEUE), {})
     return f"{len(rows)} of {total} failed; counts {queue}"
+
+
+def _result(page_ms: float, counts_ms: float, fill_s: float, shows: str) -> dict[str, Any]:
+    return {
+        "page_ms": page_ms,
+        "counts_ms": counts_ms,
+        "fill_s": fill_s,
+        "load": workers.load(),
+        "shows": shows,
+    }
 
 
 def rq_monitor(url: str, n: int) -> dict[str, Any]:
@@ -244,13 +248,7 @@ def rq_monitor(url: str, n: int) -> dict[str, Any]:
         f"{len(page['jobs'])} of {queue['failed_job_registry_count']:,} failed; "
         f"finished {queue['finished_job_registry_count']:,}"
     )
-    return {
-        "page_ms": page_ms,
-        "counts_ms": counts_ms,
-        "fill_s": fill_s,
-        "load": workers.load(),
-        "shows": shows,
-    }
+    return _result(page_ms, counts_ms, fill_s, shows)
 
 
 def flower_monitor(url: str, n: int) -> dict[str, Any]:
@@ -288,14 +286,7 @@ def flower_monitor(url: str, n: int) -> dict[str, Any]:
         f"fed ({feed:,} jobs fed, max_tasks {FLOWER_MAX_TASKS:,}; a restart forgets them); "
         f"/api/queues/length (waiting only) {queues_ms:.1f} ms"
     )
-    return {
-        "page_ms": page_ms,
-        "counts_ms": counts_ms,
-        "fill_s": fill_s,
-        "load": workers.load(),
-        "shows": shows,
-        "fed": feed,
-    }
+    return {**_result(page_ms, counts_ms, fill_s, shows), "fed": feed}
 
 
 def flush(url: str) -> None:
