@@ -32,8 +32,11 @@ test: $(STAMP)
 	$(BIN)/vulture
 	$(BIN)/pytest -q -n $(TEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
+# `make bench BENCH=peers` runs only the modules whose name holds one of BENCH's words.
+BENCH ?=
+
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
