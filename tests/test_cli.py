@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import ygmon
 from ygmon.db.migrate import head_revision
 
@@ -50,6 +52,17 @@ def test_status_on_unreachable_database_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("ygmon: cannot reach the database")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", [["demo", "--no-tui"], ["worker"]])
+def test_a_local_only_command_on_a_remote_profile_says_so(
+    tmp_path: Path, command: list[str]
+) -> None:
+    result = run("--api-url", "http://127.0.0.1:9", *command, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"'ygmon {command[0]}' needs a local profile" in result.stderr
+    assert not (tmp_path / "ygmon.db").exists()
 
 
 def test_db_upgrade_and_current(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import importlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -17,6 +17,7 @@ from ygmon.screens.overview import OverviewScreen
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.alert_checks import AlertChecks
 from ygmon.tui.local_worker import LocalWorker
+from ygmon.tui.monitor_app import MonitorApp
 from ygmon.tui.profile_commands import ProfileCommands
 from ygmon.tui.refresh_policy import RefreshPolicy
 from ygmon.tui.ui_config import UiConfig
@@ -59,7 +60,7 @@ SCREENS = Binding.Group("Screen", compact=True)
 SPEED = Binding.Group("Speed", compact=True)
 
 
-class YgmonApp(AlertChecks, App):
+class YgmonApp(AlertChecks, MonitorApp):
     TITLE = "ygmon"
     CSS_PATH = "app.tcss"
     MODES = {mode: make for _key, mode, _title, make in SCREENS_BY_KEY}
@@ -67,7 +68,7 @@ class YgmonApp(AlertChecks, App):
     # default screen on mount, composes one screen instead of two, resumes it once
     # instead of twice (each resume starts a poll) and parses the CSS once.
     DEFAULT_MODE = "overview"
-    COMMANDS = App.COMMANDS | {ProfileCommands}
+    COMMANDS = MonitorApp.COMMANDS | {ProfileCommands}
     BINDINGS = [
         *(
             Binding(
@@ -175,9 +176,61 @@ class YgmonApp(AlertChecks, App):
 
     def choose_profile(self, name: str | None) -> None:
         if name is not None and name != self.profile_name:
-            from ygmon.tui.profile_switch import switch_profile
+            self.run_worker(self.switch_profile(name), group="profile", exclusive=True)
 
-            self.run_worker(switch_profile(self, name), group="profile", exclusive=True)
+    async def switch_profile(self, name: str) -> bool:
+        """Move the app to profile `name`; False (and a notification) when it cannot be read."""
+        from ygmon.monitor.factory import make_monitor
+        from ygmon.profile_targets import target_of, worker_command
+        from ygmon.tui.worker_actions import stop_worker
+
+        if self.switcher is None:
+            return False
+        try:
+            settings = self.switcher.settings(name)
+            monitor = make_monitor(settings)
+        except YgmonError as exc:
+            self.notify(exc.message, title=f"Profile {name} not opened", severity="error")
+            return False
+        if self.local_worker is not None and self.local_worker.running:
+            try:
+                await stop_worker(self, reason="profile switch")
+            except YgmonError as exc:  # the audit could not be written: the worker still stops
+                self.notify(exc.message, title="Worker stop not audited", severity="warning")
+                await self.local_worker.stop()
+        old = self.monitor
+        self.monitor = monitor
+        self.apply_settings(settings, target_of(settings))
+        self.local_worker = (
+            LocalWorker(worker_command(settings)) if monitor.SUPPORTS_LOCAL_WORKER else None
+        )
+        await old.close()
+        await self._fresh_screens()
+        self.start_alert_checks()
+        # The screens thrown away on the way polled too: their failures are not the new
+        # profile's backoff. One poll of the screen in front starts it.
+        self.policy = RefreshPolicy(interval=settings.profile.refresh_interval)
+        self.action_refresh_now()
+        self.notify(f"Now on profile {name}: {self.target}", title="Profile switched")
+        return True
+
+    async def _fresh_screens(self) -> None:
+        """Every mode's screens rebuilt over the new monitor, the current one in front
+        again: no screen may keep the old profile's rows (a failing first poll would show
+        them as merely stale)."""
+        current = self.current_mode
+        makers: dict[str, Callable[[], Screen]] = dict(type(self).MODES)
+        spare = "overview" if current != "overview" else "queues"
+        for mode, make in makers.items():
+            if mode != current:
+                await self.remove_mode(mode)
+                self.add_mode(mode, make)
+        await self.switch_mode(spare)
+        await self.remove_mode(current)
+        self.add_mode(current, makers[current])
+        await self.switch_mode(current)
+        await self.remove_mode(spare)
+        self.add_mode(spare, makers[spare])
 
     def _polled(self) -> PolledScreen | None:
         screen = self.screen

@@ -6,10 +6,10 @@ loading SQLAlchemy. Every value is its member's name, as the contract spells it.
 
 from __future__ import annotations
 
-import enum
+from enum import StrEnum, auto
 
 
-class _Named(enum.StrEnum):
+class _Named(StrEnum):
     """A string enumeration whose values are its members' names."""
 
     @staticmethod
@@ -17,17 +17,70 @@ class _Named(enum.StrEnum):
         return name
 
 
-def _named(name: str, members: str) -> type[_Named]:
-    return _Named(name, members, module=__name__, qualname=name)
+class UserRole(_Named):
+    ADMIN = auto()
+    CREATOR = auto()
+    BRAND = auto()
+    VIEWER = auto()
 
 
-UserRole = _named("UserRole", "ADMIN CREATOR BRAND VIEWER")
-AggregationJobStatus = _named("AggregationJobStatus", "RUNNING COMPLETED FAILED PARTIAL")
-AssetType = _named("AssetType", "IMAGE VIDEO AUDIO DOCUMENT THREE_D OTHER")
-ScanStatus = _named("ScanStatus", "PENDING SCANNING CLEAN INFECTED ERROR")
-LicenseStatus = _named("LicenseStatus", "DRAFT PENDING_APPROVAL ACTIVE EXPIRED TERMINATED")
-ProjectStatus = _named("ProjectStatus", "DRAFT ACTIVE COMPLETED ARCHIVED")
-BlogPostStatus = _named("BlogPostStatus", "DRAFT SCHEDULED PUBLISHED ARCHIVED")
-# IMMEDIATE is the default; DAILY 09:00 UTC; WEEKLY Monday 09:00 UTC (docs/CONTRACT.md).
-DigestFrequency = _named("DigestFrequency", "IMMEDIATE DAILY WEEKLY NEVER")
-NotificationPriority = _named("NotificationPriority", "LOW MEDIUM HIGH URGENT")
+class AggregationJobStatus(_Named):
+    RUNNING = auto()
+    COMPLETED = auto()
+    FAILED = auto()
+    PARTIAL = auto()
+
+
+class AssetType(_Named):
+    IMAGE = auto()
+    VIDEO = auto()
+    AUDIO = auto()
+    DOCUMENT = auto()
+    THREE_D = auto()
+    OTHER = auto()
+
+
+class ScanStatus(_Named):
+    PENDING = auto()
+    SCANNING = auto()
+    CLEAN = auto()
+    INFECTED = auto()
+    ERROR = auto()
+
+
+class LicenseStatus(_Named):
+    DRAFT = auto()
+    PENDING_APPROVAL = auto()
+    ACTIVE = auto()
+    EXPIRED = auto()
+    TERMINATED = auto()
+
+
+class ProjectStatus(_Named):
+    DRAFT = auto()
+    ACTIVE = auto()
+    COMPLETED = auto()
+    ARCHIVED = auto()
+
+
+class BlogPostStatus(_Named):
+    DRAFT = auto()
+    SCHEDULED = auto()
+    PUBLISHED = auto()
+    ARCHIVED = auto()
+
+
+class DigestFrequency(_Named):
+    """IMMEDIATE is the default; DAILY 09:00 UTC; WEEKLY Monday 09:00 UTC (docs/CONTRACT.md)."""
+
+    IMMEDIATE = auto()
+    DAILY = auto()
+    WEEKLY = auto()
+    NEVER = auto()
+
+
+class NotificationPriority(_Named):
+    LOW = auto()
+    MEDIUM = auto()
+    HIGH = auto()
+    URGENT = auto()

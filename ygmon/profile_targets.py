@@ -1,6 +1,7 @@
 """What the terminal app and the CLI both derive from resolved settings: where a profile
 points, as the header and the messages name it (passwords hidden), and the `ygmon
-worker` command that serves the same profile.
+worker` command that serves the same profile, and the local profile a local-only command
+needs.
 
 Below both the UI and ygmon.commands, so a profile switch in the app needs no CLI
 module; the monitor names its database and broker with the same `redact`.
@@ -12,6 +13,7 @@ import sys
 from urllib.parse import urlsplit, urlunsplit
 
 from ygmon.config import LocalProfile, Settings
+from ygmon.errors import ConfigError
 
 
 def redact(url: str) -> str:
@@ -44,3 +46,13 @@ def worker_command(settings: Settings) -> list[str]:
     if settings.source is not None:
         command += ["--config", str(settings.source)]
     return [*command, "--profile", settings.profile_name, "worker"]
+
+
+def local_profile(settings: Settings, command: str) -> LocalProfile:
+    """The profile of `ygmon COMMAND`, which only a local profile can run."""
+    if not isinstance(settings.profile, LocalProfile):
+        raise ConfigError(
+            f"config error: 'ygmon {command}' needs a local profile, "
+            f"and '{settings.profile_name}' is remote"
+        )
+    return settings.profile

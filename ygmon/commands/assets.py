@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ygmon.commands.common import local_profile, settings_from
+from ygmon.commands.common import settings_from
 from ygmon.errors import ConfigError, YgmonError
+from ygmon.profile_targets import local_profile
 
 TYPES = ("video", "audio", "image", "document", "three_d", "other")
 SCANS = ("clean", "pending", "infected")

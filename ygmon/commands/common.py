@@ -1,12 +1,11 @@
-"""What every subcommand needs: the resolved settings (a redacted URL for display is
-ygmon.profile_targets.redact)."""
+"""What every subcommand needs: the resolved settings (a redacted URL for display and the
+local profile of a local-only command are in ygmon.profile_targets)."""
 
 from __future__ import annotations
 
 import argparse
 
-from ygmon.config import LocalProfile, Settings, load_settings
-from ygmon.errors import ConfigError
+from ygmon.config import Settings, load_settings
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -20,12 +19,3 @@ def settings_from(args: argparse.Namespace) -> Settings:
             "read_only": getattr(args, "read_only", None),
         },
     )
-
-
-def local_profile(settings: Settings, command: str) -> LocalProfile:
-    if not isinstance(settings.profile, LocalProfile):
-        raise ConfigError(
-            f"config error: 'ygmon {command}' needs a local profile, "
-            f"and '{settings.profile_name}' is remote"
-        )
-    return settings.profile

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from ygmon.commands.common import local_profile, settings_from
-from ygmon.profile_targets import redact
+from ygmon.commands.common import settings_from
+from ygmon.profile_targets import local_profile, redact
 
 
 def register(sub: argparse._SubParsersAction) -> None:

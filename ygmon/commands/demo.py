@@ -1,12 +1,17 @@
 """`ygmon demo [--no-tui | --follow] [--force] [--seed N]`: the newcomer's first run.
 
-The work lives in ygmon.demo.command, imported only when this command runs, so other
-subcommands do not pay for the seeding code at start-up.
+The work lives in ygmon.demo (imported only when this command runs, so other subcommands
+do not pay for the seeding code at start-up); the demo is handed the app and the status
+to show, so it imports no command.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
+import sys
+
+from ygmon.commands.common import settings_from
 
 from ygmon.cli_numbers import integer
 
@@ -35,6 +40,28 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ygmon.demo.command import run as run_demo
+    from ygmon.commands import status, tui
+    from ygmon.demo.command import create_demo, print_summary
+    from ygmon.demo.fresh_database import DatabaseNotEmptyError
+    from ygmon.demo.live import run_live
 
-    return run_demo(args)
+    settings = settings_from(args)
+    try:
+        result = create_demo(settings, force=args.force, seed=args.seed)
+    except DatabaseNotEmptyError as exc:
+        print(f"ygmon: {exc}", file=sys.stderr)
+        return 2
+    print_summary(settings, result)
+    if args.no_tui:
+        print("next           'ygmon worker' runs the jobs; 'ygmon' opens the app")
+        return 0
+    status_args = copy.copy(args)
+    status_args.json = False
+    return run_live(
+        args,
+        settings,
+        fix_file=result.fix_file,
+        follow=args.follow,
+        open_app=lambda: int(tui.run(args) or 0),
+        print_status=lambda: status.run(status_args),
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from ygmon.commands.common import local_profile, settings_from
+from ygmon.commands.common import settings_from
+from ygmon.profile_targets import local_profile
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from ygmon.cli_numbers import integer
-from ygmon.commands.common import local_profile, settings_from
+from ygmon.commands.common import settings_from
 from ygmon.errors import ConfigError
+from ygmon.profile_targets import local_profile
 
 
 def register(sub: argparse._SubParsersAction) -> None:

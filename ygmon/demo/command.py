@@ -1,17 +1,16 @@
-"""`ygmon demo [--no-tui] [--force]`: a fresh seeded database, jobs flowing, the app open.
+"""What `ygmon demo` makes before anything runs: a fresh seeded database, its media and
+the enqueued jobs, and the summary printed of them.
 
-What `make run` calls. It creates the local profile's SQLite database (refusing one that
-holds data unless --force, which starts from empty), migrates and seeds it, enqueues a
-mix of canary jobs, then starts a local worker and opens the app (or, with --no-tui,
-prints what it made and exits; with --follow, prints `ygmon status` every 2 s).
+It creates the local profile's SQLite database (refusing one that holds data unless
+--force, which starts from empty), migrates and seeds it and enqueues a mix of canary
+jobs; the command (ygmon.commands.demo) then prints the summary and starts the live part
+(ygmon.demo.live).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import shutil
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ygmon.commands.common import local_profile, settings_from
 from ygmon.config import LocalProfile, Settings
 from ygmon.db import Database
 from ygmon.db.migrate import upgrade
@@ -34,9 +32,9 @@ from ygmon.demo.fresh_database import (
     wipe,
 )
 from ygmon.demo.job_mix import DEMO_JOBS, enqueue_demo_jobs
-from ygmon.demo.live import FIX_FILE_NAME, run_live
+from ygmon.demo.live import FIX_FILE_NAME
 from ygmon.errors import YgmonError
-from ygmon.profile_targets import redact
+from ygmon.profile_targets import local_profile, redact
 
 
 @dataclass(frozen=True)
@@ -49,20 +47,6 @@ class DemoResult:
     fix_file: Path
     notifications: int = 0
     outbox: Path | None = None
-
-
-def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
-    try:
-        result = create_demo(settings, force=args.force, seed=args.seed)
-    except DatabaseNotEmptyError as exc:
-        print(f"ygmon: {exc}", file=sys.stderr)
-        return 2
-    _print_summary(settings, result)
-    if args.no_tui:
-        print("next           'ygmon worker' runs the jobs; 'ygmon' opens the app")
-        return 0
-    return run_live(args, settings, fix_file=result.fix_file, follow=args.follow)
 
 
 def create_demo(settings: Settings, *, force: bool, seed: int = 7) -> DemoResult:
@@ -156,7 +140,7 @@ async def _index_content(profile: LocalProfile, enqueue: Callable[..., str]) -> 
         await db.dispose()
 
 
-def _print_summary(settings: Settings, result: DemoResult) -> None:
+def print_summary(settings: Settings, result: DemoResult) -> None:
     rows = result.summary.rows
     failing = sum(1 for job in DEMO_JOBS if job.fail)
     fixable = sum(1 for job in DEMO_JOBS if job.fixable)

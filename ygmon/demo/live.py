@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import copy
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from ygmon.commands.common import local_profile
 from ygmon.config import Settings
 from ygmon.demo.fresh_database import sqlite_path
 from ygmon.demo.worker_process import WorkerProcess
 from ygmon.errors import YgmonError
+from ygmon.profile_targets import local_profile
 
 FOLLOW_INTERVAL = 2.0
 # The "fixable" demo jobs fail until this file exists; the live demo creates it after
@@ -39,9 +39,17 @@ def _global_args(args: argparse.Namespace) -> list[str]:
 
 
 def run_live(
-    args: argparse.Namespace, settings: Settings, *, fix_file: Path, follow: bool = False
+    args: argparse.Namespace,
+    settings: Settings,
+    *,
+    fix_file: Path,
+    open_app: Callable[[], int],
+    print_status: Callable[[], object],
+    follow: bool = False,
 ) -> int:
-    """Start the worker, then the app (or follow status); the worker stops on any exit."""
+    """Start the worker, then the app (or follow status); the worker stops on any exit.
+    The CLI hands over how to open the app and print the status: the demo runs them,
+    the commands own them."""
     profile = local_profile(settings, "demo")
     database = sqlite_path(profile.database_url, settings.profile_name)
     log_path = database.with_name("ygmon-demo-worker.log")
@@ -57,11 +65,9 @@ def run_live(
     print(f"worker         pid {worker.pid}, log in {log_path}", flush=True)
     try:
         if not follow:
-            from ygmon.commands import tui
-
-            return int(tui.run(args) or 0)
+            return open_app()
         print("Ctrl-C stops the demo and its worker.", flush=True)
-        return _follow_status(args, worker)
+        return _follow_status(worker, print_status)
     except KeyboardInterrupt:
         return 0
     finally:
@@ -84,11 +90,7 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _follow_status(args: argparse.Namespace, worker: WorkerProcess) -> int:
-    from ygmon.commands import status
-
-    status_args = copy.copy(args)
-    status_args.json = False
+def _follow_status(worker: WorkerProcess, print_status: Callable[[], object]) -> int:
     while True:
         code = worker.exit_code()
         if code is not None:
@@ -97,7 +99,7 @@ def _follow_status(args: argparse.Namespace, worker: WorkerProcess) -> int:
             )
         print(f"\n-- {time.strftime('%H:%M:%S')} " + "-" * 40)
         try:
-            status.run(status_args)
+            print_status()
         except YgmonError as exc:
             # A failed poll is shown and the next one tried: the worker may be busy.
             print(f"status: {exc}", file=sys.stderr)

@@ -94,7 +94,7 @@ class JobRuntime:
 
     def _register_spec(self, task: TaskSpec) -> None:
         if task.schedule is None:
-            self._register(task.name, task.queue, task.func)
+            self.register_task(task.name, task.queue, task.func)
             return
         # A periodic task is also enqueued by hand (`ygmon enqueue`), with arguments,
         # and both paths must run as one task name: Huey's periodic_task wrapper
@@ -120,26 +120,6 @@ class JobRuntime:
         writer = (lambda: storage.db(commit=True)) if hasattr(storage, "db") else None
         self.registry.store.move_many(moves, writer=writer)
 
-    def _register(
-        self,
-        name: str,
-        queue: str,
-        func: Callable[..., Any],
-        attempts: int | None = None,
-        backoff_delay: float | None = None,
-    ) -> TaskWrapper:
-        spec = queue_spec(queue)
-        wrapper = self.hueys[queue].task(
-            retries=spec.retries if attempts is None else attempts - 1,
-            retry_delay=spec.backoff_delay if backoff_delay is None else backoff_delay,
-            retry_backoff=spec.retry_backoff,
-            priority=spec.priority,
-            name=name,
-        )(func)
-        self._tasks[name] = wrapper
-        self._task_queue[name] = queue
-        return wrapper
-
     def register_task(
         self,
         name: str,
@@ -153,7 +133,17 @@ class JobRuntime:
         queue's); returns Huey's wrapper of it. For pipelines wired at run time and for
         tests; a worker runs it only when it shares this runtime
         (in_process_worker(..., runtime=...))."""
-        return self._register(name, queue, func, attempts, backoff_delay)
+        spec = queue_spec(queue)
+        wrapper = self.hueys[queue].task(
+            retries=spec.retries if attempts is None else attempts - 1,
+            retry_delay=spec.backoff_delay if backoff_delay is None else backoff_delay,
+            retry_backoff=spec.retry_backoff,
+            priority=spec.priority,
+            name=name,
+        )(func)
+        self._tasks[name] = wrapper
+        self._task_queue[name] = queue
+        return wrapper
 
     def _register_maintenance(self) -> None:
         registry = self.registry

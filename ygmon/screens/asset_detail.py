@@ -13,12 +13,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from ygmon.monitor.asset_schemas import AssetDetail
+from ygmon.screens.media_retry import ask_retry, retry_job
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.screens.shared_keys import back_key
 from ygmon.tui.formatting import stamp
-from ygmon.tui.media_retry import ask_retry, retry_job
-from ygmon.tui.thumbnail_pixels import Pixels, decode
 from ygmon.widgets.half_block_image import HalfBlockImage
+from ygmon.widgets.thumbnail_pixels import Pixels, decode
 
 STATUS_WORDS = {
     "ready": "Preview ready",

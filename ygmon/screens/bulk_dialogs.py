@@ -23,7 +23,7 @@ from ygmon.monitor.job_search_schemas import BULK_BATCH, BulkResult, BulkSelecti
 from ygmon.screens.confirm_dialog import YesNoDialog, yes_no_bindings
 
 if TYPE_CHECKING:
-    from ygmon.app import YgmonApp
+    from ygmon.tui.monitor_app import MonitorApp
 
 VERBS = {"retry": ("Retry", "retried"), "discard": ("Discard", "discarded")}
 
@@ -88,7 +88,7 @@ class BulkProgressDialog(ModalScreen[BulkOutcome]):
 
     BINDINGS = [Binding("escape", "stop", "Stop", id="bulk.stop")]
 
-    app: YgmonApp
+    app: MonitorApp
 
     def __init__(self, action: str, selection: BulkSelection, matched: int) -> None:
         super().__init__()

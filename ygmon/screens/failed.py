@@ -19,9 +19,9 @@ from ygmon.monitor.job_search_schemas import BulkSelection, FailureGroup, JobQue
 from ygmon.monitor.schemas import JobState, JobSummary, Page
 from ygmon.screens.bulk_actions import BulkActions
 from ygmon.screens.confirm_dialog import ConfirmDialog
+from ygmon.screens.export_action import start_export
 from ygmon.screens.shared_keys import back_key, copy_id_key, export_key, search_key
 from ygmon.tui import search_field
-from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.job_id import copy_id, short_id

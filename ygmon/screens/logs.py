@@ -16,9 +16,9 @@ from ygmon.enums import AggregationJobStatus
 from ygmon.errors import InvalidQueryError
 from ygmon.monitor.coverage_schemas import AggregationCoverage
 from ygmon.monitor.schemas import LogQuery, MetricsAggregationJobLog, Page
+from ygmon.screens.export_action import start_export
 from ygmon.screens.paged_table import PagedTableScreen, page_bindings
 from ygmon.screens.shared_keys import export_key
-from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import count, duration, stamp
 from ygmon.widgets.coverage_strip import CoverageStrip
 from ygmon.widgets.empty_state import EmptyState

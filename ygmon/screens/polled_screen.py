@@ -24,14 +24,14 @@ from ygmon.widgets.app_header import AppHeader
 from ygmon.widgets.status_banner import StatusBanner
 
 if TYPE_CHECKING:
-    from ygmon.app import YgmonApp
     from ygmon.monitor.protocol import Monitor
+    from ygmon.tui.monitor_app import MonitorApp
 
 
 class PolledScreen(Screen):
     """Subclasses implement `fetch()` (I/O, in the worker) and `show(data)` (UI only)."""
 
-    app: YgmonApp
+    app: MonitorApp
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

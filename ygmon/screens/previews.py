@@ -15,9 +15,9 @@ from textual.widgets import DataTable, Select, Static
 from ygmon.errors import YgmonError
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.schemas import Page, PreviewAsset
+from ygmon.screens.media_retry import ask_retry, retry_job
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.formatting import age
-from ygmon.tui.media_retry import ask_retry, retry_job
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
 

@@ -14,10 +14,10 @@ from textual.widgets import DataTable
 from ygmon.errors import YgmonError
 from ygmon.monitor.schemas import QueueStats
 from ygmon.screens.confirm_dialog import ConfirmDialog
+from ygmon.screens.export_action import start_export
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.screens.queue_jobs import QueueJobsScreen
 from ygmon.screens.shared_keys import export_key
-from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import age, count
 from ygmon.widgets.keyed_table import KeyedTable
 

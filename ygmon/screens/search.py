@@ -20,9 +20,9 @@ from textual.timer import Timer
 from textual.widgets import Input, Select, Static
 
 from ygmon.monitor.search_schemas import SearchHit, SearchIndexOverview, SearchResults
+from ygmon.screens.export_action import start_export
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.screens.shared_keys import export_key
-from ygmon.tui.export_action import start_export
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable

@@ -12,11 +12,11 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from ygmon.errors import YgmonError
 
 if TYPE_CHECKING:
-    from ygmon.app import YgmonApp
+    from ygmon.tui.monitor_app import MonitorApp
 
 
 class ProfileCommands(Provider):
-    app: YgmonApp
+    app: MonitorApp
 
     async def _profiles(self) -> list[tuple[str, str]]:
         switcher = getattr(self.app, "switcher", None)

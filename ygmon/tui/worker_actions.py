@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, TypeVar
 from ygmon.monitor.audit import Audited
 
 if TYPE_CHECKING:
-    from ygmon.app import YgmonApp
+    from ygmon.tui.monitor_app import MonitorApp
 
 T = TypeVar("T")
 
 
-async def _audited(app: YgmonApp, action: str, target: str, work: Callable[[], Awaitable[T]]) -> T:
+async def _audited(
+    app: MonitorApp, action: str, target: str, work: Callable[[], Awaitable[T]]
+) -> T:
     monitor = app.monitor
     if isinstance(monitor, Audited):
         return await monitor.audit_trail.run_audited(action, target, work)
@@ -27,7 +29,7 @@ def _where(pid: int | None) -> str:
     return host if pid is None else f"{host}:{pid}"
 
 
-async def start_worker(app: YgmonApp, on_line: Callable[[str], None]) -> bool:
+async def start_worker(app: MonitorApp, on_line: Callable[[str], None]) -> bool:
     """Start the worker; False when there is none to start or it already runs."""
     worker = app.local_worker
     if worker is None or worker.running:
@@ -36,7 +38,7 @@ async def start_worker(app: YgmonApp, on_line: Callable[[str], None]) -> bool:
     return True
 
 
-async def stop_worker(app: YgmonApp, reason: str = "") -> bool:
+async def stop_worker(app: MonitorApp, reason: str = "") -> bool:
     """Stop the worker this app started; False when none runs."""
     worker = app.local_worker
     if worker is None or not worker.running:
@@ -46,7 +48,7 @@ async def stop_worker(app: YgmonApp, reason: str = "") -> bool:
     return True
 
 
-async def restart_worker(app: YgmonApp, on_line: Callable[[str], None]) -> bool:
+async def restart_worker(app: MonitorApp, on_line: Callable[[str], None]) -> bool:
     """Stop then start, recorded as one action."""
     worker = app.local_worker
     if worker is None:

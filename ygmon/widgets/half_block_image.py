@@ -14,7 +14,7 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ygmon.tui.thumbnail_pixels import Pixels
+from ygmon.widgets.thumbnail_pixels import Pixels
 
 UPPER_HALF = "\u2580"
 

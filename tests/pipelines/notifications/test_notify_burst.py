@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from notify_helpers import SmtpServer, add_user
 from sqlalchemy import select, update
 
 from ygmon.config import LocalProfile
 from ygmon.db import Database
+from ygmon.db.migrate import upgrade
 from ygmon.db.models import NotificationEmail
 from ygmon.jobs.runtime import open_runtime
 from ygmon.jobs.worker import in_process_worker
@@ -92,3 +95,26 @@ def test_a_delivery_job_lost_before_it_ran_loses_no_mail(
             smtp.sink.wait_for(BURST)
             runtime.wait_idle(30, ["email"])
     assert sorted(smtp.sink.ids()) == sorted(f"<notification.{n}@ygmon.test>" for n in made)
+
+
+def test_a_misspelt_field_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    """The keywords are typed (NewNotification): a wrong one is an error, not a default."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'n.db'}")
+    enqueued: list[str] = []
+
+    async def attempt() -> int:
+        try:
+            await upgrade(db)
+            user = await add_user(db, "typo@x.test")
+            with pytest.raises(TypeError, match="prority"):
+                await create_notification(
+                    db, enqueued.append, user_id=user, kind="PAYOUT", title="T", message="M",
+                    prority="HIGH",
+                )  # fmt: skip
+            async with db.reader() as session:
+                return len((await session.execute(select(NotificationEmail))).all())
+        finally:
+            await db.dispose()
+
+    assert asyncio.run(attempt()) == 0
+    assert enqueued == []

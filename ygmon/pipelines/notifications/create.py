@@ -48,8 +48,15 @@ class NewNotification(TypedDict):
     data: NotRequired[dict[str, Any] | None]
 
 
+# Unpack types the keywords for a type checker only: at run time `**item` takes any
+# name, so a misspelt one (`prority=`) would fall back to its default unseen.
+_FIELDS = frozenset(NewNotification.__annotations__)
+
+
 def _row(item: NewNotification, stamp: datetime) -> dict[str, Any]:
     """The notification's row (checked) as column values."""
+    if unknown := item.keys() - _FIELDS:
+        raise TypeError(f"unknown notification field(s): {', '.join(sorted(unknown))}")
     kind = item["kind"]
     return {
         "id": new_id(),

@@ -66,6 +66,14 @@ LIST_FIELDS = frozenset({"tags", "specialties"})
 """Fields stored as JSON lists of words."""
 
 
+def indexed_text(field: Field, joined_list: str) -> str:
+    """The field's indexed text as SQL: for a JSON list field, its items joined by spaces
+    (`joined_list`, the dialect's expression of that around `{sql}`), else the text."""
+    if field.name in LIST_FIELDS:
+        return joined_list.format(sql=field.sql)
+    return f"coalesce({field.sql}, '')"
+
+
 def entity(name: str) -> Entity:
     """The entity `name`, or ConfigError naming the known ones."""
     try:

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY, VARCHAR
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ygmon.pipelines.search.entities import LIST_FIELDS, Entity, Field, from_clause
+from ygmon.pipelines.search.entities import Entity, Field, from_clause, indexed_text
 from ygmon.pipelines.search.fixes import Counts, no_fixes
 from ygmon.pipelines.search.query import HIGHLIGHT, SearchHit
 
@@ -25,13 +25,14 @@ CONFIG = "english"
 _HEADLINE = f"StartSel={HIGHLIGHT[0]}, StopSel={HIGHLIGHT[1]}, MaxWords=18, MinWords=6"
 
 
+_JOINED_LIST = (
+    "(CASE WHEN jsonb_typeof({sql}) = 'array' THEN array_to_string("
+    "ARRAY(SELECT jsonb_array_elements_text({sql})), ' ') ELSE '' END)"
+)
+
+
 def field_text(field: Field) -> str:
-    if field.name in LIST_FIELDS:
-        return (
-            f"(CASE WHEN jsonb_typeof({field.sql}) = 'array' THEN array_to_string("
-            f"ARRAY(SELECT jsonb_array_elements_text({field.sql})), ' ') ELSE '' END)"
-        )
-    return f"coalesce({field.sql}, '')"
+    return indexed_text(field, _JOINED_LIST)
 
 
 def vector_sql(ent: Entity) -> str:
