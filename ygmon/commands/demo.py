@@ -11,9 +11,8 @@ import argparse
 import copy
 import sys
 
-from ygmon.commands.common import settings_from
-
 from ygmon.cli_numbers import integer
+from ygmon.commands.common import settings_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
