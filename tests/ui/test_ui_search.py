@@ -87,7 +87,8 @@ def _type(*keys: str):
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
-        await wait_until(pilot, lambda: getattr(pilot.app.screen, "searches", 0) >= 1)
+        typed = "".join(k for k in keys if len(k) == 1)
+        await wait_until(pilot, lambda: getattr(pilot.app.screen, "searched_for", "") == typed)
         await settle(pilot)
 
     return run
@@ -114,7 +115,7 @@ async def test_typing_shows_results_and_the_filter_narrows_them(
             text = str(screen.query_one("#search-reindex").render())
             assert "2h ago" in text and "checked" in text
             await pilot.press(*"night")
-            await wait_until(pilot, lambda: screen.searches >= 1)
+            await wait_until(pilot, lambda: screen.searched_for == "night")
             await settle(pilot)
             table = screen.query_one(KeyedTable)
             keys = {row.key.value for row in table.ordered_rows}

@@ -59,6 +59,8 @@ from ygmon.monitor.schemas import (
 from ygmon.monitor.search_schemas import QUERY_CHARS, SearchIndexOverview, SearchResults
 
 READ_ONLY_HEADER = "X-Ygmon-Read-Only"
+KEEPALIVE_EXPIRY = 2.0
+"""Seconds an idle connection is reused: well below uvicorn's 5 s keep-alive."""
 
 
 class RemoteMonitor(OperatorParts):
@@ -81,6 +83,9 @@ class RemoteMonitor(OperatorParts):
             base_url=profile.api_url.rstrip("/"),
             headers=headers,
             timeout=httpx.Timeout(profile.timeout),
+            # uvicorn closes an idle connection after 5 s, httpx's default reuse limit: a
+            # request sent on a connection in the same instant got "Server disconnected".
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
             transport=transport,
         )
         super().__init__(
@@ -105,7 +110,7 @@ class RemoteMonitor(OperatorParts):
         clean = {k: str(v) for k, v in (params or {}).items() if v is not None}
         url = self.url(path)
         try:
-            response = await self._client.request(method, BASE + path, params=clean, json=json)
+            response = await self._send(method, path, clean, json)
         except httpx.TimeoutException:
             raise UnavailableError(
                 f"{url} did not answer within {self.profile.timeout:g} s"
@@ -120,6 +125,18 @@ class RemoteMonitor(OperatorParts):
             except ValueError:
                 raise ServerError(f"{url} answered with something that is not JSON") from None
         raise self._error(response)
+
+    async def _send(
+        self, method: str, path: str, params: dict[str, str], json: Json
+    ) -> httpx.Response:
+        try:
+            return await self._client.request(method, BASE + path, params=params, json=json)
+        except httpx.RemoteProtocolError:
+            # The server dropped a kept-alive connection as the request went out (a proxy's
+            # shorter keep-alive, say): a read is safe to send once more, an action is not.
+            if method != "GET":
+                raise
+            return await self._client.request(method, BASE + path, params=params, json=json)
 
     def _note_headers(self, response: httpx.Response) -> None:
         limit = response.headers.get("X-RateLimit-Limit", "")

@@ -81,6 +81,9 @@ class SearchScreen(PolledScreen):
         self._debounce: Timer | None = None
         self.searches = 0
         """Finished searches (tests wait on it)."""
+        self.searched_for = ""
+        """The query of the last finished search: a test waits for the one it typed, as a
+        pause between two keys on a busy machine can let the debounce search a prefix."""
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="search-bar"):
@@ -163,4 +166,5 @@ class SearchScreen(PolledScreen):
                 where = f" among {entity}s" if entity else ""
                 empty.update(f"No match for “{query.strip()[:60]}”{where}.")
             empty.set_shown(not results.hits)
+        self.searched_for = query
         self.searches += 1

@@ -99,7 +99,23 @@ class KeyedTable(DataTable):
                                 )
                                 written += 1
                     self._shown[key] = cells
+            self._measure_now()
         self.cells_written = written
+
+    def _measure_now(self) -> None:
+        # DataTable measures new and changed cells only when its message queue next runs
+        # dry (its Idle handler), so a frame drawn before that shows the new rows in the
+        # old column widths: cut cells for a moment on a busy machine, and a screenshot
+        # can catch it. Measure in the same update instead, as that handler would.
+        if self._updated_cells:
+            cells = self._updated_cells.copy()
+            self._updated_cells.clear()
+            self._update_column_widths(cells)
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
 
     def _rows_in_order(self) -> list[str]:
         return [row.key.value for row in self.ordered_rows]

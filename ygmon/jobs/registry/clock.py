@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 
 RESYNC_SECONDS = 60.0
+SYNC_SAMPLES = 4
+"""Round trips per sync; the one of least delay gives the offset."""
 
 
 class StoreClock:
@@ -28,13 +30,22 @@ class StoreClock:
         return self._offset
 
     def sync(self) -> None:
-        before = time.time()
-        server = self._server_time()
-        after = time.time()
+        # The server read its clock somewhere in the round trip, so the middle of it is
+        # off by up to half the trip. The first trip of a process also opens the
+        # connection (45 ms under load, which put every started_at 22 ms late), and
+        # any trip can lose the GIL to another thread: of a few, keep the shortest.
+        best: tuple[float, float] | None = None
+        for _ in range(SYNC_SAMPLES):
+            before = time.time()
+            server = self._server_time()
+            after = time.time()
+            if server is None:
+                break
+            if best is None or after - before < best[0]:
+                best = (after - before, server - (before + after) / 2)
         self._synced_at = time.monotonic()
-        if server is not None:
-            # The server read its clock somewhere in the round trip: take the middle.
-            self._offset = server - (before + after) / 2
+        if best is not None:
+            self._offset = best[1]
 
     def now(self) -> float:
         if self._synced_at is None or time.monotonic() - self._synced_at > RESYNC_SECONDS:
