@@ -94,8 +94,8 @@ class SqliteMoves:
                     move["job_id"],
                     to_state,
                     move["fields"],
-                    move.get("allowed_from"),
                     move.get("create"),
+                    move.get("allowed_from"),
                     sort_at,
                 )
             if done is None:
@@ -167,8 +167,8 @@ class SqliteMoves:
             job_id,
             to_state,
             fields,
-            options.get("allowed_from"),
             options.get("create"),
+            options.get("allowed_from"),
             sort_at,
         )
         self._bump_all(cur, deltas)
@@ -239,12 +239,13 @@ class SqliteMoves:
         job_id: str,
         to_state: str,
         fields: Mapping[str, str | None],
-        allowed_from: frozenset[str] | None = None,
-        create: Mapping[str, str | None] | None = None,
-        sort_at: float | None = None,
+        create: Mapping[str, str | None] | None,
+        allowed_from: frozenset[str] | None,
+        sort_at: float | None,
     ) -> tuple[str, str | None] | None:
         """One move; its counter changes go to `deltas`. (queue, task) when it happened
-        (task None where the move had no need to read it)."""
+        (task None where the move had no need to read it). `create` and `allowed_from`
+        come in the order of the fast paths they select: a new job, then a taken one."""
         if create is not None and sort_at is None and to_state != "active":
             # The common enqueue: a new id. One insert, no lookup first.
             record = {**create, **fields, "id": job_id, "state": to_state}
