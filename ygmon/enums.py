@@ -18,69 +18,38 @@ class _Named(StrEnum):
 
 
 class UserRole(_Named):
-    ADMIN = auto()
-    CREATOR = auto()
-    BRAND = auto()
-    VIEWER = auto()
+    ADMIN, CREATOR, BRAND, VIEWER = auto(), auto(), auto(), auto()
 
 
 class AggregationJobStatus(_Named):
-    RUNNING = auto()
-    COMPLETED = auto()
-    FAILED = auto()
-    PARTIAL = auto()
+    RUNNING, COMPLETED, FAILED, PARTIAL = auto(), auto(), auto(), auto()
 
 
 class AssetType(_Named):
-    IMAGE = auto()
-    VIDEO = auto()
-    AUDIO = auto()
-    DOCUMENT = auto()
-    THREE_D = auto()
-    OTHER = auto()
+    IMAGE, VIDEO, AUDIO, DOCUMENT, THREE_D, OTHER = auto(), auto(), auto(), auto(), auto(), auto()
 
 
 class ScanStatus(_Named):
-    PENDING = auto()
-    SCANNING = auto()
-    CLEAN = auto()
-    INFECTED = auto()
-    ERROR = auto()
+    PENDING, SCANNING, CLEAN, INFECTED, ERROR = auto(), auto(), auto(), auto(), auto()
 
 
 class LicenseStatus(_Named):
-    DRAFT = auto()
-    PENDING_APPROVAL = auto()
-    ACTIVE = auto()
-    EXPIRED = auto()
-    TERMINATED = auto()
+    DRAFT, PENDING_APPROVAL, ACTIVE, EXPIRED, TERMINATED = auto(), auto(), auto(), auto(), auto()
 
 
 class ProjectStatus(_Named):
-    DRAFT = auto()
-    ACTIVE = auto()
-    COMPLETED = auto()
-    ARCHIVED = auto()
+    DRAFT, ACTIVE, COMPLETED, ARCHIVED = auto(), auto(), auto(), auto()
 
 
 class BlogPostStatus(_Named):
-    DRAFT = auto()
-    SCHEDULED = auto()
-    PUBLISHED = auto()
-    ARCHIVED = auto()
+    DRAFT, SCHEDULED, PUBLISHED, ARCHIVED = auto(), auto(), auto(), auto()
 
 
 class DigestFrequency(_Named):
     """IMMEDIATE is the default; DAILY 09:00 UTC; WEEKLY Monday 09:00 UTC (docs/CONTRACT.md)."""
 
-    IMMEDIATE = auto()
-    DAILY = auto()
-    WEEKLY = auto()
-    NEVER = auto()
+    IMMEDIATE, DAILY, WEEKLY, NEVER = auto(), auto(), auto(), auto()
 
 
 class NotificationPriority(_Named):
-    LOW = auto()
-    MEDIUM = auto()
-    HIGH = auto()
-    URGENT = auto()
+    LOW, MEDIUM, HIGH, URGENT = auto(), auto(), auto(), auto()

@@ -44,6 +44,9 @@ class QueueSpec(NamedTuple):
         return 2.0 if self.backoff_exponential else 0.0
 
 
+DIGEST_SCHEDULES: dict[str, str] = {"daily": "0 9 * * *", "weekly": "0 9 * * 1"}
+"""The notification digests' schedules (the notification-digest queue's)."""
+
 # Priorities, high to low (docs/CONTRACT.md#priorities): notification delivery, search index
 # updates, analytics enrichment, digests, aggregation, full reindex. Queues it does not
 # rank sit in between at 0 (e-mail, blog, previews: "low priority" gets -10).
@@ -51,26 +54,11 @@ QUEUES: tuple[QueueSpec, ...] = (
     QueueSpec("notification-delivery", "notifications", 10, 3, 2, True, priority=60),
     # Digests: concurrency not stated; one at a time so a user never gets two.
     QueueSpec(
-        "notification-digest",
-        "notifications",
-        1,
-        2,
-        60,
-        priority=30,
-        schedules=(("daily", "0 9 * * *"), ("weekly", "0 9 * * 1")),
+        "notification-digest", "notifications", 1, 2, 60, False, 30, tuple(DIGEST_SCHEDULES.items())
     ),
     QueueSpec("analytics-enrichment", "analytics", 5, 3, 5, True, priority=40),
     # "hourly (minute not stated)": minute 0; the daily run follows the hourly one.
-    QueueSpec(
-        "metrics-aggregation",
-        "analytics",
-        1,
-        3,
-        60,
-        True,
-        priority=20,
-        schedules=(("hourly", "0 * * * *"),),
-    ),
+    QueueSpec("metrics-aggregation", "analytics", 1, 3, 60, True, 20, (("hourly", "0 * * * *"),)),
     QueueSpec(
         "weekly-metrics-rollup", "analytics", 1, 3, 120, True, 20, (("weekly", "0 4 * * 1"),)
     ),
@@ -103,9 +91,6 @@ QUEUES: tuple[QueueSpec, ...] = (
 
 QUEUE_NAMES: tuple[str, ...] = tuple(q.name for q in QUEUES)
 QUEUES_BY_NAME: dict[str, QueueSpec] = {q.name: q for q in QUEUES}
-
-DIGEST_SCHEDULES: dict[str, str] = dict(QUEUES_BY_NAME["notification-digest"].schedules)
-"""{"daily": "0 9 * * *", "weekly": "0 9 * * 1"}"""
 
 # Worker groups of the health endpoint, in the contract's display order.
 GROUP_NAMES: tuple[str, ...] = (

@@ -6,6 +6,7 @@ models exist so the OpenAPI document says exactly what goes over the wire.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter
@@ -62,6 +63,20 @@ def extension_router() -> APIRouter:
     return APIRouter(prefix=PREFIX, tags=["extension"])
 
 
+def extension_get(
+    router: APIRouter,
+    path: str,
+    model: Any,
+    responses: dict[int | str, dict[str, Any]],
+    *params: dict[str, Any],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`router.get` of an extension endpoint: the response model, the error responses
+    and the query parameters it documents."""
+    return router.get(
+        path, responses=responses, response_model=model, openapi_extra=extension(*params)
+    )
+
+
 def query_param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {
         "name": name,
@@ -78,5 +93,7 @@ PAGE = query_param(
 PAGE_SIZE = query_param(
     "pageSize", {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}, "Items per page"
 )
+PAGING = (PAGE, PAGE_SIZE)
+"""The query parameters of every paginated listing."""
 MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 100

@@ -7,26 +7,14 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ygmon.api.deps import monitor_of, ok_page
-from ygmon.api.models import (
-    PAGE,
-    PAGE_SIZE,
-    QUERY_ERRORS,
-    PageEnvelope,
-    extension,
-    extension_router,
-)
+from ygmon.api.models import PAGING, QUERY_ERRORS, PageEnvelope, extension_get, extension_router
 from ygmon.api.params import QueryParams
 from ygmon.monitor.audit_schemas import AuditRecord
 
 router = extension_router()
 
 
-@router.get(
-    "/audit",
-    responses=QUERY_ERRORS,
-    response_model=PageEnvelope[AuditRecord],
-    openapi_extra=extension(PAGE, PAGE_SIZE),
-)
+@extension_get(router, "/audit", PageEnvelope[AuditRecord], QUERY_ERRORS, *PAGING)
 async def audit_log(request: Request) -> Response:
     """Every recorded action (retry, bulk actions, pause, resume, trigger, worker start
     and stop): who, from where, what, when and the outcome."""

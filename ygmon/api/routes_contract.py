@@ -6,15 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from ygmon.api.deps import monitor_of, ok, ok_page, read_route
-from ygmon.api.models import (
-    NOT_FOUND,
-    PAGE,
-    PAGE_SIZE,
-    QUERY_ERRORS,
-    Envelope,
-    PageEnvelope,
-    query_param,
-)
+from ygmon.api.models import NOT_FOUND, PAGING, QUERY_ERRORS, Envelope, PageEnvelope, query_param
 from ygmon.api.params import QueryParams
 from ygmon.api.request_body import NO_BODY
 from ygmon.enums import AggregationJobStatus
@@ -47,8 +39,7 @@ read_route(
     response_model=PageEnvelope[MetricsAggregationJobLog],
     openapi_extra={
         "parameters": [
-            PAGE,
-            PAGE_SIZE,
+            *PAGING,
             query_param("jobType", {"type": "string", "maxLength": 64}, "daily | weekly | monthly"),
             query_param("status", {"type": "string", "enum": STATUSES}, "AggregationJobStatus"),
             query_param("startDate", DATE, "periodStartDate >= startDate"),
@@ -59,19 +50,14 @@ read_route(
 async def aggregation_logs(request: Request) -> Response:
     """Aggregation runs, newest first, filtered and paginated."""
     q = QueryParams(request.query_params)
-    page, page_size = q.pages()
+    page, size = q.pages()
     job_type = q.text("jobType")
     status = q.choice("status", STATUSES)
     start = q.day("startDate")
     end = q.day("endDate")
     q.check()
     query = LogQuery(
-        page=page,
-        page_size=page_size,
-        job_type=job_type,
-        status=status,
-        start_date=start,
-        end_date=end,
+        page=page, page_size=size, job_type=job_type, status=status, start_date=start, end_date=end
     )
     return ok_page(await monitor_of(request).aggregation_logs(query))
 

@@ -7,7 +7,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from ygmon.api.deps import monitor_of, ok
-from ygmon.api.models import QUERY_ERRORS, Envelope, extension, extension_router, query_param
+from ygmon.api.models import QUERY_ERRORS, Envelope, extension_get, extension_router, query_param
 from ygmon.api.params import QueryParams
 from ygmon.monitor.coverage_schemas import (
     COVERAGE_LEVELS,
@@ -19,21 +19,20 @@ from ygmon.monitor.coverage_schemas import (
 router = extension_router()
 
 
-@router.get(
+@extension_get(
+    router,
     "/aggregation/coverage",
-    responses=QUERY_ERRORS,
-    response_model=Envelope[AggregationCoverage],
-    openapi_extra=extension(
-        query_param(
-            "level",
-            {"type": "string", "enum": list(COVERAGE_LEVELS)},
-            "Only this rollup level (default: every level)",
-        ),
-        query_param(
-            "periods",
-            {"type": "integer", "minimum": 1, "maximum": MAX_PERIODS},
-            f"How many closed periods back (default {DEFAULT_PERIODS})",
-        ),
+    Envelope[AggregationCoverage],
+    QUERY_ERRORS,
+    query_param(
+        "level",
+        {"type": "string", "enum": list(COVERAGE_LEVELS)},
+        "Only this rollup level (default: every level)",
+    ),
+    query_param(
+        "periods",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PERIODS},
+        f"How many closed periods back (default {DEFAULT_PERIODS})",
     ),
 )
 async def coverage(request: Request) -> JSONResponse:

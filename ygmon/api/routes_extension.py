@@ -9,17 +9,16 @@ from ygmon.api.deps import extension_reads, monitor_of, ok, ok_page
 from ygmon.api.models import (
     ERRORS,
     NOT_FOUND,
-    PAGE,
-    PAGE_SIZE,
+    PAGING,
     QUERY_ERRORS,
     Envelope,
     PageEnvelope,
-    extension,
+    extension_get,
     extension_router,
     query_param,
 )
 from ygmon.api.params import QueryParams
-from ygmon.api.routes_job_ops import SEARCH_PARAMS, job_query, wants_search
+from ygmon.api.routes_job_ops import SEARCH_PARAMS, STATES, job_query, wants_search
 from ygmon.monitor.schemas import (
     JobDetail,
     JobState,
@@ -30,7 +29,6 @@ from ygmon.monitor.schemas import (
 )
 
 router = extension_router()
-STATES = [s.value for s in JobState]
 PREVIEW_STATUSES = ["ready", "failed", "generating"]
 
 
@@ -53,12 +51,7 @@ extension_reads(
 )
 
 
-@router.get(
-    "/failed",
-    responses=QUERY_ERRORS,
-    response_model=PageEnvelope[JobSummary],
-    openapi_extra=extension(PAGE, PAGE_SIZE, *SEARCH_PARAMS),
-)
+@extension_get(router, "/failed", PageEnvelope[JobSummary], QUERY_ERRORS, *PAGING, *SEARCH_PARAMS)
 async def failed_jobs(request: Request) -> Response:
     """Failed jobs across every queue, newest failure first; `q` searches them."""
     q = QueryParams(request.query_params)
@@ -69,16 +62,14 @@ async def failed_jobs(request: Request) -> Response:
     return ok_page(await monitor_of(request).failed_jobs(page, page_size))
 
 
-@router.get(
+@extension_get(
+    router,
     "/queues/{queueName}/jobs",
-    responses=NOT_FOUND,
-    response_model=PageEnvelope[JobSummary],
-    openapi_extra=extension(
-        query_param("state", {"type": "string", "enum": STATES}, "Only jobs in this state"),
-        PAGE,
-        PAGE_SIZE,
-        *SEARCH_PARAMS,
-    ),
+    PageEnvelope[JobSummary],
+    NOT_FOUND,
+    query_param("state", {"type": "string", "enum": STATES}, "Only jobs in this state"),
+    *PAGING,
+    *SEARCH_PARAMS,
 )
 async def jobs(request: Request, queueName: str) -> Response:
     """Jobs of one queue, newest first; `q` searches them."""
@@ -94,26 +85,19 @@ async def jobs(request: Request, queueName: str) -> Response:
     return ok_page(result)
 
 
-@router.get(
-    "/queues/{queueName}/jobs/{jobId}",
-    responses=NOT_FOUND,
-    response_model=Envelope[JobDetail],
-    openapi_extra=extension(),
-)
+@extension_get(router, "/queues/{queueName}/jobs/{jobId}", Envelope[JobDetail], NOT_FOUND)
 async def job(request: Request, queueName: str, jobId: str) -> JSONResponse:
     """One job with arguments, attempts, times, error and stack."""
     return ok(await monitor_of(request).job(queueName, jobId))
 
 
-@router.get(
+@extension_get(
+    router,
     "/previews",
-    responses=QUERY_ERRORS,
-    response_model=PageEnvelope[PreviewAsset],
-    openapi_extra=extension(
-        query_param("status", {"type": "string", "enum": PREVIEW_STATUSES}, "Preview status"),
-        PAGE,
-        PAGE_SIZE,
-    ),
+    PageEnvelope[PreviewAsset],
+    QUERY_ERRORS,
+    query_param("status", {"type": "string", "enum": PREVIEW_STATUSES}, "Preview status"),
+    *PAGING,
 )
 async def previews(request: Request) -> Response:
     """Video and audio assets with their preview state, newest first."""

@@ -7,7 +7,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from ygmon.api.deps import monitor_of, ok
-from ygmon.api.models import NOT_FOUND, Envelope, extension, extension_router, query_param
+from ygmon.api.models import NOT_FOUND, Envelope, extension_get, extension_router, query_param
 from ygmon.api.params import QueryParams
 from ygmon.job_history import History, HistoryWindow
 
@@ -15,19 +15,18 @@ router = extension_router()
 WINDOWS = [w.value for w in HistoryWindow]
 
 
-@router.get(
+@extension_get(
+    router,
     "/history",
-    responses=NOT_FOUND,
-    response_model=Envelope[History],
-    openapi_extra=extension(
-        query_param(
-            "window",
-            {"type": "string", "enum": WINDOWS, "default": "1h"},
-            "1h: per minute; 24h and 30d: per hour",
-        ),
-        query_param("queue", {"type": "string"}, "Only this queue"),
-        query_param("task", {"type": "string"}, "Only this task"),
+    Envelope[History],
+    NOT_FOUND,
+    query_param(
+        "window",
+        {"type": "string", "enum": WINDOWS, "default": "1h"},
+        "1h: per minute; 24h and 30d: per hour",
     ),
+    query_param("queue", {"type": "string"}, "Only this queue"),
+    query_param("task", {"type": "string"}, "Only this task"),
 )
 async def history(request: Request) -> JSONResponse:
     """Completed and failed jobs per step, with run-time sum, max and distribution,

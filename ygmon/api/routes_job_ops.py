@@ -15,11 +15,11 @@ from fastapi.responses import JSONResponse, Response
 from ygmon.api.deps import monitor_of, ok, ok_page
 from ygmon.api.models import (
     NOT_FOUND,
-    PAGE,
-    PAGE_SIZE,
+    PAGING,
     Envelope,
     PageEnvelope,
     extension,
+    extension_get,
     extension_router,
     query_param,
 )
@@ -84,17 +84,15 @@ def job_query(q: QueryParams, queue: str | None, state: str | None) -> JobQuery:
     )
 
 
-@router.get(
+@extension_get(
+    router,
     "/job-search",
-    responses=NOT_FOUND,
-    response_model=PageEnvelope[JobSummary],
-    openapi_extra=extension(
-        *SEARCH_PARAMS,
-        query_param("queueName", {"type": "string"}, "Only this queue's jobs"),
-        query_param("state", {"type": "string", "enum": STATES}, "Only jobs in this state"),
-        PAGE,
-        PAGE_SIZE,
-    ),
+    PageEnvelope[JobSummary],
+    NOT_FOUND,
+    *SEARCH_PARAMS,
+    query_param("queueName", {"type": "string"}, "Only this queue's jobs"),
+    query_param("state", {"type": "string", "enum": STATES}, "Only jobs in this state"),
+    *PAGING,
 )
 async def search_jobs(request: Request) -> Response:
     """Jobs of every queue (or one) matching the words, newest first."""
@@ -104,11 +102,12 @@ async def search_jobs(request: Request) -> Response:
     return ok_page(await monitor_of(request).search_jobs(job_query(q, queue, state)))
 
 
-@router.get(
+@extension_get(
+    router,
     "/failed/groups",
-    responses=NOT_FOUND,
-    response_model=Envelope[list[FailureGroup]],
-    openapi_extra=extension(query_param("queueName", {"type": "string"}, "Only this queue")),
+    Envelope[list[FailureGroup]],
+    NOT_FOUND,
+    query_param("queueName", {"type": "string"}, "Only this queue"),
 )
 async def failure_groups(request: Request) -> JSONResponse:
     """Failed jobs grouped by exception type and normalised message, largest first."""

@@ -13,6 +13,7 @@ from ygmon.api.models import (
     QUERY_ERRORS,
     Envelope,
     extension,
+    extension_get,
     extension_router,
     query_param,
 )
@@ -28,23 +29,22 @@ from ygmon.pipelines.search.entities import ENTITY_NAMES
 router = extension_router()
 
 
-@router.get(
+@extension_get(
+    router,
     "/search",
-    responses=QUERY_ERRORS,
-    response_model=Envelope[SearchResults],
-    openapi_extra=extension(
-        query_param(
-            "q",
-            {"type": "string"},
-            f"What to search for: its first words (past {QUERY_CHARS} characters the "
-            "text is cut, not refused)",
-        ),
-        query_param("entity", {"type": "string", "enum": list(ENTITY_NAMES)}, "One type"),
-        query_param(
-            "limit",
-            {"type": "integer", "minimum": 1, "maximum": MAX_SEARCH_LIMIT, "default": 20},
-            "Most hits",
-        ),
+    Envelope[SearchResults],
+    QUERY_ERRORS,
+    query_param(
+        "q",
+        {"type": "string"},
+        f"What to search for: its first words (past {QUERY_CHARS} characters the "
+        "text is cut, not refused)",
+    ),
+    query_param("entity", {"type": "string", "enum": list(ENTITY_NAMES)}, "One type"),
+    query_param(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": MAX_SEARCH_LIMIT, "default": 20},
+        "Most hits",
     ),
 )
 async def search(request: Request) -> JSONResponse:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ygmon.commands.common import settings_from
+from ygmon.commands.common import require_positive, settings_from
 from ygmon.errors import ConfigError
 
 
@@ -28,8 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ygmon.monitor.factory import make_monitor
 
-    if args.interval <= 0:
-        raise ConfigError("--interval expects a number of seconds greater than 0")
+    require_positive(args.interval, "--interval expects a number of seconds greater than 0")
     settings = settings_from(args)
     if not settings.profile.alerts:
         where = settings.source or "built-in defaults"

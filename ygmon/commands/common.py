@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from ygmon.config import Settings, load_settings
+from ygmon.errors import ConfigError
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -19,3 +20,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
             "read_only": getattr(args, "read_only", None),
         },
     )
+
+
+def require_positive(value: float, message: str) -> None:
+    """ConfigError(message) unless `value` (a wait, a lifetime) is above 0."""
+    if value <= 0:
+        raise ConfigError(message)

@@ -13,17 +13,14 @@ from ygmon.cli_numbers import integer
 from ygmon.commands.common import settings_from
 from ygmon.errors import ConfigError
 
+WORDS_HELP = "words of the task, arguments or error, or an id prefix/suffix (none: all jobs)"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("jobs", help="find jobs in the registry")
     actions = parser.add_subparsers(dest="jobs_action", metavar="ACTION", required=True)
     search = actions.add_parser("search", help="search jobs by id, task, arguments or error")
-    search.add_argument(
-        "words",
-        metavar="WORDS",
-        nargs="*",
-        help="words of the task, arguments or error, or an id prefix/suffix (none: all jobs)",
-    )
+    search.add_argument("words", metavar="WORDS", nargs="*", help=WORDS_HELP)
     search.add_argument("--queue", metavar="Q", help="only this queue")
     search.add_argument(
         "--state",

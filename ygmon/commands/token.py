@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from ygmon.commands.common import settings_from
+from ygmon.commands.common import require_positive, settings_from
 from ygmon.enums import UserRole
-from ygmon.errors import ConfigError
 from ygmon.profile_targets import local_profile
 
 
@@ -30,8 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from ygmon.api.auth import issue_token
     from ygmon.storage.secret import signing_secret
 
-    if args.ttl <= 0:
-        raise ConfigError("--ttl expects a positive number of seconds")
+    require_positive(args.ttl, "--ttl expects a positive number of seconds")
     profile = local_profile(settings_from(args), "token")
     print(issue_token(signing_secret(profile), args.role, args.user, args.ttl))
     return 0

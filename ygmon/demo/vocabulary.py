@@ -16,22 +16,18 @@ LAST_NAMES = (
     "Tanaka", "Usman", "Varga", "Weber", "Yilmaz", "Zhang",
 )  # fmt: skip
 
-# (country, region, city); weights roughly follow where a creative platform's traffic is.
-PLACES = (
-    ("US", "California", "Los Angeles"),
-    ("US", "New York", "New York"),
-    ("US", "Tennessee", "Nashville"),
-    ("GB", "England", "London"),
-    ("DE", "Berlin", "Berlin"),
-    ("FR", "Ile-de-France", "Paris"),
-    ("NG", "Lagos", "Lagos"),
-    ("BR", "Sao Paulo", "Sao Paulo"),
-    ("JP", "Tokyo", "Tokyo"),
-    ("IN", "Maharashtra", "Mumbai"),
-    ("CA", "Ontario", "Toronto"),
-    ("SE", "Stockholm", "Stockholm"),
-)
-PLACE_WEIGHTS = (14, 10, 4, 10, 7, 6, 5, 6, 5, 6, 5, 3)
+# (weight, country, region, city); the weights roughly follow where a creative platform's
+# traffic is.
+_WEIGHTED_PLACES = (
+    (14, "US", "California", "Los Angeles"), (10, "US", "New York", "New York"),
+    (4, "US", "Tennessee", "Nashville"), (10, "GB", "England", "London"),
+    (7, "DE", "Berlin", "Berlin"), (6, "FR", "Ile-de-France", "Paris"),
+    (5, "NG", "Lagos", "Lagos"), (6, "BR", "Sao Paulo", "Sao Paulo"),
+    (5, "JP", "Tokyo", "Tokyo"), (6, "IN", "Maharashtra", "Mumbai"),
+    (5, "CA", "Ontario", "Toronto"), (3, "SE", "Stockholm", "Stockholm"),
+)  # fmt: skip
+PLACES = tuple(place[1:] for place in _WEIGHTED_PLACES)
+PLACE_WEIGHTS = tuple(place[0] for place in _WEIGHTED_PLACES)
 
 # (user agent, device type, browser, os): what the enrichment job derives from the agent.
 USER_AGENTS = (

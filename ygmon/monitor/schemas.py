@@ -92,11 +92,15 @@ class SearchIndexStats(CamelModel):
     reindex: QueueCounts
 
 
+RunTime = Timestamp | None
+"""When a digest ran or will run; absent (left out) when unknown."""
+
+
 class DigestRuns(_OmitNone):
-    last_daily_run: Timestamp | None = None
-    last_weekly_run: Timestamp | None = None
-    next_daily_run: Timestamp | None = None
-    next_weekly_run: Timestamp | None = None
+    last_daily_run: RunTime = None
+    last_weekly_run: RunTime = None
+    next_daily_run: RunTime = None
+    next_weekly_run: RunTime = None
 
 
 class NotificationJobStats(CamelModel):

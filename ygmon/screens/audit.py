@@ -38,16 +38,12 @@ def audit_row(record: AuditRecord) -> tuple[str, tuple[str, ...]]:
     )
 
 
-class AuditScreen(PagedTableScreen):
+class AuditScreen(PagedTableScreen[AuditRecord]):
     TITLE = "Audit"
     AUTO_FOCUS = "#audit-table"
     TABLE_ID = "audit-table"
     PANEL_ID = "audit-expanded"
     BINDINGS = page_bindings("audit")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._records: dict[str, AuditRecord] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Label("Audit: who changed what, newest first", classes="screen-title")
@@ -65,7 +61,7 @@ class AuditScreen(PagedTableScreen):
 
     def show(self, data: Page[AuditRecord]) -> None:
         self.total_pages = max(1, data.pagination.total_pages)
-        self._records = {r.id: r for r in data.data}
+        self.rows = {r.id: r for r in data.data}
         self.query_one(KeyedTable).sync([audit_row(r) for r in data.data])
         self._show_expanded()
         self.query_one(EmptyState).set_shown(not data.data)
@@ -75,7 +71,7 @@ class AuditScreen(PagedTableScreen):
         )
 
     def expanded_text(self, key: str) -> str | None:
-        record = self._records.get(key)
+        record = self.rows.get(key)
         if record is None:
             return None
         where = f" from {record.address}" if record.address else ""

@@ -44,8 +44,7 @@ class JobDetailScreen(PolledScreen):
 
     def __init__(self, queue: str, job_id: str) -> None:
         super().__init__()
-        self.queue = queue
-        self.job_id = job_id
+        self.queue, self.job_id = queue, job_id
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="job-detail"):

@@ -4,6 +4,7 @@ on a day filters the table to its runs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from textual import on
@@ -25,29 +26,30 @@ from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
 
 PAGE_SIZE = 20
-STRIP_DAYS = 30
 """One page fits an 80x24 terminal; the table never holds more than one page."""
+STRIP_DAYS = 30
 
-COLUMNS = [
-    ("job_type", "Job type"),
-    ("period", "Period"),
-    ("status", "Status"),
-    ("records", "Records"),
-    ("duration", "Duration"),
-    ("started", "Started at"),
-]
 BADGES = {"COMPLETED": "[ OK ]", "FAILED": "[FAIL]", "PARTIAL": "[PART]", "RUNNING": "[RUN ]"}
 
 
+def _status(value: str) -> str:
+    return f"{BADGES.get(value, value)} {value.lower()}"
+
+
+CELLS: tuple[tuple[str, str, Callable[[MetricsAggregationJobLog], str]], ...] = (
+    ("job_type", "Job type", lambda log: log.job_type),
+    ("period", "Period", lambda log: f"{log.period_start_date:%m-%d}..{log.period_end_date:%m-%d}"),
+    ("status", "Status", lambda log: _status(log.status.value)),
+    ("records", "Records", lambda log: count(log.records_processed)),
+    ("duration", "Duration", lambda log: duration(log.duration_seconds)),
+    ("started", "Started at", lambda log: stamp(log.started_at)),
+)
+"""Each column: its key, its heading and the cell it shows of a run."""
+COLUMNS = [(key, heading) for key, heading, _cell in CELLS]
+
+
 def log_row(log: MetricsAggregationJobLog) -> tuple[str, tuple[str, ...]]:
-    return log.id, (
-        log.job_type,
-        f"{log.period_start_date:%m-%d}..{log.period_end_date:%m-%d}",
-        f"{BADGES.get(log.status.value, log.status.value)} {log.status.value.lower()}",
-        count(log.records_processed),
-        duration(log.duration_seconds),
-        stamp(log.started_at),
-    )
+    return log.id, tuple(cell(log) for _key, _heading, cell in CELLS)
 
 
 def _date(text: str, name: str) -> date | None:
@@ -62,21 +64,17 @@ def _date(text: str, name: str) -> date | None:
         ) from None
 
 
-class LogsScreen(PagedTableScreen):
+class LogsScreen(PagedTableScreen[MetricsAggregationJobLog]):
     TITLE = "Logs"
     AUTO_FOCUS = "#logs-table"
     TABLE_ID = "logs-table"
     PANEL_ID = "log-expanded"
-    BINDINGS = [
-        *page_bindings("logs"),
+    BINDINGS = page_bindings(
+        "logs",
         Binding("f", "focus_filters", "Filters", id="logs.filters"),
         Binding("c", "focus_coverage", "Coverage", id="logs.coverage"),
         export_key("logs"),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: dict[str, MetricsAggregationJobLog] = {}
+    )
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="logs-filters"):
@@ -113,7 +111,7 @@ class LogsScreen(PagedTableScreen):
         data, coverage = fetched
         self.query_one(CoverageStrip).show(coverage.levels[0].periods)
         self.total_pages = max(1, data.pagination.total_pages)
-        self._rows = {log.id: log for log in data.data}
+        self.rows = {log.id: log for log in data.data}
         self.query_one(KeyedTable).sync([log_row(log) for log in data.data])
         self.query_one("#logs-page", Label).update(
             f"page {self.page} of {self.total_pages} ({data.pagination.total:,} runs)"
@@ -164,7 +162,7 @@ class LogsScreen(PagedTableScreen):
         self.refresh_now()
 
     def expanded_text(self, key: str) -> str | None:
-        log = self._rows.get(key)
+        log = self.rows.get(key)
         if log is None:
             return None
         text = f"{log.job_type} {log.period_start_date}..{log.period_end_date}: {log.status.value}"

@@ -3,7 +3,7 @@ the page state, PgUp/PgDn and the open row, shared by the Logs and Audit screens
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -11,10 +11,12 @@ from textual.widgets import DataTable, Static
 from ygmon.screens.polled_screen import PolledScreen
 
 PAGES = Binding.Group("Page", compact=True)
+RowT = TypeVar("RowT")
 
 
-def page_bindings(prefix: str) -> list[Binding]:
-    """PgUp/PgDn, ahead of the table's own (which would only move its cursor)."""
+def page_bindings(prefix: str, *more: Binding) -> list[Binding]:
+    """PgUp/PgDn, ahead of the table's own (which would only move its cursor), then
+    the screen's `more`."""
     return [
         Binding(
             "pageup", "page(-1)", "Previous page", id=f"{prefix}.prev", priority=True, group=PAGES
@@ -22,10 +24,11 @@ def page_bindings(prefix: str) -> list[Binding]:
         Binding(
             "pagedown", "page(1)", "Next page", id=f"{prefix}.next", priority=True, group=PAGES
         ),
+        *more,
     ]
 
 
-class PagedTableScreen(PolledScreen):
+class PagedTableScreen(PolledScreen, Generic[RowT]):
     """Subclasses name their table and panel and say what an open row shows."""
 
     TABLE_ID: ClassVar[str]
@@ -36,6 +39,8 @@ class PagedTableScreen(PolledScreen):
         self.page = 1
         self.total_pages = 1
         self._expanded: str | None = None
+        self.rows: dict[str, RowT] = {}
+        """The shown page's items by row key, for the panel of an open row."""
 
     def expanded_text(self, key: str) -> str | None:
         """The panel's text for row `key`, or None when that row is gone."""

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ygmon.jobs.registry.search_text import GroupCount, Term, doc_of, matches, parse_query
+from ygmon.jobs.registry.search_text import Filters, GroupCount, Term, doc_of, matches, parse_query
 
 SLACK = 5.0
 """Seconds a job's sort_at may lag the moment its write becomes visible."""
@@ -23,7 +23,6 @@ TAIL_MAX = 20_000
 CLAIM_KEY = "search-index"
 ALL = 10**9
 
-Filters = tuple[str | None, str | None, float | None, float | None]
 """(queue, state, since, until) of a search; since/until bound sort_at."""
 
 
@@ -91,7 +90,7 @@ class JobSearch:
         if not terms:
             if q and q.strip():
                 return [], 0  # only punctuation: no word to look for
-            rows, total = self.backend.listing(*filters, offset + limit)
+            rows, total = self.backend.listing(filters, offset + limit)
             return rows[offset:], total
         cut = self._cut()
         tail = self.backend.live_since(cut)
@@ -175,7 +174,7 @@ class JobSearch:
             found = {r["id"]: (r["id"], r["queue"], _sort_at(r)) for r in records}
             chosen = found if chosen is None else {k: v for k, v in chosen.items() if k in found}
         if chosen is None:
-            records, _ = self.backend.listing(queue, "failed", None, None, ALL)
+            records, _ = self.backend.listing((queue, "failed", None, None), ALL)
             chosen = {r["id"]: (r["id"], r["queue"], _sort_at(r)) for r in records}
         return sorted(chosen.values(), key=lambda r: (r[2], r[0]))
 

@@ -33,6 +33,8 @@ _MASKS = (
     (re.compile(r"(?<![A-Za-z_<])[-+]?\d+(?:\.\d+)?"), "<n>"),
 )
 _EXC_TYPE = re.compile(r"^([A-Za-z_][\w.]*)(?::|$)")
+Filters = tuple[str | None, str | None, float | None, float | None]
+"""A job list's filters: queue, state, and the first and last sort_at."""
 NO_EXCEPTION = "Error"
 """The type of a failure that has no stack (a stalled job, a task no worker knows)."""
 

@@ -56,11 +56,7 @@ def worker_rows(workers: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def worker_json(row: Mapping[str, Any]) -> dict[str, Any]:
     """A worker_rows row as WorkerInfo.to_json() gives it."""
     return {
-        "id": row["id"],
-        "host": row["host"],
-        "pid": row["pid"],
-        "queues": row["queues"],
-        "concurrency": row["concurrency"],
+        **{key: row[key] for key in ("id", "host", "pid", "queues", "concurrency")},
         "startedAt": iso(row["started_at"]),
         "lastHeartbeat": iso(row["last_heartbeat"]),
     }

@@ -101,9 +101,7 @@ worker process as it starts, before its consumers run (catch-up of missed schedu
 
 
 def task_spec(name: str) -> TaskSpec:
-    try:
-        return TASKS[name]
-    except KeyError:
-        raise UnknownTaskError(
-            f"unknown task '{name}' (known tasks: {', '.join(sorted(TASKS))})"
-        ) from None
+    spec = TASKS.get(name)
+    if spec is None:
+        raise UnknownTaskError(f"unknown task '{name}' (known tasks: {', '.join(sorted(TASKS))})")
+    return spec

@@ -176,19 +176,10 @@ TASKS: tuple[TaskSpec, ...] = (
         send_notification_email,
         "send the due notification e-mails, each at most once",
     ),
-    TaskSpec(
-        "digest-daily",
-        "notification-digest",
-        digest_daily,
-        "daily digest e-mails",
-        schedule="daily",
-    ),
-    TaskSpec(
-        "digest-weekly",
-        "notification-digest",
-        digest_weekly,
-        "weekly digest e-mails",
-        schedule="weekly",
+    # One digest task per frequency, each run on its queue's schedule of that name.
+    *(
+        TaskSpec(DIGEST_TASKS[kind], "notification-digest", run, f"{kind} digest e-mails", kind)
+        for kind, run in (("daily", digest_daily), ("weekly", digest_weekly))
     ),
 )
 ENQUEUE: tuple[EnqueueCommand, ...] = (

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from ygmon.cli_numbers import seconds
 from ygmon.errors import ConfigError
-from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec, parse_arguments
+from ygmon.jobs.tasks.spec import EnqueueCommand, EnqueueRun, TaskSpec, parse_arguments
 
 if TYPE_CHECKING:
     from ygmon.jobs.job_context import Producer
@@ -111,30 +111,20 @@ def _enqueue_reindex(
     return [(job_id, "search-index-reindex")]
 
 
-def _enqueue_index(
-    runtime: Producer, values: list[str], delay: float | None
-) -> list[tuple[str, str]]:
-    parser = _parser("index")
-    parser.add_argument("entity")
-    parser.add_argument("entity_id", metavar="ID")
-    parsed = parse_arguments(parser, values, parser.prog)
-    name = _check_entity(parsed.entity)
-    job_id = runtime.enqueue(
-        "search-index-update", delay=delay, entity=name, entity_id=parsed.entity_id
-    )
-    return [(job_id, "search-index-update")]
+def _enqueue_ids(command: str, queue: str, ids: str, **spec: Any) -> EnqueueRun:
+    """`ygmon enqueue COMMAND ENTITY ID...`: a job of `queue` given the entity and the
+    argument `ids` (argparse's `spec` says how many)."""
 
+    def enqueue(runtime: Producer, values: list[str], delay: float | None) -> list[tuple[str, str]]:
+        parser = _parser(command)
+        parser.add_argument("entity")
+        parser.add_argument(ids, metavar="ID", **spec)
+        parsed = parse_arguments(parser, values, parser.prog)
+        name = _check_entity(parsed.entity)
+        job_id = runtime.enqueue(queue, delay=delay, entity=name, **{ids: getattr(parsed, ids)})
+        return [(job_id, queue)]
 
-def _enqueue_bulk(
-    runtime: Producer, values: list[str], delay: float | None
-) -> list[tuple[str, str]]:
-    parser = _parser("index-bulk")
-    parser.add_argument("entity")
-    parser.add_argument("ids", metavar="ID", nargs="+")
-    parsed = parse_arguments(parser, values, parser.prog)
-    name = _check_entity(parsed.entity)
-    job_id = runtime.enqueue("search-index-bulk", delay=delay, entity=name, ids=parsed.ids)
-    return [(job_id, "search-index-bulk")]
+    return enqueue
 
 
 TASKS: tuple[TaskSpec, ...] = (
@@ -161,6 +151,14 @@ TASKS: tuple[TaskSpec, ...] = (
 
 ENQUEUE: tuple[EnqueueCommand, ...] = (
     EnqueueCommand("reindex", "full search reindex [--entity E]", _enqueue_reindex),
-    EnqueueCommand("index", "search index update of ENTITY ID", _enqueue_index),
-    EnqueueCommand("index-bulk", "search index ENTITY ID...", _enqueue_bulk),
+    EnqueueCommand(
+        "index",
+        "search index update of ENTITY ID",
+        _enqueue_ids("index", "search-index-update", "entity_id"),
+    ),
+    EnqueueCommand(
+        "index-bulk",
+        "search index ENTITY ID...",
+        _enqueue_ids("index-bulk", "search-index-bulk", "ids", nargs="+"),
+    ),
 )

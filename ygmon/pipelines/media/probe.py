@@ -148,23 +148,17 @@ def _info(container) -> MediaInfo:
 
 def _stream(stream) -> StreamInfo:
     ctx = stream.codec_context
-    if stream.type == "video":
+    kind = "video" if stream.type == "video" else "audio"
+    if kind == "video":
         sar = stream.sample_aspect_ratio
-        return StreamInfo(
-            "video",
-            ctx.name,
-            ctx.bit_rate or stream.bit_rate or None,
-            width=ctx.width,
-            height=ctx.height,
-            sar=(sar.numerator, sar.denominator) if sar else None,
-        )
-    return StreamInfo(
-        "audio",
-        ctx.name,
-        ctx.bit_rate or stream.bit_rate or None,
-        sample_rate=ctx.sample_rate,
-        channels=ctx.channels,
-    )
+        sizes = {
+            "width": ctx.width,
+            "height": ctx.height,
+            "sar": (sar.numerator, sar.denominator) if sar else None,
+        }
+    else:
+        sizes = {"sample_rate": ctx.sample_rate, "channels": ctx.channels}
+    return StreamInfo(kind, ctx.name, ctx.bit_rate or stream.bit_rate or None, **sizes)
 
 
 def moov_before_mdat(path: Path) -> bool:

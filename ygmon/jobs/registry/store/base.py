@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 FINISHED_STATES = frozenset({"completed", "failed", "cancelled"})
 
@@ -44,6 +44,16 @@ class Retention:
 
     keep: int
     min_time: float
+
+
+class MoveOptions(TypedDict, total=False):
+    """The optional keywords of a move (see RegistryStore.move), for the steps that pass
+    them on."""
+
+    allowed_from: frozenset[str] | None
+    create: Mapping[str, str | None] | None
+    sort_at: float | None
+    retention: Retention | None
 
 
 class RegistryStore(Protocol):

@@ -15,7 +15,7 @@ from typing import Any
 
 import redis
 
-from ygmon.jobs.registry.search_text import Doc, GroupCount, Term, doc_of, id_key
+from ygmon.jobs.registry.search_text import Doc, Filters, GroupCount, Term, doc_of, id_key
 from ygmon.jobs.registry.store.base import FIELDS
 from ygmon.jobs.registry.store.redis.search_lua import (
     GROUP_COUNTS_LUA,
@@ -106,12 +106,7 @@ class RedisJobSearch:
     # --- reads ---------------------------------------------------------------------
 
     def indexed_matches(
-        self,
-        terms: list[Term],
-        _cut: float,
-        tail_ids: list[str],
-        filters: tuple[str | None, str | None, float | None, float | None],
-        limit: int,
+        self, terms: list[Term], _cut: float, tail_ids: list[str], filters: Filters, limit: int
     ) -> tuple[list[dict[str, str | None]], int]:
         queue, state, since, until = filters
         keys = self._keys(queue, state) if queue is not None or state is not None else []
@@ -136,14 +131,8 @@ class RedisJobSearch:
     def live_since(self, since: float) -> list[dict[str, str | None]]:
         return list(self._records([job_id for job_id, _ in self._ids_since(since)]))
 
-    def listing(
-        self,
-        queue: str | None,
-        state: str | None,
-        since: float | None,
-        until: float | None,
-        limit: int,
-    ) -> tuple[list[dict[str, str | None]], int]:
+    def listing(self, filters: Filters, limit: int) -> tuple[list[dict[str, str | None]], int]:
+        queue, state, since, until = filters
         low = "-inf" if since is None else repr(since)
         high = "+inf" if until is None else repr(until)
         keys = self._keys(queue, state)

@@ -90,35 +90,6 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisClaims)
         the task to Huey's queue in the same script, whatever the move decided;
         `from_schedule=(huey schedule key, member)` makes all of it depend on taking
         that member off the schedule (see ygmon.jobs.huey.schedule_handoff)."""
-        args = self._move_args(
-            job_id,
-            to_state,
-            fields,
-            allowed_from,
-            create,
-            sort_at,
-            retention,
-            enqueue,
-            from_schedule if enqueue is not None else None,
-        )
-        try:
-            # Twice is harmless: the record's state check refuses the second.
-            return bool(self._move_direct([], args, again=True))
-        except redis.RedisError as exc:
-            raise self._fail(exc) from None
-
-    def _move_args(
-        self,
-        job_id: str,
-        to_state: str,
-        fields: Mapping[str, str | None],
-        allowed_from: frozenset[str] | None = None,
-        create: Mapping[str, str | None] | None = None,
-        sort_at: float | None = None,
-        retention: Retention | None = None,
-        enqueue: tuple[str, bytes, float] | None = None,
-        from_schedule: tuple[str, bytes] | None = None,
-    ) -> list[object]:
         args: list[object] = [
             self.p,
             job_id,
@@ -129,14 +100,18 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisClaims)
             "" if retention is None else retention.keep,
             "" if retention is None else repr(retention.min_time),
             *(enqueue or ("", "", "")),
-            *(from_schedule or ("", "")),
+            *(from_schedule if enqueue is not None and from_schedule else ("", "")),
         ]
         if create is not None:
             # The script's create is the pairs after its 13 fixed arguments.
             for key, value in create.items():
                 if value is not None:
                     args += (key, value)
-        return args
+        try:
+            # Twice is harmless: the record's state check refuses the second.
+            return bool(self._move_direct([], args, again=True))
+        except redis.RedisError as exc:
+            raise self._fail(exc) from None
 
     def move_many(self, moves: list[dict[str, Any]], writer: object = None) -> None:
         """Several `move`s of existing jobs (keyword dicts, no `create`) in one script;

@@ -11,10 +11,10 @@ import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, Unpack
 
 from ygmon.errors import UnavailableError
-from ygmon.jobs.registry.store.base import FIELDS, Retention
+from ygmon.jobs.registry.store.base import FIELDS, MoveOptions, Retention
 from ygmon.jobs.registry.store.buckets import OUTCOMES
 from ygmon.jobs.registry.store.sqlite.schema import _ACTIVE, _ACTIVE_FIELDS, _BUMP
 
@@ -42,20 +42,15 @@ class SqliteMoves:
         to_state: str,
         fields: Mapping[str, str | None],
         *,
-        allowed_from: frozenset[str] | None = None,
-        create: Mapping[str, str | None] | None = None,
-        sort_at: float | None = None,
-        retention: Retention | None = None,
         writer: Callable[[], AbstractContextManager[sqlite3.Cursor]] | None = None,
+        **options: Unpack[MoveOptions],
     ) -> bool:
         """See RegistryStore.move. `writer` runs it on another connection's write
         transaction (a queue's Huey storage), so one process never contends with
         itself for SQLite's single write lock."""
         try:
             with (writer or self._write)() as cur:
-                return self.move_in(
-                    cur, job_id, to_state, fields, allowed_from, create, sort_at, retention
-                )
+                return self.move_in(cur, job_id, to_state, fields, **options)
         except sqlite3.Error as exc:
             raise UnavailableError(f"cannot write the job registry at {self.path}: {exc}") from None
 
@@ -99,8 +94,8 @@ class SqliteMoves:
                     move["job_id"],
                     to_state,
                     move["fields"],
-                    move.get("allowed_from"),
                     move.get("create"),
+                    move.get("allowed_from"),
                     sort_at,
                 )
             if done is None:
@@ -161,14 +156,21 @@ class SqliteMoves:
         job_id: str,
         to_state: str,
         fields: Mapping[str, str | None],
-        allowed_from: frozenset[str] | None = None,
-        create: Mapping[str, str | None] | None = None,
-        sort_at: float | None = None,
-        retention: Retention | None = None,
+        **options: Unpack[MoveOptions],
     ) -> bool:
         """`move` inside the caller's write transaction `cur`."""
         deltas: Deltas = {}
-        done = self._move(cur, deltas, job_id, to_state, fields, allowed_from, create, sort_at)
+        sort_at = options.get("sort_at")
+        done = self._move(
+            cur,
+            deltas,
+            job_id,
+            to_state,
+            fields,
+            options.get("create"),
+            options.get("allowed_from"),
+            sort_at,
+        )
         self._bump_all(cur, deltas)
         if done is None:
             return False
@@ -177,6 +179,7 @@ class SqliteMoves:
             self._finish(
                 cur, [(job_id, queue, to_state, time.time() if sort_at is None else sort_at)]
             )
+        retention = options.get("retention")
         if retention is not None:
             self._trim(cur, queue, to_state, retention)
         return True
@@ -217,7 +220,9 @@ class SqliteMoves:
             if cur.rowcount == 1:
                 self._bump_all(cur, {(queue, "waiting"): -1, (queue, "active"): 1})
                 return True
-        return self.move_in(cur, job_id, "active", fields, frozenset({"waiting", "delayed"}))
+        return self.move_in(
+            cur, job_id, "active", fields, allowed_from=frozenset({"waiting", "delayed"})
+        )
 
     def _set_last(self, cur: sqlite3.Cursor, last: Mapping[str, float]) -> None:
         if last:
@@ -234,12 +239,13 @@ class SqliteMoves:
         job_id: str,
         to_state: str,
         fields: Mapping[str, str | None],
-        allowed_from: frozenset[str] | None = None,
-        create: Mapping[str, str | None] | None = None,
-        sort_at: float | None = None,
+        create: Mapping[str, str | None] | None,
+        allowed_from: frozenset[str] | None,
+        sort_at: float | None,
     ) -> tuple[str, str | None] | None:
         """One move; its counter changes go to `deltas`. (queue, task) when it happened
-        (task None where the move had no need to read it)."""
+        (task None where the move had no need to read it). `create` and `allowed_from`
+        come in the order of the fast paths they select: a new job, then a taken one."""
         if create is not None and sort_at is None and to_state != "active":
             # The common enqueue: a new id. One insert, no lookup first.
             record = {**create, **fields, "id": job_id, "state": to_state}
@@ -288,7 +294,7 @@ class SqliteMoves:
                 _add(deltas, queue, "active", -1)
                 _add(deltas, queue, to_state, 1)
                 return queue, None
-        return self._move_any(cur, deltas, job_id, to_state, fields, allowed_from, create, sort_at)
+        return self._move_any(cur, job_id, to_state, fields, allowed_from, create, sort_at, deltas)
 
     def _update_row(
         self,
@@ -304,15 +310,15 @@ class SqliteMoves:
     def _move_any(
         self,
         cur: sqlite3.Cursor,
-        deltas: Deltas,
         job_id: str,
         to_state: str,
         fields: Mapping[str, str | None],
         allowed_from: frozenset[str] | None,
         create: Mapping[str, str | None] | None,
         sort_at: float | None,
+        deltas: Deltas,
     ) -> tuple[str, str | None] | None:
-        """Any move: look the job up, check, write."""
+        """Any move: look the job up, check, write; its counter changes go to `deltas`."""
         row = cur.execute(
             "select j.state, j.queue, j.task, a.id is not null, a.worker_id, a.started_at, "
             "a.attempts_made from ygmon_job j left join ygmon_active a "

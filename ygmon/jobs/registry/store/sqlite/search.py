@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ygmon.errors import UnavailableError
-from ygmon.jobs.registry.search_text import Doc, GroupCount, Term, doc_of, id_key
+from ygmon.jobs.registry.search_text import Doc, Filters, GroupCount, Term, doc_of, id_key
 from ygmon.jobs.registry.store.base import FIELDS
 from ygmon.jobs.registry.store.sqlite.schema import _MERGED, _STATES
 
@@ -214,12 +214,7 @@ class SqliteJobSearch:
         return sql, tuple(params)
 
     def indexed_matches(
-        self,
-        terms: list[Term],
-        cut: float,
-        _tail_ids: list[str],
-        filters: tuple[str | None, str | None, float | None, float | None],
-        limit: int,
+        self, terms: list[Term], cut: float, _tail_ids: list[str], filters: Filters, limit: int
     ) -> tuple[list[dict[str, str | None]], int]:
         """Indexed jobs matching `terms` whose sort_at is at most `cut` (the rest are
         the tail the caller reads live): the newest `limit` and how many in all. (The
@@ -250,15 +245,9 @@ class SqliteJobSearch:
                 )
         return [dict(zip(FIELDS, r, strict=True)) for r in found]
 
-    def listing(
-        self,
-        queue: str | None,
-        state: str | None,
-        since: float | None,
-        until: float | None,
-        limit: int,
-    ) -> tuple[list[dict[str, str | None]], int]:
+    def listing(self, filters: Filters, limit: int) -> tuple[list[dict[str, str | None]], int]:
         """Jobs by the filters alone, newest first: one index range per queue and state."""
+        queue, state, since, until = filters
         rows: list[tuple] = []
         total = 0
         where, params = self._filters(None, state, since, until)
