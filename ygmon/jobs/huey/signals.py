@@ -109,15 +109,18 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
             state = "delayed" if signal == S.SIGNAL_SCHEDULED else "waiting"
         # A retry's re-enqueue (or schedule) closes the attempt its on_error described.
         closed = closing.pop(task.id, None)
-        fields: dict[str, str | None] = {
-            # Due now, or at its eta (a delay, a backoff, or the schedule handing over a
-            # task come due); an eta left from an earlier attempt does not count.
-            "due_at": repr(
-                eta.replace(tzinfo=UTC).timestamp()
-                if eta is not None and (signal == S.SIGNAL_SCHEDULED or closed is None)
-                else now
-            )
-        }
+        # Due now, or at its eta (a delay, a backoff, or the schedule handing over a task
+        # come due); an eta left from an earlier attempt does not count.
+        due = repr(
+            eta.replace(tzinfo=UTC).timestamp()
+            if eta is not None and (signal == S.SIGNAL_SCHEDULED or closed is None)
+            else now
+        )
+        fields: dict[str, str | None] = {}
+        if closed is not None or eta is not None:
+            # A job already recorded (a retry, a delay coming due) gets its new due time;
+            # a new one takes it from `create`, which costs the hot path no fields.
+            fields["due_at"] = due
         if closed is not None:
             fields[ATTEMPT] = closed
         move = {
@@ -135,6 +138,7 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
                 "enqueued_at": repr(now),
                 "stalled_count": "0",
                 "priority": str(task.priority or 0),
+                "due_at": due,
             },
         }
         if signal != S.SIGNAL_ENQUEUED:
