@@ -42,6 +42,7 @@ from typing import Any
 from huey import PriorityRedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
+from bench import bench_job_log
 from bench.figure import Figure
 from ygmon.config import LocalProfile
 from ygmon.jobs.runtime import open_runtime
@@ -354,12 +355,16 @@ def run() -> list[Figure]:
             ns = f"bench{uuid.uuid4().hex[:8]}"
             if kind == "sqlite":
                 figures += _throughput(kind, str(tmp / f"{ns}.db"), ns)
+                log_url = f"sqlite:///{tmp / f'{ns}-log.db'}"
+                figures += bench_job_log.figures(kind, log_url, f"{ns}l", _cpu)
                 continue
             with _redis() as url:
                 try:
                     figures += _throughput(kind, url, ns)
+                    figures += bench_job_log.figures(kind, url, f"{ns}l", _cpu)
                 finally:
                     _drop_redis_keys(url, ns)
+                    _drop_redis_keys(url, f"{ns}l")
         if not STATUS:
             return figures
         for kind in ("redis", "sqlite"):

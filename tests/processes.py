@@ -1,5 +1,6 @@
-"""Real processes and filesystems for tests: `ygmon worker` subprocesses over a
-profile written to a config file, and a small tmpfs for disk-full tests."""
+"""Real processes and filesystems for tests: `ygmon` commands and `ygmon worker`
+subprocesses over a profile written to a config file, and a small tmpfs for disk-full
+tests."""
 
 from __future__ import annotations
 
@@ -13,6 +14,16 @@ from pathlib import Path
 from ygmon.config import LocalProfile
 
 # --- real `ygmon worker` processes ---------------------------------------------------
+
+
+def run_ygmon(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`ygmon --config CONFIG ARGS...` in a subprocess, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "ygmon.cli", "--config", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def write_profile_config(profile: LocalProfile, path: Path) -> Path:

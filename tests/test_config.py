@@ -196,3 +196,18 @@ def test_a_profile_colour_is_checked_and_an_unknown_one_names_key_and_file(
     write(tmp_path, '[profiles.r]\napi_url = "http://x"\ncolour = 3\n')
     with pytest.raises(ConfigError, match=r"profiles\.r\.colour"):
         load_settings(profile="r")
+
+
+def test_links_are_checked_and_an_unknown_placeholder_names_key_and_file(
+    tmp_path: Path,
+) -> None:
+    good = '[profiles.prod.links]\nsentry = "https://s.example.com/?q={job_id}&t={task}"\n'
+    write(tmp_path, good)
+    assert load_settings(profile="prod").profile.links == {
+        "sentry": "https://s.example.com/?q={job_id}&t={task}"
+    }
+    path = write(tmp_path, '[profiles.prod.links]\nsentry = "https://s.example.com/?q={jobid}"\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(profile="prod")
+    assert str(path) in str(info.value) and "links.sentry" in str(info.value)
+    assert "{jobid}" in str(info.value) and "{job_id}" in str(info.value)

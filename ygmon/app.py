@@ -108,6 +108,7 @@ class YgmonApp(AlertChecks, MonitorApp):
         profile_colour: str | None = None,
         export_dir: str = ".",
         switcher: ProfileSwitcher | None = None,
+        links: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.monitor = monitor
@@ -117,6 +118,8 @@ class YgmonApp(AlertChecks, MonitorApp):
         self.profile_colour = profile_colour
         self.export_dir = export_dir
         """Where `e` writes its exports (the profile's export_dir)."""
+        self.links = dict(links or {})
+        """The profile's link templates, shown in a job's detail (ygmon.job_links)."""
         self.last_export: object = None
         """The path of the last export written (tests read it)."""
         self.switcher = switcher
@@ -151,12 +154,13 @@ class YgmonApp(AlertChecks, MonitorApp):
         await self.monitor.close()
 
     def apply_settings(self, settings: Settings, target: str) -> None:
-        """The new profile's name, colour, export folder and refresh interval."""
+        """The new profile's name, colour, export folder, links and refresh interval."""
         profile = settings.profile
         self.target = target
         self.profile_name = settings.profile_name
         self.profile_colour = profile.colour
         self.export_dir = profile.export_dir
+        self.links = dict(profile.links)
         self._read_only = None
         self.policy = RefreshPolicy(interval=profile.refresh_interval)
 

@@ -25,6 +25,7 @@ from ygmon.config_rules import checked as _checked
 from ygmon.config_rules import fail as _fail
 from ygmon.config_rules import setting as _setting
 from ygmon.errors import ConfigError
+from ygmon.job_links import check_links
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./ygmon.db"
 DEFAULT_BROKER_URL = "sqlite:///./ygmon-queue.db"
@@ -125,6 +126,7 @@ _BOOL = _Rule("bool")
 _SECONDS = _Rule("float", above=0)
 _COLOUR = _Rule("colour")
 _ALERTS = _Rule("table", check=check_alerts)
+_LINKS = _Rule("table", check=check_links)
 
 
 def _addresses(value: Any, loc: str, where: str) -> tuple[str, ...]:
@@ -196,6 +198,11 @@ class LocalProfile(_Profile):
     """How many times a job may stall before it fails."""
     shutdown_grace: float = _setting(10.0, _Rule("float", at_least=0))
     """Seconds running jobs get to finish after SIGTERM/SIGINT."""
+    job_log_lines: int = _setting(500, _Rule("int", at_least=1))
+    """Lines of a job's own log (its logging records, stdout, stderr) kept per attempt:
+    the last ones; the job's detail says how many were cut."""
+    job_log_bytes: int = _setting(65536, _Rule("int", at_least=256))
+    """Bytes of a job's own log kept per attempt, whichever cap comes first."""
     concurrency: dict[str, int] = _setting({}, _Rule("counts"))
     """Worker threads per queue, overriding the defaults."""
     refresh_interval: float = _setting(2.0, _SECONDS)
@@ -216,6 +223,9 @@ class LocalProfile(_Profile):
     alerts: dict[str, Any] = _setting({}, _ALERTS)
     """Alert rules (ygmon.alert_config): failure_rate, oldest_waiting, no_worker,
     schedule_missed, paused_too_long."""
+    links: dict[str, str] = _setting({}, _LINKS)
+    """URL templates shown (and copied with `u`) in a job's detail (ygmon.job_links):
+    {job_id}, {queue}, {task}, {started_at}, {finished_at}."""
 
 
 class RemoteProfile(_Profile):
@@ -239,6 +249,8 @@ class RemoteProfile(_Profile):
     """Where the app's `e` writes its CSV and JSON exports."""
     alerts: dict[str, Any] = _setting({}, _ALERTS)
     """Alert rules, evaluated here over the server's answers (ygmon.alert_config)."""
+    links: dict[str, str] = _setting({}, _LINKS)
+    """URL templates shown (and copied with `u`) in a job's detail (ygmon.job_links)."""
 
 
 Profile = LocalProfile | RemoteProfile

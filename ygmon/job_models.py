@@ -104,6 +104,31 @@ class JobSummary(CamelModel):
     error_message: str | None = None
 
 
+class Attempt(CamelModel):
+    """One finished run of a job: when it became due, started and ended, where it ran,
+    how it ended, and what it logged (ygmon extension)."""
+
+    number: int | None = None
+    due_at: Timestamp | None = None
+    started_at: Timestamp | None = None
+    finished_at: Timestamp | None = None
+    wait_seconds: float | None = None
+    """Queue wait: start - due."""
+    run_seconds: float | None = None
+    """Run time: end - start."""
+    worker_id: str | None = None
+    host: str | None = None
+    pid: int | None = None
+    outcome: str
+    """completed, failed, retried (failed, another attempt follows), stalled (its
+    worker stopped beating), interrupted (its worker shut down) or cancelled."""
+    error: str | None = None
+    log: str | None = None
+    """The attempt's own log (logging records, stdout, stderr), its last lines."""
+    log_cut: int = 0
+    """Lines of the log dropped to keep it within the cap (the oldest)."""
+
+
 class JobDetail(JobSummary):
     """One job with everything needed to understand or rerun it."""
 
@@ -112,6 +137,11 @@ class JobDetail(JobSummary):
     error_stack: str | None = None
     stalled_count: int = 0
     result: Any = None
+    due_at: Timestamp | None = None
+    """When the current (or last) attempt became due: enqueue time, or a delay's or
+    retry's eta (ygmon extension)."""
+    attempts: list[Attempt] = Field(default_factory=list)
+    """Finished attempts, oldest first (ygmon extension)."""
 
 
 class WorkerInfo(CamelModel):

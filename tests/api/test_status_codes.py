@@ -147,6 +147,13 @@ def test_extensions_200_and_404(api: Api) -> None:
     assert jobs["pagination"]["total"] == 2
     job = api.get(f"{BASE}/queues/maintenance/jobs/{FAILED_JOBS[0]}").json()["data"]
     assert job["kwargs"] == {"fail": True} and "errorStack" in job
+    # Its attempts (a ygmon extension of the job detail), in the API's camelCase.
+    last = job["attempts"][-1]
+    assert {"dueAt", "startedAt", "finishedAt", "waitSeconds", "runSeconds", "host", "pid"} <= set(
+        last
+    )
+    assert (last["outcome"], last["logCut"]) == ("failed", 0) and "failing" in last["log"]
+    assert last["finishedAt"].endswith("Z") and "dueAt" in job
     failed = api.get(f"{BASE}/failed", params={"pageSize": 1}).json()
     assert failed["pagination"] == {"page": 1, "pageSize": 1, "total": 2, "totalPages": 2}
     previews = api.get(f"{BASE}/previews", params={"status": "ready"}).json()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from processes import run_ygmon
 
 from ygmon.cli import main
 from ygmon.jobs.registry.search import JobSearch
@@ -19,37 +18,28 @@ from ygmon.monitor.export import ExportFormat, loads
 from ygmon.monitor.schemas import JobSummary
 
 
-def _ygmon(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ygmon.cli", "--config", str(config), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_jobs_search_prints_matches_and_json(runtime: JobRuntime, worker_config: Path) -> None:
     with in_process_worker(runtime.profile, ["maintenance"], 1, runtime=runtime):
         runtime.enqueue("canary", job_id="cli-ok-1")
         runtime.enqueue("canary", job_id="cli-bad-1", fail=True)
         runtime.wait_idle(20, queues=["maintenance"])
-    out = _ygmon(worker_config, "jobs", "search", "asked", "--json")
+    out = run_ygmon(worker_config, "jobs", "search", "asked", "--json")
     assert out.returncode == 0, out.stderr
     body = json.loads(out.stdout)
     assert [j["id"] for j in body["data"]] == ["cli-bad-1"]
     assert body["data"][0]["errorMessage"] == "canary asked to fail"
     assert body["pagination"]["total"] == 1
-    out = _ygmon(worker_config, "jobs", "search", "ok-1", "--state", "completed")
+    out = run_ygmon(worker_config, "jobs", "search", "ok-1", "--state", "completed")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0].startswith("cli-ok-1  maintenance  canary  completed  ")
     assert lines[-1] == "1 matching jobs (page 1 of 1)"
-    assert _ygmon(worker_config, "jobs", "search", "nothing-here").stdout == "no matching jobs\n"
+    assert run_ygmon(worker_config, "jobs", "search", "nothing-here").stdout == "no matching jobs\n"
     # CSV, as the app's `e` writes it, reads back to the same jobs as the JSON page.
-    out = _ygmon(worker_config, "jobs", "search", "canary", "--csv")
+    out = run_ygmon(worker_config, "jobs", "search", "canary", "--csv")
     assert out.returncode == 0, out.stderr
     rows = loads(out.stdout, JobSummary, ExportFormat.CSV)
-    page = json.loads(_ygmon(worker_config, "jobs", "search", "canary", "--json").stdout)
+    page = json.loads(run_ygmon(worker_config, "jobs", "search", "canary", "--json").stdout)
     assert [r.to_json() for r in rows] == page["data"]
     assert {r.id for r in rows} == {"cli-ok-1", "cli-bad-1"}
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from processes import run_ygmon
 
 from ygmon.cli import main
 from ygmon.jobs.runtime import RETENTION_SWEEP, JobRuntime
@@ -18,24 +18,15 @@ from ygmon.jobs.worker import in_process_worker
 from ygmon.monitor.schemas import JobState
 
 
-def _ygmon(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ygmon.cli", "--config", str(config), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_enqueue_status_and_worker_end_to_end(
     runtime: JobRuntime, worker_config: Path, spawn_worker: Callable[..., subprocess.Popen[str]]
 ) -> None:
-    out = _ygmon(worker_config, "enqueue", "canary", "--seconds", "0.05")
+    out = run_ygmon(worker_config, "enqueue", "canary", "--seconds", "0.05")
     assert out.returncode == 0, out.stderr
     job_id = out.stdout.split()[0]
     assert runtime.registry.get_job(job_id).kwargs == {"seconds": 0.05, "fail": False}
 
-    status = json.loads(_ygmon(worker_config, "status", "--json").stdout)
+    status = json.loads(run_ygmon(worker_config, "status", "--json").stdout)
     queues = {q["name"]: q for q in status["queues"]}
     assert next(iter(queues)) == "notification-delivery" and "maintenance" in queues
     assert queues["maintenance"] == {
@@ -50,7 +41,7 @@ def test_enqueue_status_and_worker_end_to_end(
 
     proc = spawn_worker("--no-schedule", "--queues", "maintenance")
     runtime.wait_idle(10, ["maintenance"])
-    status = json.loads(_ygmon(worker_config, "status", "--json").stdout)
+    status = json.loads(run_ygmon(worker_config, "status", "--json").stdout)
     assert [w["pid"] for w in status["workers"]] == [proc.pid]
     assert {q["name"]: q for q in status["queues"]}["maintenance"]["completed"] == 1
     proc.send_signal(signal.SIGINT)

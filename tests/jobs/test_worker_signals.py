@@ -49,6 +49,18 @@ def test_sigkill_then_new_worker_completes_every_job_once(
         assert job.kwargs == {"seconds": 1.0}
     for job_id in quick:
         assert runtime.registry.get_job(job_id).stalled_count == 0
+        (attempt,) = runtime.registry.get_job(job_id).attempts
+        assert attempt.outcome == "completed" and attempt.pid == second.pid
+    # A killed job's attempts: the one its dead worker lost, then the re-run's.
+    for job_id in killed:
+        lost, rerun = runtime.registry.get_job(job_id).attempts
+        assert (lost.outcome, lost.pid) == ("stalled", first.pid)
+        assert (rerun.outcome, rerun.pid) == ("completed", second.pid)
+        assert lost.finished_at <= rerun.due_at <= rerun.started_at
+        assert 1.0 <= rerun.run_seconds < 2.5
+        # The lost attempt ran until its worker's last beat, at most a beat's gap after
+        # the kill; never past the sweep that noticed it.
+        assert lost.run_seconds < 1.0 + 10.0
     # The dead worker left the registry through the sweep; the live one is listed.
     assert [w.pid for w in runtime.registry.workers()] == [second.pid]
     second.send_signal(signal.SIGTERM)

@@ -104,6 +104,12 @@ async def test_seeded_values(monitor: Monitor) -> None:
     assert all(j.error_message == "canary asked to fail" for j in failed.data)
     detail = await monitor.job("maintenance", FAILED_JOBS[0])
     assert detail.kwargs == {"fail": True} and "RuntimeError" in (detail.error_stack or "")
+    # Its attempts, the last one failed with the error and what the canary logged.
+    assert len(detail.attempts) == detail.attempts_made >= 1
+    last = detail.attempts[-1]
+    assert (last.outcome, last.error) == ("failed", "canary asked to fail")
+    assert "failing as asked" in (last.log or "") and last.pid is not None
+    assert last.wait_seconds is not None and last.run_seconds is not None
     stats = await monitor.notification_stats()
     assert stats.delivery.waiting == 2
     assert stats.digest.next_daily_run is not None and stats.digest.last_daily_run is None

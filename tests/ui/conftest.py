@@ -207,6 +207,7 @@ def build_app(
         target=target,
         ui=ui,
         worker_command=command,
+        links=settings.profile.links,
     )
 
 

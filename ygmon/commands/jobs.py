@@ -1,4 +1,5 @@
-"""`ygmon jobs search WORDS [--queue Q] [--state S] [--since T] [--until T] [--page N]
+"""`ygmon jobs show ID` (ygmon.commands.job_show) and `ygmon jobs search WORDS [--queue Q]
+[--state S] [--since T] [--until T] [--page N]
 [--json | --csv]`: jobs of every queue matching the words (task, argument values, error, id
 prefix or suffix), newest first. Goes through the Monitor, so a remote profile
 searches the server's registry.
@@ -10,6 +11,7 @@ import argparse
 from datetime import datetime
 
 from ygmon.cli_numbers import integer
+from ygmon.commands import job_show
 from ygmon.commands.common import settings_from
 from ygmon.errors import ConfigError
 
@@ -38,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--csv", action="store_true", help="print the page's jobs as CSV (as `e` exports)"
     )
     search.set_defaults(handler=run_search)
+    job_show.register(actions)
 
 
 def _time(value: str | None, option: str) -> datetime | None:

@@ -30,6 +30,7 @@ def make_app(settings: Settings, ui: UiConfig | None = None) -> YgmonApp:
         profile_name=settings.profile_name,
         profile_colour=settings.profile.colour,
         export_dir=settings.profile.export_dir,
+        links=settings.profile.links,
         switcher=ProfileSwitcher(settings.source),
     )
 

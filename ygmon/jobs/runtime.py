@@ -17,6 +17,7 @@ from huey.api import TaskWrapper
 from ygmon.broker_url import broker_kind
 from ygmon.config import LocalProfile
 from ygmon.job_ids import new_job_id
+from ygmon.jobs import job_log
 from ygmon.jobs.collapse import Collapse
 from ygmon.jobs.huey import signals
 from ygmon.jobs.huey.broker import QueueHooks, RegistryHuey, make_huey
@@ -80,6 +81,7 @@ class JobRuntime:
         self._register_maintenance()
 
     def _enter_job(self, task: Any) -> None:
+        job_log.start(self.profile.job_log_lines, self.profile.job_log_bytes)
         set_current_job(
             JobContext(
                 self,

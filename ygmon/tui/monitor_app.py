@@ -27,6 +27,7 @@ class MonitorApp(App):
     profile_name: str | None
     profile_colour: str | None
     export_dir: str
+    links: dict[str, str]
     last_export: object
     switcher: ProfileSwitcher | None
     ui: UiConfig

@@ -7,10 +7,10 @@ import asyncio
 import contextlib
 import io
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from processes import run_ygmon
 from sqlalchemy import select
 
 from ygmon.cli import main
@@ -21,15 +21,6 @@ from ygmon.jobs.worker import in_process_worker
 @pytest.fixture
 def database_url(sqlite_url: str) -> str:
     return sqlite_url
-
-
-def ygmon_process(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ygmon.cli", "--config", str(config), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 async def ygmon(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -47,7 +38,7 @@ async def ygmon(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 async def test_import_scan_and_a_worker_make_previews(profile, db, config, sources) -> None:
     # Once as a developer types it; the other commands run in this process.
-    out = ygmon_process(config, "assets", "import", str(sources["short.wav"]), "--title", "Tone")
+    out = run_ygmon(config, "assets", "import", str(sources["short.wav"]), "--title", "Tone")
     assert out.returncode == 0, out.stderr
     audio_id, kind, name, *_ = out.stdout.split()
     assert (kind, name) == ("AUDIO", "short.wav") and "thumbnail job" in out.stdout

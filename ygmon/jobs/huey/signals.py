@@ -23,12 +23,14 @@ from typing import Any, Protocol
 from huey import signals as S
 
 from ygmon.errors import YgmonError
+from ygmon.jobs import job_log
 from ygmon.jobs.huey.broker import RegistryHuey
 from ygmon.jobs.huey.pending import defer_to_enqueue, header_for_enqueue
 from ygmon.jobs.huey.revocations import take_revoke_delete
 from ygmon.jobs.huey.sqlite_storage import RegistrySqliteStorage, SqliteHooks
 from ygmon.jobs.registry.completions import CompletionWriter
 from ygmon.jobs.registry.job_registry import JobRegistry
+from ygmon.jobs.registry.store.base import ATTEMPT
 from ygmon.jobs.registry.store.redis.store import RedisRegistryStore
 from ygmon.jobs.registry.store.sqlite.store import SqliteRegistryStore
 from ygmon.queues import queue_spec
@@ -44,6 +46,16 @@ def _result_json(value: Any) -> str | None:
     except (TypeError, ValueError):
         text = json.dumps(repr(value))
     return text if len(text) <= 10_000 else None
+
+
+def attempt_entry(end: float, outcome: str, error: str | None) -> str:
+    """The ATTEMPT field closing the running attempt: when and how it ended, and the log
+    this thread captured while it ran (ygmon.jobs.job_log)."""
+    entry: dict[str, Any] = {"end": repr(end), "outcome": outcome}
+    if error is not None:
+        entry["error"] = error
+    entry.update(job_log.take())
+    return json.dumps(entry)
 
 
 class Host(Protocol):
@@ -74,6 +86,9 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
     ceiling = None if limit is None else (queue, limit)
 
     class_revoke_key = functools.cache(huey.class_revoke_key)
+    closing: dict[str, str] = {}
+    """Per job id: the attempt a retry's on_error closed, until its re-enqueue writes it
+    (Huey signals both from the thread that ran it, one right after the other)."""
 
     def guarded(fn):
         def handler(signal: str, task: Any, *args: Any) -> None:
@@ -92,10 +107,26 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
             state = "delayed"
         else:
             state = "delayed" if signal == S.SIGNAL_SCHEDULED else "waiting"
+        # A retry's re-enqueue (or schedule) closes the attempt its on_error described.
+        closed = closing.pop(task.id, None)
+        # Due now, or at its eta (a delay, a backoff, or the schedule handing over a task
+        # come due); an eta left from an earlier attempt does not count.
+        due = repr(
+            eta.replace(tzinfo=UTC).timestamp()
+            if eta is not None and (signal == S.SIGNAL_SCHEDULED or closed is None)
+            else now
+        )
+        fields: dict[str, str | None] = {}
+        if closed is not None or eta is not None:
+            # A job already recorded (a retry, a delay coming due) gets its new due time;
+            # a new one takes it from `create`, which costs the hot path no fields.
+            fields["due_at"] = due
+        if closed is not None:
+            fields[ATTEMPT] = closed
         move = {
             "job_id": task.id,
             "to_state": state,
-            "fields": {},
+            "fields": fields,
             "allowed_from": frozenset({"delayed", "active"}) if state == "waiting" else _PENDING,
             "create": {
                 "queue": queue,
@@ -107,6 +138,7 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
                 "enqueued_at": repr(now),
                 "stalled_count": "0",
                 "priority": str(task.priority or 0),
+                "due_at": due,
             },
         }
         if signal != S.SIGNAL_ENQUEUED:
@@ -177,6 +209,7 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
                 "finished_at": repr(now),
                 "error_message": message,
                 "error_stack": "".join(traceback.format_exception(exc)),
+                ATTEMPT: attempt_entry(now, "failed", message),
             },
             "allowed_from": allowed_from,
             "sort_at": now,
@@ -206,6 +239,7 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
                 "huey_delete": (huey_where, revoke_delete) if revoke_delete else None,
                 "to_state": "completed",
                 "fields": {
+                    ATTEMPT: attempt_entry(now, "completed", None),
                     "finished_at": repr(now),
                     "progress": "100",
                     "result": _result_json(value),
@@ -223,7 +257,9 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
     def on_error(signal: str, task: Any, exc: BaseException) -> None:
         message = str(exc) or type(exc).__name__
         if task.retries:
-            # Not final: Huey re-enqueues or schedules it next, and that signal moves it.
+            # Not final: Huey re-enqueues or schedules it next, and that signal moves it
+            # and closes this attempt.
+            closing[task.id] = attempt_entry(registry.now(), "retried", message)
             stack = "".join(traceback.format_exception(exc))
             store.set_fields(task.id, {"error_message": message, "error_stack": stack})
             return
@@ -232,10 +268,12 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
     @guarded
     def on_cancelled(signal: str, task: Any, *args: Any) -> None:
         now = registry.now()
+        closing.pop(task.id, None)
         store.move(
             task.id,
             "cancelled",
-            {"finished_at": repr(now)},
+            # The attempt is closed only if the job was running.
+            {"finished_at": repr(now), ATTEMPT: attempt_entry(now, "cancelled", None)},
             allowed_from=_PENDING,
             sort_at=now,
             retention=registry.retention("cancelled", now),

@@ -15,10 +15,12 @@ from typing import Any
 from ygmon.errors import CannotRetryError, NotFoundError
 from ygmon.job_history import History, HistoryWindow
 from ygmon.job_models import JobDetail, JobState, JobSummary, QueueStats, WorkerInfo
+from ygmon.jobs.registry.attempts import entry as attempt_entry
+from ygmon.jobs.registry.attempts import parse_all as parse_attempts
 from ygmon.jobs.registry.clock import StoreClock
 from ygmon.jobs.registry.history import build_history
 from ygmon.jobs.registry.snapshot import queue_row, queue_rows, worker_rows
-from ygmon.jobs.registry.store.base import FINISHED_STATES, RegistryStore, Retention
+from ygmon.jobs.registry.store.base import ATTEMPT, FINISHED_STATES, RegistryStore, Retention
 from ygmon.queues import QUEUE_NAMES
 
 # docs/CONTRACT.md#retention: a queue's last 1000 completed jobs (at most 24 hours old) and the last
@@ -90,7 +92,7 @@ class JobRegistry:
         record = self.store.get(job_id)
         if record is None:
             raise NotFoundError("Job not found")
-        return self._detail(record)
+        return self._detail(record, self.store.attempts(job_id))
 
     def retry(self, queue: str, job_id: str) -> JobDetail:
         record = self.store.get(job_id)
@@ -103,6 +105,7 @@ class JobRegistry:
             "attempts_made": "0",
             "stalled_count": "0",
             "enqueued_at": repr(now),
+            "due_at": repr(now),
             "started_at": None,
             "finished_at": None,
             "worker_id": None,
@@ -118,7 +121,7 @@ class JobRegistry:
         record.update(fields, state="waiting")
         self._requeue(record)
         # As it was enqueued: a worker may already be running it by now.
-        return self._detail(record)
+        return self._detail(record, self.store.attempts(job_id))
 
     def workers(self) -> list[WorkerInfo]:
         return [WorkerInfo(**row) for row in worker_rows(self.store.workers())]
@@ -155,10 +158,12 @@ class JobRegistry:
             "error_message": r["error_message"],
         }
 
-    def _detail(self, r: dict[str, Any]) -> JobDetail:
+    def _detail(self, r: dict[str, Any], attempts: list[str]) -> JobDetail:
         return JobDetail.model_validate(
             {
                 **self._summary(r),
+                "due_at": _ts(r.get("due_at")),
+                "attempts": parse_attempts(attempts),
                 "args": json.loads(r["args"] or "[]"),
                 "kwargs": json.loads(r["kwargs"] or "{}"),
                 "error_stack": r["error_stack"],
@@ -193,17 +198,18 @@ class JobRegistry:
         more than `max_stalled` times. Returns the ids handled.
         """
         now = self.now()
-        live = {
-            w["id"]
-            for w in self.store.workers()
-            if now - float(w["last_heartbeat"]) <= stalled_after
-        }
+        beats = {w["id"]: float(w["last_heartbeat"]) for w in self.store.workers()}
+        live = {w for w, beat in beats.items() if now - beat <= stalled_after}
         handled = []
         for job_id in self.store.ids_in(None, "active", 100_000):
             record = self.store.get(job_id)
             if record is None or record["state"] != "active" or record["worker_id"] in live:
                 continue
             stalled = _int(record["stalled_count"]) + 1
+            # The attempt ended when its worker last beat (it died within one beat),
+            # not before it started; a worker already gone from the list leaves now.
+            end = min(now, beats.get(record["worker_id"] or "", now))
+            end = max(end, float(record["started_at"] or end))
             if stalled > max_stalled:
                 self.store.move(
                     job_id,
@@ -213,6 +219,7 @@ class JobRegistry:
                         "finished_at": repr(now),
                         "error_message": STALLED_MESSAGE,
                         "error_stack": None,
+                        ATTEMPT: attempt_entry(end, "failed", STALLED_MESSAGE),
                     },
                     allowed_from=frozenset({"active"}),
                     sort_at=now,
@@ -221,7 +228,13 @@ class JobRegistry:
             elif self.store.move(
                 job_id,
                 "waiting",
-                {"stalled_count": str(stalled), "worker_id": None, "started_at": None},
+                {
+                    "stalled_count": str(stalled),
+                    "worker_id": None,
+                    "started_at": None,
+                    "due_at": repr(now),
+                    ATTEMPT: attempt_entry(end, "stalled", "its worker stopped beating"),
+                },
                 allowed_from=frozenset({"active"}),
             ):
                 record["stalled_count"] = str(stalled)
@@ -239,10 +252,16 @@ class JobRegistry:
             record = self.store.get(job_id)
             if record is None or record["worker_id"] != worker_id:
                 continue
+            now = self.now()
             if self.store.move(
                 job_id,
                 "waiting",
-                {"worker_id": None, "started_at": None},
+                {
+                    "worker_id": None,
+                    "started_at": None,
+                    "due_at": repr(now),
+                    ATTEMPT: attempt_entry(now, "interrupted", "its worker shut down"),
+                },
                 allowed_from=frozenset({"active"}),
             ):
                 self._requeue(record)

@@ -10,6 +10,7 @@ services in ygmon/pipelines/<name>/), gathered below.
 from __future__ import annotations
 
 import argparse
+import logging
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,8 @@ from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec, UnknownTaskError, Wo
 
 if TYPE_CHECKING:
     from ygmon.jobs.job_context import Producer
+
+_log = logging.getLogger("ygmon.canary")
 
 # How often a worker trims history beyond the contract's retention (runtime's
 # sweep-retention). Each finish trims its own queue already; this catches queues that
@@ -50,6 +53,8 @@ def canary(
     if seconds:
         time.sleep(float(seconds))
     if fail:
+        # A line of its own log, so a failed probe's detail shows what it did.
+        _log.warning("canary: slept %ss, failing as asked", float(seconds))
         raise RuntimeError("canary asked to fail")
     if fail_unless is not None and not Path(fail_unless).exists():
         raise RuntimeError(f"canary: {fail_unless} does not exist")

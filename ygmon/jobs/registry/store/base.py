@@ -35,7 +35,15 @@ FIELDS = (
     "result",
     "priority",
     "sort_at",
+    "due_at",
 )
+
+ATTEMPT = "attempt"
+"""A pseudo-field of a move: a JSON object ({"end", "outcome", "error", "log", "cut"})
+closing the job's current attempt. When (and only when) the move takes a running job
+out of `active`, the store appends it to the job's attempts, adding what the running
+record knows: "start", "worker", "n" (attempts made) and "due" (the record's due_at,
+when the attempt became due). Kept with the record, so retention trims both at once."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,9 @@ class RegistryStore(Protocol):
     def set_fields(self, job_id: str, fields: Mapping[str, str | None]) -> None: ...
 
     def get(self, job_id: str) -> dict[str, str | None] | None: ...
+
+    def attempts(self, job_id: str) -> list[str]:
+        """The job's finished attempts, oldest first, each a JSON object (see ATTEMPT)."""
 
     def counts(self) -> dict[tuple[str, str], int]: ...
 

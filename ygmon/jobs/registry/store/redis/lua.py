@@ -19,7 +19,13 @@ WAKE_KEEP = 64
 takes the next one without looking at the list. A stale token costs one empty look at
 the queue."""
 
-DELETE_JOB_LUA = """
+ATTEMPTS_SUFFIX = ":att"
+"""`job:<id>` plus this names the list of the job's finished attempts (JSON objects, see
+ygmon.jobs.registry.store.base.ATTEMPT); a trim deletes it with the record."""
+
+DELETE_JOB_LUA = (
+    f"local ATTEMPTS_SUFFIX = '{ATTEMPTS_SUFFIX}'\n"
+    + """
 local function trim(p, queue, state, keep, min_time)
   local k = p .. 'idx:' .. queue .. ':' .. state
   local old = redis.call('ZCOUNT', k, '-inf', '(' .. min_time)
@@ -28,7 +34,10 @@ local function trim(p, queue, state, keep, min_time)
   local ids = redis.call('ZRANGE', k, 0, drop_n - 1)
   for i = 1, #ids, 1000 do
     local keys = {}
-    for j = i, math.min(i + 999, #ids) do keys[#keys + 1] = p .. 'job:' .. ids[j] end
+    for j = i, math.min(i + 999, #ids) do
+      keys[#keys + 1] = p .. 'job:' .. ids[j]
+      keys[#keys + 1] = p .. 'job:' .. ids[j] .. ATTEMPTS_SUFFIX
+    end
     redis.call('DEL', unpack(keys))
   end
   redis.call('ZREMRANGEBYRANK', k, 0, #ids - 1)
@@ -36,6 +45,7 @@ local function trim(p, queue, state, keep, min_time)
   return #ids
 end
 """
+)
 
 
 # History buckets (see ygmon.jobs.registry.store.buckets): the hash `hist:<step>:<start>` holds, per
@@ -125,7 +135,8 @@ end
 -- the move's own, the enqueue time (the default order), the attempts (activate), and
 -- those a move may clear, so that clearing a field the record lacks costs nothing.
 local READ = {'state', 'queue', 'task', 'started_at', 'enqueued_at', 'attempts_allowed',
-              'finished_at', 'worker_id', 'error_message', 'error_stack'}
+              'finished_at', 'worker_id', 'error_message', 'error_stack', 'due_at',
+              'attempts_made'}
 local CLEARS = {finished_at = 7, worker_id = 8, error_message = 9, error_stack = 10}
 local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time, batch, now)
   local jk = p .. 'job:' .. id
@@ -147,6 +158,18 @@ local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time,
   end
   if sort_at == '' then
     sort_at = created and create['enqueued_at'] or now[5]
+  end
+  local closed = fields['attempt']
+  if closed then
+    fields['attempt'] = nil
+    if cur == 'active' then
+      -- The attempt this move ends, completed by what the running record knows.
+      local e = cjson.decode(closed)
+      -- Times stay the record's strings: cjson would round numbers to 14 digits.
+      e['start'] = started or nil; e['worker'] = now[8] or nil; e['due'] = now[11] or nil
+      e['n'] = now[12] or nil
+      redis.call('RPUSH', jk .. ATTEMPTS_SUFFIX, cjson.encode(e))
+    end
   end
   local flat = created or {}
   flat[#flat + 1] = 'state'; flat[#flat + 1] = to

@@ -24,6 +24,7 @@ from ygmon.jobs.registry.store.redis.direct import DirectCalls, DirectScript
 from ygmon.jobs.registry.store.redis.history import RedisHistory
 from ygmon.jobs.registry.store.redis.lua import (
     ACTIVATE_LUA,
+    ATTEMPTS_SUFFIX,
     MOVE_LUA,
     MOVE_MANY_LUA,
     TRIM_HISTORY_LUA,
@@ -198,6 +199,12 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisClaims)
         except redis.RedisError as exc:
             raise self._fail(exc) from None
         return {f: data.get(f) for f in FIELDS} if data else None
+
+    def attempts(self, job_id: str) -> list[str]:
+        try:
+            return self.r.lrange(self.p + "job:" + job_id + ATTEMPTS_SUFFIX, 0, -1)
+        except redis.RedisError as exc:
+            raise self._fail(exc) from None
 
     def _ranges(
         self, queue: str | None, state: str, counts: Mapping[tuple[str, str], int]

@@ -7,6 +7,7 @@ their own that dirty as few pages as possible; `_move_any` handles the rest.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Callable, Mapping
@@ -14,11 +15,15 @@ from contextlib import AbstractContextManager
 from typing import Any, Unpack
 
 from ygmon.errors import UnavailableError
-from ygmon.jobs.registry.store.base import FIELDS, MoveOptions, Retention
+from ygmon.jobs.registry.store.base import ATTEMPT, FIELDS, MoveOptions, Retention
 from ygmon.jobs.registry.store.buckets import OUTCOMES
 from ygmon.jobs.registry.store.sqlite.schema import _ACTIVE, _ACTIVE_FIELDS, _BUMP
 
 Deltas = dict[tuple[str, str], int]
+
+_APPEND_ATTEMPT = "attempts = coalesce(attempts, '') || json_set(?, '$.due', due_at) || char(10), "
+"""The closed attempt (a JSON object) appended as one line, with the due time the row
+holds (the update reads the row's values from before it)."""
 
 
 class SqliteMoves:
@@ -29,7 +34,7 @@ class SqliteMoves:
         building it per job showed up in profiles, and it runs inside the write lock."""
         sql = self._sql.get(columns)
         if sql is None:
-            sets = "".join(f"{c} = ?, " for c in columns)
+            sets = "".join(_APPEND_ATTEMPT if c == ATTEMPT else f"{c} = ?, " for c in columns)
             sql = self._sql[columns] = (
                 f"update ygmon_job set {sets}sort_at = coalesce(?, enqueued_at) "
                 "where ns = ? and id = ?"
@@ -82,7 +87,7 @@ class SqliteMoves:
             taken = running.pop(move["job_id"], None) if finishing else None
             if taken is not None:
                 queue, *values = taken
-                changes = {**dict(zip(_ACTIVE_FIELDS, values, strict=True)), **move["fields"]}
+                changes = _closing(values, move["fields"])
                 self._update_row(cur, move["job_id"], changes, to_state, sort_at)
                 _add(deltas, queue, "active", -1)
                 _add(deltas, queue, to_state, 1)
@@ -272,7 +277,7 @@ class SqliteMoves:
                     (self.ns, job_id, row[0], *(fields.get(c) for c in _ACTIVE_FIELDS)),
                 )
             if row is not None and cur.rowcount == 1:
-                rest = {c: v for c, v in fields.items() if c not in _ACTIVE_FIELDS}
+                rest = {c: v for c, v in fields.items() if c not in _ACTIVE_FIELDS and c != ATTEMPT}
                 if rest:
                     self._update_row(cur, job_id, rest, "waiting", None)
                 _add(deltas, row[0], "waiting", -1)
@@ -289,7 +294,7 @@ class SqliteMoves:
             if row is not None:
                 queue, *taken = row
                 cur.execute("delete from ygmon_active where ns = ? and id = ?", (self.ns, job_id))
-                changes = {**dict(zip(_ACTIVE_FIELDS, taken, strict=True)), **fields}
+                changes = _closing(taken, fields)
                 self._update_row(cur, job_id, changes, to_state, sort_at)
                 _add(deltas, queue, "active", -1)
                 _add(deltas, queue, to_state, 1)
@@ -350,10 +355,10 @@ class SqliteMoves:
             state = "active"
         if allowed_from is not None and state not in allowed_from:
             return None
-        changes = dict(fields)
+        changes = {c: v for c, v in fields.items() if c != ATTEMPT}
         if running:
             cur.execute("delete from ygmon_active where ns = ? and id = ?", (self.ns, job_id))
-            changes = {**dict(zip(_ACTIVE_FIELDS, taken, strict=True)), **changes}
+            changes = _closing(taken, fields)
         row_state = to_state
         if to_state == "active":
             self._take(cur, job_id, queue, [changes.pop(c, None) for c in _ACTIVE_FIELDS])
@@ -369,6 +374,20 @@ class SqliteMoves:
             "attempts_made) values (?, ?, ?, ?, ?, ?)",
             (self.ns, job_id, queue, *taken),
         )
+
+
+def _closing(taken: list | tuple, fields: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The row's changes as a running job leaves `active`: what taking it recorded
+    (`taken`, in _ACTIVE_FIELDS order), then `fields`; an ATTEMPT among them gets the
+    attempt's start, worker and number from `taken`."""
+    worker, started, made = taken
+    changes = {"worker_id": worker, "started_at": started, "attempts_made": made, **fields}
+    entry = fields.get(ATTEMPT)
+    if entry is not None:
+        closed = json.loads(entry)
+        closed.update(start=started, worker=worker, n=made)
+        changes[ATTEMPT] = json.dumps(closed)
+    return changes
 
 
 def _finishes_running(to_state: str, move: Mapping[str, Any]) -> bool:

@@ -6,6 +6,8 @@ tables, the column lists and the per-state row selection.
 
 from __future__ import annotations
 
+import sqlite3
+
 from ygmon.jobs.registry.store.base import FIELDS
 
 _JOB_TABLE = """create table if not exists ygmon_job (
@@ -14,7 +16,7 @@ _JOB_TABLE = """create table if not exists ygmon_job (
         attempts_allowed text, progress text, enqueued_at text, started_at text,
         finished_at text, worker_id text, error_message text, error_stack text,
         stalled_count text, result text, priority text, sort_at real not null,
-        primary key (ns, id)) without rowid"""
+        due_at text, attempts text, primary key (ns, id)) without rowid"""
 _DDL = (
     _JOB_TABLE,
     "create index if not exists ygmon_job_qs on ygmon_job (ns, queue, state, sort_at)",
@@ -32,6 +34,21 @@ _DDL = (
         ns text not null, id text not null, queue text not null, worker_id text,
         started_at text, attempts_made text, primary key (ns, id)) without rowid""",
 )
+_ADDED_COLUMNS = (("due_at", "text"), ("attempts", "text"))
+"""Columns added to `ygmon_job` after files were written without them, in order: a
+file gains the missing ones when opened (add_missing_columns). `attempts` is last, so
+reading the other columns of a row never touches its overflow pages (a job's log)."""
+
+
+def add_missing_columns(cur: sqlite3.Cursor) -> None:
+    """Bring an older file's `ygmon_job` up to _JOB_TABLE (the schema's only versioning:
+    tables and columns are added, never changed)."""
+    have = {row[1] for row in cur.execute("pragma table_info(ygmon_job)")}
+    for name, kind in _ADDED_COLUMNS:
+        if name not in have:
+            cur.execute(f"alter table ygmon_job add column {name} {kind}")
+
+
 _PLAIN = ", ".join(f"j.{c}" for c in FIELDS)
 _STATES = ("waiting", "delayed", "active", "completed", "failed", "cancelled")
 _ACTIVE_FIELDS = ("worker_id", "started_at", "attempts_made")

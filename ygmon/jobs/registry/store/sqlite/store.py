@@ -31,7 +31,13 @@ from ygmon.jobs.registry.store.sqlite.claims import CLAIM_DDL, SqliteClaims
 from ygmon.jobs.registry.store.sqlite.counters import SqliteCounters
 from ygmon.jobs.registry.store.sqlite.history import HISTORY_DDL, SqliteHistory
 from ygmon.jobs.registry.store.sqlite.moves import SqliteMoves
-from ygmon.jobs.registry.store.sqlite.schema import _DDL, _MERGED, _STATES, _in_state
+from ygmon.jobs.registry.store.sqlite.schema import (
+    _DDL,
+    _MERGED,
+    _STATES,
+    _in_state,
+    add_missing_columns,
+)
 from ygmon.jobs.registry.store.sqlite.workers import SqliteWorkers
 
 
@@ -57,6 +63,7 @@ class SqliteRegistryStore(SqliteMoves, SqliteCounters, SqliteWorkers, SqliteHist
                 }
                 for sql in (*_DDL, HISTORY_DDL, CLAIM_DDL):
                     cur.execute(sql)
+                add_missing_columns(cur)
                 if had == {"ygmon_job"}:
                     self._adopt_active_rows(cur)
         except sqlite3.Error as exc:
@@ -113,6 +120,13 @@ class SqliteRegistryStore(SqliteMoves, SqliteCounters, SqliteWorkers, SqliteHist
             (self.ns, job_id),
         )
         return dict(zip(FIELDS, rows[0], strict=True)) if rows else None
+
+    def attempts(self, job_id: str) -> list[str]:
+        rows = self._read(
+            "select attempts from ygmon_job where ns = ? and id = ?", (self.ns, job_id)
+        )
+        text = rows[0][0] if rows else None
+        return text.splitlines() if text else []
 
     def page(
         self, queue: str | None, state: str | None, offset: int, limit: int
