@@ -1,11 +1,15 @@
 """What every subcommand needs: the resolved settings (a redacted URL for display and the
-local profile of a local-only command are in ygmon.profile_targets)."""
+local profile of a local-only command are in ygmon.profile_targets), and errors that
+name what the user asked for."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from ygmon.config import Settings, load_settings
+from ygmon.errors import NotFoundError
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -19,3 +23,15 @@ def settings_from(args: argparse.Namespace) -> Settings:
             "read_only": getattr(args, "read_only", None),
         },
     )
+
+
+@contextmanager
+def naming(what: str, name: str | None, listed_by: str) -> Iterator[None]:
+    """A backend's "Queue not found" (the API's body, kept as it is) said again with the
+    name the user gave and the command that lists the known ones."""
+    try:
+        yield
+    except NotFoundError as exc:
+        if name is None or not exc.message.lower().startswith(f"{what} not found"):
+            raise
+        raise NotFoundError(f"{what} {name!r} not found (`{listed_by}` lists them)") from None
