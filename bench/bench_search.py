@@ -166,7 +166,7 @@ def _cli_search(config: Path, word: str) -> list[str]:
         env=env,
         check=True,
     )
-    return [h["id"] for h in json.loads(done.stdout)["hits"]]
+    return [h["id"] for h in json.loads(done.stdout)]
 
 
 async def _change_to_found(

@@ -54,7 +54,10 @@ def test_pause_then_alerts_once_exits_1_and_after_resume_0(config: Path) -> None
 
 def test_unknown_queue_and_read_only_are_one_line_errors(config: Path) -> None:
     unknown = ygmon(config, "queues", "pause", "nope")
-    assert (unknown.returncode, unknown.stderr) == (1, "ygmon: Queue not found\n")
+    assert (unknown.returncode, unknown.stderr) == (
+        1,
+        "ygmon: queue 'nope' not found (`ygmon queues` lists them)\n",
+    )
     config.write_text(
         config.read_text().replace("[profiles.test]\n", "[profiles.test]\nread_only = true\n")
     )

@@ -85,7 +85,8 @@ class YgmonApp(AlertChecks, MonitorApp):
         ),
         Binding("slash", "search", "Search", id="screen.search.slash", key_display="/", show=False),
         Binding("ctrl+r", "refresh_now", "Refresh", id="refresh.now"),
-        Binding("p", "toggle_pause", "Pause", id="refresh.pause"),
+        # "Freeze", not "Pause": pausing is what `P` does to a queue (one word, one meaning).
+        Binding("p", "toggle_pause", "Freeze", id="refresh.pause"),
         Binding(
             "plus", "faster", "Refresh faster", id="refresh.faster", key_display="+", group=SPEED
         ),
@@ -246,7 +247,9 @@ class YgmonApp(AlertChecks, MonitorApp):
 
     def action_toggle_pause(self) -> None:
         self.policy.paused = not self.policy.paused
-        self.notify("Refresh paused." if self.policy.paused else "Refresh resumed.")
+        self.notify(
+            "Display frozen: no refresh until p." if self.policy.paused else "Refresh resumed."
+        )
         self.action_refresh_now()
 
     def action_faster(self) -> None:

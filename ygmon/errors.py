@@ -79,6 +79,11 @@ class UnavailableError(YgmonError, title="Cannot reach", status=503):
     """The broker, the database or the remote server cannot be reached."""
 
 
+class NotYgmonServerError(UnavailableError, title="Not a ygmon server"):
+    """The remote URL answers HTTP, but not as a ygmon (or contract) API does: a wrong
+    api_url, a path prefix left out, or another service on that port."""
+
+
 class SchemaBehindError(UnavailableError, title="Database not migrated"):
     """The database answers, but its schema is not the revision this ygmon reads."""
 

@@ -206,11 +206,11 @@ async def test_ygmon_audit_lists_the_same_records(
     assert loads(capsys.readouterr().out, AuditRecord, ExportFormat.JSON) == expected
     assert await asyncio.to_thread(main, [*where, "audit"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("page 1 of ") and out[1].split() == [
+    assert out[-1].startswith("page 1 of ") and out[0].split() == [
         "AT",
         "WHO",
         "ACTION",
         "TARGET",
         "OUTCOME",
     ]
-    assert "maintenance/for-the-cli" in out[2] and "error: Job not found" in out[2]
+    assert "maintenance/for-the-cli" in out[1] and "error: Job not found" in out[1]

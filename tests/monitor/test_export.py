@@ -91,7 +91,7 @@ async def test_cli_listings_round_trip(
     assert await _cli(where, ["logs", "--status", "failed", "--json"]) == 0
     assert all(r.status.value == "FAILED" for r in loads(capsys.readouterr().out, *LOG_JSON))
     assert await _cli(where, ["queues"]) == 0
-    assert capsys.readouterr().out.splitlines()[0].split()[:2] == ["QUEUE", "WAITING"]
+    assert capsys.readouterr().out.splitlines()[0].split()[:3] == ["QUEUE", "PAUSED", "WAITING"]
 
 
 LOG_JSON = (MetricsAggregationJobLog, ExportFormat.JSON)

@@ -82,7 +82,7 @@ async def test_an_empty_job_list_reads_as_english(shared_profile) -> None:
         await settle(pilot)
         text = str(app.screen.query_one(EmptyState).render())
         assert text.startswith("No jobs in email."), text
-        await pilot.press("s")  # waiting
+        await pilot.press("f")  # waiting
         await settle(pilot)
         text = str(app.screen.query_one(EmptyState).render())
         assert text.startswith("No waiting jobs in email."), text

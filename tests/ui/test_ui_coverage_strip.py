@@ -26,7 +26,7 @@ async def test_enter_on_a_day_filters_the_runs_to_it(shared_profile) -> None:
             CoverageState.PARTIAL,
         }
         assert CoverageState.PARTIAL in {p.state for p in strip.periods}
-        await pilot.press("c", "left", "left")
+        await pilot.press("v", "left", "left")
         day = (NOW - timedelta(days=3)).date()
         assert strip.periods[strip.cursor].period_start_date == day
         await pilot.press("enter")

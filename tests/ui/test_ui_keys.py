@@ -60,7 +60,7 @@ async def test_refresh_speed_and_pause_keys(shared_profile) -> None:
         await pilot.press("p")
         await settle(pilot)
         assert app.policy.paused
-        assert "PAUSED" in str(header.query_one("#header-refresh").render())
+        assert "FROZEN" in str(header.query_one("#header-refresh").render())
         polls = app.screen.polls
         await pilot.press("ctrl+r")
         await settle(pilot)

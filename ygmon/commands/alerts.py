@@ -8,6 +8,7 @@ import argparse
 import sys
 
 from ygmon.commands.common import require_positive, settings_from
+from ygmon.commands.table import one_line
 from ygmon.errors import ConfigError
 
 
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps([s.to_json() for s in states], indent=2))
         else:
             for s in firing:
-                print(f"FIRING {s.kind} {s.subject}: {s.message}")
+                print(f"FIRING {s.kind} {s.subject}: {one_line(s.message)}")
             if not firing:
                 print(f"ok: {len(states)} rule checks, none firing")
         return 1 if firing else 0
@@ -82,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
                     if seen.get(s.key, False) != s.firing:
                         word = "FIRING" if s.firing else "resolved"
                         if s.firing or s.key in seen:
-                            print(f"{stamp} {word} {s.kind} {s.subject}: {s.message}", flush=True)
+                            line = f"{stamp} {word} {s.kind} {s.subject}: {one_line(s.message)}"
+                            print(line, flush=True)
                     seen[s.key] = s.firing
                 await asyncio.sleep(args.interval)
         finally:

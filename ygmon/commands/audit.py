@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from ygmon.commands.listing import add_format_flags, ask, print_rows
+from ygmon.commands.table import when
 
 
 def _bounded(most: int):
@@ -33,15 +34,12 @@ def run(args: argparse.Namespace) -> int:
     from ygmon.monitor.audit_schemas import AuditRecord
 
     page = ask(args, lambda monitor: monitor.audit_log(args.page, args.page_size))
-    if not args.format:
-        p = page.pagination
-        print(f"page {p.page} of {max(p.total_pages, 1)} ({p.total} actions)")
-    return print_rows(
+    print_rows(
         args,
         page.data,
         AuditRecord,
         lambda r: (
-            r.at.isoformat(timespec="seconds"),
+            when(r.at),
             r.actor + (f"@{r.address}" if r.address else ""),
             r.action,
             r.target,
@@ -49,3 +47,8 @@ def run(args: argparse.Namespace) -> int:
         ),
         ("AT", "WHO", "ACTION", "TARGET", "OUTCOME"),
     )
+    if not args.format:
+        # Last, as `ygmon jobs search` says its page: the header stays the first line.
+        p = page.pagination
+        print(f"page {p.page} of {max(p.total_pages, 1)} ({p.total} actions)")
+    return 0

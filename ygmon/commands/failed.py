@@ -1,11 +1,15 @@
 """`ygmon failed [--csv | --json]`: every failed job across the queues, newest failure
-first (the Failed screen's list, all of it)."""
+first (the Failed screen's list, all of it). In text, one job a line: the error's line
+breaks escaped and the error cut at ERROR_CHARS; --json and --csv carry it whole."""
 
 from __future__ import annotations
 
 import argparse
 
 from ygmon.commands.listing import add_format_flags, ask, print_rows
+from ygmon.commands.table import cut, one_line, when
+
+ERROR_CHARS = 100
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,11 +28,11 @@ def run(args: argparse.Namespace) -> int:
         rows,
         JobSummary,
         lambda j: (
-            j.finished_at.isoformat() if j.finished_at else "",
+            when(j.finished_at),
             j.queue,
             j.id,
             j.task,
-            (j.error_message or "")[:60],
+            cut(one_line(j.error_message), ERROR_CHARS),
         ),
-        ("FAILED AT", "QUEUE", "ID", "TASK", "ERROR"),
+        ("FAILED", "QUEUE", "ID", "TASK", "ERROR"),
     )

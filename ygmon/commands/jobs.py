@@ -1,8 +1,12 @@
 """`ygmon jobs show ID` (ygmon.commands.job_show) and `ygmon jobs search WORDS [--queue Q]
 [--state S] [--since T] [--until T] [--page N]
 [--json | --csv]`: jobs of every queue matching the words (task, argument values, error, id
-prefix or suffix), newest first. Goes through the Monitor, so a remote profile
-searches the server's registry.
+prefix or suffix), newest first, one page of them. Goes through the Monitor, so a remote
+profile searches the server's registry.
+
+Text is a table (ygmon.commands.table) and a last line naming the page; --json is the
+page's jobs as an array (as every --json list is) and --csv the same rows, as `e`
+exports them.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from datetime import datetime
 
 from ygmon.cli_numbers import integer
 from ygmon.commands import job_show
-from ygmon.commands.common import settings_from
+from ygmon.commands.common import naming, settings_from
+from ygmon.commands.failed import ERROR_CHARS
+from ygmon.commands.table import cut, one_line, print_table, when
 from ygmon.errors import ConfigError
 
 WORDS_HELP = "words of the task, arguments or error, or an id prefix/suffix (none: all jobs)"
@@ -35,7 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--page", type=integer(1, 1_000_000), default=1, metavar="N", help="page (50 jobs each)"
     )
     formats = search.add_mutually_exclusive_group()
-    formats.add_argument("--json", action="store_true", help="print the page as JSON")
+    formats.add_argument(
+        "--json", action="store_true", help="print the page's jobs as a JSON array"
+    )
     formats.add_argument(
         "--csv", action="store_true", help="print the page's jobs as CSV (as `e` exports)"
     )
@@ -88,28 +96,29 @@ def run_search(args: argparse.Namespace) -> int:
         finally:
             await monitor.close()
 
-    page = asyncio.run(ask())
-    if args.json:
-        import json
-
-        print(json.dumps(page.to_json(), ensure_ascii=False, indent=2))
-        return 0
-    if args.csv:
+    with naming("queue", args.queue, "ygmon queues"):
+        page = asyncio.run(ask())
+    if args.json or args.csv:
         from ygmon.monitor.export import ExportFormat, dumps
         from ygmon.monitor.schemas import JobSummary
 
-        print(dumps(page.data, JobSummary, ExportFormat.CSV), end="")
+        fmt = ExportFormat.JSON if args.json else ExportFormat.CSV
+        print(dumps(page.data, JobSummary, fmt), end="")
         return 0
-    if not page.data:
-        print("no matching jobs")
-        return 0
-    for job in page.data:
-        when = job.finished_at or job.enqueued_at
-        error = f"  {job.error_message[:60]}" if job.error_message else ""
-        print(
-            f"{job.id}  {job.queue}  {job.task}  {job.state.value}  "
-            f"{when.strftime('%Y-%m-%d %H:%M:%S')}{error}"
-        )
-    shown = f"page {page.pagination.page} of {page.pagination.total_pages}"
+    print_table(
+        ("ID", "QUEUE", "TASK", "STATE", "CHANGED", "ERROR"),
+        (
+            (
+                job.id,
+                job.queue,
+                job.task,
+                job.state.value,
+                when(job.finished_at or job.enqueued_at),
+                cut(one_line(job.error_message), ERROR_CHARS),
+            )
+            for job in page.data
+        ),
+    )
+    shown = f"page {page.pagination.page} of {max(page.pagination.total_pages, 1)}"
     print(f"{page.pagination.total:,} matching jobs ({shown})")
     return 0

@@ -1,4 +1,4 @@
-"""What the listing commands (failed, logs, queues, audit, search) share: the `--csv` /
+"""What the listing commands (failed, logs, queues, audit, jobs search) share: the `--csv` /
 `--json` flags, one call of the monitor, and rows printed through the shared exporter."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from ygmon.commands.common import settings_from
+from ygmon.commands.table import print_table
 
 T = TypeVar("T")
 
@@ -43,17 +44,15 @@ def print_rows(
     args: argparse.Namespace,
     rows: Sequence[Any],
     model: type,
-    plain: Callable[[Any], Sequence[str]],
+    plain: Callable[[Any], Sequence[object]],
     headings: Sequence[str],
 ) -> int:
-    """CSV or JSON through the exporter when asked, else an aligned table."""
+    """CSV or JSON through the exporter when asked, else an aligned table (one row a
+    line, ygmon.commands.table)."""
     if args.format:
         from ygmon.monitor.export import ExportFormat, dumps
 
         print(dumps(rows, model, ExportFormat(args.format)), end="")
         return 0
-    table = [list(headings), *([str(c) for c in plain(row)] for row in rows)]
-    widths = [max(len(line[i]) for line in table) for i in range(len(headings))]
-    for line in table:
-        print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    print_table(headings, (plain(row) for row in rows))
     return 0

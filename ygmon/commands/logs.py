@@ -7,6 +7,7 @@ import argparse
 from datetime import date
 
 from ygmon.commands.listing import add_format_flags, ask, print_rows
+from ygmon.commands.table import when
 
 STATUSES = ("RUNNING", "COMPLETED", "FAILED", "PARTIAL")
 
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             f"{r.period_start_date}..{r.period_end_date}",
             r.status.value,
             r.records_processed,
-            r.started_at.isoformat(),
+            when(r.started_at),
         ),
-        ("TYPE", "PERIOD", "STATUS", "RECORDS", "STARTED AT"),
+        ("TYPE", "PERIOD", "STATUS", "RECORDS", "STARTED"),
     )

@@ -6,6 +6,7 @@ import argparse
 
 from ygmon.cli_numbers import integer
 from ygmon.commands.common import settings_from
+from ygmon.commands.table import print_table, when
 from ygmon.errors import ConfigError
 from ygmon.profile_targets import local_profile
 
@@ -31,8 +32,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     entries = list_outbox(profile.outbox_dir)
+    print_table(
+        ("DATE", "TO", "FILE", "SUBJECT"),
+        ((when(e.date), e.to, e.path.name, e.subject) for e in entries[-args.limit :]),
+    )
     print(f"{len(entries)} message{'s' if len(entries) != 1 else ''} in {profile.outbox_dir}")
-    for entry in entries[-args.limit :]:
-        when = entry.date.strftime("%Y-%m-%d %H:%M:%S") if entry.date else "-"
-        print(f"{when}  {entry.to}  {entry.subject}  {entry.path.name}")
     return 0

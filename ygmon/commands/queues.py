@@ -26,6 +26,14 @@ def run(args: argparse.Namespace) -> int:
         args,
         rows,
         QueueStats,
-        lambda q: (q.name, q.waiting, q.delayed, q.active, q.completed, q.failed),
-        ("QUEUE", "WAITING", "DELAYED", "ACTIVE", "COMPLETED", "FAILED"),
+        lambda q: (
+            q.name,
+            "yes" if q.paused else "no",
+            q.waiting,
+            q.delayed,
+            q.active,
+            q.completed,
+            q.failed,
+        ),
+        ("QUEUE", "PAUSED", "WAITING", "DELAYED", "ACTIVE", "COMPLETED", "FAILED"),
     )

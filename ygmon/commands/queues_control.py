@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from ygmon.commands.common import settings_from
+from ygmon.commands.common import naming, settings_from
 
 
 def add_actions(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
         finally:
             await monitor.close()
 
-    result = asyncio.run(act())
+    with naming("queue", args.queue, "ygmon queues"):
+        result = asyncio.run(act())
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
     elif result.paused:

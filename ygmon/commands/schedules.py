@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from ygmon.commands.common import settings_from
+from ygmon.commands.common import naming, settings_from
+from ygmon.commands.table import print_table, when
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -13,10 +14,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--trigger", metavar="NAME", help="enqueue periodic task NAME now")
     parser.set_defaults(handler=run)
-
-
-def _when(value) -> str:
-    return "-" if value is None else value.strftime("%Y-%m-%d %H:%M")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         finally:
             await monitor.close()
 
-    result = asyncio.run(ask())
+    with naming("schedule", args.trigger, "ygmon schedules"):
+        result = asyncio.run(ask())
     if args.trigger:
         if args.json:
             print(json.dumps(result.to_json(), indent=2))
@@ -46,12 +44,19 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([s.to_json() for s in result], indent=2))
         return 0
-    print(f"{'TASK':<24} {'CRON':<12} {'LAST RUN':<16} {'OUTCOME':<10} {'NEXT RUN':<16} MISSED")
-    for s in result:
-        outcome = s.last_outcome or ("-" if s.last_run_at is None else "?")
-        missed = str(s.missed) + (" (paused)" if s.paused else "")
-        print(
-            f"{s.name:<24} {s.cron:<12} {_when(s.last_run_at):<16} {outcome:<10} "
-            f"{_when(s.next_run_at):<16} {missed}"
-        )
+    print_table(
+        ("TASK", "CRON", "LAST", "OUTCOME", "NEXT", "MISSED", "PAUSED"),
+        (
+            (
+                s.name,
+                s.cron,
+                when(s.last_run_at),
+                s.last_outcome or ("" if s.last_run_at is None else "?"),
+                when(s.next_run_at),
+                s.missed,
+                "yes" if s.paused else "no",
+            )
+            for s in result
+        ),
+    )
     return 0

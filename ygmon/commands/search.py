@@ -1,5 +1,6 @@
 """`ygmon search QUERY [--entity E] [--limit N] [--json | --csv]`: ranked hits of the search
-index, each with its entity, id, title and a highlighted snippet.
+index, each with its entity, id, title and a highlighted snippet: a table in text, the
+hits as an array with --json (as every --json list is) or as CSV.
 
 Goes through the Monitor, so a remote profile searches the server's index. A query
 with operators or quotes is searched as its plain words; no input is an error.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from ygmon.commands.common import settings_from
+from ygmon.commands.table import print_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="most hits (1-100)",
     )
     formats = parser.add_mutually_exclusive_group()
-    formats.add_argument("--json", action="store_true", help="print JSON")
+    formats.add_argument("--json", action="store_true", help="print the hits as a JSON array")
     formats.add_argument("--csv", action="store_true", help="print the hits as CSV")
     parser.set_defaults(handler=run)
 
@@ -56,23 +58,15 @@ def run(args: argparse.Namespace) -> int:
             await monitor.close()
 
     results = asyncio.run(ask())
-    if args.csv:
+    if args.csv or args.json:
         from ygmon.monitor.export import ExportFormat, dumps
         from ygmon.monitor.search_schemas import SearchHit
 
-        print(dumps(results.hits, SearchHit, ExportFormat.CSV), end="")
+        fmt = ExportFormat.JSON if args.json else ExportFormat.CSV
+        print(dumps(results.hits, SearchHit, fmt), end="")
         return 0
-    if args.json:
-        import json
-
-        print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
-        return 0
-    if not results.hits:
-        print("no matches")
-        return 0
-    width = max(len(h.entity) for h in results.hits)
-    for hit in results.hits:
-        print(f"{hit.entity:<{width}}  {hit.id}  {hit.title}")
-        if hit.snippet:
-            print(f"{'':<{width}}  {' '.join(hit.snippet.split())}")
+    print_table(
+        ("ENTITY", "ID", "TITLE", "SNIPPET"),
+        ((h.entity, h.id, h.title, " ".join((h.snippet or "").split())) for h in results.hits),
+    )
     return 0

@@ -10,6 +10,9 @@ from ygmon.commands.common import settings_from
 from ygmon.config import LocalProfile, Settings
 from ygmon.profile_targets import redact
 
+QUEUE_KEYS = ("name", "waiting", "delayed", "active", "completed", "failed")
+"""A queue's entry in the status document (a paused one adds `paused`, `pausedAt`)."""
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("status", help="print the backend's state and exit")
@@ -74,8 +77,7 @@ async def _remote_status(settings: Settings) -> dict[str, Any]:
         "api": {"url": settings.profile.api_url, "readOnly": not monitor.SUPPORTS_RETRY},
         "health": health,
         "queues": [
-            {k: q[k] for k in ("name", "waiting", "active", "completed", "failed", "delayed")}
-            for q in queues
+            {k: q[k] for k in (*QUEUE_KEYS, "paused", "pausedAt") if k in q} for q in queues
         ],
         "workers": workers,
     }
@@ -138,15 +140,23 @@ def _print_text(doc: dict[str, Any]) -> None:
 
 
 def _print_jobs(doc: dict[str, Any]) -> None:
+    from ygmon.commands.table import print_table
+
     print(f"workers   {len(doc['workers'])}")
-    for w in doc["workers"]:
-        print(f"  {w['id']}  {w['concurrency']} threads  last beat {w['lastHeartbeat']}")
-    print(f"{'queue':<28}{'waiting':>9}{'active':>8}{'delayed':>9}{'completed':>11}{'failed':>8}")
-    for q in doc["queues"]:
-        print(
-            f"{q['name']:<28}{q['waiting']:>9}{q['active']:>8}{q['delayed']:>9}"
-            f"{q['completed']:>11}{q['failed']:>8}"
+    if doc["workers"]:
+        print()
+        print_table(
+            ("WORKER", "THREADS", "HEARTBEAT"),
+            ((w["id"], w["concurrency"], w["lastHeartbeat"]) for w in doc["workers"]),
         )
+    print()
+    print_table(
+        ("QUEUE", "PAUSED", *(k.upper() for k in QUEUE_KEYS[1:])),
+        (
+            (q["name"], "yes" if q.get("paused") else "no", *(q[k] for k in QUEUE_KEYS[1:]))
+            for q in doc["queues"]
+        ),
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ there is nothing to record.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import getpass
 import inspect
@@ -93,7 +94,13 @@ def describe(arguments: Mapping[str, Any]) -> str:
 
 
 class ActionRecorder(Protocol):
-    async def run_audited(self, action: str, target: str, work: Callable[[], Awaitable[T]]) -> T:
+    async def run_audited(
+        self,
+        action: str,
+        target: str,
+        work: Callable[[], Awaitable[T]],
+        done_target: Callable[[T], str] | None = None,
+    ) -> T:
         """Run `work()` as one recorded action (AuditTrail.run_audited)."""
         ...
 
@@ -110,12 +117,20 @@ A = TypeVar("A", bound=Audited)
 Method = Callable[Concatenate[A, P], Coroutine[Any, Any, T]]
 
 
-def audited(action: str) -> Callable[[Method[A, P, T]], Method[A, P, T]]:
+Describer = Callable[[Any, dict[str, Any]], Awaitable[str]]
+"""`(self, arguments) -> target text`: what a call will act on, in words, when its
+arguments alone do not say it (a bulk selection's cause key names no cause)."""
+
+
+def audited(
+    action: str, target: Describer | None = None
+) -> Callable[[Method[A, P, T]], Method[A, P, T]]:
     """Record each call of a method of an Audited object (LocalMonitor and its parts)
     as one `action` in its audit trail.
 
-    The target is the call's arguments (`retry("maintenance", "bad-1")` is
-    'maintenance/bad-1'). A call with `dry_run=True` changes nothing and is not recorded.
+    The target is `await target(self, arguments)` when given, else the call's arguments
+    (`retry("maintenance", "bad-1")` is 'maintenance/bad-1'). A call with `dry_run=True`
+    changes nothing and is not recorded.
     """
 
     def decorate(method: Method[A, P, T]) -> Method[A, P, T]:
@@ -128,8 +143,13 @@ def audited(action: str) -> Callable[[Method[A, P, T]], Method[A, P, T]]:
             if arguments.get("dry_run") is True:
                 return await method(self, *args, **kwargs)
             arguments.pop("dry_run", None)
+            text = describe(arguments)
+            if target is not None:
+                # On failure the record names the arguments; the action says what failed.
+                with contextlib.suppress(YgmonError):
+                    text = await target(self, arguments)
             return await self.audit_trail.run_audited(
-                action, describe(arguments), lambda: method(self, *args, **kwargs)
+                action, text[:TARGET_CHARS], lambda: method(self, *args, **kwargs)
             )
 
         return wrapper
@@ -162,9 +182,17 @@ class AuditTrail:
         self.storage = storage
         self.now = now
 
-    async def run_audited(self, action: str, target: str, work: Callable[[], Awaitable[T]]) -> T:
+    async def run_audited(
+        self,
+        action: str,
+        target: str,
+        work: Callable[[], Awaitable[T]],
+        done_target: Callable[[T], str] | None = None,
+    ) -> T:
         """Run `work()` as one recorded action (for calls that are not monitor methods,
-        e.g. the app's worker start and stop)."""
+        e.g. the app's worker start and stop). `done_target(result)`, when given,
+        replaces the target once the action is done: a started worker's pid is known
+        only then."""
         try:
             entry_id = await self._audit_begin(action, target, current_actor())
         except Exception as exc:
@@ -190,14 +218,17 @@ class AuditTrail:
         except Exception as exc:
             await self._audit_finish(entry_id, "error", str(exc) or type(exc).__name__)
             raise
-        await self._audit_finish(entry_id, "ok", None)
+        done = None if done_target is None else done_target(result)[:TARGET_CHARS]
+        await self._audit_finish(entry_id, "ok", None, done)
         return result
 
-    async def _audit_finish(self, entry_id: str, outcome: str, error: str | None) -> None:
+    async def _audit_finish(
+        self, entry_id: str, outcome: str, error: str | None, target: str | None = None
+    ) -> None:
         # The action already ran: a record that cannot be completed stays 'pending'
         # (its outcome unknown to the log) rather than turn a done action into an error.
         try:
-            await self._audit_end(entry_id, outcome, error)
+            await self._audit_end(entry_id, outcome, error, target)
         except Exception:
             log.warning("audit record %s stays pending: cannot write its outcome", entry_id)
 
@@ -226,7 +257,9 @@ class AuditTrail:
         await checked(db, write())
         return entry_id
 
-    async def _audit_end(self, entry_id: str, outcome: str, error: str | None) -> None:
+    async def _audit_end(
+        self, entry_id: str, outcome: str, error: str | None, target: str | None
+    ) -> None:
         from sqlalchemy import update
 
         from ygmon.db.models.audit import AuditEntry
@@ -239,7 +272,12 @@ class AuditTrail:
                 await session.execute(
                     update(AuditEntry)
                     .where(AuditEntry.id == entry_id)
-                    .values(outcome=outcome, error=error, finished_at=self.now())
+                    .values(
+                        outcome=outcome,
+                        error=error,
+                        finished_at=self.now(),
+                        **({} if target is None else {"target": target}),
+                    )
                 )
 
         await checked(db, write())

@@ -109,11 +109,20 @@ class LocalJobOps:
         )
         return build_groups(counts, names)
 
-    @audited("bulk-retry")
+    async def _selection_target(self, arguments: dict[str, Any]) -> str:
+        """The audit log's words for a bulk selection (ygmon.monitor.bulk_target)."""
+        from ygmon.monitor.bulk_target import describe_selection
+
+        selection: BulkSelection = arguments["selection"]
+        return await self.registry.in_registry(
+            lambda r: describe_selection(self._job_search(r), selection)
+        )
+
+    @audited("bulk-retry", target=_selection_target)
     async def bulk_retry(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
         return await self._bulk(selection, dry_run, "retry")
 
-    @audited("bulk-discard")
+    @audited("bulk-discard", target=_selection_target)
     async def bulk_discard(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
         return await self._bulk(selection, dry_run, "discard")
 

@@ -20,6 +20,7 @@ from ygmon.errors import (
     ForbiddenError,
     InvalidQueryError,
     NotFoundError,
+    NotYgmonServerError,
     RateLimitedError,
     ReadOnlyError,
     ServerError,
@@ -121,9 +122,12 @@ class RemoteMonitor(OperatorParts):
         self._note_headers(response)
         if response.status_code == 200:
             try:
-                return response.json()
+                body = response.json()
             except ValueError:
-                raise ServerError(f"{url} answered with something that is not JSON") from None
+                body = None
+            if not isinstance(body, dict) or "data" not in body:
+                raise self._not_ygmon(response, "with something other than its JSON envelope")
+            return body
         raise self._error(response)
 
     async def _send(
@@ -137,6 +141,13 @@ class RemoteMonitor(OperatorParts):
             if method != "GET":
                 raise
             return await self._client.request(method, BASE + path, params=params, json=json)
+
+    def _not_ygmon(self, response: httpx.Response, how: str) -> NotYgmonServerError:
+        return NotYgmonServerError(
+            f"{self.profile.api_url} is not a ygmon server: {response.request.url.path} "
+            f"answered HTTP {response.status_code} {how} (api_url is the address "
+            "`ygmon serve` listens on, e.g. http://host:8420)"
+        )
 
     def _note_headers(self, response: httpx.Response) -> None:
         limit = response.headers.get("X-RateLimit-Limit", "")
@@ -162,6 +173,11 @@ class RemoteMonitor(OperatorParts):
             body = {}
         message = body.get("error") if isinstance(body, dict) else None
         status = response.status_code
+        # Every error of ygmon (and of the contract's API) is {success: false, error}: a
+        # "no such path" in any other body is another service on that address.
+        ygmon_body = isinstance(body, dict) and body.get("success") is False and message
+        if not ygmon_body and (status in (404, 405) or 200 <= status < 300):
+            return self._not_ygmon(response, "without ygmon's error body")
         if status == 400 and isinstance(body, dict) and body.get("details") is not None:
             return InvalidQueryError(body["details"])
         if status == 400:

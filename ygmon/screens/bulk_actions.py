@@ -4,6 +4,8 @@ PolledScreen that says what it has selected)."""
 
 from __future__ import annotations
 
+import contextlib
+
 from textual import work
 
 from ygmon.errors import YgmonError
@@ -50,6 +52,13 @@ class BulkActions(PolledScreen):
         if dry.matched == 0:
             self.notify(f"No failed job matches ({what}).", title=TITLES[action])
             return
+        paused: list[str] = []
+        if action == "retry":
+            # A retried job waits in its queue: a paused one runs nothing until resumed.
+            # On failure the confirm still names the count; the poll's banner says why.
+            with contextlib.suppress(YgmonError):
+                paused = [q.name for q in await monitor.queues() if q.paused]
+        paused = [q for q in dry.by_queue if q in paused]
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -57,7 +66,7 @@ class BulkActions(PolledScreen):
                     BulkProgressDialog(action, selection, dry.matched), self._finished
                 )
 
-        self.app.push_screen(BulkConfirmDialog(action, dry, what), confirmed)
+        self.app.push_screen(BulkConfirmDialog(action, dry, what, paused), confirmed)
 
     def _finished(self, outcome: BulkOutcome | None) -> None:
         if outcome is not None:

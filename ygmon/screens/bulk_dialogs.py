@@ -8,6 +8,7 @@ backend answers, and a job someone else retried meanwhile is simply not found ag
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,17 +34,20 @@ def plural(n: int) -> str:
 
 
 class BulkConfirmDialog(YesNoDialog):
-    """What the dry run matched (count, queues) and the question naming the count."""
+    """What the dry run matched (count, queues) and the question naming the count; a
+    retry into a paused queue says that those jobs will wait there."""
 
     CSS_PATH = "bulk_dialogs.tcss"
     BINDINGS = yes_no_bindings("bulk")
     YES_BUTTON = "bulk-yes"
 
-    def __init__(self, action: str, dry: BulkResult, what: str) -> None:
+    def __init__(self, action: str, dry: BulkResult, what: str, paused: Sequence[str] = ()) -> None:
         super().__init__()
         self.action = action
         self.dry = dry
         self.what = what
+        self.paused = list(paused)
+        """Queues of the selection that are paused."""
 
     def compose(self) -> ComposeResult:
         verb = VERBS[self.action][0]
@@ -54,6 +58,14 @@ class BulkConfirmDialog(YesNoDialog):
             yield Label(f"Queues: {queues}", id="bulk-queues")
             if self.action == "discard":
                 yield Label("Discarded jobs move to cancelled.", id="bulk-note")
+            if self.paused:
+                waiting = sum(self.dry.by_queue.get(q, 0) for q in self.paused)
+                names = ", ".join(self.paused)
+                yield Label(
+                    f"{names} {'is' if len(self.paused) == 1 else 'are'} paused: "
+                    f"{waiting:,} of these will wait there until resumed (P on Queues).",
+                    id="bulk-paused",
+                )
             with Horizontal(classes="dialog-buttons"):
                 yield Button(
                     f"{verb} {self.dry.matched:,} (y)", id=self.YES_BUTTON, variant="primary"

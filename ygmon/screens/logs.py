@@ -71,8 +71,9 @@ class LogsScreen(PagedTableScreen[MetricsAggregationJobLog]):
     PANEL_ID = "log-expanded"
     BINDINGS = page_bindings(
         "logs",
-        Binding("f", "focus_filters", "Filters", id="logs.filters"),
-        Binding("c", "focus_coverage", "Coverage", id="logs.coverage"),
+        Binding("f", "focus_filters", "Filter", id="logs.filters"),
+        # v, not c: c is Copy id on every other screen.
+        Binding("v", "focus_coverage", "Coverage", id="logs.coverage"),
         export_key("logs"),
     )
 

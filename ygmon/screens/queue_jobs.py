@@ -1,4 +1,4 @@
-"""One queue's jobs, filtered by state (`s` cycles it), by a search (`/`: id, task,
+"""One queue's jobs, filtered by state (`f` cycles it), by a search (`/`: id, task,
 arguments, error) and optionally by task (the Metrics screen's failures of a task);
 Enter opens a job."""
 
@@ -35,7 +35,8 @@ class QueueJobsScreen(PolledScreen):
     CSS_PATH = "queue_jobs.tcss"
     AUTO_FOCUS = "#jobs-table"
     BINDINGS = [
-        Binding("s", "next_state", "State", id="jobs.state"),
+        # f as on Logs (the screen's filter); s is Start on the Worker screen.
+        Binding("f", "next_state", "Filter", id="jobs.state"),
         back_key("jobs"),
         search_key("jobs"),
         # Hidden: beside State and Back it would push the footer past 80 columns (the

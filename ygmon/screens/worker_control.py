@@ -30,7 +30,9 @@ class WorkerScreen(Screen):
     BINDINGS = [
         Binding("s", "start", "Start worker", id="worker.start", group=WORKER_KEYS),
         Binding("x", "stop", "Stop worker", id="worker.stop", group=WORKER_KEYS),
-        Binding("R", "restart", "Restart worker", id="worker.restart", group=WORKER_KEYS),
+        # S, not R: R is "Retry all" on Failed; an upper-case key is its lower case's
+        # bigger form (s start, S stop and start again).
+        Binding("S", "restart", "Restart worker", id="worker.restart", group=WORKER_KEYS),
     ]
 
     def compose(self) -> ComposeResult:
@@ -102,7 +104,7 @@ class WorkerScreen(Screen):
                 "whose workers run there."
             )
         elif self.worker.running:
-            label.update(f"Worker running (pid {self.worker.pid}). x stops, R restarts.")
+            label.update(f"Worker running (pid {self.worker.pid}). x stops, S restarts.")
         else:
             code = self.worker.returncode
             ended = "" if code is None else f" It exited with code {code}."

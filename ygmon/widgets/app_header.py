@@ -64,5 +64,5 @@ class AppHeader(Horizontal):
         self.query_one("#header-budget", Label).update(text)
 
     def show_refresh(self, interval: float, paused: bool, manual: bool = False) -> None:
-        text = "manual refresh" if manual else "PAUSED" if paused else f"every {interval:g}s"
+        text = "manual refresh" if manual else "FROZEN" if paused else f"every {interval:g}s"
         self.query_one("#header-refresh", Label).update(text)

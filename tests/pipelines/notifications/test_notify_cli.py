@@ -83,7 +83,9 @@ def test_notify_outbox_and_the_daily_digest_from_the_command_line(tmp_path: Path
         assert refused.returncode != 0
         assert said in refused.stderr and "Traceback" not in refused.stderr
         assert len(refused.stderr.strip().splitlines()) == 1
-    assert ygmon(tmp_path, "outbox").stdout.startswith("0 messages")
+    empty = ygmon(tmp_path, "outbox").stdout.splitlines()
+    assert empty[0].split() == ["DATE", "TO", "FILE", "SUBJECT"]
+    assert empty[-1].startswith("0 messages")
 
     with (
         open_runtime(profile) as runtime,
@@ -93,7 +95,7 @@ def test_notify_outbox_and_the_daily_digest_from_the_command_line(tmp_path: Path
         api = Api(url, token, profile)
         runtime.wait_idle(30, QUEUES)
         listed = ygmon(tmp_path, "outbox").stdout.splitlines()
-        assert listed[0].startswith("1 message in") and "now@x.test" in listed[1]
+        assert listed[-1].startswith("1 message in") and "now@x.test" in listed[1]
 
         before = api.get("/api/admin/jobs/notifications/stats").json()["data"]["digest"]
         assert "lastDailyRun" not in before and "nextDailyRun" in before
@@ -104,7 +106,7 @@ def test_notify_outbox_and_the_daily_digest_from_the_command_line(tmp_path: Path
         assert after["lastDailyRun"] and "lastWeeklyRun" not in after
 
     lines = ygmon(tmp_path, "outbox").stdout.splitlines()
-    assert lines[0].startswith("3 messages in")
+    assert lines[-1].startswith("3 messages in") and len(lines) == 5
     assert sum("Your daily digest: 1 unread notification" in line for line in lines) == 2
     wrong = ygmon(tmp_path, "enqueue", "digest", "monthly")
     assert wrong.returncode != 0 and "Traceback" not in wrong.stderr

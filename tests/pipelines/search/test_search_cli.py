@@ -56,15 +56,16 @@ async def test_search_prints_ranked_hits_and_json(
     done = _ygmon(worker_config, "velvet thund")  # once as a user runs it: a process
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].split()[:2] == ["asset", indexed["asset"]]  # the title match ranks first
+    assert lines[0].split() == ["ENTITY", "ID", "TITLE", "SNIPPET"]
+    assert lines[1].split()[:2] == ["asset", indexed["asset"]]  # the title match ranks first
     assert any("«" in line for line in lines)
     # The rest in-process (the console script's own entry point), sparing a start-up each.
     as_json = json.loads(await _search(worker_config, capsys, "storm", "--json"))
-    assert [(h["entity"], h["id"]) for h in as_json["hits"]] == [("asset", indexed["asset"])]
+    assert [(h["entity"], h["id"]) for h in as_json] == [("asset", indexed["asset"])]
     only = json.loads(
         await _search(worker_config, capsys, "velvet", "--entity", "blog_post", "--json")
     )
-    assert [h["id"] for h in only["hits"]] == [indexed["post"]]
+    assert [h["id"] for h in only] == [indexed["post"]]
 
 
 async def _search(config: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:

@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from ygmon.jobs.registry import ops_records
-
-KIND = "paused"
+from ygmon.jobs.registry.snapshot import PAUSED_KIND as KIND
 
 
 class Pause(NamedTuple):
