@@ -1,5 +1,6 @@
-"""`ygmon schedules [--json]`: every periodic task with its cron, last run and outcome,
-next run and missed runs; `--trigger NAME` enqueues one now, as its schedule would."""
+"""`ygmon schedules [--json]`: every periodic task, soonest next run first, with its cron,
+last run (of any trigger), its trigger and outcome, next run and missed runs; `--trigger
+NAME` enqueues one now, as its schedule would."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ def run(args: argparse.Namespace) -> int:
             await monitor.close()
 
     result = asyncio.run(ask())
+    if not args.trigger:
+        # The soonest runs first: what happens next is what an operator reads this for.
+        result = sorted(result, key=lambda s: (s.next_run_at, s.name))
     if args.trigger:
         if args.json:
             print(json.dumps(result.to_json(), indent=2))
@@ -46,12 +50,15 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([s.to_json() for s in result], indent=2))
         return 0
-    print(f"{'TASK':<24} {'CRON':<12} {'LAST RUN':<16} {'OUTCOME':<10} {'NEXT RUN':<16} MISSED")
+    print(
+        f"{'TASK':<24} {'CRON':<12} {'LAST RUN':<16} {'TRIGGER':<11} {'OUTCOME':<10} "
+        f"{'NEXT RUN':<16} MISSED"
+    )
     for s in result:
         outcome = s.last_outcome or ("-" if s.last_run_at is None else "?")
         missed = str(s.missed) + (" (paused)" if s.paused else "")
         print(
-            f"{s.name:<24} {s.cron:<12} {_when(s.last_run_at):<16} {outcome:<10} "
-            f"{_when(s.next_run_at):<16} {missed}"
+            f"{s.name:<24} {s.cron:<12} {_when(s.last_run_at):<16} {s.last_trigger or '-':<11} "
+            f"{outcome:<10} {_when(s.next_run_at):<16} {missed}"
         )
     return 0
