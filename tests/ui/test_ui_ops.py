@@ -171,7 +171,7 @@ async def test_t_triggers_the_selected_schedule(bare_profile, backend) -> None:
             await pilot.press("y")
             await settle(pilot)
             row = app.screen.query_one(KeyedTable).get_row("aggregate-hourly")
-            assert [str(c) for c in row[2:4]] == ["0s ago*", "waiting"]
+            assert [str(c) for c in row[2:5]] == ["0s ago", "manual", "waiting"]
 
 
 async def test_read_only_refuses_pause_and_trigger_with_its_reason(bare_profile) -> None:

@@ -93,7 +93,7 @@ class SchedulesScreen(PolledScreen):
 
     def on_mount(self) -> None:
         # PolledScreen's on_mount runs too (Textual calls each class's handler).
-        tick_each_second(self, self._render)
+        tick_each_second(self, self._show_table)
 
     async def fetch(self) -> list[ScheduleInfo]:
         return await self.monitor.schedules()
@@ -102,12 +102,12 @@ class SchedulesScreen(PolledScreen):
         self._schedules = {s.name: s for s in data}
         if data:
             self._read = BackendTime(data[0].checked_at, self.now())
-        self._render()
+        self._show_table()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._render()
+        self._show_table()
 
-    def _render(self) -> None:
+    def _show_table(self) -> None:
         """The table and the selected task's line, ages as of the backend's clock now."""
         if self._read is None:
             return
