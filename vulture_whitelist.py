@@ -59,6 +59,7 @@ PageEnvelope.success
 ErrorBody.success
 SearchIndexStats.realtime
 DigestRuns.last_weekly_run
+DigestRuns.next_weekly_run
 CoveragePeriod.last_run_id
 AggregationCoverage.as_of
 ScheduleInfo.last_error

@@ -73,8 +73,14 @@ def test_schedules_lists_every_periodic_task(config: Path) -> None:
     assert listed.returncode == 0, listed.stderr
     names = [s["name"] for s in json.loads(listed.stdout)]
     assert "digest-daily" in names and "sweep-retention" in names and len(names) == 8
+    # The soonest runs first, whichever schedule they belong to.
+    next_runs = [s["nextRunAt"] for s in json.loads(listed.stdout)]
+    assert next_runs == sorted(next_runs)
     table = ygmon(config, "schedules").stdout.splitlines()
     assert table[0].split()[:3] == ["TASK", "CRON", "LAST"] and len(table) == 9
+    at = table[0].index("NEXT RUN")
+    shown = [row[at : at + 16] for row in table[1:]]
+    assert "TRIGGER" in table[0] and shown == sorted(shown)
     triggered = ygmon(config, "schedules", "--trigger", "publish-scheduled-posts")
     assert "enqueued on blog-scheduled-publishing" in triggered.stdout
     after = {s["name"]: s for s in json.loads(ygmon(config, "schedules", "--json").stdout)}

@@ -5,13 +5,17 @@ The window ends with the step holding "now" and every series has one point per s
 oldest first (zero where nothing finished), so local and remote answers compare
 equal and a chart needs no gap filling. Run-time figures are over the whole window:
 count, sum, max and the counts per bucket of `bounds_ms` (the last bucket is
-everything past the last bound), from which `percentile` estimates p50 / p95.
+everything past the last bound), from which `percentile` gives p50 / p95: exact where
+the slowest run decides it, else estimated inside a bucket and never above the max.
+Both ends compute it from the same answer, so local and remote show the same figures.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from ygmon.job_models import CamelModel, Timestamp
 
@@ -71,17 +75,34 @@ class History(CamelModel):
         return out
 
 
-def percentile(histogram: Sequence[int], bounds_ms: Sequence[float], q: float) -> float | None:
-    """The run time under which a fraction `q` of the timed runs fall, as the upper
-    bound of the bucket holding it (None with no runs; past the last bound, the last
-    bound itself: the caller shows it as "> bound")."""
+class Percentile(NamedTuple):
+    ms: float
+    exact: bool
+    """False: estimated from the run-time buckets (shown with "~")."""
+
+
+def percentile(
+    histogram: Sequence[int], bounds_ms: Sequence[float], q: float, max_ms: float
+) -> Percentile | None:
+    """The run time under which a fraction `q` of the timed runs fall (None with no
+    runs), never above `max_ms`, the window's slowest run.
+
+    Exact when it is the slowest run: its nearest rank, ceil(q * runs), is the last
+    (p95 of up to 19 runs, p50 of one). Otherwise estimated: interpolated linearly
+    inside the bucket holding it, the bucket's top cut to `max_ms` (the last bucket has
+    no bound but that). An exact figure for more runs needs their run times, which the
+    buckets do not keep."""
     total = sum(histogram)
     if total == 0:
         return None
+    if math.ceil(q * total - 1e-9) >= total:
+        return Percentile(max_ms, True)
     rank = q * total
     seen = 0
     for i, n in enumerate(histogram):
+        if n and seen + n >= rank:
+            upper = min(bounds_ms[i] if i < len(bounds_ms) else max_ms, max_ms)
+            lower = min(bounds_ms[i - 1] if i else 0.0, upper)
+            return Percentile(lower + (upper - lower) * (rank - seen) / n, False)
         seen += n
-        if seen >= rank and n:
-            return float(bounds_ms[min(i, len(bounds_ms) - 1)])
-    return float(bounds_ms[-1])
+    return Percentile(max_ms, False)

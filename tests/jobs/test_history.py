@@ -64,8 +64,10 @@ def test_buckets_equal_what_happened(runtime: JobRuntime, tmp_path: Path) -> Non
     total = by_task["nap"].total_ms + by_task["nap-search"].total_ms
     assert nap_ms <= total < nap_ms + 20 * 250
     assert by_task["nap"].max_ms >= 300
-    p95 = percentile(by_task["nap"].histogram, history.bounds_ms, 0.95)
-    assert p95 == 500.0
+    # p95 of ten runs is the slowest one, exactly: never the bucket's 500 ms bound.
+    nap_series = by_task["nap"]
+    p95 = percentile(nap_series.histogram, history.bounds_ms, 0.95, nap_series.max_ms)
+    assert p95 == (nap_series.max_ms, True) and p95.ms < 500
     only = runtime.registry.history(HistoryWindow.DAY, queue="email")
     assert [s.task for s in only.series] == ["nap"] and len(only.series[0].completed) == 24
 

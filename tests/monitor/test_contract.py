@@ -11,7 +11,7 @@ import pytest
 from servers import FAILED_JOBS, LOG_ROWS, OK_JOBS
 
 from ygmon.errors import CannotRetryError, NotFoundError
-from ygmon.job_history import HistoryWindow
+from ygmon.job_history import HistoryWindow, percentile
 from ygmon.monitor.local import LocalMonitor
 from ygmon.monitor.protocol import Monitor
 from ygmon.monitor.remote import RemoteMonitor
@@ -137,3 +137,10 @@ async def test_seeded_values(monitor: Monitor) -> None:
         len(FAILED_JOBS),
     )
     assert history.end.minute == 1 and len(canary.completed) == 60
+    # Never a bucket's bound above the slowest run: p95 of 4 runs is the slowest, exactly;
+    # p50 an estimate under it. Both ends compute them from this same answer.
+    p50, p95 = (
+        percentile(canary.histogram, history.bounds_ms, q, canary.max_ms) for q in (0.5, 0.95)
+    )
+    assert p95 == (canary.max_ms, True)
+    assert p50 is not None and not p50.exact and p50.ms <= canary.max_ms

@@ -52,7 +52,8 @@ def profile(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LocalPro
         store = runtime.registry.store
         schedule_runs.note_watching(store, at(9))
         schedule_runs.note_watching(store, at(11))  # a later worker: the first one counts
-        digest_job = runtime.enqueue("digest-daily")
+        # As the scheduler's enqueue at 09:00 (the record below sets its slot).
+        digest_job = runtime.enqueue("digest-daily", trigger="schedule")
         schedule_runs.record_run(store, "digest-daily", at(9), digest_job, "schedule")
         schedule_runs.record_run(store, "publish-scheduled-posts", at(11, 59), "gone", "schedule")
     try:
@@ -138,7 +139,58 @@ def test_a_worker_that_runs_the_schedule_records_its_runs(tmp_path: Path) -> Non
             due = huey.read_periodic(minute)
         assert [t.name for t in due] == ["publish-scheduled-posts"]
         store = make_store(profile.broker_url, profile.namespace)
-        run = schedule_runs.last_runs(store)["publish-scheduled-posts"]
+        run = schedule_runs.runs_by_trigger(store)["publish-scheduled-posts"]["schedule"]
         assert run["jobId"] == due[0].id and run["trigger"] == "schedule"
         assert schedule_runs.watching_since(store) is not None
         store.close()
+
+
+class SteppedClock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@pytest.mark.parametrize("kind", ["local", "remote"])
+async def test_catch_up_and_manual_runs_are_runs_of_the_schedule(
+    profile: LocalProfile, kind: str
+) -> None:
+    """The real producers' paths: a starting worker's catch-up of missed hours and
+    digests, `ygmon enqueue aggregate` and `ygmon enqueue reindex` by hand. Each is a run
+    of its schedule with its trigger; the last run is the latest of them."""
+    from ygmon.jobs.tasks import analytics, search
+    from ygmon.pipelines.analytics.periods import Level, of_day
+
+    clock = SteppedClock(FIXED_NOW - timedelta(minutes=30))
+    with open_runtime(profile, clock=clock) as runtime:
+        hours = [of_day(Level.HOURLY, FIXED_NOW.date(), h) for h in (10, 11)]
+        analytics._enqueue_catch_up(runtime, {Level.HOURLY: hours})
+        runtime.enqueue("digest-weekly", period="2026-03-02T09:00:00+00:00", trigger="catch-up")
+        clock.at = FIXED_NOW - timedelta(minutes=20)
+        by_hand = ["hourly", "--date", "2026-03-04", "--hour", "9"]
+        ((manual_job, _),) = analytics._enqueue_aggregate(runtime, by_hand, None)
+        ((reindex_job, _),) = search._enqueue_reindex(runtime, [], None)
+    with serve_on_loopback(profile, clock=fixed_clock) as (base_url, token):
+        settings = local_settings(profile) if kind == "local" else remote_settings(base_url, token)
+        monitor = make_monitor(settings, clock=fixed_clock)
+        try:
+            found = {s.name: s for s in await monitor.schedules()}
+        finally:
+            await monitor.close()
+    hourly = found["aggregate-hourly"]
+    assert (hourly.last_run_at, hourly.last_trigger) == (clock.at, "manual")
+    assert [(r.trigger, r.at, r.outcome) for r in hourly.runs] == [
+        ("manual", clock.at, "waiting"),
+        ("catch-up", FIXED_NOW - timedelta(minutes=30), "waiting"),
+    ]
+    assert hourly.runs[0].job_id == hourly.last_job_id == manual_job
+    # 10:00 and 11:00 were missed before; the catch-up covered them.
+    assert hourly.missed == 0
+    weekly = found["digest-weekly"]
+    assert (weekly.last_trigger, weekly.last_outcome) == ("catch-up", "waiting")
+    reindex = found["search-index-reindex"]
+    assert (reindex.last_trigger, reindex.last_job_id) == ("manual", reindex_job)
+    # The digest's scheduled run is still its last: nothing else ran it.
+    assert [r.trigger for r in found["digest-daily"].runs] == ["schedule"]

@@ -171,7 +171,7 @@ async def test_t_triggers_the_selected_schedule(bare_profile, backend) -> None:
             await pilot.press("y")
             await settle(pilot)
             row = app.screen.query_one(KeyedTable).get_row("aggregate-hourly")
-            assert [str(c) for c in row[2:4]] == ["0s ago*", "waiting"]
+            assert [str(c) for c in row[2:5]] == ["0s ago", "manual", "waiting"]
 
 
 async def test_read_only_refuses_pause_and_trigger_with_its_reason(bare_profile) -> None:
@@ -227,3 +227,16 @@ def test_the_desktop_notification_cannot_be_ended_early_by_its_text() -> None:
 
     # A queue or message carrying ESC or BEL would end (or extend) the sequence.
     assert osc9("paused\x07\x1b]9;evil") == "\x1b]9;paused  ]9;evil\x07"
+
+
+async def test_overview_lists_the_soonest_runs_of_every_schedule(ops_profile) -> None:
+    """Sorted by time across schedules, not the digests alone (NOW: Wednesday 12:00)."""
+    async with _app(ops_profile).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lines = str(pilot.app.screen.query_one("#schedule").render()).splitlines()
+    assert lines[0] == "Next scheduled runs"
+    assert [line.split()[0] for line in lines[1:9]] == [
+        "publish-scheduled-posts", "sweep-retention", "aggregate-hourly", "digest-daily",
+        "search-index-reindex", "aggregate-weekly", "digest-weekly", "aggregate-monthly",
+    ]  # fmt: skip
+    assert lines[1].split()[1:] == ["in", "1m", "03-04", "12:01"]

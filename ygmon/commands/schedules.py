@@ -1,5 +1,6 @@
-"""`ygmon schedules [--json]`: every periodic task with its cron, last run and outcome,
-next run and missed runs; `--trigger NAME` enqueues one now, as its schedule would."""
+"""`ygmon schedules [--json]`: every periodic task, soonest next run first, with its cron,
+last run (of any trigger), its trigger and outcome, next run and missed runs; `--trigger
+NAME` enqueues one now, as its schedule would."""
 
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
 
     with naming("schedule", args.trigger, "ygmon schedules"):
         result = asyncio.run(ask())
+    if not args.trigger:
+        # The soonest runs first: what happens next is what an operator reads this for.
+        result = sorted(result, key=lambda s: (s.next_run_at, s.name))
     if args.trigger:
         if args.json:
             print(json.dumps(result.to_json(), indent=2))
@@ -45,12 +49,13 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps([s.to_json() for s in result], indent=2))
         return 0
     print_table(
-        ("TASK", "CRON", "LAST", "OUTCOME", "NEXT", "MISSED", "PAUSED"),
+        ("TASK", "CRON", "LAST", "TRIGGER", "OUTCOME", "NEXT", "MISSED", "PAUSED"),
         (
             (
                 s.name,
                 s.cron,
                 when(s.last_run_at),
+                s.last_trigger or "",
                 s.last_outcome or ("" if s.last_run_at is None else "?"),
                 when(s.next_run_at),
                 s.missed,

@@ -26,7 +26,7 @@ from ygmon.jobs.job_context import JobContext, ThreadResources, set_current_job
 from ygmon.jobs.registry.completions import CompletionWriter
 from ygmon.jobs.registry.job_registry import JobRegistry
 from ygmon.jobs.registry.store import make_store
-from ygmon.jobs.schedule_runs import record_run
+from ygmon.jobs.schedule_runs import TRIGGERS, periodic_names, record_run
 from ygmon.jobs.tasks import RETENTION_CRON, TASKS, TaskSpec, task_spec
 from ygmon.queues import QUEUE_NAMES, QUEUES, queue_spec
 
@@ -59,6 +59,7 @@ class JobRuntime:
         """Each worker thread's event loop and Database (ygmon.jobs.job_context)."""
         self._tasks: dict[str, TaskWrapper] = {}
         self._task_queue: dict[str, str] = {}
+        self._periodic = periodic_names()
         # One cached paused set for every queue's dequeues (ygmon.jobs.huey.pause_gate).
         gate = PauseGate(self.registry.store)
         for spec in QUEUES:
@@ -180,6 +181,17 @@ class JobRuntime:
         job_id = job_id or new_job_id()
         huey_task = wrapper.s(id=job_id, delay=delay, **kwargs)
         self.hueys[self._task_queue[task]].enqueue(huey_task)
+        if task in self._periodic:
+            # A run of a periodic task outside its slot is still a run of its schedule
+            # (ygmon.jobs.schedule_runs): Schedules would say "never ran" otherwise.
+            trigger = kwargs.get("trigger")
+            record_run(
+                self.registry.store,
+                task,
+                self.registry.now(),
+                job_id,
+                trigger if trigger in TRIGGERS else "manual",
+            )
         return job_id
 
     def _requeue(self, record: dict[str, Any]) -> None:

@@ -20,7 +20,6 @@ from ygmon.queues import QUEUES_BY_NAME
 
 if TYPE_CHECKING:
     from ygmon.jobs.registry.job_registry import JobRegistry
-    from ygmon.jobs.runtime import JobRuntime
 
 
 def actor_name() -> str:
@@ -110,12 +109,13 @@ class LocalQueueControl:
         def read(r: JobRegistry) -> list[ScheduleInfo]:
             # The store's clock, as heartbeats are judged (ygmon.jobs.registry.clock).
             now = datetime.fromtimestamp(r.now(), UTC)
-            runs = schedule_runs.last_runs(r.store)
+            runs = schedule_runs.runs_by_trigger(r.store)
             jobs = {}
-            for run in runs.values():
-                record = r.store.get(run.get("jobId") or "")
-                if record is not None:
-                    jobs[record["id"]] = (record["state"], record.get("error_message"))
+            for by_trigger in runs.values():
+                for run in by_trigger.values():
+                    record = r.store.get(run.get("jobId") or "")
+                    if record is not None:
+                        jobs[record["id"]] = (record["state"], record.get("error_message"))
             return schedule_infos(
                 periodics,
                 runs,
@@ -137,11 +137,6 @@ class LocalQueueControl:
         if periodic is None:
             raise NotFoundError("Schedule not found")
 
-        def enqueue(runtime: JobRuntime) -> str:
-            job_id = runtime.enqueue(name)
-            registry = runtime.registry
-            schedule_runs.record_run(registry.store, name, registry.now(), job_id, "manual")
-            return job_id
-
-        job_id = await self.registry.in_runtime(enqueue)
+        # The runtime records the run (trigger "manual") as it enqueues it.
+        job_id = await self.registry.in_runtime(lambda runtime: runtime.enqueue(name))
         return TriggerResult(name=name, queue=periodic.queue, job_id=job_id)

@@ -17,6 +17,20 @@ class QueuePause(CamelModel):
     paused_by: str | None = None
 
 
+ScheduleTrigger = Literal["schedule", "catch-up", "late-events", "manual"]
+"""How a run of a periodic task started (ygmon.jobs.schedule_runs.TRIGGERS)."""
+
+
+class ScheduleRun(CamelModel):
+    """The latest run of a periodic task that one trigger started."""
+
+    trigger: ScheduleTrigger
+    at: Timestamp
+    job_id: str
+    outcome: str | None = None
+    """Its job's state; None when the job has left the registry's retention."""
+
+
 class ScheduleInfo(CamelModel):
     """One periodic task: its cron, its last run and outcome, its next and missed runs."""
 
@@ -25,7 +39,8 @@ class ScheduleInfo(CamelModel):
     queue: str
     cron: str
     last_run_at: Timestamp | None = None
-    last_trigger: Literal["schedule", "manual"] | None = None
+    """The latest run of any trigger: scheduled, catch-up, late events or by hand."""
+    last_trigger: ScheduleTrigger | None = None
     last_job_id: str | None = None
     last_outcome: str | None = None
     """The last run's job state (waiting, active, completed, failed...), None when the
@@ -40,6 +55,8 @@ class ScheduleInfo(CamelModel):
     """Its queue is paused: runs are enqueued and wait."""
     checked_at: Timestamp
     """The backend's time when this was read (missed runs are relative to it)."""
+    runs: list[ScheduleRun] = []
+    """The latest run of each trigger that ever started one, latest first."""
 
 
 class TriggerResult(CamelModel):

@@ -1,8 +1,9 @@
 """Schedules as the Monitor returns them: each periodic task's cron, its last run (from
 the registry's schedule-run records), its next run and its missed runs.
 
-A slot is missed when it should have started more than `grace` seconds ago and no run
-(scheduled, or triggered by hand) happened at or after it. Slots before the first
+A task's last run is the latest run of any trigger (scheduled, catch-up, late events, by
+hand). A slot is missed when it should have started more than `grace` seconds ago and no
+run of any trigger happened at or after it. Slots before the first
 worker ran the schedule (ygmon.jobs.schedule_runs.watching_since) are not missed:
 nothing was meant to run them.
 """
@@ -14,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ygmon.jobs.schedule_runs import Periodic
-from ygmon.monitor.queue_control_schemas import ScheduleInfo
+from ygmon.monitor.queue_control_schemas import ScheduleInfo, ScheduleRun
 from ygmon.queues import next_run
 
 MAX_COUNTED = 1000
@@ -44,18 +45,22 @@ def missed_slots(cron: str, after: datetime, until: datetime) -> tuple[int, date
 
 def schedule_infos(
     periodics: list[Periodic],
-    runs: Mapping[str, Mapping[str, Any]],
+    runs: Mapping[str, Mapping[str, Mapping[str, Any]]],
     jobs: Mapping[str, tuple[str, str | None]],
     watching_since: float | None,
     paused: set[str],
     now: datetime,
     grace: float,
 ) -> list[ScheduleInfo]:
-    """`runs`: the schedule-run records by task; `jobs`: (state, error) of the last
-    runs' jobs still in the registry, by job id."""
+    """`runs`: the schedule-run records by task and trigger
+    (ygmon.jobs.schedule_runs.runs_by_trigger); `jobs`: (state, error) of their jobs
+    still in the registry, by job id."""
     out = []
     for p in periodics:
-        run = runs.get(p.task) or {}
+        by_trigger = sorted(
+            (runs.get(p.task) or {}).values(), key=lambda r: float(r["at"]), reverse=True
+        )
+        run = by_trigger[0] if by_trigger else {}
         last_at = _utc(run.get("at"))
         baseline = max((t for t in (last_at, _utc(watching_since)) if t is not None), default=None)
         missed, first = (0, None)
@@ -77,6 +82,15 @@ def schedule_infos(
                 missed_since=first,
                 paused=p.queue in paused,
                 checked_at=now,
+                runs=[
+                    ScheduleRun(
+                        trigger=r["trigger"],
+                        at=_utc(r["at"]),
+                        job_id=r["jobId"],
+                        outcome=jobs.get(r["jobId"], (None, None))[0],
+                    )
+                    for r in by_trigger
+                ],
             )
         )
     return out

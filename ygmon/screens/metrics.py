@@ -1,6 +1,7 @@
 """Metrics: per task over a window (w cycles 1h / 24h / 30d), its runs, failures,
-failure rate and p50 / p95 / max run time from the registry's history, and a chart of
-its runs and failures over the window; Enter lists the task's recent failures."""
+failure rate and p50 / p95 / max run time from the registry's history ("~" marks an
+estimate, never above the max), and a chart of its runs and failures over the window;
+Enter lists the task's recent failures."""
 
 from __future__ import annotations
 
@@ -36,29 +37,29 @@ QUEUE_COLUMN_FROM = 100
 (a task runs on one queue, and the chart's title names the selected task's queue)."""
 
 
-def run_time(ms: float | None, bounds: list[float] | None = None) -> str:
-    """A run time for a cell; with `bounds`, `ms` is a bucket's upper bound (≤ ...),
-    and the last bound means past it."""
+def run_time(ms: float | None, exact: bool = True) -> str:
+    """A run time for a cell; "~" marks an estimate (job_history.percentile)."""
     if ms is None:
         return "-"
-    prefix = ""
-    if bounds is not None:
-        prefix = ">" if ms >= bounds[-1] and ms == bounds[-1] else "≤"
+    prefix = "" if exact else "~"
     amount, unit = scaled(ms, MILLISECONDS)
     return f"{prefix}{amount:.0f}ms" if unit == "ms" else f"{prefix}{amount:.3g}{unit}"
 
 
+def _percentile_cell(s: HistorySeries, bounds: list[float], q: float) -> str:
+    found = percentile(s.histogram, bounds, q, s.max_ms)
+    return "-" if found is None else run_time(found.ms, found.exact)
+
+
 def task_row(s: HistorySeries, bounds: list[float], with_queue: bool = True) -> tuple[str, ...]:
     runs, failed = s.runs, s.failures
-    p50 = percentile(s.histogram, bounds, 0.5)
-    p95 = percentile(s.histogram, bounds, 0.95)
     cells = (
         s.task,
         count(runs),
         count(failed),
         f"{100 * failed / runs:.1f}" if runs else "-",
-        run_time(p50, bounds),
-        run_time(p95, bounds),
+        _percentile_cell(s, bounds, 0.5),
+        _percentile_cell(s, bounds, 0.95),
         run_time(s.max_ms if s.runs_timed else None),
     )
     return (*cells, s.queue) if with_queue else cells

@@ -1,6 +1,7 @@
 """Overview: every queue on one line under its worker group's health, with sparklines
-of the last hour's completed and failed jobs; next scheduled runs and the workers
-beside when the terminal has room.
+of the last hour's completed and failed jobs; the soonest runs of every schedule and the
+workers beside when the terminal has room. Its ages tick each second from the
+timestamps last read (ygmon.tui.age_ticker).
 
 The layout adapts: below 100x30 the queues use short labels and the schedule and
 workers panels give way (their gist stays in the summary line), so nothing falls
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from rich.markup import escape
 from textual import events
@@ -21,17 +23,13 @@ from textual.widgets import Static
 
 from ygmon.errors import YgmonError
 from ygmon.job_history import History
-from ygmon.monitor.schemas import (
-    AllWorkersHealth,
-    NotificationJobStats,
-    QueueStats,
-    WorkerHealth,
-    WorkerInfo,
-)
+from ygmon.monitor.queue_control_schemas import ScheduleInfo
+from ygmon.monitor.schemas import AllWorkersHealth, QueueStats, WorkerHealth, WorkerInfo
 from ygmon.monitor.search_schemas import SearchIndexOverview
 from ygmon.screens import overview_search
 from ygmon.screens.polled_screen import PolledScreen
-from ygmon.tui.formatting import age, stamp
+from ygmon.tui.age_ticker import BackendTime, tick_each_second
+from ygmon.tui.formatting import age
 from ygmon.widgets.queue_line import QueueLine
 
 COMPACT_BELOW = (100, 30)
@@ -42,6 +40,10 @@ would push the schedule below the fold: the group's line carries their gist)."""
 HISTORY_EVERY = 20.0
 """Seconds between two reads of the history: its points are minutes, and a remote
 API's 100 requests a minute are mostly spent on the counts."""
+ROWS_BESIDE_SCHEDULE = 24
+"""Terminal rows the Overview uses besides its side panels (header, summary, the queues
+of every group, footer), the search index's two lines aside: what is left shows the
+next runs."""
 
 
 @dataclass(frozen=True)
@@ -49,15 +51,20 @@ class OverviewData:
     health: AllWorkersHealth
     queues: list[QueueStats]
     workers: list[WorkerInfo]
-    notifications: NotificationJobStats
+    schedules: list[ScheduleInfo]
     history: History | None
     search: SearchIndexOverview | None = None
+
+
+DAILY_DIGEST = "digest-daily"
+"""The schedule whose next run the summary line names."""
 
 
 class OverviewScreen(PolledScreen):
     TITLE = "Overview"
 
-    _notifications: NotificationJobStats | None = None
+    _schedules: list[ScheduleInfo] | None = None
+    _schedules_read: BackendTime | None = None
     _history: History | None = None
     _history_at = 0.0
     _search: SearchIndexOverview | None = None
@@ -71,6 +78,10 @@ class OverviewScreen(PolledScreen):
             with Horizontal(id="overview-side"):
                 yield Static("", id="schedule", classes="panel")
                 yield Static("", id="workers", classes="panel")
+
+    def on_mount(self) -> None:
+        # PolledScreen's on_mount runs too (Textual calls each class's handler).
+        tick_each_second(self, self._show_ages)
 
     @property
     def compact(self) -> bool:
@@ -93,30 +104,31 @@ class OverviewScreen(PolledScreen):
         self.query_one("#queue-head", Static).update(_head(compact))
         if self._data is not None:
             self._show_search(self._data)
+            self._show_schedule(self._data)
 
     async def fetch(self) -> OverviewData:
         calls = [self.monitor.health(), self.monitor.queues(), self.monitor.workers()]
-        # The next digest runs only move once the nearer one has passed (a weekly run is
-        # also a daily one), so they are fetched again only then: a remote API allows
-        # 100 requests a minute, and a fourth call every 2 s would spend 120.
-        want_notifications = self._notifications_stale()
-        if want_notifications:
-            calls.append(self.monitor.notification_stats())
+        # The next runs only move once the soonest has passed, so the schedules are
+        # fetched again only then (once a minute, for the minutely publishing): a remote
+        # API allows 100 requests a minute, and a fourth call every 2 s would spend 120.
+        want_schedules = self._schedules_stale()
+        if want_schedules:
+            calls.append(self.monitor.schedules())
         want_history = time.monotonic() - self._history_at >= HISTORY_EVERY
         if want_history:
             # The index's size and last reindex move slowly too: read them as seldom.
             calls.extend([self.monitor.history(), self._search_overview()])
         health, queues, workers, *fresh = await asyncio.gather(*calls)
-        if want_notifications:
-            self._notifications = fresh.pop(0)
+        if want_schedules:
+            self._schedules = fresh.pop(0)
+            if self._schedules:
+                self._schedules_read = BackendTime(self._schedules[0].checked_at, self.now())
         if want_history:
             self._history = fresh.pop(0)
             self._search = fresh.pop(0)
             self._history_at = time.monotonic()
-        assert self._notifications is not None
-        return OverviewData(
-            health, queues, workers, self._notifications, self._history, self._search
-        )
+        assert self._schedules is not None
+        return OverviewData(health, queues, workers, self._schedules, self._history, self._search)
 
     async def _search_overview(self) -> SearchIndexOverview | None:
         # The queues matter more than the index's size: an answer without it (a server
@@ -126,11 +138,16 @@ class OverviewScreen(PolledScreen):
         except YgmonError:
             return None
 
-    def _notifications_stale(self) -> bool:
-        if self._notifications is None:
+    def _schedules_stale(self) -> bool:
+        if not self._schedules or self._schedules_read is None:
             return True
-        next_daily = self._notifications.digest.next_daily_run
-        return next_daily is None or next_daily <= self.now()
+        soonest = min(s.next_run_at for s in self._schedules)
+        return soonest <= self._schedules_read.now(self.now())
+
+    def _schedule_now(self) -> datetime:
+        """The backend's clock now, as the schedules' ages read it."""
+        read = self._schedules_read
+        return self.now() if read is None else read.now(self.now())
 
     def show(self, data: OverviewData) -> None:
         self._data = data
@@ -139,15 +156,23 @@ class OverviewScreen(PolledScreen):
         self._show_schedule(data)
         self._show_workers(data.workers)
 
+    def _show_ages(self) -> None:
+        """Each second: the texts that hold an age, from the data last read (no fetch)."""
+        if self._data is not None:
+            self._show_summary(self._data)
+            self._show_search(self._data)
+            self._show_schedule(self._data)
+            self._show_workers(self._data.workers)
+
     def _show_summary(self, data: OverviewData) -> None:
-        now = self.now()
+        now = self._schedule_now()
         down = [g for g, s in data.health.groups.items() if not s.healthy]
         health = (
             "[b]all healthy[/b]"
             if data.health.healthy
             else f"[b]UNHEALTHY[/b] {len(down)}/{len(data.health.groups)} groups down"
         )
-        daily = data.notifications.digest.next_daily_run
+        daily = next((s.next_run_at for s in data.schedules if s.name == DAILY_DIGEST), None)
         n = len(data.workers)
         text = (
             f"Health {health} · {n} worker{'' if n == 1 else 's'} · next digest {age(daily, now)}"
@@ -216,15 +241,25 @@ class OverviewScreen(PolledScreen):
             detail.update(overview_search.detail_lines(data.search, now))
 
     def _show_schedule(self, data: OverviewData) -> None:
-        now = self.now()
-        digest = data.notifications.digest
-        lines = [
-            "[b]Next scheduled runs[/b]",
-            f"daily digest   {stamp(digest.next_daily_run)} ({age(digest.next_daily_run, now)})",
-            f"weekly digest  {stamp(digest.next_weekly_run)} ({age(digest.next_weekly_run, now)})",
+        """The soonest runs of every schedule, as many as the terminal's height leaves
+        room for, then the blog posts waiting for their time."""
+        now = self._schedule_now()
+        room = self.app.size.height - ROWS_BESIDE_SCHEDULE - 2  # the panel's border
+        if not self._search_inline:
+            room -= 2
+        soonest = sorted(data.schedules, key=lambda s: (s.next_run_at, s.name))
+        shown = soonest[: max(1, room - 2)]
+        lines = ["[b]Next scheduled runs[/b]"]
+        lines += [
+            f"{escape(s.name):<23} {age(s.next_run_at, now):>7}  "
+            f"{s.next_run_at.strftime('%m-%d %H:%M')}"
+            for s in shown
         ]
         scheduled = sum(g.scheduled_jobs or 0 for g in data.health.groups.values())
-        lines.append(f"scheduled posts {scheduled}")
+        more = len(soonest) - len(shown)
+        lines.append(
+            f"scheduled posts {scheduled}" + (f" · {more} more: Schedules (9)" if more else "")
+        )
         self.query_one("#schedule", Static).update("\n".join(lines))
 
     def _show_workers(self, workers: list[WorkerInfo]) -> None:

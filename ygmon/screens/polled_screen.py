@@ -8,7 +8,8 @@ screen under a modal or in another mode is suspended and its timer cancelled.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -18,10 +19,9 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from ygmon.tui.error_text import banner_text
-from ygmon.tui.formatting import age
 from ygmon.widgets.app_footer import AppFooter
 from ygmon.widgets.app_header import AppHeader
-from ygmon.widgets.status_banner import StatusBanner
+from ygmon.widgets.status_banner import Failure, StatusBanner
 
 if TYPE_CHECKING:
     from ygmon.monitor.protocol import Monitor
@@ -95,8 +95,11 @@ class PolledScreen(Screen):
             raise
         except Exception as exc:  # every failure of a poll is shown in the banner
             policy.failed(getattr(exc, "retry_after", None))
-            stale = None if self._last_good_at is None else age(self._last_good_at, self.now())
-            banner.show_failure(banner_text(exc, policy.next_delay()), stale)
+            # Timestamps, not texts: the banner's countdown and stale age tick.
+            retry_at = self.now() + timedelta(seconds=policy.next_delay())
+            banner.show_failure(
+                Failure(partial(banner_text, exc), retry_at, self._last_good_at, self.now)
+            )
             self.add_class("-stale")
         else:
             policy.succeeded()

@@ -15,6 +15,7 @@ from ygmon.screens.job_detail import JobDetailScreen
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.screens.shared_keys import back_key, copy_id_key, search_key
 from ygmon.tui import search_field
+from ygmon.tui.age_ticker import tick_each_second
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.job_id import copy_id, short_id
@@ -51,6 +52,7 @@ class QueueJobsScreen(PolledScreen):
         self.task_name = task
         """Only this task's jobs, among the newest 100 of the state."""
         self.query_text = ""
+        self._shown: tuple[JobState | None, str, Page[JobSummary]] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Label("", id="jobs-title", classes="screen-title")
@@ -64,7 +66,18 @@ class QueueJobsScreen(PolledScreen):
             return await self.monitor.search_jobs(query)
         return await self.monitor.jobs(self.queue, self.state, page=1, page_size=100)
 
+    def on_mount(self) -> None:
+        tick_each_second(self, self._tick)
+
+    def _tick(self) -> None:
+        """The Enqueued and Finished ages tick: the page last read, shown again (no
+        fetch), unless the state or the query changed since (its answer is coming)."""
+        shown = self._shown
+        if shown is not None and shown[:2] == (self.state, self.query_text):
+            self.show(shown[2])
+
     def show(self, data: Page[JobSummary]) -> None:
+        self._shown = (self.state, self.query_text, data)
         state = self.state.value if self.state else "all states"
         jobs = [j for j in data.data if self.task_name is None or j.task == self.task_name]
         title = f"Queue {self.queue}: {state} ({data.pagination.total:,} jobs, newest 100 shown)"

@@ -18,6 +18,7 @@ from ygmon.screens.export_action import start_export
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.screens.queue_jobs import QueueJobsScreen
 from ygmon.screens.shared_keys import export_key
+from ygmon.tui.age_ticker import tick_each_second
 from ygmon.tui.formatting import age, count
 from ygmon.widgets.keyed_table import KeyedTable
 
@@ -68,6 +69,10 @@ class QueuesScreen(PolledScreen):
 
     def compose_body(self) -> ComposeResult:
         yield KeyedTable(COLUMNS, id="queues-table")
+
+    def on_mount(self) -> None:
+        # The Paused column's ages tick: the counts last read, shown again (no fetch).
+        tick_each_second(self, lambda: self.show(list(self._stats.values())))
 
     async def fetch(self) -> list[QueueStats]:
         return await self.monitor.queues()

@@ -1,17 +1,22 @@
-"""Schedules: every periodic task with its cron, last run and outcome, next run and
-missed runs; `t` triggers the selected one now, after a confirm."""
+"""Schedules: every periodic task with its cron, last run (of any trigger: scheduled,
+catch-up, late events, by hand), its trigger and outcome, next run and missed runs; the
+selected one's latest run of each trigger under the table; `t` triggers the selected one
+now, after a confirm. Its ages tick each second (ygmon.tui.age_ticker)."""
 
 from __future__ import annotations
 
-from textual import work
+from datetime import datetime
+
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Label
+from textual.widgets import DataTable, Label, Static
 
 from ygmon.errors import YgmonError
 from ygmon.monitor.queue_control_schemas import ScheduleInfo
 from ygmon.screens.confirm_dialog import ConfirmDialog
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.tui.age_ticker import BackendTime, tick_each_second
 from ygmon.tui.formatting import age
 from ygmon.widgets.job_id import short_id
 from ygmon.widgets.keyed_table import KeyedTable
@@ -20,16 +25,14 @@ COLUMNS = [
     ("name", "Task"),
     ("cron", "Cron"),
     ("last", "Last run"),
+    ("trigger", "Trigger"),
     ("outcome", "Outcome"),
     ("next", "Next run"),
     ("missed", "Missed"),
 ]
-
-
-def last_text(s: ScheduleInfo) -> str:
-    """When it last ran; `*` marks a run triggered by hand."""
-    when = age(s.last_run_at, s.checked_at)
-    return f"{when}*" if s.last_trigger == "manual" else when
+CRON_COLUMN_FROM = 100
+"""Terminal columns from which the table has room for the Cron column; below it the
+line under the table gives the selected task's cron."""
 
 
 def outcome_text(s: ScheduleInfo) -> str:
@@ -38,14 +41,37 @@ def outcome_text(s: ScheduleInfo) -> str:
     return s.last_outcome or "gone"  # the job left the registry's retention
 
 
-def missed_text(s: ScheduleInfo) -> str:
+def missed_text(s: ScheduleInfo, now: datetime) -> str:
     """'-', or how many runs were missed and how long ago the first was: '2 (2h)'."""
     if s.paused:
         return "paused"
     if not s.missed or s.missed_since is None:
         return "-"
-    since = age(s.missed_since, s.checked_at).removesuffix(" ago")
+    since = age(s.missed_since, now).removesuffix(" ago")
     return f"{s.missed}{'+' if s.missed >= 1000 else ''} ({since})"
+
+
+def schedule_row(s: ScheduleInfo, now: datetime, with_cron: bool) -> tuple[str, ...]:
+    """The table's cells of `s`, ages as of `now` (the backend's clock)."""
+    cells = (
+        s.name,
+        s.cron,
+        age(s.last_run_at, now),
+        s.last_trigger or "-",
+        outcome_text(s),
+        age(s.next_run_at, now),
+        missed_text(s, now),
+    )
+    return cells if with_cron else (cells[0], *cells[2:])
+
+
+def runs_text(s: ScheduleInfo, now: datetime) -> str:
+    """The selected task's line: its queue and cron, and the latest run of each trigger."""
+    head = f"{s.name} on {s.queue}, cron {s.cron}"
+    if not s.runs:
+        return f"{head} · never ran"
+    runs = " · ".join(f"{r.trigger} {age(r.at, now)} {r.outcome or 'gone'}" for r in s.runs)
+    return f"{head} · latest runs: {runs}"
 
 
 class SchedulesScreen(PolledScreen):
@@ -55,35 +81,52 @@ class SchedulesScreen(PolledScreen):
     def __init__(self) -> None:
         super().__init__()
         self._schedules: dict[str, ScheduleInfo] = {}
+        self._read: BackendTime | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Label(
-            "Periodic tasks (UTC cron) · * triggered by hand · t runs the selected one now",
+            "Periodic tasks (UTC) · last run of any trigger · t: run the selected one now",
             classes="screen-title",
         )
         yield KeyedTable(COLUMNS, id="schedules-table")
+        yield Static("", id="schedule-runs", markup=False)
+
+    def on_mount(self) -> None:
+        # PolledScreen's on_mount runs too (Textual calls each class's handler).
+        tick_each_second(self, self._show_table)
 
     async def fetch(self) -> list[ScheduleInfo]:
         return await self.monitor.schedules()
 
     def show(self, data: list[ScheduleInfo]) -> None:
         self._schedules = {s.name: s for s in data}
-        self.query_one(KeyedTable).sync(
-            [
-                (
-                    s.name,
-                    (
-                        s.name,
-                        s.cron,
-                        last_text(s),
-                        outcome_text(s),
-                        age(s.next_run_at, s.checked_at),
-                        missed_text(s),
-                    ),
-                )
-                for s in data
-            ]
-        )
+        if data:
+            self._read = BackendTime(data[0].checked_at, self.now())
+        self._show_table()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._show_table()
+
+    def _show_table(self) -> None:
+        """The table and the selected task's line, ages as of the backend's clock now."""
+        if self._read is None:
+            return
+        now = self._read.now(self.now())
+        with_cron = self.app.size.width >= CRON_COLUMN_FROM
+        table = self.query_one(KeyedTable)
+        table.set_columns(COLUMNS if with_cron else [c for c in COLUMNS if c[0] != "cron"])
+        table.sync([(s.name, schedule_row(s, now, with_cron)) for s in self._schedules.values()])
+        self._show_runs(now)
+
+    def _show_runs(self, now: datetime) -> None:
+        chosen = self._schedules.get(self.query_one(KeyedTable).selected_key or "")
+        line = self.query_one("#schedule-runs", Static)
+        line.update("" if chosen is None else runs_text(chosen, now))
+
+    @on(DataTable.RowHighlighted, "#schedules-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self._read is not None:
+            self._show_runs(self._read.now(self.now()))
 
     def action_trigger(self) -> None:
         chosen = self._schedules.get(self.query_one(KeyedTable).selected_key or "")

@@ -6,9 +6,10 @@ import contextlib
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist
 
 
 def _plain(cell: Any) -> Any:
@@ -91,11 +92,12 @@ class KeyedTable(DataTable):
                     elif old != cells:
                         for column, (before, after) in enumerate(zip(old, cells, strict=True)):
                             if before != after:
+                                name = self._column_keys[column]
                                 self.update_cell(
                                     key,
-                                    self._column_keys[column],
+                                    name,
                                     _plain(after),
-                                    update_width=self._fit_widths,
+                                    update_width=self._fit_widths or self._wider(name, after),
                                 )
                                 written += 1
                     self._shown[key] = cells
@@ -116,6 +118,12 @@ class KeyedTable(DataTable):
             new_rows = self._new_rows.copy()
             self._new_rows.clear()
             self._update_dimensions(new_rows)
+
+    def _wider(self, column: str, cell: Any) -> bool:
+        """Whether `cell` is wider than its column: an age that grows ("9s ago" to
+        "10s ago") widens its column rather than losing its last letters."""
+        width = cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
+        return width > self.columns[ColumnKey(column)].content_width
 
     def _rows_in_order(self) -> list[str]:
         return [row.key.value for row in self.ordered_rows]

@@ -94,7 +94,7 @@ def send_notification_email(notification_id: str | None = None) -> dict[str, Any
     )
 
 
-def _digest(kind: str, period: str | None) -> dict[str, Any]:
+def _digest(kind: str, period: str | None, trigger: str | None) -> dict[str, Any]:
     from ygmon.jobs.job_context import current_job
     from ygmon.pipelines.notifications.digest import run_digest
 
@@ -111,18 +111,20 @@ def _digest(kind: str, period: str | None) -> dict[str, Any]:
             progress=ctx.progress,
         )
     )
-    return report.as_result()
+    result = report.as_result()
+    return {**result, "trigger": trigger} if trigger else result
 
 
-def digest_daily(period: str | None = None) -> dict[str, Any]:
+def digest_daily(period: str | None = None, trigger: str | None = None) -> dict[str, Any]:
     """The daily digests of `period` (default: the one now falls in); a re-run of the
-    period sends only what no earlier run did."""
-    return _digest("daily", period)
+    period sends only what no earlier run did. `trigger` ("catch-up" from a starting
+    worker) is how the run started: the runtime records it as a run of the schedule."""
+    return _digest("daily", period, trigger)
 
 
-def digest_weekly(period: str | None = None) -> dict[str, Any]:
+def digest_weekly(period: str | None = None, trigger: str | None = None) -> dict[str, Any]:
     """The weekly digests of `period`; harmless to run twice, like the daily one."""
-    return _digest("weekly", period)
+    return _digest("weekly", period, trigger)
 
 
 def _enqueue_digest(
@@ -160,7 +162,7 @@ def on_worker_start(runtime: Producer, queues: list[str]) -> None:
         log.error("digest catch-up skipped: %s", exc)
         return
     for kind, period in won.items():
-        runtime.enqueue(DIGEST_TASKS[kind], period=period.isoformat())
+        runtime.enqueue(DIGEST_TASKS[kind], period=period.isoformat(), trigger="catch-up")
 
 
 TASKS: tuple[TaskSpec, ...] = (
