@@ -35,7 +35,7 @@ LISTINGS = [
     (["jobs", "search", "canary"], ["ID", "QUEUE", "TASK", "STATE", "CHANGED", "ERROR"], "ok-1"),
     (
         ["schedules"],
-        ["TASK", "CRON", "LAST", "OUTCOME", "NEXT", "MISSED", "PAUSED"],
+        ["TASK", "CRON", "LAST", "TRIGGER", "OUTCOME", "NEXT", "MISSED", "PAUSED"],
         "sweep-retention",
     ),
 ]
