@@ -12,7 +12,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from processes import run_ygmon
+from processes import run_ygmon, worker_processes
 
 from ygmon.jobs.runtime import JobRuntime
 from ygmon.jobs.worker import in_process_worker
@@ -149,3 +149,16 @@ def test_jobs_show_prints_attempts_and_their_log(runtime: JobRuntime, worker_con
     assert body["attempts"][-1]["outcome"] == "failed"
     missing = run_ygmon(worker_config, "jobs", "show", "no-such-job", "--queue", "maintenance")
     assert missing.returncode == 1 and missing.stderr == "ygmon: Job not found\n"
+
+
+def test_a_worker_keeps_its_tasks_info_lines(runtime: JobRuntime, worker_config: Path) -> None:
+    # `ygmon worker` prints warnings only; a job's own log still has the task's info.
+    with worker_processes() as start:
+        start(worker_config, "--queues", "maintenance")
+        runtime.enqueue("canary", job_id="info-ok", seconds=0.05)
+        deadline = time.monotonic() + 30
+        while (runtime.registry.store.get("info-ok") or {}).get("state") != "completed":
+            assert time.monotonic() < deadline, runtime.registry.store.get("info-ok")
+            time.sleep(0.1)
+    out = run_ygmon(worker_config, "jobs", "show", "info-ok")
+    assert "  | INFO ygmon.canary: canary: slept 0.05s" in out.stdout.splitlines(), out.stdout

@@ -51,6 +51,15 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--workers expects a whole number of at least 1")
     queues = [q.strip() for q in args.queues.split(",") if q.strip()] if args.queues else None
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    # The console shows warnings; a job's own log (ygmon.jobs.job_log) keeps its task's
+    # info lines too. So the root lets INFO through to that capture, the console handler
+    # stays at WARNING, and the runner's own loggers stay at WARNING, making no record
+    # per job that nothing would keep.
+    logging.getLogger().setLevel(logging.INFO)
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.WARNING)
+    for runner in ("huey", "ygmon.jobs"):
+        logging.getLogger(runner).setLevel(logging.WARNING)
     outage_log.install()
     stop = threading.Event()
 

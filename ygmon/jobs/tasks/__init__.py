@@ -58,6 +58,8 @@ def canary(
         raise RuntimeError("canary asked to fail")
     if fail_unless is not None and not Path(fail_unless).exists():
         raise RuntimeError(f"canary: {fail_unless} does not exist")
+    if seconds:
+        _log.info("canary: slept %ss", float(seconds))
     return {"slept": float(seconds)}
 
 
