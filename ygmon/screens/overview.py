@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.markup import escape
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
@@ -43,6 +43,9 @@ HISTORY_EVERY = 20.0
 """Seconds between two reads of the history: its points are minutes, and a remote
 API's 100 requests a minute are mostly spent on the counts."""
 
+SEARCH_AFTER = 0.5
+"""Seconds after the first paint before the search index is first read."""
+
 
 @dataclass(frozen=True)
 class OverviewData:
@@ -60,6 +63,7 @@ class OverviewScreen(PolledScreen):
     _notifications: NotificationJobStats | None = None
     _history: History | None = None
     _history_at = 0.0
+    _search_at = -HISTORY_EVERY
     _search: SearchIndexOverview | None = None
     _data: OverviewData | None = None
 
@@ -104,14 +108,12 @@ class OverviewScreen(PolledScreen):
             calls.append(self.monitor.notification_stats())
         want_history = time.monotonic() - self._history_at >= HISTORY_EVERY
         if want_history:
-            # The index's size and last reindex move slowly too: read them as seldom.
-            calls.extend([self.monitor.history(), self._search_overview()])
+            calls.append(self.monitor.history())
         health, queues, workers, *fresh = await asyncio.gather(*calls)
         if want_notifications:
             self._notifications = fresh.pop(0)
         if want_history:
             self._history = fresh.pop(0)
-            self._search = fresh.pop(0)
             self._history_at = time.monotonic()
         assert self._notifications is not None
         return OverviewData(
@@ -138,6 +140,22 @@ class OverviewScreen(PolledScreen):
         self._show_queues(data)
         self._show_schedule(data)
         self._show_workers(data.workers)
+        if time.monotonic() - self._search_at >= HISTORY_EVERY:
+            self._search_at = time.monotonic()
+            self.load_search()
+
+    @work(exclusive=True, exit_on_error=False, group="overview-search")
+    async def load_search(self) -> None:
+        """The index's size and last reindex, read after the queues are painted (on a
+        local database it is the one read that needs SQLAlchemy and the schema check,
+        which the first paint would wait for) and as seldom as the history."""
+        if self._search is None:
+            # Its first read imports SQLAlchemy on the event loop: after the first paint.
+            await asyncio.sleep(SEARCH_AFTER)
+        self._search = await self._search_overview()
+        if self._data is not None:
+            self._data = replace(self._data, search=self._search)
+            self._show_search(self._data)
 
     def _show_summary(self, data: OverviewData) -> None:
         now = self.now()

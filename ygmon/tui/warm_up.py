@@ -19,7 +19,7 @@ from typing import Any
 from textual import work
 from textual.screen import Screen
 
-WARM_AFTER = 0.5
+WARM_AFTER = 2.0
 """Seconds after the first data before the first screen is built: the first screen's
 own layout and the user's first key come first."""
 WARM_WAIT = 10.0
