@@ -2,9 +2,11 @@
 and the UI time of a refresh that changed nothing.
 
 (a) Whole-process time from launch to the first screen painted with data, on the demo
-    database, beside a bare Textual app painting one label (same run); target <= 3x.
+    database, beside a bare Textual app painting one label (same run); target <= 2x.
 (b) Peak RSS of an app paging through Logs over 1,000,000 rows in
-    metrics_aggregation_jobs_log (< 120 MB); the table never holds more than one page.
+    metrics_aggregation_jobs_log (< 120 MB in each of three runs, the last with two
+    CPU hogs running); the table never holds more than one page. The child reports its
+    own peak: the bench's RUSAGE_CHILDREN would be the largest of every child so far.
 (c) UI time of a refresh of a 500-row queue table where nothing changed (< 20 ms).
 """
 
@@ -15,13 +17,14 @@ import compileall
 import json
 import os
 import random
-import resource
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -114,8 +117,11 @@ async def drive():
             await app.workers.wait_for_complete()
             most = max(most, app.screen.query_one(KeyedTable).row_count)
         total = app.screen.total_pages
-        print(json.dumps({"page": app.screen.page, "pages": total, "most_rows": most,
-                          "page_size": PAGE_SIZE}))
+        page = app.screen.page
+    import resource
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"page": page, "pages": total, "most_rows": most,
+                      "page_size": PAGE_SIZE, "peak_kb": peak_kb}))
 import asyncio
 asyncio.run(drive())
 """
@@ -185,8 +191,8 @@ def first_paint(directory: Path) -> Figure:
         "ms",
         "bare Textual app, one label",
         bare * 1000,
-        target="<= 3x",
-        ok=app <= 3 * bare,
+        target="<= 2x",
+        ok=app <= 2 * bare,
     )
 
 
@@ -245,30 +251,50 @@ async def _empty_schema(url: str) -> None:
         await db.dispose()
 
 
+HOG = "while True: pass"
+RSS_RUNS = 3
+"""Runs of the paging child; the last one beside two CPU hogs (a loaded machine)."""
+
+
+@contextmanager
+def _cpu_hogs(count: int) -> Iterator[None]:
+    hogs = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
 def paging_memory(directory: Path, pages: int = 30) -> list[Figure]:
     path = directory / "million.db"
     _fill_logs(path, LOG_ROWS)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    _, out = _child(
-        PAGING, f"sqlite+aiosqlite:///{path}", f"sqlite:///{directory / 'q.db'}", str(pages)
-    )
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = json.loads(out.strip().splitlines()[-1])
-    peak_mb = max(peak_kb, before) / 1024
+    args = (f"sqlite+aiosqlite:///{path}", f"sqlite:///{directory / 'q.db'}", str(pages))
+    results = []
+    for run in range(RSS_RUNS):
+        with _cpu_hogs(2 if run == RSS_RUNS - 1 else 0):
+            _, out = _child(PAGING, *args)
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    peaks = [r["peak_kb"] / 1024 for r in results]
+    most = max(r["most_rows"] for r in results)
+    page_size = results[0]["page_size"]
     return [
         Figure(
-            f"peak RSS paging Logs ({pages} pages of {LOG_ROWS:,} rows)",
-            peak_mb,
+            f"peak RSS paging Logs ({pages} pages of {LOG_ROWS:,} rows), worst of"
+            f" {RSS_RUNS} runs (" + ", ".join(f"{p:.0f}" for p in peaks) + " MB; last"
+            " with 2 CPU hogs)",
+            max(peaks),
             "MB",
             target="< 120 MB",
-            ok=peak_mb < 120,
+            ok=max(peaks) < 120,
         ),
         Figure(
             "most rows the Logs table held",
-            result["most_rows"],
+            most,
             "rows",
-            target=f"<= one page ({result['page_size']})",
-            ok=result["most_rows"] <= result["page_size"] and result["page"] == pages + 1,
+            target=f"<= one page ({page_size})",
+            ok=most <= page_size and all(r["page"] == pages + 1 for r in results),
         ),
     ]
 

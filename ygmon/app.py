@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -21,6 +20,7 @@ from ygmon.tui.monitor_app import MonitorApp
 from ygmon.tui.profile_commands import ProfileCommands
 from ygmon.tui.refresh_policy import RefreshPolicy
 from ygmon.tui.ui_config import UiConfig
+from ygmon.tui.warm_up import LaterScreen, WarmUp
 
 if TYPE_CHECKING:
     from ygmon.config import Settings
@@ -28,29 +28,18 @@ if TYPE_CHECKING:
     from ygmon.tui.profile_switch import ProfileSwitcher
 
 
-def _later(module: str, name: str) -> Callable[[], Screen]:
-    """Makes screen `name` of ygmon.screens.`module`, imported on the first switch to it:
-    the app opens on the Overview, which need not wait for the others' modules (and the
-    DataTable, Input and Select they bring)."""
-
-    def make() -> Screen:
-        return getattr(importlib.import_module(f"ygmon.screens.{module}"), name)()
-
-    return make
-
-
 SCREENS_BY_KEY: tuple[tuple[str, str, str, Callable[[], Screen]], ...] = (
     ("1", "overview", "Overview", OverviewScreen),
-    ("2", "queues", "Queues", _later("queues", "QueuesScreen")),
-    ("3", "logs", "Logs", _later("logs", "LogsScreen")),
-    ("4", "failed", "Failed", _later("failed", "FailedScreen")),
-    ("5", "previews", "Previews", _later("previews", "PreviewsScreen")),
-    ("6", "worker", "Worker", _later("worker_control", "WorkerScreen")),
-    ("7", "metrics", "Metrics", _later("metrics", "MetricsScreen")),
-    ("8", "search", "Search", _later("search", "SearchScreen")),
-    ("9", "schedules", "Schedules", _later("schedules", "SchedulesScreen")),
-    ("0", "alerts", "Alerts", _later("alerts", "AlertsScreen")),
-    ("A", "audit", "Audit", _later("audit", "AuditScreen")),
+    ("2", "queues", "Queues", LaterScreen("queues", "QueuesScreen")),
+    ("3", "logs", "Logs", LaterScreen("logs", "LogsScreen")),
+    ("4", "failed", "Failed", LaterScreen("failed", "FailedScreen")),
+    ("5", "previews", "Previews", LaterScreen("previews", "PreviewsScreen")),
+    ("6", "worker", "Worker", LaterScreen("worker_control", "WorkerScreen", warm=False)),
+    ("7", "metrics", "Metrics", LaterScreen("metrics", "MetricsScreen")),
+    ("8", "search", "Search", LaterScreen("search", "SearchScreen")),
+    ("9", "schedules", "Schedules", LaterScreen("schedules", "SchedulesScreen")),
+    ("0", "alerts", "Alerts", LaterScreen("alerts", "AlertsScreen")),
+    ("A", "audit", "Audit", LaterScreen("audit", "AuditScreen")),
 )
 
 HIDDEN_SCREEN_KEYS = frozenset({"9", "0", "A"})
@@ -60,7 +49,7 @@ SCREENS = Binding.Group("Screen", compact=True)
 SPEED = Binding.Group("Speed", compact=True)
 
 
-class YgmonApp(AlertChecks, MonitorApp):
+class YgmonApp(AlertChecks, WarmUp, MonitorApp):
     TITLE = "ygmon"
     CSS_PATH = "app.tcss"
     MODES = {mode: make for _key, mode, _title, make in SCREENS_BY_KEY}
@@ -139,8 +128,15 @@ class YgmonApp(AlertChecks, MonitorApp):
         # A RemoteMonitor learns that the server is read-only from its answers.
         return bool(self._read_only) or not self.monitor.SUPPORTS_RETRY
 
-    def on_mount(self) -> None:
-        self.start_alert_checks()
+    _alerts_started = False
+
+    def data_shown(self) -> None:
+        # The alert rules are checked from the first data on: the first screen's poll
+        # does not share the backend with them.
+        if not self._alerts_started:
+            self._alerts_started = True
+            self.start_alert_checks()
+        super().data_shown()
 
     async def on_unmount(self) -> None:
         # A worker started from the app stops with it (audited like a stop by hand);
@@ -210,6 +206,7 @@ class YgmonApp(AlertChecks, MonitorApp):
             LocalWorker(worker_command(settings)) if monitor.SUPPORTS_LOCAL_WORKER else None
         )
         await old.close()
+        self.rewarm()
         await self._fresh_screens()
         self.start_alert_checks()
         # The screens thrown away on the way polled too: their failures are not the new

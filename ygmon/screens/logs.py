@@ -5,7 +5,6 @@ on a day filters the table to its runs."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,10 +13,10 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select, Static
 
 from ygmon.enums import AggregationJobStatus
-from ygmon.errors import InvalidQueryError
 from ygmon.monitor.coverage_schemas import AggregationCoverage
 from ygmon.monitor.schemas import LogQuery, MetricsAggregationJobLog, Page
 from ygmon.screens.export_action import start_export
+from ygmon.screens.log_filters import DATE_HINT, IsoDate, LogFilters, day
 from ygmon.screens.paged_table import PagedTableScreen, page_bindings
 from ygmon.screens.shared_keys import export_key
 from ygmon.tui.formatting import count, duration, stamp
@@ -52,18 +51,6 @@ def log_row(log: MetricsAggregationJobLog) -> tuple[str, tuple[str, ...]]:
     return log.id, tuple(cell(log) for _key, _heading, cell in CELLS)
 
 
-def _date(text: str, name: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidQueryError(
-            [{"field": name, "message": f"'{text}' is not a date (YYYY-MM-DD)"}]
-        ) from None
-
-
 class LogsScreen(PagedTableScreen[MetricsAggregationJobLog]):
     TITLE = "Logs"
     AUTO_FOCUS = "#logs-table"
@@ -75,7 +62,15 @@ class LogsScreen(PagedTableScreen[MetricsAggregationJobLog]):
         # v, not c: c is Copy id on every other screen.
         Binding("v", "focus_coverage", "Coverage", id="logs.coverage"),
         export_key("logs"),
+        Binding("escape", "leave_filters", "Leave the filters", id="logs.leave", show=False),
     )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters = LogFilters()
+        """The filters the rows were asked with (a field's text counts once applied)."""
+        self._filter_problem: str | None = None
+        self._page_text = ""
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="logs-filters"):
@@ -85,8 +80,13 @@ class LogsScreen(PagedTableScreen[MetricsAggregationJobLog]):
                 prompt="any status",
                 id="filter-status",
             )
-            yield Input(placeholder="from YYYY-MM-DD", id="filter-start")
-            yield Input(placeholder="to YYYY-MM-DD", id="filter-end")
+            for bound, name in (("from", "filter-start"), ("to", "filter-end")):
+                yield Input(
+                    placeholder=f"{bound} {DATE_HINT}",
+                    id=name,
+                    validators=[IsoDate()],
+                    validate_on=["changed", "blur", "submitted"],
+                )
         yield CoverageStrip(id="logs-coverage")
         yield KeyedTable(COLUMNS, id="logs-table")
         yield EmptyState("", id="logs-empty")
@@ -94,14 +94,14 @@ class LogsScreen(PagedTableScreen[MetricsAggregationJobLog]):
         yield Label("", id="logs-page")
 
     def query_for_page(self) -> LogQuery:
-        status = self.query_one("#filter-status", Select).value
+        f = self.filters
         return LogQuery(
             page=self.page,
             page_size=PAGE_SIZE,
-            job_type=self.query_one("#filter-type", Input).value.strip() or None,
-            status=None if status is Select.NULL else AggregationJobStatus(status),
-            start_date=_date(self.query_one("#filter-start", Input).value, "startDate"),
-            end_date=_date(self.query_one("#filter-end", Input).value, "endDate"),
+            job_type=f.job_type,
+            status=None if f.status is None else AggregationJobStatus(f.status),
+            start_date=f.start,
+            end_date=f.end,
         )
 
     async def fetch(self) -> tuple[Page[MetricsAggregationJobLog], AggregationCoverage]:
@@ -112,12 +112,17 @@ class LogsScreen(PagedTableScreen[MetricsAggregationJobLog]):
         data, coverage = fetched
         self.query_one(CoverageStrip).show(coverage.levels[0].periods)
         self.total_pages = max(1, data.pagination.total_pages)
+        if self.page > self.total_pages:
+            # Fewer runs than when this page was asked for: the last page instead.
+            self.page = self.total_pages
+            self.call_later(self.refresh_now)
         self.rows = {log.id: log for log in data.data}
         self.query_one(KeyedTable).sync([log_row(log) for log in data.data])
-        self.query_one("#logs-page", Label).update(
+        self._page_text = (
             f"page {self.page} of {self.total_pages} ({data.pagination.total:,} runs)"
             "  PgUp/PgDn pages, Enter expands"
         )
+        self._show_page_line()
         empty = self.query_one(EmptyState)
         empty.update(
             "No aggregation runs match these filters. Runs are logged when the "
@@ -129,11 +134,7 @@ class LogsScreen(PagedTableScreen[MetricsAggregationJobLog]):
     def action_export(self) -> None:
         from ygmon.monitor.export import log_rows
 
-        try:
-            query = self.query_for_page()
-        except InvalidQueryError as exc:
-            self.notify(exc.details[0]["message"], title="Export", severity="error")
-            return
+        query = self.query_for_page()
         start_export(
             self,
             "the runs these filters match",
@@ -148,19 +149,63 @@ class LogsScreen(PagedTableScreen[MetricsAggregationJobLog]):
     def action_focus_coverage(self) -> None:
         self.query_one(CoverageStrip).focus()
 
+    def action_leave_filters(self) -> None:
+        """Esc in a filter: back to the table (leaving applies a valid field)."""
+        focused = self.focused
+        if focused is not None and focused.parent is self.query_one("#logs-filters"):
+            self.query_one(KeyedTable).focus()
+
     @on(CoverageStrip.Chosen)
     def filter_to_day(self, event: CoverageStrip.Chosen) -> None:
-        day = event.day.isoformat()
-        self.query_one("#filter-start", Input).value = day
-        self.query_one("#filter-end", Input).value = day
+        chosen = event.day.isoformat()
+        self.query_one("#filter-start", Input).value = chosen
+        self.query_one("#filter-end", Input).value = chosen
         self.apply_filters()
 
+    @on(Input.Changed)
+    def check_filters(self) -> None:
+        """As a field is typed: mark what cannot be sent, send nothing."""
+        self._filter_problem = self._fields_problem()
+        self._show_page_line()
+
     @on(Input.Submitted)
+    @on(Input.Blurred)
     @on(Select.Changed)
     def apply_filters(self) -> None:
+        """The fields, when all are valid and differ from the applied filters: page 1."""
+        self._filter_problem = self._fields_problem()
+        self._show_page_line()
+        if self._filter_problem is not None:
+            return
+        status = self.query_one("#filter-status", Select).value
+        filters = LogFilters(
+            job_type=self.query_one("#filter-type", Input).value.strip() or None,
+            status=None if status is Select.NULL else str(status),
+            start=day(self.query_one("#filter-start", Input).value),
+            end=day(self.query_one("#filter-end", Input).value),
+        )
+        if filters == self.filters:
+            return
+        self.filters = filters
         self.page = 1
         self._expanded = None
         self.refresh_now()
+
+    def _fields_problem(self) -> str | None:
+        for name, bound in (("#filter-start", "from"), ("#filter-end", "to")):
+            field = self.query_one(name, Input)
+            result = field.validate(field.value)
+            if result is not None and not result.is_valid:
+                return f"{bound}: {result.failure_descriptions[0]}"
+        start = self.query_one("#filter-start", Input).value
+        end = self.query_one("#filter-end", Input).value
+        return LogFilters(start=day(start), end=day(end)).problem()
+
+    def _show_page_line(self) -> None:
+        label = self.query_one("#logs-page", Label)
+        problem = self._filter_problem
+        label.update(self._page_text if problem is None else f"{problem} - not applied")
+        label.set_class(problem is not None, "-invalid")
 
     def expanded_text(self, key: str) -> str | None:
         log = self.rows.get(key)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from rich.markup import escape
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
@@ -45,6 +45,9 @@ ROWS_BESIDE_SCHEDULE = 24
 of every group, footer), the search index's two lines aside: what is left shows the
 next runs."""
 
+SEARCH_AFTER = 0.5
+"""Seconds after the first paint before the search index is first read."""
+
 
 @dataclass(frozen=True)
 class OverviewData:
@@ -67,6 +70,7 @@ class OverviewScreen(PolledScreen):
     _schedules_read: BackendTime | None = None
     _history: History | None = None
     _history_at = 0.0
+    _search_at = -HISTORY_EVERY
     _search: SearchIndexOverview | None = None
     _data: OverviewData | None = None
 
@@ -116,8 +120,7 @@ class OverviewScreen(PolledScreen):
             calls.append(self.monitor.schedules())
         want_history = time.monotonic() - self._history_at >= HISTORY_EVERY
         if want_history:
-            # The index's size and last reindex move slowly too: read them as seldom.
-            calls.extend([self.monitor.history(), self._search_overview()])
+            calls.append(self.monitor.history())
         health, queues, workers, *fresh = await asyncio.gather(*calls)
         if want_schedules:
             self._schedules = fresh.pop(0)
@@ -125,7 +128,6 @@ class OverviewScreen(PolledScreen):
                 self._schedules_read = BackendTime(self._schedules[0].checked_at, self.now())
         if want_history:
             self._history = fresh.pop(0)
-            self._search = fresh.pop(0)
             self._history_at = time.monotonic()
         assert self._schedules is not None
         return OverviewData(health, queues, workers, self._schedules, self._history, self._search)
@@ -155,6 +157,22 @@ class OverviewScreen(PolledScreen):
         self._show_queues(data)
         self._show_schedule(data)
         self._show_workers(data.workers)
+        if time.monotonic() - self._search_at >= HISTORY_EVERY:
+            self._search_at = time.monotonic()
+            self.load_search()
+
+    @work(exclusive=True, exit_on_error=False, group="overview-search")
+    async def load_search(self) -> None:
+        """The index's size and last reindex, read after the queues are painted (on a
+        local database it is the one read that needs SQLAlchemy and the schema check,
+        which the first paint would wait for) and as seldom as the history."""
+        if self._search is None:
+            # Its first read imports SQLAlchemy on the event loop: after the first paint.
+            await asyncio.sleep(SEARCH_AFTER)
+        self._search = await self._search_overview()
+        if self._data is not None:
+            self._data = replace(self._data, search=self._search)
+            self._show_search(self._data)
 
     def _show_ages(self) -> None:
         """Each second: the texts that hold an age, from the data last read (no fetch)."""

@@ -11,10 +11,28 @@ from __future__ import annotations
 from datetime import datetime
 
 from ygmon.monitor.search_schemas import SearchIndexOverview
-from ygmon.screens.search import index_line, reindex_line
 from ygmon.tui.formatting import age
 
 GROUP = "search"
+
+
+def index_line(overview: SearchIndexOverview) -> str:
+    sizes = "  ".join(f"{name} {count:,}" for name, count in overview.sizes.items())
+    return f"Indexed: {sizes}"
+
+
+def reindex_line(overview: SearchIndexOverview, now: datetime) -> str:
+    last = overview.last_full_reindex
+    if last is None:
+        return "Full reindex: none yet (weekly, Sunday 03:00 UTC; `ygmon enqueue reindex`)"
+    fixes = [
+        f"{name} {kind.replace('_', '-')} {n}"
+        for name, kinds in last.fixed.items()
+        for kind, n in kinds.items()
+        if n
+    ]
+    fixed = ", ".join(fixes) if fixes else "nothing to fix"
+    return f"Last full reindex {age(last.finished_at, now)}: {last.checked:,} checked, {fixed}"
 
 
 def compact_summary(overview: SearchIndexOverview, now: datetime) -> str:

@@ -3,11 +3,22 @@
 A poll runs in an exclusive Textual worker; the next one is scheduled with `set_timer`
 only after it finished, so polls never overlap. Only the screen in front polls: a
 screen under a modal or in another mode is suspended and its timer cancelled.
+
+Paint first, fetch after: a screen keeps what it last showed, so a switch back to it
+paints at once (the header saying how old that data is) and its poll refreshes it. The
+app builds the screens not yet shown while it is idle (ygmon.tui.warm_up); such a screen,
+resumed out of sight, polls once to hold data for the first switch to it. That hidden
+poll leaves the refresh policy alone: its failure is not the backend's outage, and the
+screen polls again when it comes to the front.
+
+A query the backend refuses (InvalidQueryError) is the user's input, not an outage: it
+goes to `show_input_error`, never to the banner or the back-off.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -18,7 +29,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
+from ygmon.errors import InvalidQueryError
 from ygmon.tui.error_text import banner_text
+from ygmon.tui.formatting import span
 from ygmon.widgets.app_footer import AppFooter
 from ygmon.widgets.app_header import AppHeader
 from ygmon.widgets.status_banner import Failure, StatusBanner
@@ -39,6 +52,11 @@ class PolledScreen(Screen):
         self._last_good_at: datetime | None = None
         self.polls = 0
         """Finished polls, successful or not (tests wait on it)."""
+        self.shown_at: float | None = None
+        """time.monotonic() of the data on screen (None: none yet); the bench and the
+        header's age marker read it."""
+        self._holding = False
+        """True from a switch to this screen until its poll ends: it shows held data."""
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -65,8 +83,18 @@ class PolledScreen(Screen):
                 field.cursor_blink = False
 
     def on_screen_resume(self) -> None:
+        if not self.is_current:
+            # Built out of sight by the app's warm-up: one poll, to hold data.
+            self.poll()
+            return
+        self._holding = self.shown_at is not None
         self.update_header()
         self.refresh_now()
+
+    def show_input_error(self, error: InvalidQueryError) -> None:
+        """The backend refused this screen's query: say why where the input is."""
+        why = "; ".join(str(d.get("message", d)) for d in error.details) or error.message
+        self.notify(why, title=error.title, severity="warning")
 
     def on_screen_suspend(self) -> None:
         self._cancel_timer()
@@ -84,16 +112,26 @@ class PolledScreen(Screen):
         remaining = getattr(self.monitor, "rate_remaining", None)
         if remaining is not None:
             header.show_budget(remaining, getattr(self.monitor, "rate_limit", None))
+        if self._holding and self.shown_at is not None:
+            held = time.monotonic() - self.shown_at
+            if held >= 1:
+                header.show_held(span(held))
 
     @work(exclusive=True, exit_on_error=False, group="poll")
     async def poll(self) -> None:
         policy = self.app.policy
         banner = self.query_one(StatusBanner)
+        hidden = not self.is_current
         try:
             data = await self.fetch()
         except asyncio.CancelledError:
             raise
+        except InvalidQueryError as exc:
+            self.show_input_error(exc)
         except Exception as exc:  # every failure of a poll is shown in the banner
+            if hidden:
+                self.polls += 1
+                return
             policy.failed(getattr(exc, "retry_after", None))
             # Timestamps, not texts: the banner's countdown and stale age tick.
             retry_at = self.now() + timedelta(seconds=policy.next_delay())
@@ -102,11 +140,16 @@ class PolledScreen(Screen):
             )
             self.add_class("-stale")
         else:
-            policy.succeeded()
+            if not hidden:
+                policy.succeeded()
             self._last_good_at = self.now()
             banner.clear_failure()
             self.remove_class("-stale")
             self.show(data)
+            self.shown_at = time.monotonic()
+            if not hidden:
+                self.app.data_shown()
+        self._holding = False
         self.polls += 1
         self.update_header()
         self._schedule()

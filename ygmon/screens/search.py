@@ -9,7 +9,6 @@ per key.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 
 from rich.text import Text
 from textual import on, work
@@ -21,9 +20,9 @@ from textual.widgets import Input, Select, Static
 
 from ygmon.monitor.search_schemas import SearchHit, SearchIndexOverview, SearchResults
 from ygmon.screens.export_action import start_export
+from ygmon.screens.overview_search import index_line, reindex_line
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.screens.shared_keys import export_key
-from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
 
@@ -44,25 +43,6 @@ def highlighted(snippet: str) -> Text:
     for i, part in enumerate(" ".join(snippet.split()).replace("»", "«").split("«")):
         text.append(part, style="bold reverse" if i % 2 else "")
     return text
-
-
-def index_line(overview: SearchIndexOverview) -> str:
-    sizes = "  ".join(f"{name} {count:,}" for name, count in overview.sizes.items())
-    return f"Indexed: {sizes}"
-
-
-def reindex_line(overview: SearchIndexOverview, now: datetime) -> str:
-    last = overview.last_full_reindex
-    if last is None:
-        return "Full reindex: none yet (weekly, Sunday 03:00 UTC; `ygmon enqueue reindex`)"
-    fixes = [
-        f"{name} {kind.replace('_', '-')} {n}"
-        for name, kinds in last.fixed.items()
-        for kind, n in kinds.items()
-        if n
-    ]
-    fixed = ", ".join(fixes) if fixes else "nothing to fix"
-    return f"Last full reindex {age(last.finished_at, now)}: {last.checked:,} checked, {fixed}"
 
 
 class SearchScreen(PolledScreen):

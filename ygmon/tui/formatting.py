@@ -12,8 +12,8 @@ def age(then: datetime | None, now: datetime) -> str:
         return "-"
     seconds = (now - then).total_seconds()
     if seconds < 0:
-        return "in " + _span(-seconds)
-    return _span(seconds) + " ago"
+        return "in " + span(-seconds)
+    return span(seconds) + " ago"
 
 
 SECONDS = ((1.0, "s"), (60.0, "m"), (3600.0, "h"), (86400.0, "d"))
@@ -29,7 +29,8 @@ def scaled(value: float, units: Sequence[tuple[float, str]]) -> tuple[float, str
     return value / size, suffix
 
 
-def _span(seconds: float) -> str:
+def span(seconds: float) -> str:
+    """Seconds as '12s', '5m', '3h', '2d'."""
     amount, unit = scaled(seconds, SECONDS)
     return f"{int(amount)}{unit}"
 

@@ -38,6 +38,9 @@ class MonitorApp(App):
     def read_only(self) -> bool:
         raise NotImplementedError
 
+    def data_shown(self) -> None:
+        """The screen in front painted fresh data (the app warms the others after)."""
+
     def choose_profile(self, name: str | None) -> None:
         """Move the app to profile `name` (None or the current one: stay)."""
         raise NotImplementedError

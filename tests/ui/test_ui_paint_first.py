@@ -1,0 +1,44 @@
+"""Paint first, fetch after, under Pilot: an app left idle builds its other screens out
+of sight with their data, so a screen key shows rows before that screen's own poll; the
+refresh policy stays the one of the screen in front."""
+
+from __future__ import annotations
+
+from conftest import backend_settings, build_app, frozen_clock
+from pilot_helpers import wait_until
+
+from ygmon.screens.logs import LogsScreen
+from ygmon.tui.ui_config import UiConfig
+from ygmon.widgets.keyed_table import KeyedTable
+
+WARMED = ("queues", "logs", "failed", "previews", "metrics", "search", "schedules", "audit")
+
+
+async def test_an_idle_app_holds_every_screens_data_before_its_key(backend, shared_profile) -> None:
+    with backend_settings(backend, shared_profile) as settings:
+        # The default UI settings (the warm-up follows the refresh timer), frozen time.
+        app = build_app(settings, UiConfig(clock=frozen_clock, cursor_blink=False))
+        async with app.run_test(size=(120, 40)) as pilot:
+
+            def warmed() -> bool:
+                try:
+                    return all(app.get_screen_stack(m)[0].polls > 0 for m in WARMED)
+                except KeyError:
+                    return False
+
+            await wait_until(pilot, warmed, timeout=60)
+            logs = app.get_screen_stack("logs")[0]
+            assert isinstance(logs, LogsScreen) and not logs.is_current
+            assert logs.query_one(KeyedTable).row_count == 20
+            assert logs.shown_at is not None
+            assert app.policy.failures == 0
+            # The Worker screen starts its own timers when resumed: it is built on use.
+            try:
+                app.get_screen_stack("worker")
+                raise AssertionError("the Worker screen was built out of sight")
+            except KeyError:
+                pass
+
+            await pilot.press("3")
+            assert app.screen is logs
+            assert logs.query_one(KeyedTable).row_count == 20
