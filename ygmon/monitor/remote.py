@@ -36,9 +36,13 @@ from ygmon.monitor.coverage_schemas import (
     AggregationCoverage,
     check_coverage_query,
 )
+from ygmon.monitor.live_topics import TOPICS
 from ygmon.monitor.operator_parts import OperatorParts
+from ygmon.monitor.queue_control_schemas import ScheduleInfo
 from ygmon.monitor.remote_audit import RemoteAudit
+from ygmon.monitor.remote_cache import AnswerCache
 from ygmon.monitor.remote_job_ops import RemoteJobOps
+from ygmon.monitor.remote_live import LinkState, LiveCopy
 from ygmon.monitor.remote_queue_control import RemoteQueueControl
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
@@ -65,8 +69,14 @@ class RemoteMonitor(OperatorParts):
     SUPPORTS_LOCAL_WORKER = False
 
     def __init__(
-        self, profile: RemoteProfile, *, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        profile: RemoteProfile,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        live: bool = False,
     ) -> None:
+        """`live`: hold the server's stream and answer from its copy (the TUI); off, each
+        call asks its endpoint (one-shot commands)."""
         self.profile = profile
         self.SUPPORTS_RETRY = not profile.read_only
         self.rate_limit: int | None = None
@@ -82,6 +92,12 @@ class RemoteMonitor(OperatorParts):
             headers=headers,
             timeout=httpx.Timeout(profile.timeout),
             transport=transport,
+        )
+        self._answers = AnswerCache()
+        self.live: LiveCopy | None = (
+            LiveCopy(self._client, self, profile.refresh_interval, profile.timeout)
+            if live
+            else None
         )
         super().__init__(
             job_ops=RemoteJobOps(self, profile.read_only),
@@ -103,25 +119,68 @@ class RemoteMonitor(OperatorParts):
         self, method: str, path: str, params: dict[str, Any] | None = None, json: Json = None
     ) -> Json:
         clean = {k: str(v) for k, v in (params or {}).items() if v is not None}
-        url = self.url(path)
+        if method != "GET":
+            if self.live is not None:
+                self.live.changed_here()
+            return self._body(await self._send(method, path, clean, json, {}), path)
+        return await self._get(path, clean, reuse=True)
+
+    async def _get(self, path: str, params: dict[str, str], *, reuse: bool) -> Json:
+        """A GET answered from the kept answer while the live copy says it still holds,
+        else asked with its ETag (a 304 reuses the kept body)."""
+        key = self._answers.key(path, params)
+        kept = self._answers.get(key)
+        live = self.live
+        reusable = kept is not None and kept.reusable()
+        if reuse and reusable and live is not None and live.fresh(kept.version):
+            return kept.body
+        headers = {"If-None-Match": kept.etag} if kept is not None else {}
+        response = await self._send("GET", path, params, None, headers)
+        version = live.version if live is not None else 0
+        if response.status_code == 304 and kept is not None:
+            self._answers.revalidated(kept, version)
+            return kept.body
+        body = self._body(response, path)
+        if etag := response.headers.get("ETag"):
+            self._answers.put(key, etag, body, version)
+        return body
+
+    async def _send(
+        self, method: str, path: str, params: dict[str, str], json: Json, headers: dict[str, str]
+    ) -> httpx.Response:
         try:
-            response = await self._client.request(method, BASE + path, params=clean, json=json)
+            response = await self._client.request(
+                method, BASE + path, params=params, json=json, headers=headers
+            )
         except httpx.TimeoutException:
             raise UnavailableError(
-                f"{url} did not answer within {self.profile.timeout:g} s"
+                f"{self.url(path)} did not answer within {self.profile.timeout:g} s"
             ) from None
         except httpx.HTTPError as exc:
             reason = str(exc) or type(exc).__name__
             raise UnavailableError(f"cannot reach {self.profile.api_url}: {reason}") from None
-        self._note_headers(response)
+        self.note_headers(response)
+        return response
+
+    def _body(self, response: httpx.Response, path: str) -> Json:
         if response.status_code == 200:
             try:
                 return response.json()
             except ValueError:
-                raise ServerError(f"{url} answered with something that is not JSON") from None
-        raise self._error(response)
+                raise ServerError(
+                    f"{self.url(path)} answered with something that is not JSON"
+                ) from None
+        raise self.error_of(response)
 
-    def _note_headers(self, response: httpx.Response) -> None:
+    async def snapshot(self) -> Json:
+        """GET /snapshot's `data`: every topic of the live stream in one answer."""
+        return (await self._get("/snapshot", {}, reuse=False))["data"]
+
+    def link(self) -> LinkState | None:
+        """How this monitor reaches the server now (None: each call asks its endpoint)."""
+        return None if self.live is None else self.live.link()
+
+    def note_headers(self, response: httpx.Response) -> None:
         limit = response.headers.get("X-RateLimit-Limit", "")
         if limit.isdigit():
             self.rate_limit = int(limit)
@@ -138,7 +197,7 @@ class RemoteMonitor(OperatorParts):
         if response.headers.get(READ_ONLY_HEADER) == "true":
             self.SUPPORTS_RETRY = False
 
-    def _error(self, response: httpx.Response) -> YgmonError:
+    def error_of(self, response: httpx.Response) -> YgmonError:
         try:
             body = response.json()
         except ValueError:
@@ -184,20 +243,26 @@ class RemoteMonitor(OperatorParts):
 
     # --- the Monitor protocol -----------------------------------------------------
 
+    async def _held(self, topic: str) -> Any:
+        """The topic from the live copy, else from its endpoint (live_topics names it)."""
+        if self.live is not None and (held := await self.live.value(topic)) is not None:
+            return held
+        return TOPICS[topic].decode(await self.get_data(TOPICS[topic].endpoint))
+
     async def health(self) -> AllWorkersHealth:
-        return AllWorkersHealth.model_validate(await self.get_data("/health"))
+        return await self._held("health")
 
     async def queues(self) -> list[QueueStats]:
-        return [QueueStats.model_validate(q) for q in await self.get_data("/queues")]
+        return await self._held("queues")
 
     async def workers(self) -> list[WorkerInfo]:
-        return [WorkerInfo.model_validate(w) for w in await self.get_data("/workers")]
+        return await self._held("workers")
 
     async def search_index_stats(self) -> SearchIndexStats:
-        return SearchIndexStats.model_validate(await self.get_data("/search-index/stats"))
+        return await self._held("searchIndexStats")
 
     async def notification_stats(self) -> NotificationJobStats:
-        return NotificationJobStats.model_validate(await self.get_data("/notifications/stats"))
+        return await self._held("notificationStats")
 
     async def aggregation_logs(self, query: LogQuery) -> Page[MetricsAggregationJobLog]:
         params = {
@@ -233,6 +298,8 @@ class RemoteMonitor(OperatorParts):
         task: str | None = None,
         window: HistoryWindow = HistoryWindow.HOUR,
     ) -> History:
+        if queue is None and task is None and HistoryWindow(window) is HistoryWindow.HOUR:
+            return await self._held("history")
         params = {"window": HistoryWindow(window).value, "queue": queue, "task": task}
         return History.model_validate(await self.get_data("/history", params))
 
@@ -278,7 +345,12 @@ class RemoteMonitor(OperatorParts):
         return SearchResults.model_validate(await self.get_data("/search", params))
 
     async def search_index_overview(self) -> SearchIndexOverview:
-        return SearchIndexOverview.model_validate(await self.get_data("/search-index/overview"))
+        return await self._held("searchIndexOverview")
+
+    async def schedules(self) -> list[ScheduleInfo]:
+        return await self._held("schedules")
 
     async def close(self) -> None:
+        if self.live is not None:
+            await self.live.close()
         await self._client.aclose()

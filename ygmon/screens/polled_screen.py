@@ -21,6 +21,7 @@ from ygmon.tui.error_text import banner_text
 from ygmon.tui.formatting import age
 from ygmon.widgets.app_footer import AppFooter
 from ygmon.widgets.app_header import AppHeader
+from ygmon.widgets.link_label import LinkLabel
 from ygmon.widgets.status_banner import StatusBanner
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ class PolledScreen(Screen):
         header.show_app()
         watch = getattr(self.app, "alert_watch", None)
         header.show_alerts(watch.firing if watch is not None else [])
+        link = getattr(self.monitor, "link", None)  # RemoteMonitor's stream or polling
+        header.query_one(LinkLabel).show_link(link() if link is not None else None)
         # Only RemoteMonitor knows a rate limit: the X-RateLimit headers of its last call.
         remaining = getattr(self.monitor, "rate_remaining", None)
         if remaining is not None:
