@@ -175,34 +175,41 @@ async def _app_requests(base: str, user: str, live: bool) -> tuple[float, int]:
 
 
 async def _visible_latency(base: str, profile: LocalProfile, live: bool) -> list[float]:
+    """Seconds from each enqueue to the client seeing it: in the live copy, or (today's
+    client) at its next Overview poll, every 2 s on its own clock."""
     from ygmon.jobs.runtime import open_runtime
 
     monitor = _remote(base, "latency-live" if live else "latency-poll", live, CountingTransport())
-    seen: list[float] = []
+    seen_count = 0
 
     def waiting(queues) -> int:
         return next(q.waiting for q in queues if q.name == "maintenance")
 
+    async def poll() -> None:
+        nonlocal seen_count
+        while True:
+            if live:
+                assert monitor.live is not None
+                seen_count = waiting(monitor.live.values["queues"])
+                await asyncio.sleep(0.01)
+            else:
+                seen_count = waiting(await monitor.queues())
+                await asyncio.sleep(2.0)
+
+    seen: list[float] = []
     try:
-        before = waiting(await monitor.queues())
+        seen_count = waiting(await monitor.queues())
+        watcher = asyncio.create_task(poll())
         with open_runtime(profile) as rt:
             for n in range(SAMPLES):
-                await asyncio.sleep(0.37)  # not in step with the reader's interval
+                await asyncio.sleep(0.37 + (n % 7) * 0.29)  # in step with no interval
+                before = seen_count
                 enqueued = time.monotonic()
                 await asyncio.to_thread(rt.enqueue, "canary", job_id=f"seen-{live}-{n}")
-                while True:
-                    if live:
-                        assert monitor.live is not None
-                        now = waiting(monitor.live.values["queues"])
-                        step = 0.01
-                    else:  # today's client: the Overview's poll every 2 s
-                        now = waiting(await monitor.queues())
-                        step = 2.0
-                    if now > before:
-                        break
-                    await asyncio.sleep(step)
+                while seen_count <= before:
+                    await asyncio.sleep(0.01)
                 seen.append(time.monotonic() - enqueued)
-                before = now
+        watcher.cancel()
     finally:
         await monitor.close()
     return seen

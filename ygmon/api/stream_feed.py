@@ -26,6 +26,20 @@ from ygmon.monitor.local import LocalMonitor
 
 READ_EVERY = 1.0
 """Seconds between two reads: a change shows within this (plus one read's time)."""
+SLOW_EVERY = 5.0
+SLOW_TOPICS = frozenset(
+    {
+        "history",
+        "alerts",
+        "schedules",
+        "notificationStats",
+        "searchIndexStats",
+        "searchIndexOverview",
+    }
+)
+"""Topics read every SLOW_EVERY seconds only: each costs more than the counts, and what
+they show (per-minute history, next runs, index sizes) moves slowly; the counts, the
+workers and the failed count, read every interval, carry the news."""
 KEEP_CHANGES = 1000
 """Changes kept for resuming: at one change of every topic a second, ~100 s of them."""
 
@@ -51,6 +65,7 @@ class StreamFeed:
         """Reads done (tests and the bench check one per interval, not one per viewer)."""
         self._log: deque[Change] = deque(maxlen=KEEP_CHANGES)
         self._read_at = -float("inf")
+        self._slow_at = -float("inf")
         self._lock = asyncio.Lock()
         self._tick = asyncio.Event()
         self._listeners = 0
@@ -86,11 +101,17 @@ class StreamFeed:
         """Read the topics unless a read finished less than an interval ago; concurrent
         callers share one read."""
         async with self._lock:
-            if time.monotonic() - self._read_at < self.every:
+            began = time.monotonic()
+            if began - self._read_at < self.every:
                 return
-            values = await read_topics(self.monitor, list(TOPICS))
+            # The interval runs from a read's start, so a slow read does not stretch it.
+            self._read_at = began
+            slow = began - self._slow_at >= SLOW_EVERY
+            names = list(TOPICS) if slow else [n for n in TOPICS if n not in SLOW_TOPICS]
+            values = await read_topics(self.monitor, names)
+            if slow:
+                self._slow_at = began
             self.reads += 1
-            self._read_at = time.monotonic()
             changed = False
             for name, data in values.items():
                 if self.values.get(name, ...) != data:

@@ -9,6 +9,7 @@ given this monitor as the HTTP client they call (ygmon.monitor.admin_api).
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,6 +64,8 @@ from ygmon.monitor.schemas import (
 from ygmon.monitor.search_schemas import QUERY_CHARS, SearchIndexOverview, SearchResults
 
 READ_ONLY_HEADER = "X-Ygmon-Read-Only"
+ABSENT_FOR = 60.0
+"""Seconds a topic's failed endpoint is not asked again while the stream holds."""
 
 
 class RemoteMonitor(OperatorParts):
@@ -94,6 +97,7 @@ class RemoteMonitor(OperatorParts):
             transport=transport,
         )
         self._answers = AnswerCache()
+        self._absent: dict[str, tuple[int, float, YgmonError]] = {}
         self.live: LiveCopy | None = (
             LiveCopy(self._client, self, profile.refresh_interval, profile.timeout)
             if live
@@ -244,10 +248,24 @@ class RemoteMonitor(OperatorParts):
     # --- the Monitor protocol -----------------------------------------------------
 
     async def _held(self, topic: str) -> Any:
-        """The topic from the live copy, else from its endpoint (live_topics names it)."""
-        if self.live is not None and (held := await self.live.value(topic)) is not None:
+        """The topic from the live copy, else from its endpoint (live_topics names it).
+
+        A topic the server could not read is absent from the stream (a search index out
+        of reach): its endpoint's error is kept and raised again, without asking, while
+        the stream holds and for at most a minute, or every screen poll would ask."""
+        live = self.live
+        if live is not None and (held := await live.value(topic)) is not None:
             return held
-        return TOPICS[topic].decode(await self.get_data(TOPICS[topic].endpoint))
+        failed = self._absent.get(topic)
+        recent = failed is not None and time.monotonic() - failed[1] < ABSENT_FOR
+        if live is not None and failed is not None and recent and live.fresh(failed[0]):
+            raise failed[2]
+        try:
+            return TOPICS[topic].decode(await self.get_data(TOPICS[topic].endpoint))
+        except YgmonError as exc:
+            if live is not None:
+                self._absent[topic] = (live.version, time.monotonic(), exc)
+            raise
 
     async def health(self) -> AllWorkersHealth:
         return await self._held("health")
