@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -54,10 +55,14 @@ def serve_on_loopback(
     *,
     clock: Callable[[], datetime] | None = None,
     per_minute: int | None = None,
+    apps: list[Any] | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """Run the admin API in a thread; yields (base_url, ADMIN token). Stops on exit."""
+    """Run the admin API in a thread; yields (base_url, ADMIN token). Stops on exit.
+    `apps`: the served app is appended to it (a test reads its state)."""
     kwargs = {} if per_minute is None else {"per_minute": per_minute}
     app = create_app(profile, read_only=read_only, clock=clock, **kwargs)
+    if apps is not None:
+        apps.append(app)
     port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="on"

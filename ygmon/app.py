@@ -189,7 +189,7 @@ class YgmonApp(AlertChecks, WarmUp, MonitorApp):
             return False
         try:
             settings = self.switcher.settings(name)
-            monitor = make_monitor(settings)
+            monitor = make_monitor(settings, live=True)
         except YgmonError as exc:
             self.notify(exc.message, title=f"Profile {name} not opened", severity="error")
             return False

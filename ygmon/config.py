@@ -168,6 +168,9 @@ class LocalProfile(_Profile):
     X-Forwarded-Proto are believed, i.e. your reverse proxy's; none by default."""
     read_only: bool = _setting(False, _BOOL)
     """When serving: refuse retries."""
+    max_streams: int = _setting(3, _Rule("int", at_least=0, at_most=100))
+    """When serving: live streams (GET /api/admin/jobs/stream) one user may hold at once;
+    past it the contract's 429. 0 turns the stream off (404, as on an older server)."""
     require_known_users: bool = _setting(False, _BOOL)
     """When serving: a token's user must exist in the database and be ADMIN there now
     (401 for a deleted user, 403 for a demoted one); off for operators' own tokens."""

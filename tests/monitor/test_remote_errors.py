@@ -114,9 +114,9 @@ async def test_budget_keeps_the_lowest_remaining_of_a_window() -> None:
 
     try:
         for remaining in (97, 99, 98):  # decremented 99, 98, 97; answered 97 first
-            monitor._note_headers(answer(remaining, 1_700_000_060))
+            monitor.note_headers(answer(remaining, 1_700_000_060))
         assert monitor.rate_remaining == 97
-        monitor._note_headers(answer(99, 1_700_000_120))  # a new window starts afresh
+        monitor.note_headers(answer(99, 1_700_000_120))  # a new window starts afresh
         assert monitor.rate_remaining == 99 and monitor.rate_limit == 100
     finally:
         await monitor.close()

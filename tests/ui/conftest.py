@@ -193,17 +193,22 @@ def fresh_profile(tmp_path: Path) -> LocalProfile:
 
 
 def build_app(
-    settings: Settings, ui: UiConfig, target: str = "test", worker_config: Path | None = None
+    settings: Settings,
+    ui: UiConfig,
+    target: str = "test",
+    worker_config: Path | None = None,
+    live: bool = False,
 ) -> YgmonApp:
     """The app as `ygmon` builds it: the shared factory gives the monitor; a local app
-    may start `ygmon worker` with `worker_config` (a config file of the same profile)."""
+    may start `ygmon worker` with `worker_config` (a config file of the same profile);
+    `live`: a remote monitor holds the server's stream, as `ygmon tui` makes it."""
     local = isinstance(settings.profile, LocalProfile)
     command = None
     if local:
         source = Settings(settings.profile_name, settings.profile, worker_config)
         command = worker_command(source)
     return YgmonApp(
-        make_monitor(settings, clock=frozen_clock if local else None),
+        make_monitor(settings, clock=frozen_clock if local else None, live=live),
         target=target,
         ui=ui,
         worker_command=command,

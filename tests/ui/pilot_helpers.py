@@ -50,3 +50,22 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
             await settle(pilot)
 
     return run
+
+
+async def open_job(pilot: Pilot, queue: str, job_id: str) -> None:
+    """From anywhere: the Queues screen, `queue`'s jobs, then the job `job_id`."""
+    from ygmon.screens.queue_jobs import QueueJobsScreen
+    from ygmon.widgets.keyed_table import KeyedTable
+
+    app = pilot.app
+    await pilot.press("2")
+    await settle(pilot)
+    table = app.screen.query_one(KeyedTable)
+    table.move_cursor(row=table.get_row_index(queue))
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, QueueJobsScreen)
+    jobs = app.screen.query_one(KeyedTable)
+    jobs.move_cursor(row=jobs.get_row_index(job_id))
+    await pilot.press("enter")
+    await settle(pilot)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from conftest import FAILED_JOBS, NOW, backend_settings, build_app
-from pilot_helpers import settle
+from pilot_helpers import open_job, settle
 from textual.widgets import Static
 
 from ygmon.screens.failed import FailedScreen
 from ygmon.screens.logs import LogsScreen
 from ygmon.screens.overview import OverviewScreen
 from ygmon.screens.previews import PreviewsScreen
-from ygmon.screens.queue_jobs import QueueJobsScreen
 from ygmon.screens.queues import QueuesScreen
 from ygmon.screens.worker_control import WorkerScreen
 from ygmon.tui.ui_config import UiConfig
@@ -56,16 +55,6 @@ async def test_queue_drill_down_to_a_job(backend, shared_profile) -> None:
     with backend_settings(backend, shared_profile) as settings:
         app = build_app(settings, UiConfig.frozen(NOW))
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.press("2")
-            await settle(pilot)
-            table = app.screen.query_one(KeyedTable)
-            table.move_cursor(row=table.get_row_index("maintenance"))
-            await pilot.press("enter")
-            await settle(pilot)
-            assert isinstance(app.screen, QueueJobsScreen)
-            jobs = app.screen.query_one(KeyedTable)
-            jobs.move_cursor(row=jobs.get_row_index(FAILED_JOBS[0]))
-            await pilot.press("enter")
-            await settle(pilot)
+            await open_job(pilot, "maintenance", FAILED_JOBS[0])
             text = str(app.screen.query_one("#job-text", Static).render())
             assert FAILED_JOBS[0] in text and "does not exist" in text

@@ -20,12 +20,15 @@ from ygmon.api import (
     routes_media,
     routes_queue_control,
     routes_search,
+    routes_stream,
 )
 from ygmon.api.errors import install_error_handlers
+from ygmon.api.etags import ETags
 from ygmon.api.guard import Guard
 from ygmon.api.media_base import MediaBase
 from ygmon.api.rate_limit import PER_MINUTE, RateLimiter, make_storage
 from ygmon.api.request_limits import RequestLimits
+from ygmon.api.stream_feed import StreamFeed
 from ygmon.config import LocalProfile
 from ygmon.monitor.local import LocalMonitor
 from ygmon.monitor.user_roles import UserRoles
@@ -47,11 +50,15 @@ def create_app(
     secret = signing_secret(profile)
     monitor = LocalMonitor(profile, clock, read_only=read_only)
 
+    feed = StreamFeed(monitor)
+    user_roles = UserRoles(monitor.read) if profile.require_known_users else None
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            await feed.close()
             await monitor.close()
 
     app = FastAPI(
@@ -65,6 +72,9 @@ def create_app(
     )
     app.state.monitor = monitor
     app.state.read_only = read_only
+    app.state.feed = feed
+    app.state.max_streams = profile.max_streams
+    app.state.user_roles = user_roles
     install_error_handlers(app)
     app.include_router(routes_contract.router)
     app.include_router(routes_extension.router)
@@ -76,12 +86,16 @@ def create_app(
     app.include_router(routes_audit.router)
     app.include_router(routes_queue_control.router)
     app.include_router(routes_job_ops.router)
+    app.include_router(routes_stream.snapshot_router)
+    if profile.max_streams > 0:
+        app.include_router(routes_stream.stream_router)
+    app.add_middleware(ETags)
     app.add_middleware(
         Guard,
         secret=secret,
         limiter=RateLimiter(make_storage(profile), per_minute),
         read_only=read_only,
-        user_roles=UserRoles(monitor.read) if profile.require_known_users else None,
+        user_roles=user_roles,
     )
     if not profile.media_base_url:
         app.add_middleware(MediaBase)

@@ -17,6 +17,8 @@ from ygmon.errors import UnauthorizedError
 class Identity:
     user_id: str
     role: str
+    expires_at: float | None = None
+    """The token's `exp` (Unix seconds): a live stream ends there."""
 
     @property
     def is_admin(self) -> bool:
@@ -59,4 +61,5 @@ def verify(secret: str, authorization: str | None) -> Identity:
     # stores is no user's, and must not turn an action into a failed audit write.
     if not storable(str(user)) or len(str(user)) > MAX_SUBJECT:
         raise UnauthorizedError("Unauthorized")
-    return Identity(str(user), role)
+    exp = claims.get("exp")
+    return Identity(str(user), role, float(exp) if isinstance(exp, int | float) else None)

@@ -38,6 +38,8 @@ from ygmon.monitor.user_roles import UserRoles
 
 PREFIX = "/api/admin/jobs"
 READ_ONLY_HEADER = "X-Ygmon-Read-Only"
+IDENTITY_KEY = "ygmon.identity"
+"""The scope key of the admitted Identity."""
 log = logging.getLogger("ygmon.api")
 
 
@@ -123,6 +125,8 @@ class Guard:
             started = started or message["type"] == "http.response.start"
             await send_with_headers(message)
 
+        # Routes that outlive the request's check (the live stream) read who it admitted.
+        scope[IDENTITY_KEY] = identity
         # The monitor's audited actions record the token's subject, not the server's user.
         actor = Actor(subject=identity.user_id, kind="api", address=_client(scope))
         try:

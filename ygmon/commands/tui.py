@@ -23,7 +23,7 @@ def make_app(settings: Settings, ui: UiConfig | None = None) -> YgmonApp:
     from ygmon.tui.ui_config import UiConfig
 
     return YgmonApp(
-        make_monitor(settings),
+        make_monitor(settings, live=True),
         target=target_of(settings),
         ui=ui or UiConfig(refresh_interval=settings.profile.refresh_interval),
         worker_command=worker_command(settings),

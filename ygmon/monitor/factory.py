@@ -9,12 +9,15 @@ from ygmon.config import LocalProfile, Settings
 from ygmon.monitor.protocol import Monitor
 
 
-def make_monitor(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> Monitor:
-    """A RemoteMonitor for a remote profile, else a LocalMonitor (clock: tests only)."""
+def make_monitor(
+    settings: Settings, *, clock: Callable[[], datetime] | None = None, live: bool = False
+) -> Monitor:
+    """A RemoteMonitor for a remote profile, else a LocalMonitor (clock: tests only);
+    `live`: a remote one holds the server's stream (the TUI; not one-shot commands)."""
     if isinstance(settings.profile, LocalProfile):
         from ygmon.monitor.local import LocalMonitor
 
         return LocalMonitor(settings.profile, clock)
     from ygmon.monitor.remote import RemoteMonitor
 
-    return RemoteMonitor(settings.profile)
+    return RemoteMonitor(settings.profile, live=live)

@@ -9,6 +9,7 @@ given this monitor as the HTTP client they call (ygmon.monitor.admin_api).
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,15 +17,7 @@ import httpx
 
 from ygmon.config import RemoteProfile
 from ygmon.errors import (
-    CannotRetryError,
-    ForbiddenError,
-    InvalidQueryError,
-    NotFoundError,
-    NotYgmonServerError,
-    RateLimitedError,
     ReadOnlyError,
-    ServerError,
-    UnauthorizedError,
     UnavailableError,
     YgmonError,
 )
@@ -37,9 +30,14 @@ from ygmon.monitor.coverage_schemas import (
     AggregationCoverage,
     check_coverage_query,
 )
+from ygmon.monitor.live_topics import TOPICS
 from ygmon.monitor.operator_parts import OperatorParts
+from ygmon.monitor.queue_control_schemas import ScheduleInfo
 from ygmon.monitor.remote_audit import RemoteAudit
+from ygmon.monitor.remote_cache import AnswerCache
+from ygmon.monitor.remote_errors import error_of, not_ygmon
 from ygmon.monitor.remote_job_ops import RemoteJobOps
+from ygmon.monitor.remote_live import LinkState, LiveCopy
 from ygmon.monitor.remote_queue_control import RemoteQueueControl
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
@@ -62,14 +60,22 @@ from ygmon.monitor.search_schemas import QUERY_CHARS, SearchIndexOverview, Searc
 READ_ONLY_HEADER = "X-Ygmon-Read-Only"
 KEEPALIVE_EXPIRY = 2.0
 """Seconds an idle connection is reused: well below uvicorn's 5 s keep-alive."""
+ABSENT_FOR = 60.0
+"""Seconds a topic's failed endpoint is not asked again while the stream holds."""
 
 
 class RemoteMonitor(OperatorParts):
     SUPPORTS_LOCAL_WORKER = False
 
     def __init__(
-        self, profile: RemoteProfile, *, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        profile: RemoteProfile,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        live: bool = False,
     ) -> None:
+        """`live`: hold the server's stream and answer from its copy (the TUI); off, each
+        call asks its endpoint (one-shot commands)."""
         self.profile = profile
         self.SUPPORTS_RETRY = not profile.read_only
         self.rate_limit: int | None = None
@@ -88,6 +94,13 @@ class RemoteMonitor(OperatorParts):
             # request sent on a connection in the same instant got "Server disconnected".
             limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
             transport=transport,
+        )
+        self._answers = AnswerCache()
+        self._absent: dict[str, tuple[int, float, YgmonError]] = {}
+        self.live: LiveCopy | None = (
+            LiveCopy(self._client, self, profile.refresh_interval, profile.timeout)
+            if live
+            else None
         )
         super().__init__(
             job_ops=RemoteJobOps(self, profile.read_only),
@@ -109,47 +122,81 @@ class RemoteMonitor(OperatorParts):
         self, method: str, path: str, params: dict[str, Any] | None = None, json: Json = None
     ) -> Json:
         clean = {k: str(v) for k, v in (params or {}).items() if v is not None}
-        url = self.url(path)
+        if method != "GET":
+            if self.live is not None:
+                self.live.changed_here()
+            return self._body(await self._send(method, path, clean, json, {}), path)
+        return await self._get(path, clean, reuse=True)
+
+    async def _get(self, path: str, params: dict[str, str], *, reuse: bool) -> Json:
+        """A GET answered from the kept answer while the live copy says it still holds,
+        else asked with its ETag (a 304 reuses the kept body)."""
+        key = self._answers.key(path, params)
+        kept = self._answers.get(key)
+        live = self.live
+        reusable = kept is not None and kept.reusable()
+        if reuse and reusable and live is not None and live.fresh(kept.version):
+            return kept.body
+        headers = {"If-None-Match": kept.etag} if kept is not None else {}
+        response = await self._send("GET", path, params, None, headers)
+        version = live.version if live is not None else 0
+        if response.status_code == 304 and kept is not None:
+            self._answers.revalidated(kept, version)
+            return kept.body
+        body = self._body(response, path)
+        if etag := response.headers.get("ETag"):
+            self._answers.put(key, etag, body, version)
+        return body
+
+    async def _send(
+        self, method: str, path: str, params: dict[str, str], json: Json, headers: dict[str, str]
+    ) -> httpx.Response:
         try:
-            response = await self._send(method, path, clean, json)
+            try:
+                response = await self._client.request(
+                    method, BASE + path, params=params, json=json, headers=headers
+                )
+            except httpx.RemoteProtocolError:
+                # The server dropped a kept-alive connection as the request went out (a
+                # proxy's shorter keep-alive, say): a read is safe to send once more, an
+                # action is not.
+                if method != "GET":
+                    raise
+                response = await self._client.request(
+                    method, BASE + path, params=params, headers=headers
+                )
         except httpx.TimeoutException:
             raise UnavailableError(
-                f"{url} did not answer within {self.profile.timeout:g} s"
+                f"{self.url(path)} did not answer within {self.profile.timeout:g} s"
             ) from None
         except httpx.HTTPError as exc:
             reason = str(exc) or type(exc).__name__
             raise UnavailableError(f"cannot reach {self.profile.api_url}: {reason}") from None
-        self._note_headers(response)
+        self.note_headers(response)
+        return response
+
+    def _body(self, response: httpx.Response, path: str) -> Json:
         if response.status_code == 200:
             try:
                 body = response.json()
             except ValueError:
                 body = None
             if not isinstance(body, dict) or "data" not in body:
-                raise self._not_ygmon(response, "with something other than its JSON envelope")
+                raise not_ygmon(
+                    self.profile.api_url, response, "with something other than its JSON envelope"
+                )
             return body
-        raise self._error(response)
+        raise self.error_of(response)
 
-    async def _send(
-        self, method: str, path: str, params: dict[str, str], json: Json
-    ) -> httpx.Response:
-        try:
-            return await self._client.request(method, BASE + path, params=params, json=json)
-        except httpx.RemoteProtocolError:
-            # The server dropped a kept-alive connection as the request went out (a proxy's
-            # shorter keep-alive, say): a read is safe to send once more, an action is not.
-            if method != "GET":
-                raise
-            return await self._client.request(method, BASE + path, params=params, json=json)
+    async def snapshot(self) -> Json:
+        """GET /snapshot's `data`: every topic of the live stream in one answer."""
+        return (await self._get("/snapshot", {}, reuse=False))["data"]
 
-    def _not_ygmon(self, response: httpx.Response, how: str) -> NotYgmonServerError:
-        return NotYgmonServerError(
-            f"{self.profile.api_url} is not a ygmon server: {response.request.url.path} "
-            f"answered HTTP {response.status_code} {how} (api_url is the address "
-            "`ygmon serve` listens on, e.g. http://host:8420)"
-        )
+    def link(self) -> LinkState | None:
+        """How this monitor reaches the server now (None: each call asks its endpoint)."""
+        return None if self.live is None else self.live.link()
 
-    def _note_headers(self, response: httpx.Response) -> None:
+    def note_headers(self, response: httpx.Response) -> None:
         limit = response.headers.get("X-RateLimit-Limit", "")
         if limit.isdigit():
             self.rate_limit = int(limit)
@@ -166,47 +213,8 @@ class RemoteMonitor(OperatorParts):
         if response.headers.get(READ_ONLY_HEADER) == "true":
             self.SUPPORTS_RETRY = False
 
-    def _error(self, response: httpx.Response) -> YgmonError:
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        message = body.get("error") if isinstance(body, dict) else None
-        status = response.status_code
-        # Every error of ygmon (and of the contract's API) is {success: false, error}: a
-        # "no such path" in any other body is another service on that address.
-        ygmon_body = isinstance(body, dict) and body.get("success") is False and message
-        if not ygmon_body and (status in (404, 405) or 200 <= status < 300):
-            return self._not_ygmon(response, "without ygmon's error body")
-        if status == 400 and isinstance(body, dict) and body.get("details") is not None:
-            return InvalidQueryError(body["details"])
-        if status == 400:
-            return CannotRetryError(message or "Cannot retry job")
-        if status == 401:
-            return UnauthorizedError(
-                "The server rejected the token (missing, expired or wrongly signed): "
-                "set a fresh ADMIN token with --token or the profile's `token`"
-            )
-        if status == 403:
-            if message and "read-only" in message:
-                return ReadOnlyError(message)
-            return ForbiddenError(
-                "Forbidden: Admin access required (the token's role is not ADMIN)"
-            )
-        if status == 404:
-            return NotFoundError(message or "Not found")
-        if status == 429:
-            raw = response.headers.get("Retry-After", "60")
-            try:
-                retry_after = float(raw)
-            except ValueError:
-                retry_after = 60.0
-            return RateLimitedError(
-                f"Too many requests: try again in {retry_after:g} s", retry_after
-            )
-        if status == 503:
-            return UnavailableError(f"{self.profile.api_url} cannot reach its broker or database")
-        return ServerError(f"{self.profile.api_url} failed ({status}): {message or 'server error'}")
+    def error_of(self, response: httpx.Response) -> YgmonError:
+        return error_of(self.profile.api_url, response)
 
     async def get_data(self, path: str, params: dict[str, Any] | None = None) -> Json:
         return (await self.request("GET", path, params))["data"]
@@ -217,20 +225,40 @@ class RemoteMonitor(OperatorParts):
 
     # --- the Monitor protocol -----------------------------------------------------
 
+    async def _held(self, topic: str) -> Any:
+        """The topic from the live copy, else from its endpoint (live_topics names it).
+
+        A topic the server could not read is absent from the stream (a search index out
+        of reach): its endpoint's error is kept and raised again, without asking, while
+        the stream holds and for at most a minute, or every screen poll would ask."""
+        live = self.live
+        if live is not None and (held := await live.value(topic)) is not None:
+            return held
+        failed = self._absent.get(topic)
+        recent = failed is not None and time.monotonic() - failed[1] < ABSENT_FOR
+        if live is not None and failed is not None and recent and live.fresh(failed[0]):
+            raise failed[2]
+        try:
+            return TOPICS[topic].decode(await self.get_data(TOPICS[topic].endpoint))
+        except YgmonError as exc:
+            if live is not None:
+                self._absent[topic] = (live.version, time.monotonic(), exc)
+            raise
+
     async def health(self) -> AllWorkersHealth:
-        return AllWorkersHealth.model_validate(await self.get_data("/health"))
+        return await self._held("health")
 
     async def queues(self) -> list[QueueStats]:
-        return [QueueStats.model_validate(q) for q in await self.get_data("/queues")]
+        return await self._held("queues")
 
     async def workers(self) -> list[WorkerInfo]:
-        return [WorkerInfo.model_validate(w) for w in await self.get_data("/workers")]
+        return await self._held("workers")
 
     async def search_index_stats(self) -> SearchIndexStats:
-        return SearchIndexStats.model_validate(await self.get_data("/search-index/stats"))
+        return await self._held("searchIndexStats")
 
     async def notification_stats(self) -> NotificationJobStats:
-        return NotificationJobStats.model_validate(await self.get_data("/notifications/stats"))
+        return await self._held("notificationStats")
 
     async def aggregation_logs(self, query: LogQuery) -> Page[MetricsAggregationJobLog]:
         params = {
@@ -266,6 +294,8 @@ class RemoteMonitor(OperatorParts):
         task: str | None = None,
         window: HistoryWindow = HistoryWindow.HOUR,
     ) -> History:
+        if queue is None and task is None and HistoryWindow(window) is HistoryWindow.HOUR:
+            return await self._held("history")
         params = {"window": HistoryWindow(window).value, "queue": queue, "task": task}
         return History.model_validate(await self.get_data("/history", params))
 
@@ -311,7 +341,12 @@ class RemoteMonitor(OperatorParts):
         return SearchResults.model_validate(await self.get_data("/search", params))
 
     async def search_index_overview(self) -> SearchIndexOverview:
-        return SearchIndexOverview.model_validate(await self.get_data("/search-index/overview"))
+        return await self._held("searchIndexOverview")
+
+    async def schedules(self) -> list[ScheduleInfo]:
+        return await self._held("schedules")
 
     async def close(self) -> None:
+        if self.live is not None:
+            await self.live.close()
         await self._client.aclose()

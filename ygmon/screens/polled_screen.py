@@ -34,6 +34,7 @@ from ygmon.tui.error_text import banner_text
 from ygmon.tui.formatting import span
 from ygmon.widgets.app_footer import AppFooter
 from ygmon.widgets.app_header import AppHeader
+from ygmon.widgets.link_label import LinkLabel
 from ygmon.widgets.status_banner import Failure, StatusBanner
 
 if TYPE_CHECKING:
@@ -108,6 +109,8 @@ class PolledScreen(Screen):
         header.show_app()
         watch = getattr(self.app, "alert_watch", None)
         header.show_alerts(watch.firing if watch is not None else [])
+        link = getattr(self.monitor, "link", None)  # RemoteMonitor's stream or polling
+        header.query_one(LinkLabel).show_link(link() if link is not None else None)
         # Only RemoteMonitor knows a rate limit: the X-RateLimit headers of its last call.
         remaining = getattr(self.monitor, "rate_remaining", None)
         if remaining is not None:

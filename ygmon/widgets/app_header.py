@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Label
 
 from ygmon.monitor.queue_control_schemas import AlertState
+from ygmon.widgets.link_label import LinkLabel
 
 
 class AppHeader(Horizontal):
@@ -19,6 +20,7 @@ class AppHeader(Horizontal):
         yield Label("", id="header-target")
         yield Label("READ-ONLY", id="header-readonly")
         yield Label("", id="header-alerts")
+        yield LinkLabel("", id="header-link")
         yield Label("", id="header-budget")
         yield Label("", id="header-refresh")
 

@@ -1,0 +1,116 @@
+"""The remote monitor on the server's stream (ygmon.monitor.remote_live): its copy answers
+as the local monitor does, screens' reads cost no request, answers outside the stream are
+reused or revalidated with ETags, and without the stream it polls one snapshot."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from servers import (
+    TEST_SECRET,
+    bearer,
+    fixed_clock,
+    local_settings,
+    remote_settings,
+    serve_on_loopback,
+    sqlite_profile,
+)
+
+from ygmon.api.auth import issue_token
+from ygmon.config import LocalProfile
+from ygmon.monitor.factory import make_monitor
+from ygmon.monitor.live_topics import TOPICS
+from ygmon.monitor.remote import RemoteMonitor
+from ygmon.monitor.remote_live import LinkMode
+
+
+def _used(base_url: str, token: str) -> int:
+    """Requests `token`'s user spent in the last minute (this one not counted)."""
+    response = httpx.get(base_url + "/api/admin/jobs/health", headers=bearer(token))
+    return 100 - int(response.headers["X-RateLimit-Remaining"]) - 1
+
+
+async def _wait(check, deadline: float = 30) -> None:
+    end = time.monotonic() + deadline
+    while not check():
+        assert time.monotonic() < end, "not within the deadline"
+        await asyncio.sleep(0.1)
+
+
+async def test_the_live_copy_answers_as_the_local_monitor(
+    seeded: LocalProfile, server: tuple[str, str]
+) -> None:
+    port = int(server[0].rsplit(":", 1)[1])
+    local = make_monitor(local_settings(seeded.replace(serve_port=port)), clock=fixed_clock)
+    remote = make_monitor(remote_settings(*server), live=True)
+    try:
+        assert isinstance(remote, RemoteMonitor)
+        for name, topic in TOPICS.items():
+            assert await topic.read(remote) == await topic.read(local), name
+        assert remote.link() is not None and remote.link().mode is LinkMode.LIVE
+    finally:
+        await local.close()
+        await remote.close()
+
+
+@pytest.fixture
+def bare(tmp_path: Path) -> LocalProfile:
+    """A migrated profile without jobs (seeded outside the test's event loop)."""
+    return sqlite_profile(tmp_path)
+
+
+async def test_reads_cost_no_request_and_changes_arrive(bare: LocalProfile) -> None:
+    from ygmon.jobs.runtime import open_runtime
+
+    profile = bare
+    with serve_on_loopback(profile) as (base_url, _):
+        token = issue_token(TEST_SECRET, "ADMIN", "live-reader", 600)
+        monitor = RemoteMonitor(remote_settings(base_url, token).profile, live=True)
+        try:
+            await monitor.queues()
+            for _ in range(20):  # a screen polling every refresh, screens switched
+                await asyncio.gather(monitor.health(), monitor.queues(), monitor.workers())
+                await monitor.history()
+                await monitor.schedules()
+            page = await monitor.jobs("maintenance")
+            assert await monitor.jobs("maintenance") == page  # reused: nothing changed
+            assert _used(base_url, token) == 2  # the stream and the job list
+            with open_runtime(profile) as rt:
+                rt.enqueue("canary", job_id="seen-live")
+
+            def waiting() -> int:
+                held = monitor.live.values["queues"] if monitor.live else []
+                return next(q.waiting for q in held if q.name == "maintenance")
+
+            await _wait(lambda: waiting() == 1)
+            # A job topic changed: the list is asked again (a 200, it changed too).
+            assert [j.id for j in (await monitor.jobs("maintenance")).data] == ["seen-live"]
+            assert _used(base_url, token) == 4  # + the check above and the new list
+        finally:
+            await monitor.close()
+
+
+async def test_without_a_stream_it_polls_one_snapshot(bare: LocalProfile) -> None:
+    profile = bare.replace(max_streams=0)
+    with serve_on_loopback(profile) as (base_url, _):
+        token = issue_token(TEST_SECRET, "ADMIN", "poller", 600)
+        settings = remote_settings(base_url, token, refresh_interval=1.0)
+        monitor = RemoteMonitor(settings.profile, live=True)
+        try:
+            queues = await monitor.queues()
+            assert monitor.link() is not None and monitor.link().mode is LinkMode.POLLING
+            assert monitor.link().interval == 1.0
+            began = time.monotonic()
+            for _ in range(30):
+                assert await monitor.queues() == queues
+                await monitor.health()
+                await asyncio.sleep(0.1)
+            elapsed = time.monotonic() - began
+            # One GET /stream (404), then one snapshot per interval, whatever the reads.
+            assert _used(base_url, token) <= 2 + elapsed / 1.0 + 1
+        finally:
+            await monitor.close()
