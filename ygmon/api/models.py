@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
-from ygmon.monitor.schemas import Pagination
+from ygmon.monitor.schemas import Pagination, WorkerHealth
 
 T = TypeVar("T")
 
@@ -19,6 +19,15 @@ T = TypeVar("T")
 class Envelope(BaseModel, Generic[T]):
     success: bool
     data: T
+
+
+class HealthData(BaseModel):
+    """GET /health's `data` as it goes over the wire: `healthy` beside one object per
+    worker group (AllWorkersHealth flattens its groups into it)."""
+
+    model_config = ConfigDict(extra="allow")
+    healthy: bool
+    __pydantic_extra__: dict[str, WorkerHealth]
 
 
 class PageEnvelope(BaseModel, Generic[T]):

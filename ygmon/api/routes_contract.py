@@ -12,6 +12,7 @@ from ygmon.api.models import (
     PAGE_SIZE,
     QUERY_ERRORS,
     Envelope,
+    HealthData,
     PageEnvelope,
     query_param,
 )
@@ -35,7 +36,7 @@ read_route(
     router,
     "/health",
     lambda m: m.health(),
-    dict,
+    HealthData,
     name="health",
     doc="Every worker group's health; `healthy` only when every group is.",
 )

@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from ygmon.errors import YgmonError
 from ygmon.job_history import History
+from ygmon.liveness import GONE, beat_words
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     NotificationJobStats,
@@ -32,6 +33,7 @@ from ygmon.monitor.search_schemas import SearchIndexOverview
 from ygmon.screens import overview_search
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.formatting import age, stamp
+from ygmon.tui.health_words import LIVENESS_ORDER, worst_queue
 from ygmon.widgets.queue_line import QueueLine
 
 COMPACT_BELOW = (100, 30)
@@ -147,12 +149,23 @@ class OverviewScreen(PolledScreen):
             if data.health.healthy
             else f"[b]UNHEALTHY[/b] {len(down)}/{len(data.health.groups)} groups down"
         )
+        watch = getattr(self.app, "alert_watch", None)
+        firing = len(watch.firing) if watch is not None else 0
+        if firing:
+            # Health and alerts never contradict each other: a firing alert shows here too.
+            health += f" · [b]{firing} alert{'' if firing == 1 else 's'}[/b] (0)"
         daily = data.notifications.digest.next_daily_run
-        n = len(data.workers)
+        n = sum(1 for w in data.workers if w.liveness != GONE)
         text = (
-            f"Health {health} · {n} worker{'' if n == 1 else 's'} · next digest {age(daily, now)}"
+            f"Health {health} · {n} live worker{'' if n == 1 else 's'}"
+            f" · next digest {age(daily, now)}"
         )
         self.query_one("#overview-summary", Static).update(text)
+
+    def update_header(self) -> None:
+        super().update_header()
+        if self._data is not None:  # a check's firing alerts also change the health line
+            self._show_summary(self._data)
 
     def _show_queues(self, data: OverviewData) -> None:
         box = self.query_one("#queue-list", Vertical)
@@ -233,11 +246,12 @@ class OverviewScreen(PolledScreen):
             text = "[b]Workers[/b]\nNo worker is running: `ygmon worker`, or the Worker screen (6)."
         else:
             lines = ["[b]Workers[/b]"]
+            workers = sorted(workers, key=lambda w: LIVENESS_ORDER.get(w.liveness, 0))
             for w in workers[:3]:
-                lines.append(
-                    f"{w.host}:{w.pid} x{w.concurrency} {len(w.queues)} queues, "
-                    f"beat {age(w.last_heartbeat, now)}"
+                line = f"{w.host}:{w.pid} x{w.concurrency} {len(w.queues)} queues, " + escape(
+                    beat_words(w.liveness, (now - w.last_heartbeat).total_seconds())
                 )
+                lines.append(f"[dim]{line}[/dim]" if w.liveness == GONE else line)
             if len(workers) > 3:
                 lines[-1] += f" (+{len(workers) - 3} more: Worker screen, 6)"
             text = "\n".join(lines)
@@ -254,7 +268,8 @@ def _head(compact: bool) -> str:
 
 
 def _group_text(group: str, status: WorkerHealth | None, summary: str | None = None) -> str:
-    """The group's line; with `summary`, a shorter served count and the summary after."""
+    """The group's line, with its worst queue's state; with `summary`, a shorter served
+    count and the summary after."""
     if status is None:
         return f"[b]{group}[/b]"
     workers = status.workers or {}
@@ -262,6 +277,12 @@ def _group_text(group: str, status: WorkerHealth | None, summary: str | None = N
     paused = sum(1 for s in workers.values() if s.paused)
     held = f" · {paused} paused" if paused else ""
     mark = "[b]ok[/b]  " if status.healthy else "[b]DOWN[/b]"
+    worst = worst_queue(workers)
+    said = f" · {escape(worst)}" if worst else ""
     if summary is not None:
-        return f"{mark} [b]{group}[/b]  {served}/{len(workers)} served{held} · {escape(summary)}"
-    return f"{mark} [b]{group}[/b]  {served}/{len(workers)} queues served by a live worker{held}"
+        return (
+            f"{mark} [b]{group}[/b]  {served}/{len(workers)} served{held}{said} · {escape(summary)}"
+        )
+    return (
+        f"{mark} [b]{group}[/b]  {served}/{len(workers)} queues served by a live worker{held}{said}"
+    )

@@ -11,13 +11,15 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ygmon.broker_url import broker_kind, sqlite_path
 from ygmon.errors import UnavailableError
-from ygmon.queues import QUEUE_NAMES
+from ygmon.liveness import health_document, liveness
+from ygmon.queues import QUEUE_NAMES, WORKER_GROUPS
 from ygmon.timestamps import iso, to_utc_ms
 
 COUNTED_STATES = ("waiting", "active", "completed", "failed", "delayed")
@@ -66,35 +68,58 @@ def worker_json(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def read_raw(broker_url: str, namespace: str) -> tuple[dict[tuple[str, str], int], list[dict]]:
-    """(counts per queue and state, worker heartbeat records) as the store keeps them."""
+class Raw(NamedTuple):
+    """What the store holds, read in one go."""
+
+    counts: dict[tuple[str, str], int]
+    workers: list[dict]
+    pauses: dict[str, dict]
+    """{queue: {"at": epoch seconds, "by": who}} (ygmon.jobs.registry.queue_pauses)."""
+    now: float
+    """The store's time (ygmon.jobs.registry.clock): heartbeats are judged by it."""
+
+
+def read_raw(broker_url: str, namespace: str) -> Raw:
+    """Counts per queue and state, heartbeat records, pauses and the store's time."""
     if broker_kind(broker_url) == "sqlite":
         return _read_sqlite(sqlite_path(broker_url, create_parent=False), namespace)
     return _read_redis(broker_url, namespace)
 
 
-def _read_sqlite(path: str, ns: str) -> tuple[dict[tuple[str, str], int], list[dict]]:
+def _read_sqlite(path: str, ns: str) -> Raw:
+    now = time.time()  # an SQLite registry's clock is its host's
     if not os.path.exists(path):
-        return {}, []  # no worker or enqueue has created the registry yet
+        return Raw({}, [], {}, now)  # no worker or enqueue has created the registry yet
     try:
         conn = sqlite3.connect(path, timeout=30)
         try:
-            counts = conn.execute(
-                "select queue, state, n from ygmon_count where ns = ?", (ns,)
-            ).fetchall()
-            workers = conn.execute("select data from ygmon_worker where ns = ?", (ns,)).fetchall()
+            counts = _rows(conn, "select queue, state, n from ygmon_count where ns = ?", ns)
+            workers = _rows(conn, "select data from ygmon_worker where ns = ?", ns)
+            pauses = _rows(
+                conn, "select key, value from ygmon_ops where ns = ? and kind = 'paused'", ns
+            )
         finally:
             conn.close()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return {}, []
-        raise UnavailableError(f"cannot read the job registry at {path}: {exc}") from None
     except sqlite3.Error as exc:
         raise UnavailableError(f"cannot read the job registry at {path}: {exc}") from None
-    return {(q, s): n for q, s, n in counts}, [json.loads(r[0]) for r in workers]
+    return Raw(
+        {(q, s): n for q, s, n in counts},
+        [json.loads(r[0]) for r in workers],
+        {q: json.loads(v) for q, v in pauses},
+        now,
+    )
 
 
-def _read_redis(url: str, ns: str) -> tuple[dict[tuple[str, str], int], list[dict]]:
+def _rows(conn: sqlite3.Connection, sql: str, ns: str) -> list[tuple]:
+    try:
+        return conn.execute(sql, (ns,)).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):  # created by the first write that needs it
+            return []
+        raise
+
+
+def _read_redis(url: str, ns: str) -> Raw:
     prefix = f"{ns}:ygmon:"
     try:
         if url.startswith("redis://"):
@@ -104,9 +129,12 @@ def _read_redis(url: str, ns: str) -> tuple[dict[tuple[str, str], int], list[dic
             try:
                 flat_counts = reader.call("HGETALL", prefix + "counts")
                 values = reader.call("HVALS", prefix + "workers")
+                flat_pauses = reader.call("HGETALL", prefix + "ops:paused")
+                seconds, micros = reader.call("TIME")
             finally:
                 reader.close()
             raw = dict(zip(flat_counts[::2], flat_counts[1::2], strict=True))
+            paused = dict(zip(flat_pauses[::2], flat_pauses[1::2], strict=True))
         else:
             import redis
 
@@ -114,6 +142,8 @@ def _read_redis(url: str, ns: str) -> tuple[dict[tuple[str, str], int], list[dic
             try:
                 raw = client.hgetall(prefix + "counts")
                 values = client.hvals(prefix + "workers")
+                paused = client.hgetall(prefix + "ops:paused")
+                seconds, micros = client.time()
             finally:
                 client.close()
     except Exception as exc:  # socket, RESP and redis-py errors all mean the same here
@@ -122,13 +152,37 @@ def _read_redis(url: str, ns: str) -> tuple[dict[tuple[str, str], int], list[dic
     for key, n in raw.items():
         queue, _, state = key.partition("|")
         counts[(queue, state)] = int(n)
-    return counts, [json.loads(v) for v in values]
+    return Raw(
+        counts,
+        [json.loads(v) for v in values],
+        {q: json.loads(v) for q, v in paused.items()},
+        int(seconds) + int(micros) / 1e6,
+    )
 
 
-def snapshot(broker_url: str, namespace: str) -> dict[str, Any]:
-    """`queues` and `workers` as `ygmon status --json` prints them."""
-    counts, workers = read_raw(broker_url, namespace)
-    return {
-        "queues": queue_rows(counts),
-        "workers": [worker_json(row) for row in worker_rows(workers)],
-    }
+def snapshot(
+    broker_url: str,
+    namespace: str,
+    *,
+    gone_after: float,
+    stalled_after: float,
+    errors: Mapping[str, str] | None = None,
+    scheduled_jobs: int | None = None,
+) -> dict[str, Any]:
+    """`health`, `queues` and `workers` as `ygmon status --json` prints them; each worker
+    with its liveness and beat age (ygmon.liveness), and health by the same rule as
+    GET /api/admin/jobs/health."""
+    raw = read_raw(broker_url, namespace)
+    workers = []
+    for row in worker_rows(raw.workers):
+        beat_age = max(0.0, raw.now - row["last_heartbeat"].timestamp())
+        state = liveness(beat_age, gone_after, stalled_after)
+        workers.append({**worker_json(row), "liveness": state, "beatAge": round(beat_age, 1)})
+    health = health_document(
+        WORKER_GROUPS,
+        [(w["queues"], w["liveness"]) for w in workers],
+        {q: (p.get("at"), p.get("by")) for q, p in raw.pauses.items()},
+        errors or {},
+        scheduled_jobs,
+    )
+    return {"health": health, "queues": queue_rows(raw.counts), "workers": workers}
