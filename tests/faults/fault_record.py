@@ -81,11 +81,17 @@ FAULTS: dict[str, Fault] = {
 }
 
 
-def observe(name: str, observed: str) -> None:
-    """Record what the test `name` (a FAULTS key) observed, after its assertions held."""
+def observe(name: str, observed: str, variant: str = "") -> None:
+    """Record what the test `name` (a FAULTS key) observed, after its assertions held;
+    a test run once per backend names it as `variant` (the table keeps one of each)."""
     fault = FAULTS[name]
     LOG.parent.mkdir(parents=True, exist_ok=True)
-    line = {**asdict(fault), "observed": observed, "at": time.strftime("%Y-%m-%d")}
+    line = {
+        **asdict(fault),
+        "observed": observed,
+        "variant": variant,
+        "at": time.strftime("%Y-%m-%d"),
+    }
     with LOG.open("a") as out:
         out.write(json.dumps(line) + "\n")
 

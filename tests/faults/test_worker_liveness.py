@@ -117,6 +117,7 @@ async def _killed_and_frozen(backend: str, profile: LocalProfile, tmp_path: Path
 
         wait_until(lambda: all(on_killed(j) for j in held), 30, "the killed worker's jobs")
         with serve_on_loopback(profile) as (base, token):
+
             def all_live() -> bool:
                 doc = json.loads(_status(config, "--json"))
                 return [w["liveness"] for w in doc["workers"]] == ["live"] * 3
@@ -129,32 +130,49 @@ async def _killed_and_frozen(backend: str, profile: LocalProfile, tmp_path: Path
             killed.wait(10)
             frozen.send_signal(signal.SIGSTOP)
             killed_at = time.monotonic()
-            seen: dict[str, float] = {}
+            seen: dict[str, str] = {}
 
             def api_down() -> bool:
                 answer = httpx.get(f"{base}/api/admin/jobs/health", headers=bearer(token))
                 return answer.json()["data"][GROUP]["healthy"] is False
 
+            said: dict[str, str] = {}
+
             def status_json_down() -> bool:
+                # A `ygmon status` process may take many seconds on a loaded machine: its
+                # answer is judged by the beat age it read, not by when it came.
                 doc = json.loads(_status(config, "--json"))
-                states = {w["id"]: w["liveness"] for w in doc["workers"]}
-                return doc["health"][GROUP]["healthy"] is False and states[killed_id] == "gone"
+                dead = next(w for w in doc["workers"] if w["id"] == killed_id)
+                gone = dead["liveness"] == "gone"
+                if abs(dead["beatAge"] - DEFAULTS.worker_gone_after) > 0.2:
+                    assert gone == (dead["beatAge"] > DEFAULTS.worker_gone_after), dead
+                if gone:
+                    assert doc["health"][GROUP]["healthy"] is False, doc["health"][GROUP]
+                    said["status --json"] = f"gone at beat age {dead['beatAge']:.1f} s"
+                return gone
 
             def status_text_frozen() -> bool:
                 line = next(x for x in _status(config).splitlines() if frozen_id in x)
-                return "LATE" in line or "GONE" in line
+                if "LATE" in line or "GONE" in line:
+                    said["status (frozen)"] = line.split("threads")[-1].strip()
+                    return True
+                return False
 
             async def health_down() -> bool:
                 return not (await monitor.health()).groups[GROUP].healthy
 
-            async def agreed(name: str, check) -> None:
+            async def agreed(name: str, check, timed: bool = True) -> None:
                 # Each reader polls on its own: a slow `ygmon status` on a loaded machine
-                # delays no other. A read counts from when it started.
+                # delays no other. A read that started within the promise keeps it; the
+                # figure recorded is when its answer came (an upper bound).
                 while True:
                     started = time.monotonic() - killed_at
-                    assert started < PROMISE, f"{name}: not down {started:.1f} s after the kill"
+                    if timed:
+                        assert started < PROMISE, f"{name}: not down {started:.1f} s after kill"
+                    else:
+                        assert started < DEFAULTS.stalled_after, name
                     if await check():
-                        seen[name] = started
+                        seen[name] = f"{started:.1f}-{time.monotonic() - killed_at:.1f} s"
                         return
                     await asyncio.sleep(0.2)
 
@@ -164,8 +182,8 @@ async def _killed_and_frozen(backend: str, profile: LocalProfile, tmp_path: Path
             await asyncio.gather(
                 agreed("health", health_down),
                 agreed("API", threaded(api_down)),
-                agreed("status --json", threaded(status_json_down)),
-                agreed("status (frozen)", threaded(status_text_frozen)),
+                agreed("status --json", threaded(status_json_down), timed=False),
+                agreed("status (frozen)", threaded(status_text_frozen), timed=False),
             )
             frozen.send_signal(signal.SIGCONT)
             # Not before stalled_after: well past the promise, the jobs are still its own.
@@ -202,12 +220,15 @@ async def _killed_and_frozen(backend: str, profile: LocalProfile, tmp_path: Path
                 proc.send_signal(signal.SIGCONT)
                 proc.kill()
             proc.wait(10)
+    load = os.getloadavg()[0]
     observe(
         "worker-killed",
-        f"{backend}, default settings: the killed worker's group not healthy after "
-        f"{seen['health']:.1f} s (health), {seen['API']:.1f} s (API), "
-        f"{seen['status --json']:.1f} s (status --json); the frozen worker late or gone in "
-        f"`ygmon status` after {seen['status (frozen)']:.1f} s; its 2 jobs back to waiting "
-        f"after {taken:.1f} s (stalled_after {DEFAULTS.stalled_after:g} s); paused with "
-        "waiting jobs and no live worker: not healthy",
+        f"{backend}, default settings, load {load:.0f} on {os.cpu_count()} cores: the killed "
+        f"worker's group seen not healthy (read started-answered after the kill) in health "
+        f"{seen['health']}, API {seen['API']}; `ygmon status --json` said "
+        f"{said['status --json']}; the frozen worker in `ygmon status`: "
+        f"{said['status (frozen)']}; its 2 jobs back to waiting after "
+        f"{taken:.1f} s (stalled_after {DEFAULTS.stalled_after:g} s); paused with waiting "
+        "jobs and no live worker: not healthy",
+        variant=backend,
     )
