@@ -147,7 +147,8 @@ class OverviewScreen(PolledScreen):
         health = (
             "[b]all healthy[/b]"
             if data.health.healthy
-            else f"[b]UNHEALTHY[/b] {len(down)}/{len(data.health.groups)} groups down"
+            else f"[b]UNHEALTHY[/b] {len(down)}/{len(data.health.groups)} "
+            + ("down" if self.compact else "groups down")
         )
         watch = getattr(self.app, "alert_watch", None)
         firing = len(watch.firing) if watch is not None else 0
@@ -158,7 +159,7 @@ class OverviewScreen(PolledScreen):
         n = sum(1 for w in data.workers if w.liveness != GONE)
         text = (
             f"Health {health} · {n} live worker{'' if n == 1 else 's'}"
-            f" · next digest {age(daily, now)}"
+            f" · {'digest' if self.compact else 'next digest'} {age(daily, now)}"
         )
         self.query_one("#overview-summary", Static).update(text)
 
@@ -182,7 +183,7 @@ class OverviewScreen(PolledScreen):
         widgets = []
         for group, names in order:
             status = data.health.groups.get(group)
-            widgets.append(("group", group, _group_text(group, status)))
+            widgets.append(("group", group, _group_text(group, status, compact=compact)))
             for name in names:
                 widgets.append(("queue", name, stats[name]))
                 placed.add(name)
@@ -223,7 +224,7 @@ class OverviewScreen(PolledScreen):
         inline = self._search_inline
         suffix = overview_search.compact_summary(data.search, now) if inline else None
         for line in self.query(f"#group-{overview_search.GROUP}").results(Static):
-            line.update(_group_text(overview_search.GROUP, group, suffix))
+            line.update(_group_text(overview_search.GROUP, group, suffix, self.compact))
             line.tooltip = overview_search.detail_lines(data.search, now)
         for detail in self.query(f"#detail-{overview_search.GROUP}").results(Static):
             detail.update(overview_search.detail_lines(data.search, now))
@@ -267,22 +268,30 @@ def _head(compact: bool) -> str:
     return f"[dim]{name}{counts}  completed · failed per min, 1h[/dim]"
 
 
-def _group_text(group: str, status: WorkerHealth | None, summary: str | None = None) -> str:
-    """The group's line, with its worst queue's state; with `summary`, a shorter served
-    count and the summary after."""
+GROUP_LINE_ROOM = 76
+"""Columns a compact group line may take (80 less the margins): beyond, it is cut."""
+
+
+def _group_text(
+    group: str, status: WorkerHealth | None, summary: str | None = None, compact: bool = False
+) -> str:
+    """The group's line, with its worst queue's state; compact (or with `summary`), a
+    shorter served count, and the summary after when it fits."""
     if status is None:
         return f"[b]{group}[/b]"
     workers = status.workers or {}
     served = sum(1 for s in workers.values() if s.is_running)
     paused = sum(1 for s in workers.values() if s.paused)
-    held = f" · {paused} paused" if paused else ""
-    mark = "[b]ok[/b]  " if status.healthy else "[b]DOWN[/b]"
     worst = worst_queue(workers)
-    said = f" · {escape(worst)}" if worst else ""
-    if summary is not None:
-        return (
-            f"{mark} [b]{group}[/b]  {served}/{len(workers)} served{held}{said} · {escape(summary)}"
-        )
-    return (
-        f"{mark} [b]{group}[/b]  {served}/{len(workers)} queues served by a live worker{held}{said}"
-    )
+    # The worst queue's words name a pause already: the count would say it twice.
+    held = f" · {paused} paused" if paused and not (worst and "paused" in worst) else ""
+    said = f" · {worst}" if worst else ""
+    mark = "ok  " if status.healthy else "DOWN"
+    short = compact or summary is not None
+    served_words = "served" if short else "queues served by a live worker"
+    plain = f"{mark} {group}  {served}/{len(workers)} {served_words}{held}{said}"
+    if summary is not None and (not compact or len(plain) + 3 + len(summary) <= GROUP_LINE_ROOM):
+        plain += f" · {summary}"
+    # Bold the mark and the group's name; the rest is escaped text.
+    head = f"{mark} {group}"
+    return f"[b]{mark}[/b] [b]{group}[/b]" + escape(plain[len(head) :])
