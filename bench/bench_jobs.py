@@ -305,7 +305,12 @@ from ygmon.config import load_settings
 from ygmon.jobs.registry.snapshot import snapshot
 profile = load_settings(config=sys.argv[1]).profile
 started = time.perf_counter()
-jobs = snapshot(profile.broker_url, profile.namespace)
+jobs = snapshot(
+    profile.broker_url,
+    profile.namespace,
+    gone_after=profile.worker_gone_after,
+    stalled_after=profile.stalled_after,
+)
 part = time.perf_counter() - started
 doc = json.loads(out.getvalue())
 waiting = [q["waiting"] for q in doc["queues"] if q["name"] == "search-index-update"][0]

@@ -126,6 +126,14 @@ def test_environment_and_command_line_overrides(
         ("surprise = 1\n", "unknown key 'surprise'"),
         ("[profiles.local\n", "not valid TOML"),
         ("[profiles.local]\nstalled_after = -1.0\n", "key 'profiles.local.stalled_after'"),
+        (
+            "[profiles.local]\nworker_gone_after = 1.0\n",
+            "key 'profiles.local.worker_gone_after' expects a number at least 4, got 1.0",
+        ),
+        (
+            '[profiles.local]\nworker_gone_after = "6s"\n',
+            "key 'profiles.local.worker_gone_after' expects a number",
+        ),
     ],
 )
 def test_bad_config_names_file_and_key(tmp_path: Path, body: str, expected: str) -> None:

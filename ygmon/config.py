@@ -26,6 +26,7 @@ from ygmon.config_rules import fail as _fail
 from ygmon.config_rules import setting as _setting
 from ygmon.errors import ConfigError
 from ygmon.job_links import check_links
+from ygmon.liveness import DEFAULT_GONE_AFTER, LATE_AFTER
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./ygmon.db"
 DEFAULT_BROKER_URL = "sqlite:///./ygmon-queue.db"
@@ -197,6 +198,9 @@ class LocalProfile(_Profile):
     `email` queue's retry backoff (10 s, then 20 s), so a retried message gets its trial."""
     stalled_after: float = _setting(30.0, _SECONDS)
     """Seconds without a worker heartbeat before its active jobs count as stalled."""
+    worker_gone_after: float = _setting(DEFAULT_GONE_AFTER, _Rule("float", at_least=LATE_AFTER))
+    """Seconds without a worker heartbeat before health and the screens call it gone
+    (ygmon.liveness); at least two heartbeats, so a live worker never reads as gone."""
     max_stalled: int = _setting(1, _Rule("int", at_least=0))
     """How many times a job may stall before it fails."""
     shutdown_grace: float = _setting(10.0, _Rule("float", at_least=0))
@@ -318,6 +322,7 @@ _ENV_KEYS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "YGMON_TOKEN": ("token", str),
     "YGMON_JWT_SECRET": ("jwt_secret", str),
     "YGMON_STALLED_AFTER": ("stalled_after", float),
+    "YGMON_WORKER_GONE_AFTER": ("worker_gone_after", float),
 }
 
 

@@ -154,3 +154,7 @@ class WorkerInfo(CamelModel):
     concurrency: int
     started_at: Timestamp
     last_heartbeat: Timestamp
+    liveness: str = "live"
+    """live, late or gone (ygmon.liveness), judged by the store's clock when read."""
+    running: int | None = None
+    """Jobs it runs now (the monitor counts them; None where not counted)."""

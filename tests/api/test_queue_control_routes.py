@@ -39,8 +39,12 @@ def test_pause_resume_schedules_and_alerts_answer_the_contract_way(tmp_path: Pat
         queues = {q["name"]: q for q in api.get(f"{BASE}/queues").json()["data"]}
         assert queues["email"]["paused"] is True and "paused" not in queues["maintenance"]
         health = api.get(f"{BASE}/health").json()["data"]
-        assert health["email"]["healthy"] is True
-        assert health["email"]["workers"]["email"]["paused"] is True
+        # Paused, and no live worker waits to resume it: it cannot make progress.
+        assert health["email"]["healthy"] is False
+        email = health["email"]["workers"]["email"]
+        assert (email["paused"], email["pausedAt"]) == (True, "2026-03-04T12:00:00.000Z")
+        assert email["pausedBy"] == paused.json()["data"]["pausedBy"]
+        assert email["error"].endswith("; no live worker runs this queue"), email
         alerts = api.get(f"{BASE}/alerts").json()
         assert alerts["success"] is True
         assert [a["key"] for a in alerts["data"]] == ["paused_too_long:email"]

@@ -56,12 +56,18 @@ def render(observed: dict[str, dict], previous: dict[str, list[str]]) -> str:
 
 
 def main() -> int:
-    observed: dict[str, dict] = {}
+    latest: dict[tuple[str, str], dict] = {}
     if LOG.exists():
         for line in LOG.read_text().splitlines():
             if line.strip():
                 entry = json.loads(line)
-                observed[entry["name"]] = {**entry, "commit": git_head()}
+                latest[(entry["name"], entry.get("variant", ""))] = entry
+    observed: dict[str, dict] = {}
+    for (name, _variant), entry in sorted(latest.items()):
+        # The latest observation of each variant (backend) of a fault, side by side.
+        seen = observed.get(name)
+        text = entry["observed"] if seen is None else f"{seen['observed']}. {entry['observed']}"
+        observed[name] = {**entry, "observed": text, "commit": git_head()}
     text = GUIDE.read_text()
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)

@@ -1,20 +1,19 @@
 """Scale-out: three workers, as if on three hosts, on one Redis and one Postgres; one is
-SIGKILLed half-way through 2,000 jobs of mixed queues, pipelines included."""
+SIGKILLed half-way through 2,000 jobs of mixed queues, pipelines included. It runs with
+a short stalled_after to drain in time; tests/faults/test_worker_liveness.py shows what the
+defaults give."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 import uuid
 from collections import Counter
 from pathlib import Path
 
-import httpx
 import pytest
 from fault_helpers import fault_profile, queues_except, wait_until
 from fault_record import observe
-from servers import bearer, serve_on_loopback
 
 from ygmon.db import Database
 from ygmon.db.migrate import upgrade
@@ -68,47 +67,36 @@ def test_three_workers_one_killed_every_job_completes_exactly_once(
     runtime = open_runtime(profile)
     registry = runtime.registry
     try:
-        with serve_on_loopback(profile) as (base, token):
-            ids = {runtime.enqueue(task, **kwargs): task for task, kwargs in _jobs()}
-            per_queue = Counter(task_spec(task).queue for task in ids.values())
+        ids = {runtime.enqueue(task, **kwargs): task for task, kwargs in _jobs()}
+        per_queue = Counter(task_spec(task).queue for task in ids.values())
 
-            def completed() -> int:
-                return sum(registry.counts(q).completed for q in per_queue)
+        def completed() -> int:
+            return sum(registry.counts(q).completed for q in per_queue)
 
-            wait_until(lambda: completed() >= JOBS // 2, 60, "half the jobs to complete")
-            c.kill()
-            killed_at = time.monotonic()
+        wait_until(lambda: completed() >= JOBS // 2, 60, "half the jobs to complete")
+        c.kill()
 
-            def held_by_c(job_id: str) -> bool:
-                record = registry.store.get(job_id) or {}
-                return record.get("state") == "active" and record.get("worker_id") == c.worker_id
+        def held_by_c(job_id: str) -> bool:
+            record = registry.store.get(job_id) or {}
+            return record.get("state") == "active" and record.get("worker_id") == c.worker_id
 
-            # Listed once C is dead: exactly the jobs it held, which nobody else will finish.
-            on_c = [j for j in registry.store.ids_in(None, "active", 10_000) if held_by_c(j)]
-            assert on_c, "the killed worker held no job: the test proves nothing"
+        # Listed once C is dead: exactly the jobs it held, which nobody else will finish.
+        on_c = [j for j in registry.store.ids_in(None, "active", 10_000) if held_by_c(j)]
+        assert on_c, "the killed worker held no job: the test proves nothing"
 
-            def taken_back() -> bool:
-                return not any(held_by_c(j) for j in on_c)
+        def taken_back() -> bool:
+            return not any(held_by_c(j) for j in on_c)
 
-            taken = wait_until(taken_back, 30, "the stalled jobs to be taken back", step=0.05)
-            assert taken <= STALLED_AFTER + SWEEP + 0.5, taken
+        taken = wait_until(taken_back, 30, "the stalled jobs to be taken back", step=0.05)
+        assert taken <= STALLED_AFTER + SWEEP + 0.5, taken
 
-            def c_queue_down() -> bool:
-                health = httpx.get(f"{base}/api/admin/jobs/health", headers=bearer(token))
-                assert health.status_code == 200, health.text
-                status = health.json()["data"]["blog"]["workers"][ONLY_ON_C]
-                return status["isRunning"] is False
-
-            wait_until(c_queue_down, 15 - (time.monotonic() - killed_at), "health: down")
-            down_after = time.monotonic() - killed_at
-
-            wait_until(
-                lambda: completed() >= JOBS,
-                60,
-                "every job to complete",
-                step=0.2,
-                detail=lambda: [s for s in registry.queue_stats() if s.name in per_queue],
-            )
+        wait_until(
+            lambda: completed() >= JOBS,
+            60,
+            "every job to complete",
+            step=0.2,
+            detail=lambda: [s for s in registry.queue_stats() if s.name in per_queue],
+        )
         records = [registry.store.get(job_id) for job_id in ids]
         assert Counter(r["state"] for r in records) == {"completed": JOBS}
         assert sum(registry.counts(q).failed for q in per_queue) == 0
@@ -131,6 +119,5 @@ def test_three_workers_one_killed_every_job_completes_exactly_once(
         "scale-out",
         f"{JOBS} of {JOBS} completed once (history: {finished}); {len(on_c)} jobs held by "
         f"the killed worker taken back in {taken:.1f} s (bound {STALLED_AFTER + SWEEP:g} s); "
-        f"its queue down in health after {down_after:.1f} s; by host: "
-        + ", ".join(f"{h} {n}" for h, n in sorted(hosts.items())),
+        "by host: " + ", ".join(f"{h} {n}" for h, n in sorted(hosts.items())),
     )

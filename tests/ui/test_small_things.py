@@ -99,7 +99,7 @@ async def test_the_worker_screen_lists_a_worker_this_app_did_not_start(fresh_pro
                 return str(app.screen.query_one("#worker-seen").render())
 
             await wait_until(pilot, lambda: f":{os.getpid()}" in seen(), 10)
-            assert "Workers seen in the registry (1" in seen()
+            assert "Workers of the deployment (1 live of 1 listed" in seen()
             assert "started from this app" not in seen()
             state = str(app.screen.query_one("#worker-state").render())
             assert "No worker started" not in state

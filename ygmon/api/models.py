@@ -10,9 +10,9 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
-from ygmon.monitor.schemas import Pagination
+from ygmon.monitor.schemas import Pagination, WorkerHealth
 
 T = TypeVar("T")
 
@@ -20,6 +20,15 @@ T = TypeVar("T")
 class Envelope(BaseModel, Generic[T]):
     success: bool
     data: T
+
+
+class HealthData(BaseModel):
+    """GET /health's `data` as it goes over the wire: `healthy` beside one object per
+    worker group (AllWorkersHealth flattens its groups into it)."""
+
+    model_config = ConfigDict(extra="allow")
+    healthy: bool
+    __pydantic_extra__: dict[str, WorkerHealth]
 
 
 class PageEnvelope(BaseModel, Generic[T]):

@@ -6,7 +6,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from ygmon.api.deps import monitor_of, ok, ok_page, read_route
-from ygmon.api.models import NOT_FOUND, PAGING, QUERY_ERRORS, Envelope, PageEnvelope, query_param
+from ygmon.api.models import (
+    NOT_FOUND,
+    PAGING,
+    QUERY_ERRORS,
+    Envelope,
+    HealthData,
+    PageEnvelope,
+    query_param,
+)
 from ygmon.api.params import QueryParams
 from ygmon.api.request_body import NO_BODY
 from ygmon.enums import AggregationJobStatus
@@ -27,7 +35,7 @@ read_route(
     router,
     "/health",
     lambda m: m.health(),
-    dict,
+    HealthData,
     name="health",
     doc="Every worker group's health; `healthy` only when every group is.",
 )

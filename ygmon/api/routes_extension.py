@@ -45,7 +45,8 @@ extension_reads(
         "/workers",
         lambda m: m.workers(),
         list[WorkerInfo],
-        "Worker processes whose heartbeat is registered, newest first.",
+        "Worker processes whose heartbeat is registered, newest first, each `live`, "
+        "`late` (two missed beats) or `gone` (no beat for worker_gone_after): `liveness`.",
         ERRORS,
     ),
 )

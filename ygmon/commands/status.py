@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from typing import Any
 
 from ygmon.commands.common import settings_from
 from ygmon.config import LocalProfile, Settings
+from ygmon.liveness import GONE, LIVE, NO_WORKER, beat_words
 from ygmon.profile_targets import redact
 
 QUEUE_KEYS = ("name", "waiting", "delayed", "active", "completed", "failed")
@@ -29,7 +31,11 @@ def collect(settings: Settings) -> dict[str, Any]:
         # alone costs several times that.
         database = _embedded_database_status(profile.database_url)
         if database is not None:
-            return {**_header(settings), **_local_status(profile, database)}
+            from ygmon.db import embedded
+
+            path = embedded.sqlite_file(profile.database_url)
+            posts = embedded.scheduled_posts(path) if path else None
+            return {**_header(settings), **_local_status(profile, database, posts)}
     import asyncio
 
     return asyncio.run(gather(settings))
@@ -43,13 +49,28 @@ def _header(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _local_status(profile: LocalProfile, database: dict[str, Any]) -> dict[str, Any]:
+def _local_status(
+    profile: LocalProfile, database: dict[str, Any], scheduled_posts: int | None
+) -> dict[str, Any]:
     from ygmon.jobs.registry.snapshot import snapshot
 
+    errors: dict[str, str] = {}
+    if profile.mail_backend == "smtp":  # only SMTP has a breaker (and its import costs)
+        from ygmon.mail.breaker import breaker_error
+
+        error = breaker_error(profile)
+        errors = {} if error is None else {"email": error}
     return {
         "database": database,
         "broker": redact(profile.broker_url),
-        **snapshot(profile.broker_url, profile.namespace),
+        **snapshot(
+            profile.broker_url,
+            profile.namespace,
+            gone_after=profile.worker_gone_after,
+            stalled_after=profile.stalled_after,
+            errors=errors,
+            scheduled_jobs=scheduled_posts,
+        ),
     }
 
 
@@ -57,8 +78,8 @@ async def gather(settings: Settings) -> dict[str, Any]:
     """The status document through SQLAlchemy or the remote API (the general path)."""
     profile = settings.profile
     if isinstance(profile, LocalProfile):
-        database = await _database_status(profile.database_url)
-        return {**_header(settings), **_local_status(profile, database)}
+        database, posts = await _database_status(profile.database_url)
+        return {**_header(settings), **_local_status(profile, database, posts)}
     return {**_header(settings), **await _remote_status(settings)}
 
 
@@ -71,6 +92,10 @@ async def _remote_status(settings: Settings) -> dict[str, Any]:
         queues = [q.to_json() for q in await monitor.queues()]
         workers = [w.to_json() for w in await monitor.workers()]
         health = (await monitor.health()).to_json()
+        now = time.time()
+        for w in workers:  # the server judged liveness; the age is read on this clock
+            w["beatAge"] = round(max(0.0, now - _epoch(w["lastHeartbeat"])), 1)
+            w.pop("running", None)  # a local status does not count them (its 50 ms)
     finally:
         await monitor.close()
     return {
@@ -81,6 +106,12 @@ async def _remote_status(settings: Settings) -> dict[str, Any]:
         ],
         "workers": workers,
     }
+
+
+def _epoch(stamp: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp).timestamp()
 
 
 def _embedded_database_status(url: str) -> dict[str, Any] | None:
@@ -101,9 +132,11 @@ def _embedded_database_status(url: str) -> dict[str, Any] | None:
     }
 
 
-async def _database_status(url: str) -> dict[str, Any]:
+async def _database_status(url: str) -> tuple[dict[str, Any], int | None]:
+    """The database entry, and the scheduled posts health counts (None when the schema
+    is not there yet)."""
     # Imported here: a remote profile never needs SQLAlchemy or Alembic.
-    from ygmon.db import Database, is_sqlite
+    from ygmon.db import Database, is_sqlite, scheduled_posts
     from ygmon.db.migrate import current_revision, ensure_schema, head_revision
     from ygmon.db.reachability import checked
 
@@ -112,16 +145,21 @@ async def _database_status(url: str) -> dict[str, Any]:
         # The embedded default migrates itself on first use; a server database is
         # only reported on, since migrating production is a deliberate act.
         revision = await checked(db, ensure_schema(db) if is_sqlite(url) else current_revision(db))
+        head = head_revision()
+        posts = None
+        if revision == head:
+            async with db.reader() as session:
+                posts = await checked(db, scheduled_posts.count(session))
     finally:
         await db.dispose()
-    head = head_revision()
-    return {
+    database = {
         "url": redact(url),
         "reachable": True,
         "revision": revision,
         "head": head,
         "upToDate": revision == head,
     }
+    return database, posts
 
 
 def _print_text(doc: dict[str, Any]) -> None:
@@ -134,20 +172,40 @@ def _print_text(doc: dict[str, Any]) -> None:
     if "api" in doc:
         read_only = " (read-only)" if doc["api"]["readOnly"] else ""
         print(f"api       {doc['api']['url']}{read_only}")
-        print(f"health    {'healthy' if doc['health']['healthy'] else 'UNHEALTHY'}")
+    if "health" in doc:
+        _print_health(doc["health"])
     if "queues" in doc:
         _print_jobs(doc)
+
+
+def _print_health(health: dict[str, Any]) -> None:
+    print(f"health    {'healthy' if health['healthy'] else 'UNHEALTHY'}")
+    for group, entry in health.items():
+        if group == "healthy" or entry["healthy"]:
+            continue
+        for queue, status in (entry.get("workers") or {}).items():
+            if status.get("error") or not status["isRunning"]:
+                print(f"  {group}/{queue}: {status.get('error') or NO_WORKER}")
+
+
+def _beat(worker: dict[str, Any]) -> str:
+    if worker.get("beatAge") is None:
+        return f"last beat {worker['lastHeartbeat']}"
+    return beat_words(worker.get("liveness", LIVE), worker["beatAge"])
 
 
 def _print_jobs(doc: dict[str, Any]) -> None:
     from ygmon.commands.table import print_table
 
-    print(f"workers   {len(doc['workers'])}")
-    if doc["workers"]:
+    workers = doc["workers"]
+    live = sum(1 for w in workers if w.get("liveness", LIVE) != GONE)
+    gone = len(workers) - live
+    print(f"workers   {live} live" + (f", {gone} gone" if gone else ""))
+    if workers:
         print()
         print_table(
             ("WORKER", "THREADS", "HEARTBEAT"),
-            ((w["id"], w["concurrency"], w["lastHeartbeat"]) for w in doc["workers"]),
+            ((w["id"], w["concurrency"], _beat(w)) for w in workers),
         )
     print()
     print_table(

@@ -29,6 +29,7 @@ from ygmon.jobs.huey.periodic_claims import FrequentScheduler
 from ygmon.jobs.runtime import JobRuntime, open_runtime
 from ygmon.jobs.schedule_runs import note_watching
 from ygmon.jobs.tasks import WORKER_START_HOOKS
+from ygmon.liveness import HEARTBEAT_INTERVAL
 from ygmon.queues import QUEUE_NAMES, QueueSpec, queue_spec
 
 log = logging.getLogger("ygmon.worker")
@@ -37,10 +38,6 @@ INDEX_EVERY = 15.0
 """Seconds between two passes of the job search index (one worker of the deployment
 takes each): a burst of jobs is indexed in a few large batches rather than many small
 ones, and reads scan what a pass has not reached yet (ygmon.jobs.registry.search)."""
-
-HEARTBEAT_INTERVAL = 2.0
-"""Seconds between two heartbeats (at most; a third of stalled_after when that is short),
-well under the default stalled_after of 30 s."""
 
 
 IDLE_POLL = {"search-index-update": 0.1, "notification-delivery": 0.1, "email": 0.1}

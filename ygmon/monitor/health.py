@@ -1,57 +1,54 @@
-"""Worker health per worker group, built from the registry's worker heartbeats.
-
-A queue "is running" when a worker whose heartbeat is fresher than the profile's
-stalled_after serves it; a group is healthy when each of its queues is running, and
-the whole is healthy only when every group is. A running queue may still report an
-error (the e-mail workers while the mail server's circuit breaker is open): it counts
-as running, with that error, and its group is unhealthy. A paused queue is paused,
-not down: its status says so (`paused`, and an error naming the pause) whether or not
-a worker serves it, and it leaves its group healthy, since nothing is broken.
+"""Worker health per worker group, built from the registry's worker heartbeats by the
+one rule of ygmon.liveness: a queue is running while a worker that is not gone serves
+it, healthy while it can make progress (running, not failing; paused with a live worker
+waiting to resume it), and a group is healthy when each of its queues is. A running
+queue may still report an error (the e-mail workers while the mail server's circuit
+breaker is open): it counts as running, with that error, and its group is unhealthy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 
 from ygmon.config import LocalProfile
-from ygmon.monitor.schemas import AllWorkersHealth, WorkerHealth, WorkerInfo, WorkerStatus
-from ygmon.queues import GROUP_NAMES, WORKER_GROUPS
+from ygmon.jobs.registry.queue_pauses import Pause
+from ygmon.liveness import health_document, liveness
+from ygmon.monitor.schemas import AllWorkersHealth, WorkerInfo
+from ygmon.queues import WORKER_GROUPS
 
-NO_WORKER = "no live worker runs this queue"
-PAUSED = "paused: its workers take no new job until it is resumed"
+
+def judged(workers: list[WorkerInfo], now: datetime, profile: LocalProfile) -> list[WorkerInfo]:
+    """The workers with their liveness at `now` (the store's clock)."""
+    return [
+        w.model_copy(
+            update={
+                "liveness": liveness(
+                    (now - w.last_heartbeat).total_seconds(),
+                    profile.worker_gone_after,
+                    profile.stalled_after,
+                )
+            }
+        )
+        for w in workers
+    ]
 
 
 def build_health(
     workers: list[WorkerInfo],
-    now: datetime,
-    stalled_after: float,
     scheduled_jobs: int,
     queue_errors: Mapping[str, str] | None = None,
-    paused: Collection[str] = (),
+    paused: Mapping[str, Pause] | None = None,
 ) -> AllWorkersHealth:
-    errors = queue_errors or {}
-    live: set[str] = set()
-    for w in workers:
-        if (now - w.last_heartbeat).total_seconds() <= stalled_after:
-            live.update(w.queues)
-    groups: dict[str, WorkerHealth] = {}
-    for group in GROUP_NAMES:
-        statuses = {
-            queue: WorkerStatus(is_running=queue in live, error=PAUSED, paused=True)
-            if queue in paused
-            else WorkerStatus(
-                is_running=queue in live, error=errors.get(queue) if queue in live else NO_WORKER
-            )
-            for queue in WORKER_GROUPS[group]
-        }
-        healthy = all(s.paused or (s.is_running and s.error is None) for s in statuses.values())
-        groups[group] = WorkerHealth(
-            healthy=healthy,
-            workers=statuses,
-            scheduled_jobs=scheduled_jobs if group == "blog" else None,
-        )
-    return AllWorkersHealth(healthy=all(g.healthy for g in groups.values()), groups=groups)
+    """Health of judged workers (see `judged`), the queues' pauses and errors."""
+    doc = health_document(
+        WORKER_GROUPS,
+        [(w.queues, w.liveness) for w in workers],
+        {q: (p.at, p.by) for q, p in (paused or {}).items()},
+        queue_errors or {},
+        scheduled_jobs,
+    )
+    return AllWorkersHealth.model_validate(doc)
 
 
 def mail_errors(profile: LocalProfile) -> dict[str, str]:

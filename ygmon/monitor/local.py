@@ -26,7 +26,7 @@ from ygmon.monitor.coverage_schemas import (
     AggregationCoverage,
     check_coverage_query,
 )
-from ygmon.monitor.health import build_health, mail_errors
+from ygmon.monitor.health import build_health, judged, mail_errors
 from ygmon.monitor.job_ops import LocalJobOps
 from ygmon.monitor.local_storages import LocalStorages
 from ygmon.monitor.operator_parts import OperatorParts
@@ -102,30 +102,29 @@ class LocalMonitor(LocalStorages, OperatorParts):
     # --- the Monitor protocol -----------------------------------------------------
 
     async def health(self) -> AllWorkersHealth:
-        workers = await self.workers()
-        # Heartbeats carry the store's time (ygmon.jobs.registry.clock): judge them by it,
-        # not by this host's clock.
-        errors, stamp, paused = await self.in_registry(
-            lambda registry: (
-                mail_errors(self.profile),
-                registry.now(),
-                set(queue_pauses.paused_queues(registry.store)),
-            )
+        errors, paused = await self.in_registry(
+            lambda registry: (mail_errors(self.profile), queue_pauses.paused_queues(registry.store))
         )
-        now = datetime.fromtimestamp(stamp, UTC)
+        workers = await self.workers()
         if self._embedded_path is not None:
             posts = await asyncio.to_thread(embedded.scheduled_posts, self._embedded_path)
             if posts is not None:
-                return build_health(workers, now, self.profile.stalled_after, posts, errors, paused)
+                return build_health(workers, posts, errors, paused)
 
         posts = await self.read(scheduled_posts.count)
-        return build_health(workers, now, self.profile.stalled_after, posts, errors, paused)
+        return build_health(workers, posts, errors, paused)
 
     async def queues(self) -> list[QueueStats]:
         return await self.in_registry(lambda r: with_pauses(r.queue_stats(), r.store))
 
     async def workers(self) -> list[WorkerInfo]:
-        return await self.in_registry(lambda r: r.workers())
+        # Heartbeats carry the store's time (ygmon.jobs.registry.clock): judge them by it,
+        # not by this host's clock.
+        workers, stamp, running = await self.in_registry(
+            lambda r: (r.workers(), r.now(), r.running_per_worker())
+        )
+        judged_now = judged(workers, datetime.fromtimestamp(stamp, UTC), self.profile)
+        return [w.model_copy(update={"running": running.get(w.id, 0)}) for w in judged_now]
 
     async def _counts(self, names: list[str]) -> dict[str, QueueStats]:
         stats = {q.name: q for q in await self.queues()}

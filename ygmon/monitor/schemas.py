@@ -30,8 +30,9 @@ from ygmon.job_models import WorkerInfo as WorkerInfo
 class _OmitNone(CamelModel):
     """Optional fields the contract marks with `?` are left out, not sent as null."""
 
+    # Not annotated: OpenAPI then documents the model's fields, not "an object".
     @model_serializer(mode="wrap")
-    def _drop_none(self, handler: Any) -> dict[str, Any]:
+    def _drop_none(self, handler: Any):
         return {k: v for k, v in handler(self).items() if v is not None}
 
 
@@ -48,11 +49,21 @@ class RetryResult(CamelModel):
 # --- health --------------------------------------------------------------------------
 
 
+_EXTENSION = {"x-ygmon-extension": True}
+
+
 class WorkerStatus(_OmitNone):
+    """One queue's entry (the contract's "worker") in a group's health; the fields
+    after `error` are ygmon's extensions, absent when they do not apply."""
+
     is_running: bool
     error: str | None = None
-    paused: bool | None = None
-    """True for a paused queue (an extension: absent otherwise)."""
+    paused: bool | None = Field(None, json_schema_extra=_EXTENSION)
+    """True for a paused queue."""
+    paused_at: Timestamp | None = Field(None, json_schema_extra=_EXTENSION)
+    paused_by: str | None = Field(None, json_schema_extra=_EXTENSION)
+    late: bool | None = Field(None, json_schema_extra=_EXTENSION)
+    """True when only late workers (ygmon.liveness) serve it."""
 
 
 class WorkerHealth(_OmitNone):

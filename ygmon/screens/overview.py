@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from ygmon.errors import YgmonError
 from ygmon.job_history import History
+from ygmon.liveness import GONE, beat_words
 from ygmon.monitor.queue_control_schemas import ScheduleInfo
 from ygmon.monitor.schemas import AllWorkersHealth, QueueStats, WorkerHealth, WorkerInfo
 from ygmon.monitor.search_schemas import SearchIndexOverview
@@ -30,6 +31,7 @@ from ygmon.screens import overview_search
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.age_ticker import BackendTime, tick_each_second
 from ygmon.tui.formatting import age
+from ygmon.tui.health_words import LIVENESS_ORDER, worst_queue
 from ygmon.widgets.queue_line import QueueLine
 
 COMPACT_BELOW = (100, 30)
@@ -188,14 +190,26 @@ class OverviewScreen(PolledScreen):
         health = (
             "[b]all healthy[/b]"
             if data.health.healthy
-            else f"[b]UNHEALTHY[/b] {len(down)}/{len(data.health.groups)} groups down"
+            else f"[b]UNHEALTHY[/b] {len(down)}/{len(data.health.groups)} "
+            + ("down" if self.compact else "groups down")
         )
+        watch = getattr(self.app, "alert_watch", None)
+        firing = len(watch.firing) if watch is not None else 0
+        if firing:
+            # Health and alerts never contradict each other: a firing alert shows here too.
+            health += f" · [b]{firing} alert{'' if firing == 1 else 's'}[/b] (0)"
         daily = next((s.next_run_at for s in data.schedules if s.name == DAILY_DIGEST), None)
-        n = len(data.workers)
+        n = sum(1 for w in data.workers if w.liveness != GONE)
         text = (
-            f"Health {health} · {n} worker{'' if n == 1 else 's'} · next digest {age(daily, now)}"
+            f"Health {health} · {n} live worker{'' if n == 1 else 's'}"
+            f" · {'digest' if self.compact else 'next digest'} {age(daily, now)}"
         )
         self.query_one("#overview-summary", Static).update(text)
+
+    def update_header(self) -> None:
+        super().update_header()
+        if self._data is not None:  # a check's firing alerts also change the health line
+            self._show_summary(self._data)
 
     def _show_queues(self, data: OverviewData) -> None:
         box = self.query_one("#queue-list", Vertical)
@@ -212,7 +226,7 @@ class OverviewScreen(PolledScreen):
         widgets = []
         for group, names in order:
             status = data.health.groups.get(group)
-            widgets.append(("group", group, _group_text(group, status)))
+            widgets.append(("group", group, _group_text(group, status, compact=compact)))
             for name in names:
                 widgets.append(("queue", name, stats[name]))
                 placed.add(name)
@@ -253,7 +267,7 @@ class OverviewScreen(PolledScreen):
         inline = self._search_inline
         suffix = overview_search.compact_summary(data.search, now) if inline else None
         for line in self.query(f"#group-{overview_search.GROUP}").results(Static):
-            line.update(_group_text(overview_search.GROUP, group, suffix))
+            line.update(_group_text(overview_search.GROUP, group, suffix, self.compact))
             line.tooltip = overview_search.detail_lines(data.search, now)
         for detail in self.query(f"#detail-{overview_search.GROUP}").results(Static):
             detail.update(overview_search.detail_lines(data.search, now))
@@ -286,11 +300,12 @@ class OverviewScreen(PolledScreen):
             text = "[b]Workers[/b]\nNo worker is running: `ygmon worker`, or the Worker screen (6)."
         else:
             lines = ["[b]Workers[/b]"]
+            workers = sorted(workers, key=lambda w: LIVENESS_ORDER.get(w.liveness, 0))
             for w in workers[:3]:
-                lines.append(
-                    f"{w.host}:{w.pid} x{w.concurrency} {len(w.queues)} queues, "
-                    f"beat {age(w.last_heartbeat, now)}"
+                line = f"{w.host}:{w.pid} x{w.concurrency} {len(w.queues)} queues, " + escape(
+                    beat_words(w.liveness, (now - w.last_heartbeat).total_seconds())
                 )
+                lines.append(f"[dim]{line}[/dim]" if w.liveness == GONE else line)
             if len(workers) > 3:
                 lines[-1] += f" (+{len(workers) - 3} more: Worker screen, 6)"
             text = "\n".join(lines)
@@ -306,15 +321,30 @@ def _head(compact: bool) -> str:
     return f"[dim]{name}{counts}  completed · failed per min, 1h[/dim]"
 
 
-def _group_text(group: str, status: WorkerHealth | None, summary: str | None = None) -> str:
-    """The group's line; with `summary`, a shorter served count and the summary after."""
+GROUP_LINE_ROOM = 76
+"""Columns a compact group line may take (80 less the margins): beyond, it is cut."""
+
+
+def _group_text(
+    group: str, status: WorkerHealth | None, summary: str | None = None, compact: bool = False
+) -> str:
+    """The group's line, with its worst queue's state; compact (or with `summary`), a
+    shorter served count, and the summary after when it fits."""
     if status is None:
         return f"[b]{group}[/b]"
     workers = status.workers or {}
     served = sum(1 for s in workers.values() if s.is_running)
     paused = sum(1 for s in workers.values() if s.paused)
-    held = f" · {paused} paused" if paused else ""
-    mark = "[b]ok[/b]  " if status.healthy else "[b]DOWN[/b]"
-    if summary is not None:
-        return f"{mark} [b]{group}[/b]  {served}/{len(workers)} served{held} · {escape(summary)}"
-    return f"{mark} [b]{group}[/b]  {served}/{len(workers)} queues served by a live worker{held}"
+    worst = worst_queue(workers)
+    # The worst queue's words name a pause already: the count would say it twice.
+    held = f" · {paused} paused" if paused and not (worst and "paused" in worst) else ""
+    said = f" · {worst}" if worst else ""
+    mark = "ok  " if status.healthy else "DOWN"
+    short = compact or summary is not None
+    served_words = "served" if short else "queues served by a live worker"
+    plain = f"{mark} {group}  {served}/{len(workers)} {served_words}{held}{said}"
+    if summary is not None and (not compact or len(plain) + 3 + len(summary) <= GROUP_LINE_ROOM):
+        plain += f" · {summary}"
+    # Bold the mark and the group's name; the rest is escaped text.
+    head = f"{mark} {group}"
+    return f"[b]{mark}[/b] [b]{group}[/b]" + escape(plain[len(head) :])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Awaitable
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,8 +15,10 @@ from textual.screen import Screen
 from textual.widgets import Label, Log, Static
 
 from ygmon.errors import YgmonError
+from ygmon.liveness import GONE, GONE_LISTED_FOR, beat_words
 from ygmon.monitor.schemas import WorkerInfo
 from ygmon.tui.formatting import age
+from ygmon.tui.health_words import LIVENESS_ORDER
 from ygmon.tui.local_worker import LocalWorker
 from ygmon.tui.worker_actions import restart_worker, start_worker, stop_worker
 from ygmon.widgets.app_footer import AppFooter
@@ -80,18 +83,25 @@ class WorkerScreen(Screen):
 
     def show_seen(self, workers: list[WorkerInfo]) -> None:
         now = self.app.ui.clock()
+        text = Text()
         if not workers:
-            text = "No worker's heartbeat is in the registry: no worker runs these queues."
+            text.append("No worker's heartbeat is in the registry: no worker runs these queues.")
         else:
-            lines = [f"Workers seen in the registry ({len(workers)}, by their heartbeats):"]
-            for w in workers:
+            live = sum(1 for w in workers if w.liveness != GONE)
+            text.append(
+                f"Workers of the deployment ({live} live of {len(workers)} listed; a gone "
+                f"one stays {GONE_LISTED_FOR / 60:g} min after its jobs are taken back):"
+            )
+            for w in sorted(workers, key=lambda w: LIVENESS_ORDER.get(w.liveness, 0)):
                 mark = "  (started from this app)" if self._is_ours(w) else ""
                 queues = ", ".join(w.queues) if len(w.queues) <= 3 else f"{len(w.queues)} queues"
-                lines.append(
-                    f"  {w.host}:{w.pid}  x{w.concurrency}  {queues}  "
-                    f"heartbeat {age(w.last_heartbeat, now)}{mark}"
+                beat = beat_words(w.liveness, (now - w.last_heartbeat).total_seconds())
+                running = "" if w.running is None else f"  {w.running} running"
+                text.append(
+                    f"\n  {w.host}:{w.pid}  x{w.concurrency}  {queues}  "
+                    f"started {age(w.started_at, now)}{running}  {beat}{mark}",
+                    style="dim" if w.liveness == GONE else "",
                 )
-            text = "\n".join(lines)
         self.query_one("#worker-seen", Static).update(text)
 
     def show_state(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
@@ -51,15 +52,25 @@ class AppHeader(Horizontal):
             label.styles.clear_rule("color")
 
     def show_alerts(self, firing: list[AlertState]) -> None:
-        """How many alerts fire, or the one that does (screen 0 lists them)."""
+        """How many alerts fire, or the one that does (screen 0 lists them; a click on
+        the badge opens it)."""
         label = self.query_one("#header-alerts", Label)
         # Short, so the backend's name keeps its room at 80 columns.
         if len(firing) == 1:
             label.update(f"ALERT {firing[0].subject[:24]}")
         else:
             label.update(f"{len(firing)} ALERTS" if firing else "")
-        label.tooltip = "\n".join(f"{s.kind} {s.subject}: {s.message}" for s in firing) or None
+        lines = [f"{s.kind} {s.subject}: {s.message}" for s in firing]
+        label.tooltip = (
+            "\n".join([*lines, "click or press 0: the Alerts screen"]) if lines else None
+        )
         self.set_class(bool(firing), "-alerting")
+
+    def on_click(self, event: events.Click) -> None:
+        # The badge is a way in: the Alerts screen (key 0) says which rule fires and why.
+        if event.widget is not None and event.widget.id == "header-alerts":
+            event.stop()
+            self.app.switch_mode("alerts")
 
     def show_budget(self, remaining: int | None, limit: int | None) -> None:
         text = "" if remaining is None else f"API {remaining}/{limit or '?'}"

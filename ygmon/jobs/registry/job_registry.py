@@ -21,6 +21,7 @@ from ygmon.jobs.registry.clock import StoreClock
 from ygmon.jobs.registry.history import build_history
 from ygmon.jobs.registry.snapshot import queue_row, queue_rows, worker_rows
 from ygmon.jobs.registry.store.base import ATTEMPT, FINISHED_STATES, RegistryStore, Retention
+from ygmon.liveness import GONE_LISTED_FOR
 from ygmon.queues import QUEUE_NAMES
 
 # docs/CONTRACT.md#retention: a queue's last 1000 completed jobs (at most 24 hours old) and the last
@@ -31,6 +32,8 @@ RETENTION: dict[str, tuple[int, timedelta]] = {
     "cancelled": (1000, timedelta(hours=24)),
 }
 STALLED_MESSAGE = "job stalled more than allowable limit"
+RUNNING_READ = 1000
+"""Active jobs read to count each worker's (far more than a deployment's threads)."""
 
 Requeue = Callable[[dict[str, Any]], None]
 """Puts a record's job back on its Huey queue (same id, task and arguments)."""
@@ -126,6 +129,16 @@ class JobRegistry:
     def workers(self) -> list[WorkerInfo]:
         return [WorkerInfo(**row) for row in worker_rows(self.store.workers())]
 
+    def running_per_worker(self) -> dict[str, int]:
+        """{worker id: its active jobs}: one page of the active jobs, whose number the
+        workers' threads bound (RUNNING_READ at most)."""
+        active, _ = self.store.page(None, "active", 0, RUNNING_READ)
+        running: dict[str, int] = {}
+        for record in active:
+            if record["worker_id"]:
+                running[record["worker_id"]] = running.get(record["worker_id"], 0) + 1
+        return running
+
     def last_finished(self, queue: str, task: str | None = None) -> datetime | None:
         return _ts_float(self.store.last_finished(queue if task is None else f"{queue}|{task}"))
 
@@ -195,7 +208,8 @@ class JobRegistry:
 
         A worker that is gone (killed, host lost) stops beating; its jobs are re-enqueued
         with the same id and arguments, or fail with STALLED_MESSAGE once they stalled
-        more than `max_stalled` times. Returns the ids handled.
+        more than `max_stalled` times. Its record is removed GONE_LISTED_FOR later.
+        Returns the ids handled.
         """
         now = self.now()
         beats = {w["id"]: float(w["last_heartbeat"]) for w in self.store.workers()}
@@ -240,8 +254,11 @@ class JobRegistry:
                 record["stalled_count"] = str(stalled)
                 self._requeue(record)
             handled.append(job_id)
+        # A gone worker stays listed a while after its jobs are back (ygmon.liveness),
+        # so an admin sees what disappeared; then it is forgotten.
+        forget = stalled_after + GONE_LISTED_FOR
         for w in self.store.workers():
-            if w["id"] not in live:
+            if now - float(w["last_heartbeat"]) > forget:
                 self.store.remove_worker(w["id"])
         return handled
 

@@ -11,18 +11,22 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ygmon.broker_url import broker_kind, sqlite_path
 from ygmon.errors import UnavailableError
-from ygmon.queues import QUEUE_NAMES
+from ygmon.liveness import health_document, liveness
+from ygmon.queues import QUEUE_NAMES, WORKER_GROUPS
 from ygmon.timestamps import iso, to_utc_ms
 
 PAUSED_KIND = "paused"
 """The ops record kind of a paused queue (ygmon.jobs.registry.queue_pauses), read here
 with the stdlib for `ygmon status`."""
+
+PAUSES_SQL = f"select key, value from ygmon_ops where ns = ? and kind = '{PAUSED_KIND}'"
 
 COUNTED_STATES = ("waiting", "active", "completed", "failed", "delayed")
 """The states QueueStats reports (cancelled jobs are kept but not counted there)."""
@@ -66,53 +70,53 @@ def worker_json(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-Raw = tuple[dict[tuple[str, str], int], list[dict], dict[str, float]]
+class Raw(NamedTuple):
+    """What the store holds, read in one go."""
+
+    counts: dict[tuple[str, str], int]
+    workers: list[dict]
+    pauses: dict[str, dict]
+    """{queue: {"at": epoch seconds, "by": who}} (ygmon.jobs.registry.queue_pauses)."""
+    now: float
+    """The store's time (ygmon.jobs.registry.clock): heartbeats are judged by it."""
 
 
 def read_raw(broker_url: str, namespace: str) -> Raw:
-    """(counts per queue and state, worker heartbeat records, when each paused queue was
-    paused) as the store keeps them (the pauses: ygmon.jobs.registry.queue_pauses)."""
+    """Counts per queue and state, heartbeat records, pauses and the store's time."""
     if broker_kind(broker_url) == "sqlite":
         return _read_sqlite(sqlite_path(broker_url, create_parent=False), namespace)
     return _read_redis(broker_url, namespace)
 
 
 def _read_sqlite(path: str, ns: str) -> Raw:
+    now = time.time()  # an SQLite registry's clock is its host's
     if not os.path.exists(path):
-        return {}, [], {}  # no worker or enqueue has created the registry yet
+        return Raw({}, [], {}, now)  # no worker or enqueue has created the registry yet
     try:
         conn = sqlite3.connect(path, timeout=30)
         try:
-            counts = conn.execute(
-                "select queue, state, n from ygmon_count where ns = ?", (ns,)
-            ).fetchall()
-            workers = conn.execute("select data from ygmon_worker where ns = ?", (ns,)).fetchall()
-            paused = _sqlite_pauses(conn, ns)
+            counts = _rows(conn, "select queue, state, n from ygmon_count where ns = ?", ns)
+            workers = _rows(conn, "select data from ygmon_worker where ns = ?", ns)
+            pauses = _rows(conn, PAUSES_SQL, ns)
         finally:
             conn.close()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return {}, [], {}
-        raise UnavailableError(f"cannot read the job registry at {path}: {exc}") from None
     except sqlite3.Error as exc:
         raise UnavailableError(f"cannot read the job registry at {path}: {exc}") from None
-    return {(q, s): n for q, s, n in counts}, [json.loads(r[0]) for r in workers], paused
+    return Raw(
+        {(q, s): n for q, s, n in counts},
+        [json.loads(r[0]) for r in workers],
+        {q: json.loads(v) for q, v in pauses},
+        now,
+    )
 
 
-def _sqlite_pauses(conn: sqlite3.Connection, ns: str) -> dict[str, float]:
+def _rows(conn: sqlite3.Connection, sql: str, ns: str) -> list[tuple]:
     try:
-        rows = conn.execute(
-            "select key, value from ygmon_ops where ns = ? and kind = ?", (ns, PAUSED_KIND)
-        ).fetchall()
+        return conn.execute(sql, (ns,)).fetchall()
     except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):  # made by the first pause (ops_records)
-            return {}
+        if "no such table" in str(exc):  # created by the first write that needs it
+            return []
         raise
-    return _pauses(rows)
-
-
-def _pauses(rows: Iterable[tuple[str, str]]) -> dict[str, float]:
-    return {queue: float(json.loads(value)["at"]) for queue, value in rows}
 
 
 def _read_redis(url: str, ns: str) -> Raw:
@@ -125,11 +129,12 @@ def _read_redis(url: str, ns: str) -> Raw:
             try:
                 flat_counts = reader.call("HGETALL", prefix + "counts")
                 values = reader.call("HVALS", prefix + "workers")
-                flat_paused = reader.call("HGETALL", prefix + "ops:" + PAUSED_KIND)
+                flat_pauses = reader.call("HGETALL", prefix + "ops:" + PAUSED_KIND)
+                seconds, micros = reader.call("TIME")
             finally:
                 reader.close()
             raw = dict(zip(flat_counts[::2], flat_counts[1::2], strict=True))
-            paused_raw = dict(zip(flat_paused[::2], flat_paused[1::2], strict=True))
+            paused = dict(zip(flat_pauses[::2], flat_pauses[1::2], strict=True))
         else:
             import redis
 
@@ -137,7 +142,8 @@ def _read_redis(url: str, ns: str) -> Raw:
             try:
                 raw = client.hgetall(prefix + "counts")
                 values = client.hvals(prefix + "workers")
-                paused_raw = client.hgetall(prefix + "ops:" + PAUSED_KIND)
+                paused = client.hgetall(prefix + "ops:" + PAUSED_KIND)
+                seconds, micros = client.time()
             finally:
                 client.close()
     except Exception as exc:  # socket, RESP and redis-py errors all mean the same here
@@ -146,19 +152,43 @@ def _read_redis(url: str, ns: str) -> Raw:
     for key, n in raw.items():
         queue, _, state = key.partition("|")
         counts[(queue, state)] = int(n)
-    return counts, [json.loads(v) for v in values], _pauses(paused_raw.items())
+    return Raw(
+        counts,
+        [json.loads(v) for v in values],
+        {q: json.loads(v) for q, v in paused.items()},
+        int(seconds) + int(micros) / 1e6,
+    )
 
 
-def snapshot(broker_url: str, namespace: str) -> dict[str, Any]:
-    """`queues` and `workers` as `ygmon status --json` prints them; a paused queue
-    carries `paused` and `pausedAt`, as in QueueStats.to_json()."""
-    counts, workers, paused = read_raw(broker_url, namespace)
-    queues = queue_rows(counts)
+def snapshot(
+    broker_url: str,
+    namespace: str,
+    *,
+    gone_after: float,
+    stalled_after: float,
+    errors: Mapping[str, str] | None = None,
+    scheduled_jobs: int | None = None,
+) -> dict[str, Any]:
+    """`health`, `queues` and `workers` as `ygmon status --json` prints them; each worker
+    with its liveness and beat age (ygmon.liveness), and health by the same rule as
+    GET /api/admin/jobs/health."""
+    raw = read_raw(broker_url, namespace)
+    workers = []
+    for row in worker_rows(raw.workers):
+        beat_age = max(0.0, raw.now - row["last_heartbeat"].timestamp())
+        state = liveness(beat_age, gone_after, stalled_after)
+        workers.append({**worker_json(row), "liveness": state, "beatAge": round(beat_age, 1)})
+    health = health_document(
+        WORKER_GROUPS,
+        [(w["queues"], w["liveness"]) for w in workers],
+        {q: (p.get("at"), p.get("by")) for q, p in raw.pauses.items()},
+        errors or {},
+        scheduled_jobs,
+    )
+    queues = queue_rows(raw.counts)
     for row in queues:
-        if row["name"] in paused:
-            at = to_utc_ms(datetime.fromtimestamp(paused[row["name"]], UTC))
+        if (pause := raw.pauses.get(row["name"])) is not None:
+            # As QueueStats.to_json() has it: the API's and the remote status's shape.
+            at = to_utc_ms(datetime.fromtimestamp(float(pause["at"]), UTC))
             row.update(paused=True, pausedAt=iso(at))
-    return {
-        "queues": queues,
-        "workers": [worker_json(row) for row in worker_rows(workers)],
-    }
+    return {"health": health, "queues": queues, "workers": workers}
