@@ -114,3 +114,29 @@ async def test_without_a_stream_it_polls_one_snapshot(bare: LocalProfile) -> Non
             assert _used(base_url, token) <= 2 + elapsed / 1.0 + 1
         finally:
             await monitor.close()
+
+
+async def test_the_stream_outlives_the_servers_keep_alive_comments(
+    bare: LocalProfile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # httpx-sse gives the blank line after a comment as an empty event once an id was
+    # seen: the client took it for a broken event and reconnected at every ping (15 s).
+    # The ping's interval is beside the point here, so it comes every 0.3 s.
+    from ygmon.api import routes_stream
+
+    monkeypatch.setattr(routes_stream, "PING_EVERY", 0.3)
+    with serve_on_loopback(bare) as (base_url, _):
+        token = issue_token(TEST_SECRET, "ADMIN", "live-pinged", 600)
+        monitor = RemoteMonitor(remote_settings(base_url, token).profile, live=True)
+        try:
+            await monitor.queues()
+            modes = set()
+            for _ in range(20):  # two seconds: a handful of comments
+                link = monitor.link()
+                assert link is not None
+                modes.add(link.mode)
+                await asyncio.sleep(0.1)
+            assert modes == {LinkMode.LIVE}
+            assert _used(base_url, token) == 1  # the one stream, never opened again
+        finally:
+            await monitor.close()

@@ -172,7 +172,10 @@ class LiveCopy:
                 except (TimeoutError, StopAsyncIteration):
                     raise _CannotHold from None
                 while event.event != "end":
-                    self._take(event.event, event.data, event.id)
+                    # httpx-sse dispatches the blank line after the server's keep-alive
+                    # comment as an empty "message" once an id has been seen: not an event.
+                    if event.data:
+                        self._take(event.event, event.data, event.id)
                     event = await events.__anext__()
         except (httpx.ReadTimeout, StopAsyncIteration):
             return  # lost or closed: reconnect, resuming from the last id
