@@ -16,9 +16,10 @@ from datetime import datetime
 
 from ygmon.cli_numbers import integer
 from ygmon.commands import job_show
-from ygmon.commands.common import naming, settings_from
+from ygmon.commands.common import naming
 from ygmon.commands.failed import ERROR_CHARS
-from ygmon.commands.table import cut, one_line, print_table, when
+from ygmon.commands.listing import ask
+from ygmon.commands.table import cut, exported, one_line, print_table, when
 from ygmon.errors import ConfigError
 
 WORDS_HELP = "words of the task, arguments or error, or an id prefix/suffix (none: all jobs)"
@@ -65,9 +66,6 @@ def _time(value: str | None, option: str) -> datetime | None:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from ygmon.monitor.factory import make_monitor
     from ygmon.monitor.job_search_schemas import QUERY_MAX_CHARS, JobQuery
     from ygmon.monitor.schemas import JobState
 
@@ -87,23 +85,11 @@ def run_search(args: argparse.Namespace) -> int:
         until=_time(args.until, "--until"),
         page=args.page,
     )
-    settings = settings_from(args)
-
-    async def ask():
-        monitor = make_monitor(settings)
-        try:
-            return await monitor.search_jobs(query)
-        finally:
-            await monitor.close()
-
     with naming("queue", args.queue, "ygmon queues"):
-        page = asyncio.run(ask())
-    if args.json or args.csv:
-        from ygmon.monitor.export import ExportFormat, dumps
-        from ygmon.monitor.schemas import JobSummary
+        page = ask(args, lambda monitor: monitor.search_jobs(query))
+    from ygmon.monitor.schemas import JobSummary
 
-        fmt = ExportFormat.JSON if args.json else ExportFormat.CSV
-        print(dumps(page.data, JobSummary, fmt), end="")
+    if exported(args, page.data, JobSummary):
         return 0
     print_table(
         ("ID", "QUEUE", "TASK", "STATE", "CHANGED", "ERROR"),

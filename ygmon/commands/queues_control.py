@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import argparse
 
-from ygmon.commands.common import naming, settings_from
+from ygmon.commands.common import naming
+from ygmon.commands.listing import ask
 
 
 def add_actions(parser: argparse.ArgumentParser) -> None:
@@ -24,24 +25,15 @@ def add_actions(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
     import json
 
-    from ygmon.monitor.factory import make_monitor
-
-    settings = settings_from(args)
-
-    async def act():
-        monitor = make_monitor(settings)
-        try:
-            if args.action == "pause":
-                return await monitor.pause_queue(args.queue)
-            return await monitor.resume_queue(args.queue)
-        finally:
-            await monitor.close()
+    def act(monitor):
+        if args.action == "pause":
+            return monitor.pause_queue(args.queue)
+        return monitor.resume_queue(args.queue)
 
     with naming("queue", args.queue, "ygmon queues"):
-        result = asyncio.run(act())
+        result = ask(args, act)
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
     elif result.paused:

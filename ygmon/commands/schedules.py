@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import argparse
 
-from ygmon.commands.common import naming, settings_from
+from ygmon.commands.common import naming
+from ygmon.commands.listing import ask
 from ygmon.commands.table import print_table, when
 
 
@@ -18,24 +19,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
     import json
 
-    from ygmon.monitor.factory import make_monitor
-
-    settings = settings_from(args)
-
-    async def ask():
-        monitor = make_monitor(settings)
-        try:
-            if args.trigger:
-                return await monitor.trigger_schedule(args.trigger)
-            return await monitor.schedules()
-        finally:
-            await monitor.close()
+    def question(monitor):
+        if args.trigger:
+            return monitor.trigger_schedule(args.trigger)
+        return monitor.schedules()
 
     with naming("schedule", args.trigger, "ygmon schedules"):
-        result = asyncio.run(ask())
+        result = ask(args, question)
     if not args.trigger:
         # The soonest runs first: what happens next is what an operator reads this for.
         result = sorted(result, key=lambda s: (s.next_run_at, s.name))

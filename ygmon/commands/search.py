@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from ygmon.commands.common import settings_from
-from ygmon.commands.table import print_table
+from ygmon.commands.listing import ask
+from ygmon.commands.table import exported, print_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,28 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from ygmon.monitor.factory import make_monitor
     from ygmon.monitor.search import check_search
+    from ygmon.monitor.search_schemas import SearchHit
 
     check_search(args.entity, args.limit)
-    settings = settings_from(args)
-
-    async def ask():
-        monitor = make_monitor(settings)
-        try:
-            return await monitor.search(" ".join(args.query), args.entity, args.limit)
-        finally:
-            await monitor.close()
-
-    results = asyncio.run(ask())
-    if args.csv or args.json:
-        from ygmon.monitor.export import ExportFormat, dumps
-        from ygmon.monitor.search_schemas import SearchHit
-
-        fmt = ExportFormat.JSON if args.json else ExportFormat.CSV
-        print(dumps(results.hits, SearchHit, fmt), end="")
+    words = " ".join(args.query)
+    results = ask(args, lambda monitor: monitor.search(words, args.entity, args.limit))
+    if exported(args, results.hits, SearchHit):
         return 0
     print_table(
         ("ENTITY", "ID", "TITLE", "SNIPPET"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -59,3 +60,14 @@ def table_lines(headings: Sequence[str], rows: Iterable[Sequence[object]]) -> li
 def print_table(headings: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     for line in table_lines(headings, rows):
         print(line)
+
+
+def exported(args: Any, rows: Sequence[Any], model: type) -> bool:
+    """Print `rows` (of `model`) as `--json` or `--csv` asks, as the app's `e` writes
+    them; False when neither was asked (the caller prints its table)."""
+    if not (args.json or args.csv):
+        return False
+    from ygmon.monitor.export import ExportFormat, dumps
+
+    print(dumps(rows, model, ExportFormat.JSON if args.json else ExportFormat.CSV), end="")
+    return True
