@@ -29,3 +29,15 @@ async def test_a_sync_measures_its_rows_before_the_next_frame() -> None:
 
         table.sync([("a", ("a1", "short")), ("b", ("b2", "now short"))])
         assert table.columns["error"].content_width == len("now short")
+
+
+async def test_a_fitted_table_narrows_when_its_widest_rows_go() -> None:
+    app = TableApp()
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(KeyedTable)
+        table.sync([("a", ("a1", "short")), ("b", ("b2", LONG_ERROR))])
+        table.sync([("a", ("a1", "short"))])  # the long row went
+        assert table.columns["error"].content_width == len("Error")
+        table.sync([("c", ("c3", "now short")), ("a", ("a1", "short"))])  # a new order
+        assert table.columns["error"].content_width == len("now short")

@@ -1,6 +1,7 @@
-"""Paint first, fetch after, under Pilot: an app left idle builds its other screens out
-of sight with their data, so a screen key shows rows before that screen's own poll; the
-refresh policy stays the one of the screen in front."""
+"""Paint first, fetch after, under Pilot: an app left idle on a local backend builds its
+other screens out of sight with their data, so a screen key shows rows before that
+screen's own poll; the refresh policy stays the one of the screen in front. Over a
+remote API, whose reads count against the user's request budget, nothing is read ahead."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from pilot_helpers import wait_until
 
 from ygmon.screens.logs import LogsScreen
 from ygmon.tui.ui_config import UiConfig
+from ygmon.tui.warm_up import WARM_AFTER
 from ygmon.widgets.keyed_table import KeyedTable
 
 WARMED = ("queues", "logs", "failed", "previews", "metrics", "search", "schedules", "audit")
 
 
-async def test_an_idle_app_holds_every_screens_data_before_its_key(backend, shared_profile) -> None:
-    with backend_settings(backend, shared_profile) as settings:
+async def test_an_idle_app_holds_every_screens_data_before_its_key(shared_profile) -> None:
+    with backend_settings("local", shared_profile) as settings:
         # The default UI settings (the warm-up follows the refresh timer), frozen time.
         app = build_app(settings, UiConfig(clock=frozen_clock, cursor_blink=False))
         async with app.run_test(size=(120, 40)) as pilot:
@@ -42,3 +44,17 @@ async def test_an_idle_app_holds_every_screens_data_before_its_key(backend, shar
             await pilot.press("3")
             assert app.screen is logs
             assert logs.query_one(KeyedTable).row_count == 20
+
+
+async def test_an_idle_remote_app_reads_nothing_ahead(shared_profile) -> None:
+    with backend_settings("remote", shared_profile) as settings:
+        app = build_app(settings, UiConfig(clock=frozen_clock, cursor_blink=False))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: app.screen.polls > 0, timeout=30)
+            await pilot.pause(WARM_AFTER + 2)
+            for mode in WARMED:
+                try:
+                    app.get_screen_stack(mode)
+                    raise AssertionError(f"{mode} was built out of sight")
+                except KeyError:
+                    pass

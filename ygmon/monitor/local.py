@@ -75,6 +75,7 @@ def unknown_queue(queue: str) -> NotFoundError:
 
 class LocalMonitor(LocalStorages, OperatorParts):
     SUPPORTS_LOCAL_WORKER = True
+    READS_ARE_FREE = True
 
     def __init__(
         self,

@@ -107,6 +107,9 @@ class Monitor(JobOperations, QueueOperations, AuditReading, AlertReading, Protoc
     """False on a read-only backend: retry() raises ReadOnlyError, the UI says why."""
     SUPPORTS_LOCAL_WORKER: bool
     """True when this machine runs the jobs, so the UI may start a worker."""
+    READS_ARE_FREE: bool
+    """True when a read costs no request against an API's rate limit, so the UI may
+    read ahead of the user (ygmon.tui.warm_up); a remote backend's reads are budgeted."""
 
     async def health(self) -> AllWorkersHealth: ...
 

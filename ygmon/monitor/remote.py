@@ -66,6 +66,7 @@ ABSENT_FOR = 60.0
 
 class RemoteMonitor(OperatorParts):
     SUPPORTS_LOCAL_WORKER = False
+    READS_ARE_FREE = False
 
     def __init__(
         self,

@@ -6,7 +6,9 @@ first data, and after WARM_AFTER seconds, the app builds each other data screen 
 sight, one at a time: its module, its widgets, and one poll of its data (PolledScreen
 polls once when it is resumed out of sight). A screen the user opens first is simply
 skipped. Nothing is warmed when the app refreshes only by hand (UiConfig.auto_refresh
-False): such an app reads the backend only when asked.
+False): such an app reads the backend only when asked; nor over a remote API, whose
+reads count against the user's request budget (its live stream paints the screens it
+carries at once anyway, and the others are fetched when opened).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ class LaterScreen:
 
 
 class WarmUp:
-    """Needs App's `ui`, `_init_mode`, `get_screen_stack`, and the class's MODES."""
+    """Needs App's `ui`, `monitor`, `_init_mode`, `get_screen_stack`, and the class's MODES."""
 
     _warm_started = False
 
@@ -54,7 +56,7 @@ class WarmUp:
         if self._warm_started:
             return
         self._warm_started = True
-        if self.ui.auto_refresh:
+        if self.ui.auto_refresh and self.monitor.READS_ARE_FREE:
             self.warm_up()
 
     def rewarm(self: Any) -> None:

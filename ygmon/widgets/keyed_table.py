@@ -67,7 +67,8 @@ class KeyedTable(DataTable):
         wanted = dict(rows)
         order = [key for key, _ in rows]
         with self.app.batch_update():
-            for key in [k for k in self._shown if k not in wanted]:
+            gone = [k for k in self._shown if k not in wanted]
+            for key in gone:
                 with contextlib.suppress(RowDoesNotExist):
                     self.remove_row(key)
                 del self._shown[key]
@@ -77,6 +78,7 @@ class KeyedTable(DataTable):
                 selected = self.selected_key
                 self.clear()
                 self._shown.clear()
+                gone.append("")  # every row went
                 for key, cells in rows:
                     self.add_row(*map(_plain, cells), key=key)
                     self._shown[key] = cells
@@ -101,8 +103,19 @@ class KeyedTable(DataTable):
                                 )
                                 written += 1
                     self._shown[key] = cells
+            if gone and self._fit_widths:
+                self._refit()
             self._measure_now()
         self.cells_written = written
+
+    def _refit(self) -> None:
+        # DataTable only ever widens a column: once rows went, each column is measured
+        # again from its label and the rows shown, so the widths are those of what is
+        # on screen, not of what was there before (a search typed letter by letter).
+        for column in self.columns.values():
+            column.content_width = column.label.cell_len
+        self._new_rows.update(self.rows)
+        self._require_update_dimensions = True
 
     def _measure_now(self) -> None:
         # DataTable measures new and changed cells only when its message queue next runs
