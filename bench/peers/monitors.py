@@ -65,14 +65,7 @@ def _pipe(url: str, source: Any) -> None:
 def _server(
     argv: list[str], env: dict[str, str], probe: str, cwd: Path = workers.APPS
 ) -> Iterator[str]:
-    proc = subprocess.Popen(
-        argv,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    proc = workers.start(argv, env, cwd)
     try:
 
         def up() -> bool:

@@ -110,10 +110,11 @@ def peer_env(url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def start(argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start(argv: list[str], env: dict[str, str], cwd: Path = APPS) -> subprocess.Popen[bytes]:
+    """`argv` in a session of its own (stop() signals its whole tree), output discarded."""
     return subprocess.Popen(
         argv,
-        cwd=APPS,
+        cwd=cwd,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
