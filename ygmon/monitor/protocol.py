@@ -11,7 +11,7 @@ calls to it (ygmon.monitor.operator_parts).
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from ygmon.job_history import History, HistoryWindow
 from ygmon.monitor.asset_schemas import AssetDetail
@@ -24,6 +24,7 @@ from ygmon.monitor.queue_control_schemas import (
     ScheduleInfo,
     TriggerResult,
 )
+from ygmon.monitor.replay_schemas import ReplayResult
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     JobDetail,
@@ -155,6 +156,16 @@ class Monitor(JobOperations, QueueOperations, AuditReading, AlertReading, Protoc
         ...
 
     async def retry(self, queue: str, job_id: str) -> RetryResult: ...
+
+    async def replay(
+        self, queue: str, job_id: str, kwargs: dict[str, Any] | None, dry_run: bool = False
+    ) -> ReplayResult:
+        """Run a finished job again as a new job of its task, with `kwargs` (None: its
+        own), linked to it both ways and recorded as one action; InvalidQueryError
+        naming each argument the task does not declare or of the wrong type (nothing
+        is enqueued), CannotRetryError for a job still waiting or running, ReadOnlyError
+        (a dry run only checks, and is answered in read-only mode too)."""
+        ...
 
     async def history(
         self,
