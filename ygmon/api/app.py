@@ -12,6 +12,7 @@ from ygmon import __version__
 from ygmon.api import (
     routes_assets,
     routes_audit,
+    routes_backfill,
     routes_contract,
     routes_coverage,
     routes_extension,
@@ -88,6 +89,7 @@ def create_app(
     app.include_router(routes_queue_control.router)
     app.include_router(routes_job_ops.router)
     app.include_router(routes_replay.router)
+    app.include_router(routes_backfill.router)
     app.include_router(routes_stream.snapshot_router)
     if profile.max_streams > 0:
         app.include_router(routes_stream.stream_router)

@@ -21,6 +21,7 @@ from ygmon.jobs.registry import queue_pauses
 from ygmon.monitor.alerts import Alerts
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.audit import AuditTrail, audited
+from ygmon.monitor.backfill_schemas import BackfillPlan, BackfillRequest
 from ygmon.monitor.coverage_schemas import (
     DEFAULT_PERIODS,
     AggregationCoverage,
@@ -263,6 +264,35 @@ class LocalMonitor(LocalStorages, OperatorParts):
             replay_target(queue, job_id),
             work,
             done_target=lambda result: replay_target(queue, job_id, result),
+        )
+
+    async def backfill(self, request: BackfillRequest, dry_run: bool = True) -> BackfillPlan:
+        from ygmon.monitor import backfill as planning
+
+        cap = request.max_running or self.profile.backfill_max_running
+
+        async def work() -> BackfillPlan:
+            if self.read_only and not dry_run:
+                raise ReadOnlyError.refusing("Backfill")
+            now = self.now()
+            planned = await self.read(lambda s: planning.plan(s, request, now, cap))
+            if dry_run or not planned.to_run:
+                return planned.model_copy(update={"dry_run": dry_run})
+            runs = [
+                planning.run_arguments(planned.level, s) for s in planned.slots if s.action == "run"
+            ]
+            job_id = await self.in_runtime(
+                lambda rt: rt.enqueue("backfill", name=request.name, runs=runs, max_running=cap)
+            )
+            return planned.model_copy(update={"dry_run": False, "job_id": job_id})
+
+        if dry_run:  # reads only: answered in read-only mode too, and not recorded
+            return await work()
+        return await self.audit_trail.run_audited(
+            "backfill",
+            planning.target(request),
+            work,
+            done_target=lambda result: planning.target(request, result),
         )
 
     async def search(self, query: str, entity: str | None = None, limit: int = 20) -> SearchResults:

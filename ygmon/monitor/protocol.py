@@ -16,6 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 from ygmon.job_history import History, HistoryWindow
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.audit_schemas import AuditRecord
+from ygmon.monitor.backfill_schemas import BackfillPlan, BackfillRequest
 from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS, AggregationCoverage
 from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
 from ygmon.monitor.queue_control_schemas import (
@@ -165,6 +166,13 @@ class Monitor(JobOperations, QueueOperations, AuditReading, AlertReading, Protoc
         naming each argument the task does not declare or of the wrong type (nothing
         is enqueued), CannotRetryError for a job still waiting or running, ReadOnlyError
         (a dry run only checks, and is answered in read-only mode too)."""
+        ...
+
+    async def backfill(self, request: BackfillRequest, dry_run: bool = True) -> BackfillPlan:
+        """Each period of the request's range with its coverage state and whether the
+        mode runs it; unless `dry_run`, one `backfill` job that enqueues those runs
+        oldest first, at most max_running at once (one audit record). NotFoundError
+        for a task not keyed by a logged period, InvalidQueryError, ReadOnlyError."""
         ...
 
     async def history(

@@ -25,6 +25,7 @@ from ygmon.job_history import History, HistoryWindow
 from ygmon.monitor.admin_api import BASE, Json, segment
 from ygmon.monitor.alerts import Alerts
 from ygmon.monitor.asset_schemas import AssetDetail
+from ygmon.monitor.backfill_schemas import BackfillPlan, BackfillRequest
 from ygmon.monitor.coverage_schemas import (
     DEFAULT_PERIODS,
     AggregationCoverage,
@@ -346,6 +347,22 @@ class RemoteMonitor(OperatorParts):
         path = f"/{segment(queue)}/{segment(job_id)}/replay"
         body = await self.request("POST", path, json=payload)
         return ReplayResult.model_validate(body["data"])
+
+    async def backfill(self, request: BackfillRequest, dry_run: bool = True) -> BackfillPlan:
+        if self.profile.read_only and not dry_run:
+            raise ReadOnlyError.refusing("Backfill", "profile")
+        payload: dict[str, Any] = {
+            "from": request.first.isoformat(),
+            "to": request.last.isoformat(),
+            "mode": request.mode.value,
+            "dryRun": dry_run,
+        }
+        if request.max_running is not None:
+            payload["maxRunning"] = request.max_running
+        body = await self.request(
+            "POST", f"/schedules/{segment(request.name)}/backfill", json=payload
+        )
+        return BackfillPlan.model_validate(body["data"])
 
     async def search(self, query: str, entity: str | None = None, limit: int = 20) -> SearchResults:
         from ygmon.monitor.search import check_search
