@@ -70,6 +70,8 @@ class BackfillDialog(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
+        for field in self.query(Input):
+            field.cursor_blink = self.app.ui.cursor_blink
 
     def _request(self) -> BackfillRequest | None:
         try:

@@ -4,6 +4,8 @@ is sent. Dismisses with True only when the typed text matches."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +16,16 @@ from textual.widgets import Button, Input, Label, Static
 from ygmon.monitor.replay_schemas import ReplayResult
 from ygmon.widgets.job_id import confirm_code
 
+if TYPE_CHECKING:
+    from ygmon.tui.monitor_app import MonitorApp
+
 
 class ReplayConfirmDialog(ModalScreen[bool]):
     CSS_PATH = "replay_dialog.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="replay.cancel")]
     AUTO_FOCUS = "#replay-code"
+
+    app: MonitorApp
 
     def __init__(self, dry: ReplayResult) -> None:
         super().__init__()
@@ -41,6 +48,10 @@ class ReplayConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Replay (enter)", id="replay-yes", variant="primary", disabled=True)
                 yield Button("Cancel (esc)", id="replay-no")
+
+    def on_mount(self) -> None:
+        # The UI settings may stop the cursor blinking (snapshots, screen readers).
+        self.query_one(Input).cursor_blink = self.app.ui.cursor_blink
 
     def _matches(self, text: str) -> bool:
         return text.strip() in (self.code, self.dry.replay_of)
