@@ -155,6 +155,10 @@ class JobDetail(JobSummary):
     retry's eta (ygmon extension)."""
     attempts: list[Attempt] = Field(default_factory=list)
     """Finished attempts, oldest first (ygmon extension)."""
+    replay_of: str | None = None
+    """The job this one replays with edited arguments (ygmon extension)."""
+    replayed_as: list[str] = Field(default_factory=list)
+    """This job's replays, oldest first (ygmon extension)."""
 
 
 class WorkerInfo(CamelModel):
