@@ -125,6 +125,7 @@ class SqliteHistory:
                         (self.ns, step, expired_before(step, now)),
                     )
                     removed += cur.rowcount
+                removed += self._trim_latency(cur, now)
         except sqlite3.Error as exc:
             raise UnavailableError(f"cannot write the job registry at {self.path}: {exc}") from None
         return removed
