@@ -98,7 +98,7 @@ class LocalMonitor(LocalStorages, OperatorParts):
                 self, self.audit_trail, self.read_only, profile.schedule_grace
             ),
             audit=self.audit_trail,
-            alert_checks=Alerts(self, profile.alerts, self.now),
+            alert_checks=Alerts(self, profile.alerts, self.now, profile.slo),
         )
 
     # --- the Monitor protocol -----------------------------------------------------

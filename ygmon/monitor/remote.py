@@ -108,7 +108,7 @@ class RemoteMonitor(OperatorParts):
             job_ops=RemoteJobOps(self, profile.read_only),
             queue_control=RemoteQueueControl(self, profile.read_only),
             audit=RemoteAudit(self),
-            alert_checks=Alerts(self, profile.alerts, self.now),
+            alert_checks=Alerts(self, profile.alerts, self.now, profile.slo),
         )
 
     def now(self) -> datetime:
