@@ -5,7 +5,8 @@ read (ygmon.config), so a typo is a one-line error naming the key and the file.
     email = "p95 wait < 30s"
     search-index-update = ["p99 wait < 5s", "p95 run < 2s"]
 
-A target says which share of the queue's jobs (the percentile) must wait for a worker
+A target says which share of the queue's jobs (the percentile: p50, p95 or p99, the
+ones Metrics measures) must wait for a worker
 (`wait`) or run (`run`) less than a time (ms, s, m or h). Metrics and the Overview show
 each beside the measured value; the `latency_burn` alert (ygmon.monitor.latency_burn)
 fires when a queue spends the target's error budget fast. Plain Python, no pydantic:
@@ -20,11 +21,11 @@ from typing import Any, NamedTuple
 from ygmon.errors import ConfigError
 
 _TARGET = re.compile(
-    r"^\s*p(?P<p>\d{1,2}(?:\.\d+)?)\s+(?P<kind>wait|run)\s*<\s*"
+    r"^\s*p(?P<p>50|95|99)\s+(?P<kind>wait|run)\s*<\s*"
     r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h)\s*$"
 )
 _UNIT_MS = {"ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
-SHAPE = 'a target like "p95 wait < 30s" (p<percentile> wait|run < <number> ms|s|m|h)'
+SHAPE = 'a target like "p95 wait < 30s" (p50|p95|p99 wait|run < <number> ms|s|m|h)'
 
 
 class LatencyTarget(NamedTuple):
@@ -48,7 +49,7 @@ def parse_target(queue: str, text: str) -> LatencyTarget | None:
     if m is None:
         return None
     p, n = float(m["p"]), float(m["n"])
-    if not 0 < p < 100 or n <= 0:
+    if n <= 0:
         return None
     return LatencyTarget(
         queue,

@@ -1,4 +1,5 @@
-"""The latency_burn alert in real processes, on SQLite and on Redis: a `ygmon worker`
+"""The latency_burn alert in real processes (on SQLite: the alert reads the Monitor's
+latency_share, which the contract suite checks on both stores): a `ygmon worker`
 running one job at a time, a target of "p95 wait < 1s" on its queue (a user's setting
 for the test, not a default), jobs made to wait behind slow ones: `ygmon alerts --once`
 fires; a run of quick jobs brings the slow share under the fast burn: it clears."""
@@ -10,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from processes import run_ygmon
 
 from ygmon.jobs.runtime import JobRuntime
@@ -32,6 +34,7 @@ def _wait_done(runtime: JobRuntime, ids: list[str], timeout: float = 60) -> None
     raise AssertionError("the jobs did not complete in time")
 
 
+@pytest.mark.parametrize("job_profile", ["sqlite"], indirect=True)
 def test_the_burn_alert_fires_on_jobs_made_to_wait_and_clears_when_they_stop(
     runtime: JobRuntime, worker_config: Path, spawn_worker: Callable
 ) -> None:
