@@ -10,7 +10,7 @@ import time
 from collections import Counter
 
 from ygmon.job_history import HistoryWindow
-from ygmon.jobs.registry.store.buckets import HOUR, MINUTE, RUNTIME_BOUNDS_MS
+from ygmon.jobs.registry.store.buckets import HOUR, MINUTE, RUNTIME_BOUNDS_MS, HistoryBatch
 from ygmon.jobs.registry.store.latency_buckets import LatencyBucket
 from ygmon.jobs.runtime import JobRuntime
 from ygmon.jobs.worker import in_process_worker
@@ -121,3 +121,24 @@ def test_depth_is_sampled_and_retention_trims_every_bucket(runtime: JobRuntime) 
     assert kept(MINUTE) == (0, 0) and all(n > 0 for n in kept(HOUR))
     store.trim_history(now + 31 * 24 * HOUR)
     assert kept(HOUR) == (0, 0)
+
+
+def test_an_older_sqlite_file_gains_the_latency_columns(tmp_path) -> None:
+    import sqlite3
+
+    from ygmon.jobs.registry.store.latency_buckets import LatencyBatch
+    from ygmon.jobs.registry.store.sqlite.history import HISTORY_DDL
+    from ygmon.jobs.registry.store.sqlite.store import SqliteRegistryStore
+
+    path = str(tmp_path / "old.db")
+    with sqlite3.connect(path) as conn:
+        conn.execute(HISTORY_DDL)  # the history table as files before latency hold it
+    store = SqliteRegistryStore(path, "t")
+    batch = LatencyBatch()
+    batch.close("email", "send", 100.0, 101.5, 102.0)
+    with store._write() as cur:
+        store._write_history(cur, HistoryBatch(), batch)
+    rows = {(k, b.n, tuple(b.samples)) for _, _, _, k, b in store.latency_rows(MINUTE, 0, 200)}
+    assert rows == {("wait", 1, (1500.0,)), ("run", 1, (500.0,))}
+    assert store.history_rows(MINUTE, 0, 200) == []  # a retry's row holds no history
+    store.close()

@@ -116,8 +116,7 @@ class SqliteMoves:
             if move.get("retention") is not None:
                 trims[(queue, to_state)] = move["retention"]
         self._bump_all(cur, deltas)
-        self._finish(cur, finished)
-        self._write_latency(cur, lat)
+        self._finish(cur, finished, lat)
         for (queue, state), retention in trims.items():
             self._trim(cur, queue, state, retention)
         # Huey's revocation entries of jobs that ran (see ygmon.jobs.huey.revocations);
@@ -184,14 +183,14 @@ class SqliteMoves:
             lat,
         )
         self._bump_all(cur, deltas)
-        self._write_latency(cur, lat)
+        finished = []
+        if done is not None and to_state in OUTCOMES:
+            at = time.time() if sort_at is None else sort_at
+            finished.append((job_id, done[0], to_state, at))
+        self._finish(cur, finished, lat)
         if done is None:
             return False
         queue, _ = done
-        if to_state in OUTCOMES:
-            self._finish(
-                cur, [(job_id, queue, to_state, time.time() if sort_at is None else sort_at)]
-            )
         retention = options.get("retention")
         if retention is not None:
             self._trim(cur, queue, to_state, retention)
