@@ -24,7 +24,8 @@ local function lat_add(t, ms)
   local bi = #HIST_BOUNDS
   for i = 1, bi do if ms <= HIST_BOUNDS[i] then bi = i - 1; break end end
   t[4][bi] = (t[4][bi] or 0) + 1
-  if t[1] <= LAT_CAP then t[5][#t[5] + 1] = string.format('%.1f', ms) end
+  -- Formatted only at the flush, and only for a bucket that still keeps its samples.
+  if t[1] <= LAT_CAP then t[5][#t[5] + 1] = ms end
 end
 local function lat_merge(a, t)
   -- The samples stay only while the sum keeps them all, as in LatencyBucket.merge.
@@ -62,7 +63,9 @@ local function lat_flush(p, rows)
       local was = redis.call('HMGET', k, f .. 'm', f .. 'x')
       if a[3] > tonumber(was[1] or '-1') then redis.call('HSET', k, f .. 'm', a[3]) end
       if n <= LAT_CAP and #a[5] > 0 then
-        local add = table.concat(a[5], ',')
+        local texts = {}
+        for i, ms in ipairs(a[5]) do texts[i] = string.format('%.1f', ms) end
+        local add = table.concat(texts, ',')
         if was[2] and was[2] ~= '' then add = was[2] .. ',' .. add end
         redis.call('HSET', k, f .. 'x', add)
       end
