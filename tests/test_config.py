@@ -18,6 +18,7 @@ from ygmon.config import (
     load_settings,
 )
 from ygmon.errors import ConfigError
+from ygmon.slo_config import slo_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.toml"
@@ -219,3 +220,26 @@ def test_links_are_checked_and_an_unknown_placeholder_names_key_and_file(
         load_settings(profile="prod")
     assert str(path) in str(info.value) and "links.sentry" in str(info.value)
     assert "{jobid}" in str(info.value) and "{job_id}" in str(info.value)
+
+
+def test_latency_targets_are_checked_and_a_bad_one_names_key_and_file(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        '[profiles.prod.slo]\nemail = "p95  wait<30s"\nsearch-index-update = ["p99 run < 1.5m"]\n',
+    )
+    profile = load_settings(profile="prod").profile
+    assert profile.slo == {"email": ["p95 wait < 30s"], "search-index-update": ["p99 run < 1.5m"]}
+    email, index = slo_targets(profile.slo)
+    assert (email.quantile, email.kind, email.below_ms) == (0.95, "wait", 30_000)
+    assert (index.quantile, index.kind, index.below_ms) == (0.99, "run", 90_000)
+    for body, key, words in (
+        ('email = "p95 wiat < 30s"', "profiles.prod.slo.email", "'p95 wiat < 30s'"),
+        ('email = "p90 wait < 1s"', "profiles.prod.slo.email", "p50|p95|p99"),
+        ('emial = "p95 wait < 1s"', "profiles.prod.slo.emial", "queues: "),
+        ("email = 30", "profiles.prod.slo.email", "30"),
+    ):
+        path = write(tmp_path, f"[profiles.prod.slo]\n{body}\n")
+        with pytest.raises(ConfigError) as info:
+            load_settings(profile="prod")
+        message = str(info.value)
+        assert str(path) in message and f"'{key}'" in message and words in message, message

@@ -99,6 +99,7 @@ class YgmonApp(AlertChecks, WarmUp, MonitorApp):
         export_dir: str = ".",
         switcher: ProfileSwitcher | None = None,
         links: dict[str, str] | None = None,
+        slo: dict[str, list[str]] | None = None,
     ) -> None:
         super().__init__()
         self.monitor = monitor
@@ -110,6 +111,8 @@ class YgmonApp(AlertChecks, WarmUp, MonitorApp):
         """Where `e` writes its exports (the profile's export_dir)."""
         self.links = dict(links or {})
         """The profile's link templates, shown in a job's detail (ygmon.job_links)."""
+        self.slo = dict(slo or {})
+        """The profile's latency targets (ygmon.slo_config), on Metrics and the Overview."""
         self.last_export: object = None
         """The path of the last export written (tests read it)."""
         self.switcher = switcher
@@ -158,6 +161,7 @@ class YgmonApp(AlertChecks, WarmUp, MonitorApp):
         self.profile_colour = profile.colour
         self.export_dir = profile.export_dir
         self.links = dict(profile.links)
+        self.slo = dict(profile.slo)
         self._read_only = None
         self.policy = RefreshPolicy(interval=profile.refresh_interval)
 

@@ -27,6 +27,7 @@ from ygmon.config_rules import setting as _setting
 from ygmon.errors import ConfigError
 from ygmon.job_links import check_links
 from ygmon.liveness import DEFAULT_GONE_AFTER, LATE_AFTER
+from ygmon.slo_config import check_slo
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./ygmon.db"
 DEFAULT_BROKER_URL = "sqlite:///./ygmon-queue.db"
@@ -128,6 +129,7 @@ _SECONDS = _Rule("float", above=0)
 _COLOUR = _Rule("colour")
 _ALERTS = _Rule("table", check=check_alerts)
 _LINKS = _Rule("table", check=check_links)
+_SLO = _Rule("table", check=check_slo)
 
 
 def _addresses(value: Any, loc: str, where: str) -> tuple[str, ...]:
@@ -235,6 +237,9 @@ class LocalProfile(_Profile):
     links: dict[str, str] = _setting({}, _LINKS)
     """URL templates shown (and copied with `u`) in a job's detail (ygmon.job_links):
     {job_id}, {queue}, {task}, {started_at}, {finished_at}."""
+    slo: dict[str, list[str]] = _setting({}, _SLO)
+    """Latency targets per queue (ygmon.slo_config), e.g. email = "p95 wait < 30s":
+    shown on Metrics and the Overview, watched by the latency_burn alert."""
 
 
 class RemoteProfile(_Profile):
@@ -260,6 +265,8 @@ class RemoteProfile(_Profile):
     """Alert rules, evaluated here over the server's answers (ygmon.alert_config)."""
     links: dict[str, str] = _setting({}, _LINKS)
     """URL templates shown (and copied with `u`) in a job's detail (ygmon.job_links)."""
+    slo: dict[str, list[str]] = _setting({}, _SLO)
+    """Latency targets per queue (ygmon.slo_config), judged over the server's answers."""
 
 
 Profile = LocalProfile | RemoteProfile

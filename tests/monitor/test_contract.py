@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from servers import FAILED_JOBS, LOG_ROWS, OK_JOBS
 
-from ygmon.errors import CannotRetryError, NotFoundError
+from ygmon.errors import CannotRetryError, InvalidQueryError, NotFoundError
 from ygmon.job_history import HistoryWindow, percentile
 from ygmon.monitor.local import LocalMonitor
 from ygmon.monitor.protocol import Monitor
@@ -48,6 +48,10 @@ CALLS: dict[str, Call] = {
     "history_day_queue": lambda m: m.history("maintenance", window=HistoryWindow.DAY),
     "history_month_task": lambda m: m.history(task="canary", window=HistoryWindow.MONTH),
     "history_empty_queue": lambda m: m.history("email"),
+    "latency_hour": lambda m: m.latency(),
+    "latency_day_queue": lambda m: m.latency("maintenance", window=HistoryWindow.DAY),
+    "latency_month_task": lambda m: m.latency(task="canary", window=HistoryWindow.MONTH),
+    "latency_share": lambda m: m.latency_share("maintenance", "wait", 1.5, 60),
     "asset_ready": lambda m: m.asset("a-video-ready"),
     "asset_failed": lambda m: m.asset("a-video-failed"),
     "asset_image": lambda m: m.asset("a-image"),
@@ -78,6 +82,16 @@ ERRORS: dict[str, tuple[Call, type[Exception], str]] = {
         lambda m: m.history("no-such-queue"),
         NotFoundError,
         "Queue not found",
+    ),
+    "latency_unknown_queue": (
+        lambda m: m.latency("no-such-queue"),
+        NotFoundError,
+        "Queue not found",
+    ),
+    "latency_share_bad_kind": (
+        lambda m: m.latency_share("maintenance", "sleep", 1000, 5),
+        InvalidQueryError,
+        "Invalid query parameters",
     ),
     "retry_completed": (
         lambda m: m.retry("maintenance", "ok-1"),
@@ -144,3 +158,26 @@ async def test_seeded_values(monitor: Monitor) -> None:
     )
     assert p95 == (canary.max_ms, True)
     assert p50 is not None and not p50.exact and p50.ms <= canary.max_ms
+
+
+async def test_latency_values(monitor: Monitor) -> None:
+    """The canaries' attempts, each a wait and a run sample of maintenance/canary, read
+    back exact (the seeded hour keeps every sample) and never above the maximum."""
+    attempts = []
+    for job_id in OK_JOBS + FAILED_JOBS:
+        attempts += (await monitor.job("maintenance", job_id)).attempts
+    latency = await monitor.latency("maintenance")
+    rows = {r.task: r for r in latency.rows}
+    assert set(rows) == {None, "canary"}
+    for row in rows.values():
+        assert row.wait.count == row.run.count == len(attempts)
+        for stats in (row.wait, row.run):
+            for q in (0.5, 0.95, 0.99):
+                fig = stats.at(q)
+                assert fig is not None and fig.exact and fig.ms <= stats.max_ms
+    longest = max(a.run_seconds for a in attempts) * 1000
+    assert abs(rows["canary"].run.max_ms - longest) <= 1.0
+    (flow,) = latency.flow
+    assert sum(flow.throughput) == len(attempts)
+    share = await monitor.latency_share("maintenance", "run", 0.001, 24 * 60)
+    assert share.count == len(attempts) and share.over == len(attempts) and share.exact

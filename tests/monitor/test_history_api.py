@@ -27,3 +27,27 @@ def test_history_rejects_what_the_other_endpoints_reject(server: tuple[str, str]
     assert missing.status_code == 404 and missing.json()["error"] == "Queue not found"
     good = httpx.get(url, params={"window": "30d"}, headers=bearer(token), timeout=10)
     assert good.status_code == 200 and good.json()["data"]["stepSeconds"] == 3600
+
+
+def test_latency_endpoints_are_marked_extensions_and_check_their_input(
+    server: tuple[str, str],
+) -> None:
+    base_url, token = server
+    doc = httpx.get(base_url + "/openapi.json", timeout=10).json()
+    for path in ("/api/admin/jobs/latency", "/api/admin/jobs/latency/share"):
+        assert doc["paths"][path]["get"]["x-ygmon-extension"] is True
+    url = base_url + "/api/admin/jobs/latency/share"
+    assert httpx.get(url, timeout=10).status_code == 401
+    bad = httpx.get(url, params={"kind": "nap", "overMs": "-1"}, headers=bearer(token), timeout=10)
+    assert bad.status_code == 400
+    assert sorted(i["path"][0] for i in bad.json()["details"]) == ["kind", "overMs", "queue"]
+    missing = httpx.get(
+        url, params={"queue": "nope", "kind": "wait", "overMs": "30000"}, headers=bearer(token),
+        timeout=10,
+    )  # fmt: skip
+    assert missing.status_code == 404 and missing.json()["error"] == "Queue not found"
+    good = httpx.get(
+        base_url + "/api/admin/jobs/latency", params={"window": "24h"}, headers=bearer(token),
+        timeout=10,
+    )  # fmt: skip
+    assert good.status_code == 200 and good.json()["data"]["stepSeconds"] == 3600

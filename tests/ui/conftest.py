@@ -22,6 +22,7 @@ from ygmon.app import YgmonApp
 from ygmon.config import LocalProfile, RemoteProfile, Settings
 from ygmon.monitor.factory import make_monitor
 from ygmon.profile_targets import worker_command
+from ygmon.queues import QUEUE_NAMES
 from ygmon.tui.ui_config import UiConfig
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
@@ -162,6 +163,14 @@ def seed_history(profile: LocalProfile) -> None:
                         rt.enqueue(f"nap-{queue}", fail=(minute + n + i) % 9 == 0)
                 rt.enqueue("canary")
                 rt.wait_idle(20, queues=HISTORY_QUEUES)
+        # The heartbeat samples each queue's depth at moments the seed does not choose;
+        # samples above any it could take (each bucket keeps its largest) make the
+        # depth chart the same on every run, as one heartbeat a minute would record it.
+        for minute in (58, 50, 41, 33, 25, 17, 12, 8, 4, 2, 1, 0):
+            at = (NOW - timedelta(minutes=minute)).timestamp()
+            rt.registry.store.record_depth(
+                at, {q: 20 + (minute * (i + 3)) % 17 for i, q in enumerate(QUEUE_NAMES)}
+            )
 
 
 def seeded(directory: Path, fix_path: str = NEVER_FIXED, **overrides: object) -> LocalProfile:
@@ -213,6 +222,7 @@ def build_app(
         ui=ui,
         worker_command=command,
         links=settings.profile.links,
+        slo=settings.profile.slo,
     )
 
 

@@ -61,3 +61,48 @@ async def test_metrics_rows_windows_and_failures(history_profile) -> None:
         assert jobs.row_count == failed > 0
         assert {str(jobs.get_row(r.key)[1]) for r in jobs.ordered_rows} == {task}
         assert screen.queue == queue
+
+
+TARGETS = {"email": ["p95 wait < 30s"], "notification-delivery": ["p99 run < 10ms"]}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_metrics_latency_snapshot(snap_compare, history_profile, size: tuple[int, int]) -> None:
+    settings = local_settings(history_profile.replace(slo=TARGETS))
+    app = build_app(settings, UiConfig.frozen(NOW), target="local: demo")
+
+    async def open_latency(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("7", "l")
+        await settle(pilot)
+        assert isinstance(app.screen, MetricsScreen) and app.screen.latency
+
+    assert snap_compare(app, terminal_size=size, run_before=open_latency)
+
+
+async def test_metrics_latency_rows_targets_and_chart(history_profile) -> None:
+    app = build_app(local_settings(history_profile.replace(slo=TARGETS)), UiConfig.frozen(NOW))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # The Overview's line of targets, each beside its measured value.
+        line = app.screen.query_one("#overview-targets")
+        assert line.display and str(line.render()) == "Targets: 2/2 met, last 1h (7, l)"
+        await pilot.press("7", "l")
+        await settle(pilot)
+        table = app.screen.query_one("#latency-table", KeyedTable)
+        rows = {
+            str(r.key.value): [str(c) for c in table.get_row(r.key)] for r in table.ordered_rows
+        }
+        # Each queue, then its task; each attempt's wait and run (0 on the seed's clock).
+        assert "email|" in rows and "email|nap-email" in rows
+        assert rows["email|"][1:4] == ["0ms", "0ms", "0ms"]
+        assert rows["email|"][-1] == "p95 wait < 30s ok"
+        assert rows["maintenance|"][-1] == ""  # no target set
+        attempts = int(rows["maintenance|"][7])
+        assert attempts == int(rows["maintenance|canary"][7]) > 0
+        title = str(app.screen.query_one("#latency-chart-title").render())
+        assert title.startswith(table.selected_key.partition("|")[0] + ":")
+        await pilot.press("l")  # back to the runs per task
+        await settle(pilot)
+        assert app.screen.query_one("#metrics-table").display
+        assert not app.screen.query_one("#metrics-latency").display

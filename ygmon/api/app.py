@@ -18,6 +18,7 @@ from ygmon.api import (
     routes_extension,
     routes_history,
     routes_job_ops,
+    routes_latency,
     routes_media,
     routes_queue_control,
     routes_replay,
@@ -81,6 +82,7 @@ def create_app(
     app.include_router(routes_contract.router)
     app.include_router(routes_extension.router)
     app.include_router(routes_history.router)
+    app.include_router(routes_latency.router)
     app.include_router(routes_coverage.router)
     app.include_router(routes_search.router)
     app.include_router(routes_assets.router)

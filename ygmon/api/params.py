@@ -68,6 +68,28 @@ class QueryParams:
             return default
         return number
 
+    def number(self, name: str, above: float) -> float | None:
+        """A number greater than `above` (None when absent or not one)."""
+        value = self.raw.get(name)
+        if value is None:
+            return None
+        if not _NUM.match(value):
+            self._issue(
+                name, "invalid_type", "number", "string", "Expected number, received string"
+            )
+            return None
+        number = float(value)
+        if not number > above:
+            self._issue(
+                name,
+                "too_small",
+                f"number > {above:g}",
+                value,
+                f"Number must be greater than {above:g}",
+            )
+            return None
+        return number
+
     def pages(self) -> tuple[int, int]:
         """`page` and `pageSize`, as every paginated listing takes them."""
         page = self.integer("page", 1, 1, MAX_PAGE)

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     require_positive(args.interval, "--interval expects a number of seconds greater than 0")
     settings = settings_from(args)
-    if not settings.profile.alerts:
+    if not (settings.profile.alerts or settings.profile.slo):
         where = settings.source or "built-in defaults"
         print(
             f"ygmon: profile '{settings.profile_name}' ({where}) has no alert rules",

@@ -31,6 +31,7 @@ def make_app(settings: Settings, ui: UiConfig | None = None) -> YgmonApp:
         profile_colour=settings.profile.colour,
         export_dir=settings.profile.export_dir,
         links=settings.profile.links,
+        slo=settings.profile.slo,
         switcher=ProfileSwitcher(settings.source),
     )
 

@@ -38,6 +38,8 @@ INDEX_EVERY = 15.0
 """Seconds between two passes of the job search index (one worker of the deployment
 takes each): a burst of jobs is indexed in a few large batches rather than many small
 ones, and reads scan what a pass has not reached yet (ygmon.jobs.registry.search)."""
+DEPTH_EVERY = 60.0
+"""Seconds between two samples of every queue's waiting count (its depth over time)."""
 
 
 IDLE_POLL = {"search-index-update": 0.1, "notification-delivery": 0.1, "email": 0.1}
@@ -156,6 +158,7 @@ class WorkerProcess:
         interval = min(HEARTBEAT_INTERVAL, self.profile.stalled_after / 3)
         failing_since: float | None = None
         sweep_from = 0.0
+        depth_at = 0.0
         while not self._stop.wait(interval):
             try:
                 self._beat()
@@ -172,6 +175,11 @@ class WorkerProcess:
                     self.runtime.registry.recover_stalled(
                         self.profile.stalled_after, self.profile.max_stalled
                     )
+                if time.monotonic() >= depth_at:
+                    # Queue depth over time (ygmon.jobs.registry.store.latency_buckets):
+                    # one sample a minute, each bucket keeping the largest.
+                    self.runtime.registry.record_depth()
+                    depth_at = time.monotonic() + DEPTH_EVERY
             except YgmonError as exc:
                 # One line when the registry stops answering, one when it answers again.
                 if failing_since is None:

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from ygmon.alert_config import AlertRule, alert_rules
 from ygmon.errors import ConfigError
 from ygmon.job_history import History, HistoryWindow
+from ygmon.job_latency import LatencyShare
+from ygmon.monitor.latency_burn import burn_states
 from ygmon.monitor.queue_control_schemas import AlertState, ScheduleInfo
 from ygmon.monitor.schemas import AllWorkersHealth, JobSummary, QueueStats
 from ygmon.queues import QUEUE_NAMES
+from ygmon.slo_config import slo_targets
 
 
 def _minutes(seconds: float) -> str:
@@ -46,19 +49,26 @@ class AlertReads(Protocol):
         window: HistoryWindow = HistoryWindow.HOUR,
     ) -> History: ...
 
+    async def latency_share(
+        self, queue: str, kind: str, over_ms: float, minutes: int
+    ) -> LatencyShare: ...
+
 
 @dataclass(eq=False)
 class Alerts:
-    """The rules of a profile's `alerts` table over `reads`, judged at `now()`."""
+    """The rules of a profile's `alerts` table over `reads`, judged at `now()`, and
+    the latency_burn alert of each target of its `slo` table."""
 
     reads: AlertReads
     config: dict[str, Any]
     now: Callable[[], datetime]
+    slo: dict[str, list[str]] = field(default_factory=dict)
 
     async def alerts(self) -> list[AlertState]:
         rules = alert_rules(self.config)
+        targets = slo_targets(self.slo)
         if not rules:
-            return []
+            return await burn_states(self.reads, targets) if targets else []
         kinds = {r.kind for r in rules}
         needs_queues = kinds & {"oldest_waiting", "paused_too_long"}
         reads = self.reads
@@ -80,7 +90,7 @@ class Alerts:
                 continue
             for queue in QUEUE_NAMES if rule.subject == "*" else [rule.subject]:
                 states.append(await self._queue_rule(rule, queue, stats, health, histories))
-        return states
+        return states + (await burn_states(self.reads, targets) if targets else [])
 
     async def _queue_rule(
         self,

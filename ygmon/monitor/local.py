@@ -17,6 +17,7 @@ from ygmon.config import LocalProfile
 from ygmon.db import embedded, scheduled_posts
 from ygmon.errors import NotFoundError, ReadOnlyError
 from ygmon.job_history import History, HistoryWindow
+from ygmon.job_latency import Latency, LatencyShare, check_share
 from ygmon.jobs.registry import queue_pauses
 from ygmon.monitor.alerts import Alerts
 from ygmon.monitor.asset_schemas import AssetDetail
@@ -99,7 +100,7 @@ class LocalMonitor(LocalStorages, OperatorParts):
                 self, self.audit_trail, self.read_only, profile.schedule_grace
             ),
             audit=self.audit_trail,
-            alert_checks=Alerts(self, profile.alerts, self.now),
+            alert_checks=Alerts(self, profile.alerts, self.now, profile.slo),
         )
 
     # --- the Monitor protocol -----------------------------------------------------
@@ -190,6 +191,24 @@ class LocalMonitor(LocalStorages, OperatorParts):
         if queue is not None and queue not in QUEUES_BY_NAME:
             raise unknown_queue(queue)
         return await self.in_registry(lambda r: r.history(HistoryWindow(window), queue, task))
+
+    async def latency(
+        self,
+        queue: str | None = None,
+        task: str | None = None,
+        window: HistoryWindow = HistoryWindow.HOUR,
+    ) -> Latency:
+        if queue is not None and queue not in QUEUES_BY_NAME:
+            raise unknown_queue(queue)
+        return await self.in_registry(lambda r: r.latency(HistoryWindow(window), queue, task))
+
+    async def latency_share(
+        self, queue: str, kind: str, over_ms: float, minutes: int
+    ) -> LatencyShare:
+        if queue not in QUEUES_BY_NAME:
+            raise unknown_queue(queue)
+        check_share(kind, over_ms, minutes)
+        return await self.in_registry(lambda r: r.latency_share(queue, kind, over_ms, minutes))
 
     async def failed_jobs(self, page: int = 1, page_size: int = 50) -> Page[JobSummary]:
         rows, total = await self.in_registry(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Protocol, runtime_checkable
 
 from ygmon.job_history import History, HistoryWindow
+from ygmon.job_latency import Latency, LatencyShare
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.audit_schemas import AuditRecord
 from ygmon.monitor.backfill_schemas import BackfillPlan, BackfillRequest
@@ -183,6 +184,25 @@ class Monitor(JobOperations, QueueOperations, AuditReading, AlertReading, Protoc
     ) -> History:
         """Completed and failed jobs and run times per queue and task over `window`
         (ygmon.job_history); NotFoundError("Queue not found") for an unknown queue."""
+        ...
+
+    async def latency(
+        self,
+        queue: str | None = None,
+        task: str | None = None,
+        window: HistoryWindow = HistoryWindow.HOUR,
+    ) -> Latency:
+        """Wait and run percentiles per queue and task, and each queue's depth and
+        throughput per step, over `window` (ygmon.job_latency); NotFoundError("Queue not
+        found") for an unknown queue."""
+        ...
+
+    async def latency_share(
+        self, queue: str, kind: str, over_ms: float, minutes: int
+    ) -> LatencyShare:
+        """`queue`'s waits (kind "wait") or runs ("run") of the last `minutes` (1 to
+        1440) and how many took longer than `over_ms`: what a latency target's burn
+        rate reads. NotFoundError("Queue not found") for an unknown queue."""
         ...
 
     async def search(self, query: str, entity: str | None = None, limit: int = 20) -> SearchResults:

@@ -66,7 +66,12 @@ class TriggerResult(CamelModel):
 
 
 AlertKind = Literal[
-    "failure_rate", "oldest_waiting", "no_worker", "schedule_missed", "paused_too_long"
+    "failure_rate",
+    "oldest_waiting",
+    "no_worker",
+    "schedule_missed",
+    "paused_too_long",
+    "latency_burn",
 ]
 
 
@@ -74,7 +79,8 @@ class AlertState(CamelModel):
     """One alert rule applied to one queue or schedule: firing or quiet, and why."""
 
     key: str
-    """Stable identity (kind:subject), so a watcher can tell when one starts firing."""
+    """Stable identity (kind:subject, and the target for latency_burn), so a watcher
+    can tell when one starts firing."""
     kind: AlertKind
     subject: str
     """The queue or schedule the rule looked at."""

@@ -22,6 +22,7 @@ from ygmon.errors import (
     YgmonError,
 )
 from ygmon.job_history import History, HistoryWindow
+from ygmon.job_latency import Latency, LatencyShare
 from ygmon.monitor.admin_api import BASE, Json, segment
 from ygmon.monitor.alerts import Alerts
 from ygmon.monitor.asset_schemas import AssetDetail
@@ -109,7 +110,7 @@ class RemoteMonitor(OperatorParts):
             job_ops=RemoteJobOps(self, profile.read_only),
             queue_control=RemoteQueueControl(self, profile.read_only),
             audit=RemoteAudit(self),
-            alert_checks=Alerts(self, profile.alerts, self.now),
+            alert_checks=Alerts(self, profile.alerts, self.now, profile.slo),
         )
 
     def now(self) -> datetime:
@@ -301,6 +302,21 @@ class RemoteMonitor(OperatorParts):
             return await self._held("history")
         params = {"window": HistoryWindow(window).value, "queue": queue, "task": task}
         return History.model_validate(await self.get_data("/history", params))
+
+    async def latency(
+        self,
+        queue: str | None = None,
+        task: str | None = None,
+        window: HistoryWindow = HistoryWindow.HOUR,
+    ) -> Latency:
+        params = {"window": HistoryWindow(window).value, "queue": queue, "task": task}
+        return Latency.model_validate(await self.get_data("/latency", params))
+
+    async def latency_share(
+        self, queue: str, kind: str, over_ms: float, minutes: int
+    ) -> LatencyShare:
+        params = {"queue": queue, "kind": kind, "overMs": repr(float(over_ms)), "minutes": minutes}
+        return LatencyShare.model_validate(await self.get_data("/latency/share", params))
 
     async def failed_jobs(self, page: int = 1, page_size: int = 50) -> Page[JobSummary]:
         body = await self.get_page("/failed", {"page": page, "pageSize": page_size})

@@ -24,7 +24,8 @@ class AlertsScreen(PolledScreen):
         yield EmptyState(
             "This profile has no alert rules. Add an [profiles.NAME.alerts] table "
             "(config.example.toml shows each rule): failure_rate, oldest_waiting, "
-            "no_worker, schedule_missed, paused_too_long.",
+            "no_worker, schedule_missed, paused_too_long; a [profiles.NAME.slo] table "
+            "adds latency_burn.",
             id="alerts-empty",
             markup=False,
         )

@@ -1,7 +1,8 @@
 """Metrics: per task over a window (w cycles 1h / 24h / 30d), its runs, failures,
 failure rate and p50 / p95 / max run time from the registry's history ("~" marks an
 estimate, never above the max), and a chart of its runs and failures over the window;
-Enter lists the task's recent failures."""
+Enter lists the task's recent failures. l switches to wait and run latency per queue
+and task with the profile's targets (ygmon.screens.metrics_latency), and back."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, Sparkline
 
 from ygmon.job_history import History, HistorySeries, HistoryWindow, percentile
+from ygmon.job_latency import Latency
 from ygmon.monitor.schemas import JobState
+from ygmon.screens.metrics_latency import LatencyView
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.screens.queue_jobs import QueueJobsScreen
-from ygmon.tui.formatting import MILLISECONDS, count, scaled
+from ygmon.slo_config import slo_targets
+from ygmon.tui.formatting import count, run_time
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
 
@@ -35,15 +39,6 @@ STEP_NAMES = {60: "minute", 3600: "hour"}
 QUEUE_COLUMN_FROM = 100
 """Terminal columns from which the table has room for the Queue column; below it goes
 (a task runs on one queue, and the chart's title names the selected task's queue)."""
-
-
-def run_time(ms: float | None, exact: bool = True) -> str:
-    """A run time for a cell; "~" marks an estimate (job_history.percentile)."""
-    if ms is None:
-        return "-"
-    prefix = "" if exact else "~"
-    amount, unit = scaled(ms, MILLISECONDS)
-    return f"{prefix}{amount:.0f}ms" if unit == "ms" else f"{prefix}{amount:.3g}{unit}"
 
 
 def _percentile_cell(s: HistorySeries, bounds: list[float], q: float) -> str:
@@ -67,12 +62,18 @@ def task_row(s: HistorySeries, bounds: list[float], with_queue: bool = True) -> 
 
 class MetricsScreen(PolledScreen):
     TITLE = "Metrics"
-    BINDINGS = [Binding("w", "next_window", "Window", id="metrics.window")]
+    BINDINGS = [
+        Binding("w", "next_window", "Window", id="metrics.window"),
+        Binding("l", "latency", "Latency", id="metrics.latency"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
         self.window = HistoryWindow.HOUR
+        self.latency = False
+        """Whether the latency view shows (l), not the runs per task."""
         self._history: History | None = None
+        self._latency: Latency | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Label("", id="metrics-title", classes="screen-title")
@@ -89,13 +90,18 @@ class MetricsScreen(PolledScreen):
             with Horizontal(id="metrics-axis"):
                 yield Label("", id="metrics-axis-start")
                 yield Label("now", id="metrics-axis-end")
+        yield LatencyView(id="metrics-latency")
 
-    async def fetch(self) -> History:
+    async def fetch(self) -> History | Latency:
+        if self.latency:
+            return await self.monitor.latency(window=self.window)
         return await self.monitor.history(window=self.window)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._history is not None:
             self._sync_table(self._history)
+        if self._latency is not None:
+            self._show_latency(self._latency)
 
     def _sync_table(self, data: History) -> None:
         with_queue = self.app.size.width >= QUEUE_COLUMN_FROM
@@ -104,7 +110,10 @@ class MetricsScreen(PolledScreen):
         series = sorted(data.series, key=lambda s: (-s.runs, s.queue, s.task))
         table.sync([(_key(s), task_row(s, data.bounds_ms, with_queue)) for s in series])
 
-    def show(self, data: History) -> None:
+    def show(self, data: History | Latency) -> None:
+        if isinstance(data, Latency):
+            self._show_latency(data)
+            return
         self._history = data
         step = STEP_NAMES.get(data.step_seconds, f"{data.step_seconds}s")
         self.query_one("#metrics-title", Label).update(
@@ -158,6 +167,21 @@ class MetricsScreen(PolledScreen):
     def open_failures(self, event: DataTable.RowSelected) -> None:
         queue, _, task = str(event.row_key.value).partition("|")
         self.app.push_screen(QueueJobsScreen(queue, state=JobState.FAILED, task=task))
+
+    def _show_latency(self, data: Latency) -> None:
+        self._latency = data
+        step = STEP_NAMES.get(data.step_seconds, f"{data.step_seconds}s")
+        self.query_one("#metrics-title", Label).update(
+            f"Wait and run per queue and task, last {data.window.value} (w: window), "
+            f"by {step}; l: runs"
+        )
+        view = self.query_one(LatencyView)
+        view.show(data, slo_targets(self.app.slo), self.app.size.width)
+
+    def action_latency(self) -> None:
+        self.latency = not self.latency
+        self.set_class(self.latency, "-latency")
+        self.refresh_now()
 
     def action_next_window(self) -> None:
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]

@@ -29,9 +29,11 @@ from ygmon.monitor.schemas import AllWorkersHealth, QueueStats, WorkerHealth, Wo
 from ygmon.monitor.search_schemas import SearchIndexOverview
 from ygmon.screens import overview_search
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.slo_config import slo_targets
 from ygmon.tui.age_ticker import BackendTime, tick_each_second
 from ygmon.tui.formatting import age
 from ygmon.tui.health_words import LIVENESS_ORDER, worst_queue
+from ygmon.tui.latency_targets import summary_text
 from ygmon.widgets.queue_line import QueueLine
 
 COMPACT_BELOW = (100, 30)
@@ -79,6 +81,7 @@ class OverviewScreen(PolledScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="overview"):
             yield Static("", id="overview-summary")
+            yield Static("", id="overview-targets")
             yield Static("", id="queue-head")
             yield Vertical(id="queue-list")
             with Horizontal(id="overview-side"):
@@ -162,6 +165,7 @@ class OverviewScreen(PolledScreen):
         if time.monotonic() - self._search_at >= HISTORY_EVERY:
             self._search_at = time.monotonic()
             self.load_search()
+            self.load_targets()
 
     @work(exclusive=True, exit_on_error=False, group="overview-search")
     async def load_search(self) -> None:
@@ -175,6 +179,17 @@ class OverviewScreen(PolledScreen):
         if self._data is not None:
             self._data = replace(self._data, search=self._search)
             self._show_search(self._data)
+
+    @work(exclusive=True, exit_on_error=False, group="overview-targets")
+    async def load_targets(self) -> None:
+        """The profile's latency targets beside the last hour's figures (one line, read
+        as seldom as the history; none when the profile sets no target)."""
+        targets = slo_targets(self.app.slo)
+        line = self.query_one("#overview-targets", Static)
+        line.display = bool(targets)
+        if targets:
+            latency = await self.monitor.latency()
+            line.update(summary_text(targets, latency))
 
     def _show_ages(self) -> None:
         """Each second: the texts that hold an age, from the data last read (no fetch)."""

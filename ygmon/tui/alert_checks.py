@@ -32,7 +32,8 @@ class AlertChecks:
             self.sent_notifications = []
         elif (header_update := getattr(self.screen, "update_header", None)) is not None:
             header_update()
-        if not getattr(getattr(self.monitor, "profile", None), "alerts", None):
+        profile = getattr(self.monitor, "profile", None)
+        if not (getattr(profile, "alerts", None) or getattr(profile, "slo", None)):
             return
         self.check_alerts()
         if self.ui.auto_refresh:

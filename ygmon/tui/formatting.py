@@ -29,6 +29,15 @@ def scaled(value: float, units: Sequence[tuple[float, str]]) -> tuple[float, str
     return value / size, suffix
 
 
+def run_time(ms: float | None, exact: bool = True) -> str:
+    """A wait or run time for a cell; "~" marks an estimate (job_history.percentile)."""
+    if ms is None:
+        return "-"
+    prefix = "" if exact else "~"
+    amount, unit = scaled(ms, MILLISECONDS)
+    return f"{prefix}{amount:.0f}ms" if unit == "ms" else f"{prefix}{amount:.3g}{unit}"
+
+
 def span(seconds: float) -> str:
     """Seconds as '12s', '5m', '3h', '2d'."""
     amount, unit = scaled(seconds, SECONDS)

@@ -28,6 +28,7 @@ class MonitorApp(App):
     profile_colour: str | None
     export_dir: str
     links: dict[str, str]
+    slo: dict[str, list[str]]
     last_export: object
     switcher: ProfileSwitcher | None
     ui: UiConfig

@@ -14,11 +14,13 @@ from typing import Any
 
 from ygmon.errors import CannotRetryError, NotFoundError
 from ygmon.job_history import History, HistoryWindow
+from ygmon.job_latency import Latency, LatencyShare
 from ygmon.job_models import JobDetail, JobState, JobSummary, QueueStats, WorkerInfo
 from ygmon.jobs.registry.attempts import entry as attempt_entry
 from ygmon.jobs.registry.attempts import parse_all as parse_attempts
 from ygmon.jobs.registry.clock import StoreClock
 from ygmon.jobs.registry.history import build_history
+from ygmon.jobs.registry.latency import build_latency, latency_share
 from ygmon.jobs.registry.snapshot import queue_row, queue_rows, worker_rows
 from ygmon.jobs.registry.store.base import ATTEMPT, FINISHED_STATES, RegistryStore, Retention
 from ygmon.liveness import GONE_LISTED_FOR
@@ -148,6 +150,23 @@ class JobRegistry:
         """Completed and failed jobs and their run times over `window` (see
         ygmon.job_history), ending with the step holding now."""
         return build_history(self.store, window, self.now(), queue, task)  # type: ignore[arg-type]
+
+    def latency(
+        self, window: HistoryWindow, queue: str | None = None, task: str | None = None
+    ) -> Latency:
+        """Wait and run percentiles, depth and throughput over `window` (see
+        ygmon.job_latency), ending with the step holding now."""
+        return build_latency(self.store, window, self.now(), queue, task)  # type: ignore[arg-type]
+
+    def latency_share(self, queue: str, kind: str, over_ms: float, minutes: int) -> LatencyShare:
+        """`queue`'s waits or runs of the last `minutes` and how many exceeded `over_ms`."""
+        return latency_share(self.store, queue, kind, over_ms, minutes, self.now())  # type: ignore[arg-type]
+
+    def record_depth(self) -> None:
+        """Sample every queue's waiting count into the depth buckets (the heartbeat
+        calls this once a minute)."""
+        waiting = {q: n for (q, state), n in self.store.counts().items() if state == "waiting"}
+        self.store.record_depth(self.now(), {q: waiting.get(q, 0) for q in QUEUE_NAMES})
 
     def close(self) -> None:
         self.store.close()

@@ -128,6 +128,17 @@ class RegistryStore(Protocol):
         """Drop history buckets past their retention
         (ygmon.jobs.registry.store.buckets.KEEP_SECONDS)."""
 
+    def latency_rows(self, step: int, start: int, end: int) -> list[Any]:
+        """Wait and run buckets of `step` starting in [start, end), as
+        ygmon.jobs.registry.store.latency_buckets.LatencyRow tuples (written with each
+        move that closes an attempt); trim_history drops them past retention."""
+
+    def record_depth(self, now: float, waiting: dict[str, int]) -> None:
+        """Each queue's waiting count at `now`, kept as the largest of its buckets."""
+
+    def depth_rows(self, step: int, start: int, end: int) -> list[Any]:
+        """Depth buckets of `step` starting in [start, end): (start, queue, waiting)."""
+
     def claim(self, key: str, ttl: float) -> bool:
         """Take `key` for `ttl` seconds; False when another holder has it now."""
 

@@ -58,11 +58,15 @@ class RedisHistory:
         return rows
 
     def trim_history(self, now: float) -> int:
-        """Drop the buckets past their retention; returns how many went."""
-        args: list[object] = [self.p]
+        """Drop the history, latency and depth buckets past their retention; returns
+        how many went."""
+        cuts: list[object] = []
         for step in STEPS:
-            args += [step, expired_before(step, now)]
+            cuts += [step, expired_before(step, now)]
         try:
-            return int(self._trim_history(args=args))
+            return sum(
+                int(self._trim_history(args=[f"{self.p}{kind}:", *cuts]))
+                for kind in ("hist", "lat", "depth")
+            )
         except redis.RedisError as exc:
             raise self._fail(exc) from None

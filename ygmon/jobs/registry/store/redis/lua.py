@@ -9,6 +9,7 @@ batch. The scripts are assembled from these parts by ygmon.jobs.registry.store.r
 from __future__ import annotations
 
 from ygmon.jobs.registry.store.buckets import RUNTIME_BOUNDS_MS, STEPS
+from ygmon.jobs.registry.store.redis.latency_lua import LATENCY_LUA
 
 WAKE_SUFFIX = ".wake"
 """A Huey queue key plus this names its wake-up list: a token per enqueue, one taken per
@@ -126,6 +127,7 @@ end
 MOVE_FN_LUA = (
     DELETE_JOB_LUA
     + HISTORY_LUA
+    + LATENCY_LUA
     + """
 local function bump(p, batch, key, n)
   if batch then batch.counts[key] = (batch.counts[key] or 0) + n
@@ -169,6 +171,7 @@ local function move(p, id, to, allowed, sort_at, fields, create, keep, min_time,
       e['start'] = started or nil; e['worker'] = now[8] or nil; e['due'] = now[11] or nil
       e['n'] = now[12] or nil
       redis.call('RPUSH', jk .. ATTEMPTS_SUFFIX, cjson.encode(e))
+      latency(p, batch, queue, task, now[11], started, e['end'])
     end
   end
   local flat = created or {}
@@ -210,6 +213,7 @@ local function flush(p, batch)
   for key, at in pairs(batch.last) do last[#last + 1] = key; last[#last + 1] = at end
   if #last > 0 then redis.call('HSET', p .. 'last', unpack(last)) end
   hist_flush(p, batch.hist)
+  lat_flush(p, batch.lat)
   for _, t in pairs(batch.trims) do trim(p, t[1], t[2], t[3], t[4]) end
 end
 """
@@ -249,7 +253,7 @@ return move(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], fields, create,
 MOVE_MANY_LUA = (
     MOVE_FN_LUA
     + """
-local batch = {counts = {}, last = {}, trims = {}, hist = {}}
+local batch = {counts = {}, last = {}, trims = {}, hist = {}, lat = {}}
 local huey = {}
 local done = 0
 for _, m in ipairs(cjson.decode(ARGV[2])) do
@@ -316,12 +320,13 @@ return {member, left, r_key, seen[1], rt_key, seen[2]}
 
 TRIM_LUA = DELETE_JOB_LUA + "return trim(ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5])"
 
-# The retention sweep's cut of the history: ARGV[1] the prefix, then (step, cut-off)
-# pairs; buckets of a step starting before its cut-off go.
+# The retention sweep's cut of the history (or the latency or depth buckets): ARGV[1]
+# the keys' prefix (`<prefix>hist:`), then (step, cut-off) pairs; buckets of a step
+# starting before its cut-off go.
 TRIM_HISTORY_LUA = """
 local gone = 0
 for i = 2, #ARGV, 2 do
-  local idx = ARGV[1] .. 'hist:' .. ARGV[i]
+  local idx = ARGV[1] .. ARGV[i]
   local starts = redis.call('ZRANGEBYSCORE', idx, '-inf', '(' .. ARGV[i + 1])
   for _, start in ipairs(starts) do redis.call('DEL', idx .. ':' .. start) end
   redis.call('ZREMRANGEBYSCORE', idx, '-inf', '(' .. ARGV[i + 1])

@@ -22,6 +22,8 @@ from ygmon.jobs.registry.store.redis.claims import RedisClaims
 from ygmon.jobs.registry.store.redis.counters import RedisCounters
 from ygmon.jobs.registry.store.redis.direct import DirectCalls, DirectScript
 from ygmon.jobs.registry.store.redis.history import RedisHistory
+from ygmon.jobs.registry.store.redis.latency import RedisLatency
+from ygmon.jobs.registry.store.redis.latency_lua import DEPTH_LUA
 from ygmon.jobs.registry.store.redis.lua import (
     ACTIVATE_LUA,
     ATTEMPTS_SUFFIX,
@@ -49,7 +51,7 @@ def _allowed_text(states: frozenset[str]) -> str:
     return "," + ",".join(sorted(states)) + ","
 
 
-class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisClaims):
+class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisLatency, RedisClaims):
     def __init__(self, url: str, namespace: str) -> None:
         self.url = url
         self.p = f"{namespace}:ygmon:"
@@ -59,6 +61,7 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisClaims)
         self._activate = self.r.register_script(ACTIVATE_LUA)
         self._move_many = self.r.register_script(MOVE_MANY_LUA)
         self._trim_history = self.r.register_script(TRIM_HISTORY_LUA)
+        self._depth = self.r.register_script(DEPTH_LUA)
         # The per-job scripts go out on each thread's own connection (redis_direct).
         self._move_direct = DirectScript(DirectCalls(self.r), self._move)
         self._activate_direct: dict[int, DirectScript] = {}

@@ -16,6 +16,13 @@ from ygmon.jobs.registry.store.buckets import (
     HistoryRow,
     expired_before,
 )
+from ygmon.jobs.registry.store.latency_buckets import LatencyBatch
+from ygmon.jobs.registry.store.sqlite.latency import (
+    LATENCY_COLUMNS,
+    latency_keys,
+    latency_updates,
+    latency_values,
+)
 
 _H = tuple(f"h{i}" for i in range(N_RUNTIME_BUCKETS))
 HISTORY_DDL = (
@@ -27,23 +34,32 @@ HISTORY_DDL = (
     + "primary key (ns, step, at, queue, task)) without rowid"
 )
 _COLUMNS = ("completed", "failed", "sum_ms", "max_ms", *_H)
+_WRITTEN = (*_COLUMNS, *LATENCY_COLUMNS)
 _UPSERT_HEAD = (
-    f"insert into ygmon_history (ns, step, at, queue, task, {', '.join(_COLUMNS)}) values "
+    f"insert into ygmon_history (ns, step, at, queue, task, {', '.join(_WRITTEN)}) values "
 )
-_ROW_MARKS = "(" + ", ".join("?" * (5 + len(_COLUMNS))) + ")"
+_ROW_MARKS = "(" + ", ".join("?" * (5 + len(_WRITTEN))) + ")"
 _UPSERT_TAIL = " on conflict (ns, step, at, queue, task) do update set " + ", ".join(
-    f"{c} = max({c}, excluded.{c})" if c == "max_ms" else f"{c} = {c} + excluded.{c}"
-    for c in _COLUMNS
+    [
+        f"{c} = max({c}, excluded.{c})" if c == "max_ms" else f"{c} = {c} + excluded.{c}"
+        for c in _COLUMNS
+    ]
+    + latency_updates()
 )
+_NO_RUNS = Bucket()
 
 
 class SqliteHistory:
     """History rows of SqliteRegistryStore (a mixin: it uses the store's connection)."""
 
-    def _finish(self, cur: sqlite3.Cursor, finished: list[tuple[str, str, str, float]]) -> None:
+    def _finish(
+        self, cur: sqlite3.Cursor, finished: list[tuple[str, str, str, float]], lat: LatencyBatch
+    ) -> None:
         """What final moves `(job id, queue, outcome, time)` leave besides the rows: the
-        last-completed times and the history buckets, each written once for the batch."""
+        last-completed times and the history buckets, each written once for the batch,
+        with the wait and run times of the attempts the batch closed (`lat`)."""
         if not finished:
+            self._write_history(cur, HistoryBatch(), lat)
             return
         jobs = self._task_and_start(cur, [job_id for job_id, *_ in finished])
         last: dict[str, float] = {}
@@ -54,7 +70,7 @@ class SqliteHistory:
                 last[queue] = last[f"{queue}|{task}"] = now
             history.add(queue, task, outcome, now, started_at)
         self._set_last(cur, last)
-        self._write_history(cur, history)
+        self._write_history(cur, history, lat)
 
     def _task_and_start(self, cur: sqlite3.Cursor, ids: list[str]) -> dict[str, tuple]:
         """(task, started_at) of each of `ids`, in one read."""
@@ -71,12 +87,14 @@ class SqliteHistory:
             )
         return found
 
-    def _write_history(self, cur: sqlite3.Cursor, batch: HistoryBatch) -> None:
+    def _write_history(self, cur: sqlite3.Cursor, batch: HistoryBatch, lat: LatencyBatch) -> None:
         """A batch's bucket rows in one statement (two rows per queue and task: its
-        minute and its hour)."""
-        if not batch:
+        minute and its hour), history and latency columns together."""
+        if not batch and not lat:
             return
-        rows = list(batch.rows.items())
+        counted = batch.rows if batch else {}
+        timed, keys = latency_keys(lat)
+        rows = [(key, counted.get(key, _NO_RUNS)) for key in counted.keys() | keys]
         sql = self._sql.get(("history", len(rows)))
         if sql is None:
             sql = self._sql[("history", len(rows))] = (
@@ -98,6 +116,7 @@ class SqliteHistory:
                     b.sum_ms,
                     b.max_ms,
                     *b.histogram,
+                    *latency_values(timed, step, at, queue, task),
                 )
             ],
         )
@@ -106,7 +125,10 @@ class SqliteHistory:
         """Buckets of `step` starting in [start, end), every queue and task."""
         rows = self._read(
             f"select at, queue, task, {', '.join(_COLUMNS)} from ygmon_history "
-            "where ns = ? and step = ? and at >= ? and at < ? order by at",
+            # Rows only attempts that did not end their job wrote (a retry) hold no
+            # history.
+            "where ns = ? and step = ? and at >= ? and at < ? and completed + failed > 0 "
+            "order by at",
             (self.ns, step, start, end),
         )
         return [
@@ -125,6 +147,7 @@ class SqliteHistory:
                         (self.ns, step, expired_before(step, now)),
                     )
                     removed += cur.rowcount
+                removed += self._trim_depth(cur, now)
         except sqlite3.Error as exc:
             raise UnavailableError(f"cannot write the job registry at {self.path}: {exc}") from None
         return removed

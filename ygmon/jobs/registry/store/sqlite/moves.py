@@ -7,7 +7,6 @@ their own that dirty as few pages as possible; `_move_any` handles the rest.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Callable, Mapping
@@ -17,6 +16,8 @@ from typing import Any, Unpack
 from ygmon.errors import UnavailableError
 from ygmon.jobs.registry.store.base import ATTEMPT, FIELDS, MoveOptions, Retention
 from ygmon.jobs.registry.store.buckets import OUTCOMES
+from ygmon.jobs.registry.store.latency_buckets import LatencyBatch
+from ygmon.jobs.registry.store.sqlite.closing import closing
 from ygmon.jobs.registry.store.sqlite.schema import _ACTIVE, _ACTIVE_FIELDS, _BUMP
 
 Deltas = dict[tuple[str, str], int]
@@ -78,6 +79,7 @@ class SqliteMoves:
         deltas: Deltas = {}
         finished: list[tuple[str, str, str, float]] = []
         trims: dict[tuple[str, str], Retention] = {}
+        lat = LatencyBatch()
         running = self._stop_running(
             cur, [m["job_id"] for m in moves if _finishes_running(m["to_state"], m)]
         )
@@ -86,8 +88,9 @@ class SqliteMoves:
             finishing = _finishes_running(to_state, move)
             taken = running.pop(move["job_id"], None) if finishing else None
             if taken is not None:
-                queue, *values = taken
-                changes = _closing(values, move["fields"])
+                queue, worker, started, made, task, due = taken
+                changes, end = closing((worker, started, made), move["fields"])
+                lat.close(queue, task, due, started, end)
                 self._update_row(cur, move["job_id"], changes, to_state, sort_at)
                 _add(deltas, queue, "active", -1)
                 _add(deltas, queue, to_state, 1)
@@ -102,6 +105,7 @@ class SqliteMoves:
                     move.get("create"),
                     move.get("allowed_from"),
                     sort_at,
+                    lat,
                 )
             if done is None:
                 continue
@@ -112,7 +116,7 @@ class SqliteMoves:
             if move.get("retention") is not None:
                 trims[(queue, to_state)] = move["retention"]
         self._bump_all(cur, deltas)
-        self._finish(cur, finished)
+        self._finish(cur, finished, lat)
         for (queue, state), retention in trims.items():
             self._trim(cur, queue, state, retention)
         # Huey's revocation entries of jobs that ran (see ygmon.jobs.huey.revocations);
@@ -165,6 +169,7 @@ class SqliteMoves:
     ) -> bool:
         """`move` inside the caller's write transaction `cur`."""
         deltas: Deltas = {}
+        lat = LatencyBatch()
         sort_at = options.get("sort_at")
         done = self._move(
             cur,
@@ -175,15 +180,17 @@ class SqliteMoves:
             options.get("create"),
             options.get("allowed_from"),
             sort_at,
+            lat,
         )
         self._bump_all(cur, deltas)
+        finished = []
+        if done is not None and to_state in OUTCOMES:
+            at = time.time() if sort_at is None else sort_at
+            finished.append((job_id, done[0], to_state, at))
+        self._finish(cur, finished, lat)
         if done is None:
             return False
         queue, _ = done
-        if to_state in OUTCOMES:
-            self._finish(
-                cur, [(job_id, queue, to_state, time.time() if sort_at is None else sort_at)]
-            )
         retention = options.get("retention")
         if retention is not None:
             self._trim(cur, queue, to_state, retention)
@@ -191,14 +198,16 @@ class SqliteMoves:
 
     def _stop_running(self, cur: sqlite3.Cursor, ids: list[str]) -> dict[str, tuple]:
         """Remove the `ygmon_active` rows of those of `ids` that run, in one read and one
-        delete per 500; returns each one's (queue, worker_id, started_at, attempts_made)."""
+        delete per 500; returns each one's (queue, worker_id, started_at, attempts_made,
+        task, due_at)."""
         found: dict[str, tuple] = {}
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             marks = ", ".join("?" * len(chunk))
             rows = cur.execute(
-                "select id, queue, worker_id, started_at, attempts_made from ygmon_active "
-                f"where ns = ? and id in ({marks})",
+                "select a.id, a.queue, a.worker_id, a.started_at, a.attempts_made, j.task, "
+                "j.due_at from ygmon_active a join ygmon_job j on j.ns = a.ns and j.id = a.id "
+                f"where a.ns = ? and a.id in ({marks})",
                 (self.ns, *chunk),
             ).fetchall()
             if rows:
@@ -247,10 +256,12 @@ class SqliteMoves:
         create: Mapping[str, str | None] | None,
         allowed_from: frozenset[str] | None,
         sort_at: float | None,
+        lat: LatencyBatch,
     ) -> tuple[str, str | None] | None:
-        """One move; its counter changes go to `deltas`. (queue, task) when it happened
-        (task None where the move had no need to read it). `create` and `allowed_from`
-        come in the order of the fast paths they select: a new job, then a taken one."""
+        """One move; its counter changes go to `deltas`, the attempt it closes to `lat`.
+        (queue, task) when it happened (task None where the move had no need to read
+        it). `create` and `allowed_from` come in the order of the fast paths they
+        select: a new job, then a taken one."""
         if create is not None and sort_at is None and to_state != "active":
             # The common enqueue: a new id. One insert, no lookup first.
             record = {**create, **fields, "id": job_id, "state": to_state}
@@ -287,19 +298,23 @@ class SqliteMoves:
             # The common finish of a running job: its row takes back what taking it
             # recorded, plus the outcome, in one update.
             row = cur.execute(
-                "select queue, worker_id, started_at, attempts_made from ygmon_active "
-                "where ns = ? and id = ?",
+                "select a.queue, a.worker_id, a.started_at, a.attempts_made, j.task, j.due_at "
+                "from ygmon_active a join ygmon_job j on j.ns = a.ns and j.id = a.id "
+                "where a.ns = ? and a.id = ?",
                 (self.ns, job_id),
             ).fetchone()
             if row is not None:
-                queue, *taken = row
+                queue, worker, started, made, task, due = row
                 cur.execute("delete from ygmon_active where ns = ? and id = ?", (self.ns, job_id))
-                changes = _closing(taken, fields)
+                changes, end = closing((worker, started, made), fields)
+                lat.close(queue, task, due, started, end)
                 self._update_row(cur, job_id, changes, to_state, sort_at)
                 _add(deltas, queue, "active", -1)
                 _add(deltas, queue, to_state, 1)
                 return queue, None
-        return self._move_any(cur, job_id, to_state, fields, allowed_from, create, sort_at, deltas)
+        return self._move_any(
+            cur, job_id, to_state, fields, allowed_from, create, sort_at, deltas, lat
+        )
 
     def _update_row(
         self,
@@ -322,11 +337,12 @@ class SqliteMoves:
         create: Mapping[str, str | None] | None,
         sort_at: float | None,
         deltas: Deltas,
+        lat: LatencyBatch,
     ) -> tuple[str, str | None] | None:
         """Any move: look the job up, check, write; its counter changes go to `deltas`."""
         row = cur.execute(
-            "select j.state, j.queue, j.task, a.id is not null, a.worker_id, a.started_at, "
-            "a.attempts_made from ygmon_job j left join ygmon_active a "
+            "select j.state, j.queue, j.task, j.due_at, a.id is not null, a.worker_id, "
+            "a.started_at, a.attempts_made from ygmon_job j left join ygmon_active a "
             "on a.ns = j.ns and a.id = j.id where j.ns = ? and j.id = ?",
             (self.ns, job_id),
         ).fetchone()
@@ -350,7 +366,7 @@ class SqliteMoves:
             )
             _add(deltas, queue, to_state, 1)
             return queue, task
-        state, queue, task, running, *taken = row
+        state, queue, task, due, running, *taken = row
         if running:
             state = "active"
         if allowed_from is not None and state not in allowed_from:
@@ -358,7 +374,8 @@ class SqliteMoves:
         changes = {c: v for c, v in fields.items() if c != ATTEMPT}
         if running:
             cur.execute("delete from ygmon_active where ns = ? and id = ?", (self.ns, job_id))
-            changes = _closing(taken, fields)
+            changes, end = closing(taken, fields)
+            lat.close(queue, task, due, taken[1], end)
         row_state = to_state
         if to_state == "active":
             self._take(cur, job_id, queue, [changes.pop(c, None) for c in _ACTIVE_FIELDS])
@@ -374,20 +391,6 @@ class SqliteMoves:
             "attempts_made) values (?, ?, ?, ?, ?, ?)",
             (self.ns, job_id, queue, *taken),
         )
-
-
-def _closing(taken: list | tuple, fields: Mapping[str, str | None]) -> dict[str, str | None]:
-    """The row's changes as a running job leaves `active`: what taking it recorded
-    (`taken`, in _ACTIVE_FIELDS order), then `fields`; an ATTEMPT among them gets the
-    attempt's start, worker and number from `taken`."""
-    worker, started, made = taken
-    changes = {"worker_id": worker, "started_at": started, "attempts_made": made, **fields}
-    entry = fields.get(ATTEMPT)
-    if entry is not None:
-        closed = json.loads(entry)
-        closed.update(start=started, worker=worker, n=made)
-        changes[ATTEMPT] = json.dumps(closed)
-    return changes
 
 
 def _finishes_running(to_state: str, move: Mapping[str, Any]) -> bool:

@@ -30,6 +30,11 @@ from ygmon.jobs.registry.store.base import FIELDS
 from ygmon.jobs.registry.store.sqlite.claims import CLAIM_DDL, SqliteClaims
 from ygmon.jobs.registry.store.sqlite.counters import SqliteCounters
 from ygmon.jobs.registry.store.sqlite.history import HISTORY_DDL, SqliteHistory
+from ygmon.jobs.registry.store.sqlite.latency import (
+    DEPTH_DDL,
+    SqliteLatency,
+    add_latency_columns,
+)
 from ygmon.jobs.registry.store.sqlite.moves import SqliteMoves
 from ygmon.jobs.registry.store.sqlite.schema import (
     _DDL,
@@ -41,7 +46,9 @@ from ygmon.jobs.registry.store.sqlite.schema import (
 from ygmon.jobs.registry.store.sqlite.workers import SqliteWorkers
 
 
-class SqliteRegistryStore(SqliteMoves, SqliteCounters, SqliteWorkers, SqliteHistory, SqliteClaims):
+class SqliteRegistryStore(
+    SqliteMoves, SqliteCounters, SqliteWorkers, SqliteHistory, SqliteLatency, SqliteClaims
+):
     def __init__(self, path: str, namespace: str) -> None:
         self.path = path
         self.ns = namespace
@@ -61,9 +68,10 @@ class SqliteRegistryStore(SqliteMoves, SqliteCounters, SqliteWorkers, SqliteHist
                         "select name from sqlite_master where name in ('ygmon_job', 'ygmon_active')"
                     )
                 }
-                for sql in (*_DDL, HISTORY_DDL, CLAIM_DDL):
+                for sql in (*_DDL, HISTORY_DDL, DEPTH_DDL, CLAIM_DDL):
                     cur.execute(sql)
                 add_missing_columns(cur)
+                add_latency_columns(cur)
                 if had == {"ygmon_job"}:
                     self._adopt_active_rows(cur)
         except sqlite3.Error as exc:
