@@ -144,8 +144,9 @@ async def test_toasts_never_cover_the_header(shared_profile) -> None:
         await pilot.pause()
         toasts = [t for t in rack.query("Toast") if t.region]
         assert toasts and all(t.region.y >= 1 for t in toasts), [t.region for t in toasts]
-        # The newest are the ones shown.
+        # The newest are the ones shown, the last of them whole above the footer.
         assert "number 11" in str(toasts[-1].render())
+        assert toasts[-1].region.bottom <= 24 - 1 and _on_top(pilot, toasts[-1])
 
 
 async def test_ids_are_whole_where_they_fit_and_cut_one_way_otherwise(fresh_profile) -> None:

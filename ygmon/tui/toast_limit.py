@@ -19,10 +19,12 @@ class ToastLimit(App):
         return max(1, (self.size.height - ROWS_KEPT) // ROWS_PER_TOAST)
 
     def on_notify(self, event: Notify) -> None:
-        # After App._on_notify added it. Textual has no public way to retire a toast
-        # early, so the oldest go through the same call their timeout makes.
-        shown = list(self._notifications)
-        for old in shown[: max(0, len(shown) - self.toasts_fitting())]:
+        # Textual runs this before App._on_notify adds the new one: room is kept for it.
+        # There is no public way to retire a toast early, so the oldest go through the
+        # same call their timeout makes.
+        older = [n for n in self._notifications if n is not event.notification]
+        excess = len(older) - (self.toasts_fitting() - 1)
+        for old in older[: max(0, excess)]:
             self._unnotify(old, refresh=False)
-        if len(shown) > self.toasts_fitting():
+        if excess > 0:
             self._refresh_notifications()
