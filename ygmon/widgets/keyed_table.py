@@ -80,9 +80,10 @@ class KeyedTable(DataTable):
             self.sync(self._given)
 
     def _room(self, rows: int) -> int:
-        """Cells across for the columns: the table's width (the terminal's before the
-        first layout), less the vertical scrollbar when the rows overflow."""
-        width = self.size.width or self.app.size.width
+        """Cells across for the columns: the width its container gives the table (its
+        own follows its columns; the terminal's before the first layout), less the
+        vertical scrollbar when the rows overflow."""
+        width = self.container_size.width or self.app.size.width
         if not self.size.height or rows + 1 > self.size.height:
             width -= self.styles.scrollbar_size_vertical
         return width
