@@ -217,3 +217,33 @@ def test_a_url_that_is_not_ygmon_says_so(
     assert err.startswith(f"ygmon: {url} is not a ygmon server: /api/admin/jobs/"), err
     assert "api_url is the address `ygmon serve` listens on" in err
     assert err.count("\n") == 1
+
+
+def test_hourly_runs_show_their_hour(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two hourly runs of one day read as two hours, not twice the same day (the real
+    pipeline records the hour it aggregated)."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from ygmon.db import Database
+    from ygmon.pipelines.analytics.periods import Level, last_closed
+    from ygmon.pipelines.analytics.service import aggregate
+
+    now = datetime(2026, 3, 4, 12, 30, tzinfo=UTC)
+    profile = sqlite_profile(tmp_path)
+
+    async def two_hours() -> None:
+        db = Database(profile.database_url)
+        try:
+            period = last_closed(Level.HOURLY, now)
+            for hour in (period, period.previous()):
+                await aggregate(db, hour, trigger="manual", now=now)
+        finally:
+            await db.dispose()
+
+    asyncio.run(two_hours())
+    config = _config_file(profile, tmp_path)
+    code, out, err = run(capsys, "--config", str(config), "logs", "--job-type", "hourly")
+    assert code == 0, err
+    periods = [line.split()[1:3] for line in out.splitlines()[1:]]
+    assert sorted(periods) == [["2026-03-04", "10:00"], ["2026-03-04", "11:00"]], out

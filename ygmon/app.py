@@ -19,6 +19,7 @@ from ygmon.tui.local_worker import LocalWorker
 from ygmon.tui.monitor_app import MonitorApp
 from ygmon.tui.profile_commands import ProfileCommands
 from ygmon.tui.refresh_policy import RefreshPolicy
+from ygmon.tui.toast_limit import ToastLimit
 from ygmon.tui.ui_config import UiConfig
 from ygmon.tui.warm_up import LaterScreen, WarmUp
 
@@ -49,7 +50,7 @@ SCREENS = Binding.Group("Screen", compact=True)
 SPEED = Binding.Group("Speed", compact=True)
 
 
-class YgmonApp(AlertChecks, WarmUp, MonitorApp):
+class YgmonApp(AlertChecks, WarmUp, ToastLimit, MonitorApp):
     TITLE = "ygmon"
     CSS_PATH = "app.tcss"
     MODES = {mode: make for _key, mode, _title, make in SCREENS_BY_KEY}
@@ -81,6 +82,9 @@ class YgmonApp(AlertChecks, WarmUp, MonitorApp):
         ),
         Binding("minus", "slower", "Refresh slower", id="refresh.slower", group=SPEED),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        # Where a text field takes `?` as a letter (a search box), F1 opens help and the
+        # footer shows it instead (AppFooter keeps the help key at its right end).
+        Binding("f1", "help", "Help", id="app.help.f1"),
         Binding("ctrl+o", "pick_profile", "Switch profile", id="app.profiles", show=False),
         # Off the footer (eight screen keys left no room at 80 columns); `?` lists it.
         Binding("q", "quit", "Quit", id="app.quit", show=False),

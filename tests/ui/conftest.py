@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -207,17 +207,19 @@ def build_app(
     target: str = "test",
     worker_config: Path | None = None,
     live: bool = False,
+    clock: Callable[[], datetime] = frozen_clock,
 ) -> YgmonApp:
     """The app as `ygmon` builds it: the shared factory gives the monitor; a local app
     may start `ygmon worker` with `worker_config` (a config file of the same profile);
-    `live`: a remote monitor holds the server's stream, as `ygmon tui` makes it."""
+    `live`: a remote monitor holds the server's stream, as `ygmon tui` makes it; `clock`:
+    a local monitor's (a later one than the data's shows the ages grown)."""
     local = isinstance(settings.profile, LocalProfile)
     command = None
     if local:
         source = Settings(settings.profile_name, settings.profile, worker_config)
         command = worker_command(source)
     return YgmonApp(
-        make_monitor(settings, clock=frozen_clock if local else None, live=live),
+        make_monitor(settings, clock=clock if local else None, live=live),
         target=target,
         ui=ui,
         worker_command=command,

@@ -14,7 +14,7 @@ LONG_ERROR = "Source file is not a video: detected tty (Tele-typewriter)"
 
 class TableApp(App):
     def compose(self) -> ComposeResult:
-        yield KeyedTable(COLUMNS, fit_widths=True)
+        yield KeyedTable(COLUMNS)
 
 
 async def test_a_sync_measures_its_rows_before_the_next_frame() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from restartable_server import RestartableServer
 from servers import admin_token, free_port
 from textual.pilot import Pilot
 
+from ygmon.app import SCREENS_BY_KEY
 from ygmon.tui.ui_config import UiConfig
 from ygmon.widgets.keyed_table import KeyedTable
 
@@ -25,13 +27,26 @@ CLOSED_PORT = 9
 SHOWN_PORT = 47311
 """The port the stale banner's snapshot shows; the server listens on a free one."""
 SIZES = [(80, 24), (120, 40)]
-SCREENS = ["1", "2", "3", "4", "5", "6"]
+SCREENS = [key for key, _mode, _title, _make in SCREENS_BY_KEY]
+LATER = NOW + timedelta(minutes=20)
+"""The app left open for 20 minutes over data made at NOW: every age has grown."""
+
+
+def later_clock() -> datetime:
+    return LATER
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 @pytest.mark.parametrize("key", SCREENS)
 def test_screen(snap_compare, shared_profile, key: str, size: tuple[int, int]) -> None:
-    app = build_app(local_settings(shared_profile), UiConfig.frozen(NOW), target="local: demo")
+    """Every screen 20 minutes on (ages of two digits and more in their columns): nothing
+    cut that has room, the footer's `? Help` at both sizes."""
+    app = build_app(
+        local_settings(shared_profile),
+        UiConfig.frozen(LATER),
+        target="local: demo",
+        clock=later_clock,
+    )
     assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(key))
 
 

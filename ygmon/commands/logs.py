@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         MetricsAggregationJobLog,
         lambda r: (
             r.job_type,
-            f"{r.period_start_date}..{r.period_end_date}",
+            r.period_text(),
             r.status.value,
             r.records_processed,
             when(r.started_at),

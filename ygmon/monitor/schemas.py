@@ -5,7 +5,7 @@ job, queue and worker models live there, below the registry that answers in them
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import (
@@ -140,6 +140,20 @@ class MetricsAggregationJobLog(CamelModel):
     error_stack: str | None
     metadata: dict[str, Any] = Field(default_factory=dict)
     created_at: Timestamp
+
+    def period_text(self, year: bool = True) -> str:
+        """The run's period as people name it: its first and last days, or an hourly
+        run's hour (its days alone read the same for every hour of a day). The hour is
+        the one the pipeline records in the run's metadata (`periodStart`, UTC)."""
+        day = "%Y-%m-%d" if year else "%m-%d"
+        start = self.metadata.get("periodStart") if self.job_type == "hourly" else None
+        try:
+            hour = datetime.fromisoformat(start) if isinstance(start, str) else None
+        except ValueError:
+            hour = None
+        if hour is not None:
+            return hour.strftime(f"{day} %H:%M")
+        return f"{self.period_start_date.strftime(day)}..{self.period_end_date.strftime(day)}"
 
 
 class LogQuery(CamelModel):

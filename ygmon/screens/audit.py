@@ -47,7 +47,7 @@ class AuditScreen(PagedTableScreen[AuditRecord]):
 
     def compose_body(self) -> ComposeResult:
         yield Label("Audit: who changed what, newest first", classes="screen-title")
-        yield KeyedTable(COLUMNS, id="audit-table")
+        yield KeyedTable(COLUMNS, free="detail", id="audit-table")
         yield EmptyState(
             "No recorded actions yet. Every retry, bulk retry or discard, pause, resume, "
             "trigger and worker start or stop is recorded here with who asked for it.",

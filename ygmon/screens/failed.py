@@ -77,8 +77,8 @@ class FailedScreen(BulkActions):
     def compose_body(self) -> ComposeResult:
         yield Label("", id="failed-title", classes="screen-title")
         yield Input(placeholder="id, task, argument or error words", id="failed-search")
-        yield KeyedTable(COLUMNS, id="failed-table")
-        yield KeyedTable(GROUP_COLUMNS, id="failed-groups")
+        yield KeyedTable(COLUMNS, free="error", id="failed-table")
+        yield KeyedTable(GROUP_COLUMNS, free="cause", id="failed-groups")
         yield EmptyState("", id="failed-empty")
 
     async def fetch(self) -> Any:
@@ -129,7 +129,8 @@ class FailedScreen(BulkActions):
                         job.queue,
                         job.task,
                         f"{job.attempts_made}/{job.attempts_allowed}",
-                        (job.error_message or "")[:60],
+                        # One line (the table cuts it to the room it has).
+                        " ".join((job.error_message or "")[:300].split()),
                     ),
                 )
                 for job in page.data
@@ -151,9 +152,9 @@ class FailedScreen(BulkActions):
         self.query_one("#failed-title", Label).update(
             f"Failures by cause: {causes}, {total:,} jobs · Enter lists a cause's jobs · g back"
         )
-        # Within 80 columns the cause and where it failed share what the counts leave.
+        # Where it failed keeps a share; the cause takes the rest (the free column).
         wide = self.app.size.width >= 100
-        cause_width, where_width = (70, 40) if wide else (32, 18)
+        where_width = 40 if wide else 24
         self.query_one("#failed-groups", KeyedTable).sync(
             [
                 (
@@ -162,7 +163,7 @@ class FailedScreen(BulkActions):
                         f"{g.count:,}",
                         age(g.last_seen, now),
                         age(g.first_seen, now),
-                        _cut(f"{g.exception_type}: {g.message}", cause_width),
+                        " ".join(f"{g.exception_type}: {g.message}"[:300].split()),
                         _cut(f"{', '.join(g.queues)} / {', '.join(g.tasks)}", where_width),
                     ),
                 )

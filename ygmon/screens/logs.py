@@ -37,11 +37,13 @@ def _status(value: str) -> str:
 
 CELLS: tuple[tuple[str, str, Callable[[MetricsAggregationJobLog], str]], ...] = (
     ("job_type", "Job type", lambda log: log.job_type),
-    ("period", "Period", lambda log: f"{log.period_start_date:%m-%d}..{log.period_end_date:%m-%d}"),
+    ("period", "Period", lambda log: log.period_text(year=False)),
     ("status", "Status", lambda log: _status(log.status.value)),
     ("records", "Records", lambda log: count(log.records_processed)),
     ("duration", "Duration", lambda log: duration(log.duration_seconds)),
-    ("started", "Started at", lambda log: stamp(log.started_at)),
+    # To the minute and without the year, as the period: a row fits 80 columns with the
+    # scrollbar (the detail, Enter, has the second).
+    ("started", "Started at", lambda log: f"{log.started_at:%m-%d %H:%M}"),
 )
 """Each column: its key, its heading and the cell it shows of a run."""
 COLUMNS = [(key, heading) for key, heading, _cell in CELLS]
@@ -211,7 +213,8 @@ class LogsScreen(PagedTableScreen[MetricsAggregationJobLog]):
         log = self.rows.get(key)
         if log is None:
             return None
-        text = f"{log.job_type} {log.period_start_date}..{log.period_end_date}: {log.status.value}"
+        text = f"{log.job_type} {log.period_text()}: {log.status.value}"
+        text += f", started {stamp(log.started_at)}"
         text += f"\n{log.error_message or 'No error.'}"
         if log.error_stack:
             text += "\n" + log.error_stack

@@ -28,6 +28,7 @@ from ygmon.monitor.queue_control_schemas import ScheduleInfo
 from ygmon.monitor.schemas import AllWorkersHealth, QueueStats, WorkerHealth, WorkerInfo
 from ygmon.monitor.search_schemas import SearchIndexOverview
 from ygmon.screens import overview_search
+from ygmon.screens.overview_summary import compact_summary
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.slo_config import slo_targets
 from ygmon.tui.age_ticker import BackendTime, tick_each_second
@@ -213,11 +214,18 @@ class OverviewScreen(PolledScreen):
         if firing:
             # Health and alerts never contradict each other: a firing alert shows here too.
             health += f" · [b]{firing} alert{'' if firing == 1 else 's'}[/b] (0)"
+        if self.compact:
+            # The schedule and workers panels are hidden: this line carries their gist.
+            text = compact_summary(
+                f"Health {health}", data.workers, data.schedules, self.now(), now, self.size.width
+            )
+            self.query_one("#overview-summary", Static).update(text)
+            return
         daily = next((s.next_run_at for s in data.schedules if s.name == DAILY_DIGEST), None)
         n = sum(1 for w in data.workers if w.liveness != GONE)
         text = (
             f"Health {health} · {n} live worker{'' if n == 1 else 's'}"
-            f" · {'digest' if self.compact else 'next digest'} {age(daily, now)}"
+            f" · next digest {age(daily, now)}"
         )
         self.query_one("#overview-summary", Static).update(text)
 

@@ -77,7 +77,7 @@ class PreviewsScreen(PolledScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Select([(s, s) for s in STATUSES], prompt="any status", id="preview-status")
-        yield KeyedTable(COLUMNS, fit_widths=True, id="previews-table")
+        yield KeyedTable(COLUMNS, id="previews-table")
         yield Static("", id="preview-selected", markup=False)
         yield EmptyState("", id="previews-empty")
 

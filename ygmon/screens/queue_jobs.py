@@ -18,7 +18,7 @@ from ygmon.tui import search_field
 from ygmon.tui.age_ticker import tick_each_second
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
-from ygmon.widgets.job_id import copy_id, short_id
+from ygmon.widgets.job_id import copy_id
 from ygmon.widgets.keyed_table import KeyedTable
 
 STATES: list[JobState | None] = [None, *JobState]
@@ -57,7 +57,7 @@ class QueueJobsScreen(PolledScreen):
     def compose_body(self) -> ComposeResult:
         yield Label("", id="jobs-title", classes="screen-title")
         yield Input(placeholder="id, task, argument or error words", id="jobs-search")
-        yield KeyedTable(COLUMNS, id="jobs-table")
+        yield KeyedTable(COLUMNS, ids="id", id="jobs-table")
         yield EmptyState("", id="jobs-empty")
 
     async def fetch(self) -> Page[JobSummary]:
@@ -96,7 +96,7 @@ class QueueJobsScreen(PolledScreen):
                 (
                     job.id,
                     (
-                        short_id(job.id),
+                        job.id,  # whole where it fits (the table cuts it)
                         job.task,
                         job.state.value,
                         f"{job.attempts_made}/{job.attempts_allowed}",

@@ -71,7 +71,7 @@ class SearchScreen(PolledScreen):
             yield Select([(e, e) for e in ENTITIES], prompt="every entity", id="search-entity")
         yield Static("", id="search-index")
         yield Static("", id="search-reindex")
-        yield KeyedTable(COLUMNS, fit_widths=True, id="search-results")
+        yield KeyedTable(COLUMNS, free="snippet", id="search-results")
         yield EmptyState(HINT, id="search-empty")
 
     def action_focus_query(self) -> None:

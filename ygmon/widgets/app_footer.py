@@ -1,18 +1,32 @@
-"""The key bar: Textual's Footer, rebuilt once however many binding changes queue up."""
+"""The key bar: Textual's Footer, rebuilt once however many binding changes queue up,
+with the help key held at its right end."""
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+HELP_ACTION = "help"
 
 
 class AppFooter(Footer):
     """Footer queues a full recompose (a dozen keys torn down and mounted again) for
     every binding change it hears of, and a screen's start alone sends four: three of
     them landed on the first data paint and cost it about 150 ms. The recompose reads
-    the bindings when it runs, so one queued at a time shows the latest of them all."""
+    the bindings when it runs, so one queued at a time shows the latest of them all.
+
+    The help key is docked at the right (class -help): at 80 columns a screen's keys
+    and the app's run past the edge, and the key that lists them all must stay."""
 
     _recompose_queued = False
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget.action == HELP_ACTION:
+                widget.add_class("-help")
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         if self._recompose_queued:

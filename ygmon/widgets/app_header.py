@@ -12,13 +12,14 @@ from textual.widgets import Label
 
 from ygmon.monitor.queue_control_schemas import AlertState
 from ygmon.widgets.link_label import LinkLabel
+from ygmon.widgets.target_label import TargetLabel
 
 
 class AppHeader(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label("ygmon", id="header-title")
         yield Label("", id="header-profile")
-        yield Label("", id="header-target")
+        yield TargetLabel("", id="header-target")
         yield Label("READ-ONLY", id="header-readonly")
         yield Label("", id="header-alerts")
         yield LinkLabel("", id="header-link")
@@ -34,7 +35,7 @@ class AppHeader(Horizontal):
         self.show_refresh(policy.interval, policy.paused, not app.ui.auto_refresh)
 
     def show_backend(self, target: str, read_only: bool) -> None:
-        self.query_one("#header-target", Label).update(target)
+        self.query_one("#header-target", TargetLabel).show_target(target)
         self.set_class(read_only, "-read-only")
 
     def show_profile(self, name: str | None, colour: str | None) -> None:

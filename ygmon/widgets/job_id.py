@@ -1,29 +1,31 @@
-"""Job ids on screen: cut to the part that tells jobs apart, copied whole.
+"""Job ids on screen: whole where they fit, else cut to the part that tells jobs apart;
+copied whole.
 
 ygmon's ids are UUIDv7s in 32 hex digits: the first twelve are the millisecond the
 job was made, so jobs enqueued together share them; the tail is random. A cut id
-therefore shows the tail. The copy key puts the whole id in the clipboard with OSC 52
-(Textual's copy_to_clipboard), which terminals honour over SSH too.
+therefore shows its tail, and every id is cut that one way (an id of another form too),
+so a column never mixes two styles. The copy key puts the whole id in the clipboard with
+OSC 52 (Textual's copy_to_clipboard), which terminals honour over SSH too.
 """
 
 from __future__ import annotations
 
-import re
-
 from textual.app import App
 
 SHORT = 12
-_UUID7 = re.compile(r"[0-9a-f]{12}7[0-9a-f]{19}")
+"""Cells of a cut id: an ellipsis and the last eleven characters."""
+
+
+def cut_id(job_id: str, width: int = SHORT) -> str:
+    """`job_id` whole if it fits `width` cells, else "…" and its tail."""
+    if len(job_id) <= width:
+        return job_id
+    return "…" + job_id[-(max(width, 2) - 1) :]
 
 
 def short_id(job_id: str) -> str:
     """At most SHORT characters that tell `job_id` from its neighbours."""
-    plain = job_id.replace("-", "").lower()
-    if _UUID7.fullmatch(plain):
-        return "…" + plain[-(SHORT - 1) :]
-    if len(job_id) <= SHORT:
-        return job_id
-    return job_id[: SHORT // 2 - 1] + "…" + job_id[-(SHORT // 2) :]
+    return cut_id(job_id, SHORT)
 
 
 def confirm_code(job_id: str) -> str:

@@ -1,4 +1,7 @@
-"""A DataTable whose rows are keyed and updated in place: cursor and scroll survive a refresh."""
+"""A DataTable whose rows are keyed and updated in place: cursor and scroll survive a
+refresh. Each column is as wide as its widest cell after every sync (an age that grows
+widens its column, rows that go narrow it); a free-text column takes the width the others
+leave and job ids are whole where they fit (ygmon.widgets.column_fit)."""
 
 from __future__ import annotations
 
@@ -6,10 +9,12 @@ import contextlib
 from collections.abc import Sequence
 from typing import Any
 
-from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowDoesNotExist
+from textual.widgets.data_table import RowDoesNotExist
+
+from ygmon.widgets.column_fit import fit_rows
 
 
 def _plain(cell: Any) -> Any:
@@ -25,14 +30,21 @@ class KeyedTable(DataTable):
     """
 
     def __init__(
-        self, columns: Sequence[tuple[str, str]], *, fit_widths: bool = False, **kwargs: Any
+        self,
+        columns: Sequence[tuple[str, str]],
+        *,
+        free: str | None = None,
+        ids: str | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        # True: a column also narrows when its widest cell does (a screen that cuts its
-        # cells to the terminal's width); DataTable otherwise only widens columns.
-        self._fit_widths = fit_widths
         self._column_keys = [key for key, _label in columns]
         self._labels = [label for _key, label in columns]
+        self._free = free
+        """The free-text column: it takes the width the others leave, cut to it."""
+        self._ids = ids
+        """The job id column: whole ids where they fit, else cut (ygmon.widgets.job_id)."""
+        self._given: list[tuple[str, tuple[Any, ...]]] = []
         self._shown: dict[str, tuple[Any, ...]] = {}
         self.cells_written = 0
         """Cells written by the last sync (a refresh with no change writes none)."""
@@ -62,7 +74,34 @@ class KeyedTable(DataTable):
             return None
         return key.value
 
+    def on_resize(self, event: events.Resize) -> None:
+        # Another width: the free column and the ids are cut again to fit it.
+        if self._given and (self._free or self._ids):
+            self.sync(self._given)
+
+    def _room(self, rows: int) -> int:
+        """Cells across for the columns: the width its container gives the table (its
+        own follows its columns; the terminal's before the first layout), less the
+        vertical scrollbar when the rows overflow."""
+        width = self.container_size.width or self.app.size.width
+        if not self.size.height or rows + 1 > self.size.height:
+            width -= self.styles.scrollbar_size_vertical
+        return width
+
+    def _fitted(self, rows: Sequence[tuple[str, tuple[Any, ...]]]) -> list:
+        keys = self._column_keys
+        return fit_rows(
+            self._labels,
+            rows,
+            self._room(len(rows)),
+            free=keys.index(self._free) if self._free else None,
+            ids=keys.index(self._ids) if self._ids else None,
+        )
+
     def sync(self, rows: Sequence[tuple[str, tuple[Any, ...]]]) -> None:
+        """Make the table equal `rows`; each column then as wide as its widest cell."""
+        self._given = list(rows)
+        rows = self._fitted(rows)
         written = 0
         wanted = dict(rows)
         order = [key for key, _ in rows]
@@ -99,17 +138,18 @@ class KeyedTable(DataTable):
                                     key,
                                     name,
                                     _plain(after),
-                                    update_width=self._fit_widths or self._wider(name, after),
+                                    # Narrower or wider: the column fits its cells.
+                                    update_width=True,
                                 )
                                 written += 1
                     self._shown[key] = cells
-            if gone and self._fit_widths:
+            if gone:
                 self._refit()
             self._measure_now()
         self.cells_written = written
 
     def _refit(self) -> None:
-        # DataTable only ever widens a column: once rows went, each column is measured
+        # DataTable only widens a column for new rows: once rows went, each column is measured
         # again from its label and the rows shown, so the widths are those of what is
         # on screen, not of what was there before (a search typed letter by letter).
         for column in self.columns.values():
@@ -131,12 +171,6 @@ class KeyedTable(DataTable):
             new_rows = self._new_rows.copy()
             self._new_rows.clear()
             self._update_dimensions(new_rows)
-
-    def _wider(self, column: str, cell: Any) -> bool:
-        """Whether `cell` is wider than its column: an age that grows ("9s ago" to
-        "10s ago") widens its column rather than losing its last letters."""
-        width = cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
-        return width > self.columns[ColumnKey(column)].content_width
 
     def _rows_in_order(self) -> list[str]:
         return [row.key.value for row in self.ordered_rows]
