@@ -107,6 +107,7 @@ class PolledScreen(Screen):
     def update_header(self) -> None:
         header = self.query_one(AppHeader)
         header.show_app()
+        header.show_read(self._last_good_at, self.now)
         watch = getattr(self.app, "alert_watch", None)
         header.show_alerts(watch.firing if watch is not None else [])
         link = getattr(self.monitor, "link", None)  # RemoteMonitor's stream or polling
