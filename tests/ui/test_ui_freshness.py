@@ -6,6 +6,7 @@ on hover, never 0. The app's clock is stepped by hand (UiConfig's injectable clo
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -118,3 +119,35 @@ async def test_an_index_that_cannot_be_read_shows_a_question_mark(tmp_path: Path
         assert "search index could not be read" in str(detail.tooltip)
         assert "no such table: search_fts_asset" in str(detail.tooltip)
         assert app.screen.query("#line-email")
+
+
+async def test_the_overview_reads_the_index_again_once_a_search_job_finished(
+    tmp_path: Path,
+) -> None:
+    """The index is read seldom (every 20 s), but again as soon as a search job has
+    finished: a finished reindex never sits beside "no full reindex yet"."""
+    from conftest import frozen_clock
+
+    from ygmon.jobs.runtime import open_runtime
+    from ygmon.jobs.worker import in_process_worker
+
+    profile = make_profile(tmp_path)
+    app = build_app(local_settings(profile), UiConfig.frozen(NOW))
+
+    def reindex() -> None:
+        queues = ["search-index-reindex"]
+        with (
+            open_runtime(profile, clock=frozen_clock) as rt,
+            in_process_worker(profile, queues, runtime=rt, clock=frozen_clock),
+        ):
+            rt.enqueue("search-index-reindex")
+            rt.wait_idle(30, queues)
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        detail = app.screen.query_one("#detail-search", Static)
+        await wait_until(pilot, lambda: "Full reindex: none yet" in _text(detail))
+        await asyncio.to_thread(reindex)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await wait_until(pilot, lambda: "Last full reindex 0s ago" in _text(detail))

@@ -27,6 +27,7 @@ from ygmon.liveness import GONE, beat_words
 from ygmon.monitor.queue_control_schemas import ScheduleInfo
 from ygmon.monitor.schemas import AllWorkersHealth, QueueStats, WorkerHealth, WorkerInfo
 from ygmon.monitor.search_schemas import SearchIndexOverview
+from ygmon.queues import WORKER_GROUPS
 from ygmon.screens import overview_search
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.age_ticker import BackendTime, tick_each_second
@@ -73,6 +74,8 @@ class OverviewScreen(PolledScreen):
     _history: History | None = None
     _history_at = 0.0
     _search_at = -HISTORY_EVERY
+    _search_mark: tuple[int, ...] = ()
+    """The search queues' finished jobs when the index was last read."""
     _search: SearchIndexOverview | None = None
     _search_error: str | None = None
     """Why the index could not be read (its figures show "?", this on hover)."""
@@ -164,8 +167,12 @@ class OverviewScreen(PolledScreen):
         self._show_queues(data)
         self._show_schedule(data)
         self._show_workers(data.workers)
-        if time.monotonic() - self._search_at >= HISTORY_EVERY:
-            self._search_at = time.monotonic()
+        # The index changes only when a search job finishes: read it again then (so it
+        # never says "no full reindex yet" beside a finished one), else as the history.
+        searching = WORKER_GROUPS.get(overview_search.GROUP, ())
+        mark = tuple(q.completed + q.failed for q in data.queues if q.name in searching)
+        if mark != self._search_mark or time.monotonic() - self._search_at >= HISTORY_EVERY:
+            self._search_at, self._search_mark = time.monotonic(), mark
             self.load_search()
 
     @work(exclusive=True, exit_on_error=False, group="overview-search")
