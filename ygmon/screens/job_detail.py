@@ -101,7 +101,7 @@ class JobDetailScreen(PolledScreen):
 
     def action_whole_log(self) -> None:
         if self._job is not None:
-            self.app.push_screen(JobLogScreen(self._job))
+            self.app.push_screen(JobLogScreen(self._job, self.read_at, self.now))
 
     def action_copy_link(self) -> None:
         if not self._links:

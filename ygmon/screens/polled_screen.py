@@ -75,6 +75,11 @@ class PolledScreen(Screen):
         raise NotImplementedError
 
     @property
+    def read_at(self) -> datetime | None:
+        """When the data on screen was read (the app's clock); None before a first read."""
+        return self._last_good_at
+
+    @property
     def monitor(self) -> Monitor:
         return self.app.monitor
 

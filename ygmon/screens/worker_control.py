@@ -50,8 +50,12 @@ class WorkerScreen(Screen):
     _seen: list[WorkerInfo] | None = None
 
     def on_mount(self) -> None:
-        # The beat and start ages tick between two reads of the workers.
-        tick_each_second(self, lambda: self._seen is not None and self.show_seen(self._seen))
+        tick_each_second(self, self._tick)
+
+    def _tick(self) -> None:
+        """The beat and start ages tick between two reads of the workers (no fetch)."""
+        if self._seen is not None:
+            self.show_seen(self._seen)
 
     @property
     def worker(self) -> LocalWorker | None:
