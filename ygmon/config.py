@@ -227,6 +227,8 @@ class LocalProfile(_Profile):
     """Where the app's `e` writes its CSV and JSON exports."""
     schedule_grace: float = _setting(120.0, _SECONDS)
     """Seconds a periodic run may start late before it counts as missed."""
+    backfill_max_running: int = _setting(2, _Rule("int", at_least=1, at_most=50))
+    """Jobs of one backfill waiting or running at once (`--max-running` overrides it)."""
     alerts: dict[str, Any] = _setting({}, _ALERTS)
     """Alert rules (ygmon.alert_config): failure_rate, oldest_waiting, no_worker,
     schedule_missed, paused_too_long."""

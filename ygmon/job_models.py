@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    computed_field,
     model_serializer,
 )
 from pydantic.alias_generators import to_camel
@@ -105,28 +106,40 @@ class JobSummary(CamelModel):
 
 
 class Attempt(CamelModel):
-    """One finished run of a job: when it became due, started and ended, where it ran,
-    how it ended, and what it logged (ygmon extension)."""
+    """One finished run of a job: when it became due, started and ended, how it ended,
+    where it ran, and what it logged (ygmon extension)."""
 
     number: int | None = None
     due_at: Timestamp | None = None
     started_at: Timestamp | None = None
     finished_at: Timestamp | None = None
+    outcome: str
+    """completed, failed, retried (failed, another attempt follows), stalled (its
+    worker stopped beating), interrupted (its worker shut down) or cancelled."""
     wait_seconds: float | None = None
     """Queue wait: start - due."""
     run_seconds: float | None = None
     """Run time: end - start."""
     worker_id: str | None = None
-    host: str | None = None
-    pid: int | None = None
-    outcome: str
-    """completed, failed, retried (failed, another attempt follows), stalled (its
-    worker stopped beating), interrupted (its worker shut down) or cancelled."""
+    """host:pid:suffix (ygmon.jobs.worker); host and pid are read from it."""
     error: str | None = None
     log: str | None = None
     """The attempt's own log (logging records, stdout, stderr), its last lines."""
     log_cut: int = 0
     """Lines of the log dropped to keep it within the cap (the oldest)."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def host(self) -> str | None:
+        """The worker's host (a host name holds no ':')."""
+        return self.worker_id.split(":")[0] if self.worker_id else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id, where its id carries one."""
+        parts = (self.worker_id or "").split(":")
+        return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
 
 
 class JobDetail(JobSummary):
@@ -142,6 +155,10 @@ class JobDetail(JobSummary):
     retry's eta (ygmon extension)."""
     attempts: list[Attempt] = Field(default_factory=list)
     """Finished attempts, oldest first (ygmon extension)."""
+    replay_of: str | None = None
+    """The job this one replays with edited arguments (ygmon extension)."""
+    replayed_as: list[str] = Field(default_factory=list)
+    """This job's replays, oldest first (ygmon extension)."""
 
 
 class WorkerInfo(CamelModel):

@@ -26,9 +26,9 @@ def test_openapi_document_validates(api: Api) -> None:
     # The contract's 5, the extensions: queues, failed, jobs, job, previews, workers,
     # history, coverage, search, search-index overview, assets/{assetId}, audit; queue pause
     # and resume, a queue's oldest waiting job, schedules, a schedule's trigger, alerts;
-    # job-search, failed/groups, bulk/retry, bulk/discard; the live stream and its
-    # batched snapshot.
-    assert len([p for p in doc["paths"] if p.startswith("/api/admin/jobs")]) == 29
+    # job-search, failed/groups, bulk/retry, bulk/discard, a job's replay, a schedule's
+    # backfill; the live stream and its batched snapshot.
+    assert len([p for p in doc["paths"] if p.startswith("/api/admin/jobs")]) == 31
     stream = doc["paths"]["/api/admin/jobs/stream"]["get"]
     assert stream["x-ygmon-extension"] is True
     assert "text/event-stream" in stream["responses"]["200"]["content"]

@@ -12,6 +12,7 @@ from ygmon import __version__
 from ygmon.api import (
     routes_assets,
     routes_audit,
+    routes_backfill,
     routes_contract,
     routes_coverage,
     routes_extension,
@@ -19,6 +20,7 @@ from ygmon.api import (
     routes_job_ops,
     routes_media,
     routes_queue_control,
+    routes_replay,
     routes_search,
     routes_stream,
 )
@@ -86,6 +88,8 @@ def create_app(
     app.include_router(routes_audit.router)
     app.include_router(routes_queue_control.router)
     app.include_router(routes_job_ops.router)
+    app.include_router(routes_replay.router)
+    app.include_router(routes_backfill.router)
     app.include_router(routes_stream.snapshot_router)
     if profile.max_streams > 0:
         app.include_router(routes_stream.stream_router)

@@ -19,12 +19,18 @@ from fastapi import Depends, Request
 from ygmon.api.issues import issue, storable
 from ygmon.errors import InvalidQueryError
 
-_JSON_TYPES: dict[type, str] = {bool: "boolean", int: "integer", str: "string"}
+_JSON_TYPES: dict[type, str] = {
+    bool: "boolean",
+    int: "integer",
+    str: "string",
+    dict: "object",
+}
 
 
 @dataclass(frozen=True)
 class Field:
-    """One body field: its Python type (bool, int or str) and whether it must be sent."""
+    """One body field: its Python type (bool, int, str or dict: a JSON object, its
+    values checked by the endpoint) and whether it must be sent."""
 
     kind: type
     required: bool = False

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from ygmon.commands.common import settings_from
 from ygmon.errors import NotFoundError
@@ -38,6 +39,10 @@ def attempt_lines(job: JobDetail) -> list[str]:
         f"enqueued {job.enqueued_at.strftime('%Y-%m-%d %H:%M:%S.%f')[:-3]}"
         + (f"  due {job.due_at.strftime('%Y-%m-%d %H:%M:%S.%f')[:-3]}" if job.due_at else ""),
     ]
+    if job.replay_of:
+        lines.append(f"replays {job.replay_of} (its arguments edited)")
+    if job.replayed_as:
+        lines.append(f"replayed as {', '.join(job.replayed_as)}")
     if not job.attempts:
         lines.append("no finished attempt")
     for i, a in enumerate(job.attempts, 1):
@@ -59,24 +64,28 @@ def attempt_lines(job: JobDetail) -> list[str]:
     return lines
 
 
+async def queue_of(monitor: Any, job_id: str) -> str:
+    """The queue of job `job_id`, found by searching for its id; NotFoundError."""
+    from ygmon.monitor.job_search_schemas import JobQuery
+
+    found = await monitor.search_jobs(JobQuery(q=job_id))
+    queues = {j.queue for j in found.data if j.id == job_id}
+    if not queues:
+        raise NotFoundError("Job not found")
+    return queues.pop()
+
+
 def run_show(args: argparse.Namespace) -> int:
     import asyncio
 
     from ygmon.monitor.factory import make_monitor
-    from ygmon.monitor.job_search_schemas import JobQuery
 
     settings = settings_from(args)
 
     async def ask() -> JobDetail:
         monitor = make_monitor(settings)
         try:
-            queue = args.queue
-            if queue is None:
-                found = await monitor.search_jobs(JobQuery(q=args.job_id))
-                queues = {j.queue for j in found.data if j.id == args.job_id}
-                if not queues:
-                    raise NotFoundError("Job not found")
-                queue = queues.pop()
+            queue = args.queue or await queue_of(monitor, args.job_id)
             return await monitor.job(queue, args.job_id)
         finally:
             await monitor.close()

@@ -15,7 +15,7 @@ import argparse
 from datetime import datetime
 
 from ygmon.cli_numbers import integer
-from ygmon.commands import job_show
+from ygmon.commands import job_replay, job_show
 from ygmon.commands.common import naming
 from ygmon.commands.failed import ERROR_CHARS
 from ygmon.commands.listing import ask
@@ -50,6 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     search.set_defaults(handler=run_search)
     job_show.register(actions)
+    job_replay.register(actions)
 
 
 def _time(value: str | None, option: str) -> datetime | None:

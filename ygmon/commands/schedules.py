@@ -1,11 +1,13 @@
 """`ygmon schedules [--json]`: every periodic task, soonest next run first, with its cron,
 last run (of any trigger), its trigger and outcome, next run and missed runs; `--trigger
-NAME` enqueues one now, as its schedule would."""
+NAME` enqueues one now, as its schedule would; `backfill NAME` re-runs a range of its
+periods (ygmon.commands.schedules_backfill)."""
 
 from __future__ import annotations
 
 import argparse
 
+from ygmon.commands import schedules_backfill
 from ygmon.commands.common import naming
 from ygmon.commands.listing import ask
 from ygmon.commands.table import print_table, when
@@ -16,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--trigger", metavar="NAME", help="enqueue periodic task NAME now")
     parser.set_defaults(handler=run)
+    schedules_backfill.add_actions(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -45,6 +45,14 @@ def window(level: Level, now: datetime, count: int) -> list[Period]:
 
 async def _level(session: AsyncSession, level: Level, now: datetime, count: int) -> LevelCoverage:
     periods = window(level, now, count)
+    return LevelCoverage(level=level.value, periods=await period_states(session, level, periods))
+
+
+async def period_states(
+    session: AsyncSession, level: Level, periods: list[Period]
+) -> list[CoveragePeriod]:
+    """The state of each of `periods` (consecutive, oldest first, of `level`), as the
+    coverage strip shows it; a backfill's dry run lists the same (ygmon.monitor.backfill)."""
     first, last = periods[0], periods[-1]
     runs: dict[str, list[tuple[Any, ...]]] = {}
     rows = await session.execute(
@@ -106,7 +114,7 @@ async def _level(session: AsyncSession, level: Level, now: datetime, count: int)
                 events=n,
             )
         )
-    return LevelCoverage(level=level.value, periods=out)
+    return out
 
 
 def _key_text(period: Period) -> str:

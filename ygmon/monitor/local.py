@@ -9,9 +9,9 @@ the narrow protocol of what it uses (ygmon.monitor.local_access, ygmon.monitor.a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ygmon.config import LocalProfile
 from ygmon.db import embedded, scheduled_posts
@@ -21,6 +21,7 @@ from ygmon.jobs.registry import queue_pauses
 from ygmon.monitor.alerts import Alerts
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.audit import AuditTrail, audited
+from ygmon.monitor.backfill_schemas import BackfillPlan, BackfillRequest
 from ygmon.monitor.coverage_schemas import (
     DEFAULT_PERIODS,
     AggregationCoverage,
@@ -32,6 +33,7 @@ from ygmon.monitor.local_storages import LocalStorages
 from ygmon.monitor.operator_parts import OperatorParts
 from ygmon.monitor.queue_control import LocalQueueControl, paused_stats
 from ygmon.monitor.registry_moment import RegistryMoment, SharedRead
+from ygmon.monitor.replay_schemas import ReplayResult
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     DigestRuns,
@@ -227,9 +229,15 @@ class LocalMonitor(LocalStorages, OperatorParts):
         return JobPage(data=rows, pagination=Pagination.of(page, page_size, total))
 
     async def job(self, queue: str, job_id: str) -> JobDetail:
-        detail = await self.in_registry(lambda r: r.get_job(job_id))
+        from ygmon.jobs.registry import replays
+
+        detail, links = await self.in_registry(
+            lambda r: (r.get_job(job_id), replays.links_of(r.store, job_id))
+        )
         if detail.queue != queue:
             raise NotFoundError("Job not found")
+        if links.replay_of or links.replayed_as:
+            detail = detail.model_copy(update=links._asdict())
         return detail
 
     async def previews(
@@ -269,6 +277,54 @@ class LocalMonitor(LocalStorages, OperatorParts):
             raise ReadOnlyError.refusing("Retry")
         detail = await self.in_runtime(lambda rt: rt.registry.retry(queue, job_id))
         return RetryResult(job_id=detail.id)
+
+    async def replay(
+        self, queue: str, job_id: str, kwargs: dict[str, Any] | None, dry_run: bool = False
+    ) -> ReplayResult:
+        from ygmon.monitor.replay import replay_in, replay_target
+
+        def work() -> Awaitable[ReplayResult]:
+            if self.read_only and not dry_run:
+                raise ReadOnlyError.refusing("Replay")
+            return self.in_runtime(lambda rt: replay_in(rt, queue, job_id, kwargs, dry_run))
+
+        if dry_run:  # changes nothing: answered in read-only mode too, and not recorded
+            return await work()
+        return await self.audit_trail.run_audited(
+            "replay",
+            replay_target(queue, job_id),
+            work,
+            done_target=lambda result: replay_target(queue, job_id, result),
+        )
+
+    async def backfill(self, request: BackfillRequest, dry_run: bool = True) -> BackfillPlan:
+        from ygmon.monitor import backfill as planning
+
+        cap = request.max_running or self.profile.backfill_max_running
+
+        async def work() -> BackfillPlan:
+            if self.read_only and not dry_run:
+                raise ReadOnlyError.refusing("Backfill")
+            now = self.now()
+            planned = await self.read(lambda s: planning.plan(s, request, now, cap))
+            if dry_run or not planned.to_run:
+                return planned.model_copy(update={"dry_run": dry_run})
+            runs = [
+                planning.run_arguments(planned.level, s) for s in planned.slots if s.action == "run"
+            ]
+            job_id = await self.in_runtime(
+                lambda rt: rt.enqueue("backfill", name=request.name, runs=runs, max_running=cap)
+            )
+            return planned.model_copy(update={"dry_run": False, "job_id": job_id})
+
+        if dry_run:  # reads only: answered in read-only mode too, and not recorded
+            return await work()
+        return await self.audit_trail.run_audited(
+            "backfill",
+            planning.target(request),
+            work,
+            done_target=lambda result: planning.target(request, result),
+        )
 
     async def search(self, query: str, entity: str | None = None, limit: int = 20) -> SearchResults:
         from ygmon.db.reachability import checked

@@ -11,11 +11,12 @@ calls to it (ygmon.monitor.operator_parts).
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from ygmon.job_history import History, HistoryWindow
 from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.audit_schemas import AuditRecord
+from ygmon.monitor.backfill_schemas import BackfillPlan, BackfillRequest
 from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS, AggregationCoverage
 from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
 from ygmon.monitor.queue_control_schemas import (
@@ -24,6 +25,7 @@ from ygmon.monitor.queue_control_schemas import (
     ScheduleInfo,
     TriggerResult,
 )
+from ygmon.monitor.replay_schemas import ReplayResult
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     JobDetail,
@@ -155,6 +157,23 @@ class Monitor(JobOperations, QueueOperations, AuditReading, AlertReading, Protoc
         ...
 
     async def retry(self, queue: str, job_id: str) -> RetryResult: ...
+
+    async def replay(
+        self, queue: str, job_id: str, kwargs: dict[str, Any] | None, dry_run: bool = False
+    ) -> ReplayResult:
+        """Run a finished job again as a new job of its task, with `kwargs` (None: its
+        own), linked to it both ways and recorded as one action; InvalidQueryError
+        naming each argument the task does not declare or of the wrong type (nothing
+        is enqueued), CannotRetryError for a job still waiting or running, ReadOnlyError
+        (a dry run only checks, and is answered in read-only mode too)."""
+        ...
+
+    async def backfill(self, request: BackfillRequest, dry_run: bool = True) -> BackfillPlan:
+        """Each period of the request's range with its coverage state and whether the
+        mode runs it; unless `dry_run`, one `backfill` job that enqueues those runs
+        oldest first, at most max_running at once (one audit record). NotFoundError
+        for a task not keyed by a logged period, InvalidQueryError, ReadOnlyError."""
+        ...
 
     async def history(
         self,

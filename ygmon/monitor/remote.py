@@ -25,6 +25,7 @@ from ygmon.job_history import History, HistoryWindow
 from ygmon.monitor.admin_api import BASE, Json, segment
 from ygmon.monitor.alerts import Alerts
 from ygmon.monitor.asset_schemas import AssetDetail
+from ygmon.monitor.backfill_schemas import BackfillPlan, BackfillRequest
 from ygmon.monitor.coverage_schemas import (
     DEFAULT_PERIODS,
     AggregationCoverage,
@@ -39,6 +40,7 @@ from ygmon.monitor.remote_errors import error_of, not_ygmon
 from ygmon.monitor.remote_job_ops import RemoteJobOps
 from ygmon.monitor.remote_live import LinkState, LiveCopy
 from ygmon.monitor.remote_queue_control import RemoteQueueControl
+from ygmon.monitor.replay_schemas import ReplayResult
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     JobDetail,
@@ -333,6 +335,34 @@ class RemoteMonitor(OperatorParts):
             raise ReadOnlyError.refusing("Retry", "profile")
         body = await self.request("POST", f"/{segment(queue)}/{segment(job_id)}/retry")
         return RetryResult.model_validate(body["data"])
+
+    async def replay(
+        self, queue: str, job_id: str, kwargs: dict[str, Any] | None, dry_run: bool = False
+    ) -> ReplayResult:
+        if self.profile.read_only and not dry_run:
+            raise ReadOnlyError.refusing("Replay", "profile")
+        payload: dict[str, Any] = {"dryRun": dry_run}
+        if kwargs is not None:
+            payload["kwargs"] = kwargs
+        path = f"/{segment(queue)}/{segment(job_id)}/replay"
+        body = await self.request("POST", path, json=payload)
+        return ReplayResult.model_validate(body["data"])
+
+    async def backfill(self, request: BackfillRequest, dry_run: bool = True) -> BackfillPlan:
+        if self.profile.read_only and not dry_run:
+            raise ReadOnlyError.refusing("Backfill", "profile")
+        payload: dict[str, Any] = {
+            "from": request.first.isoformat(),
+            "to": request.last.isoformat(),
+            "mode": request.mode.value,
+            "dryRun": dry_run,
+        }
+        if request.max_running is not None:
+            payload["maxRunning"] = request.max_running
+        body = await self.request(
+            "POST", f"/schedules/{segment(request.name)}/backfill", json=payload
+        )
+        return BackfillPlan.model_validate(body["data"])
 
     async def search(self, query: str, entity: str | None = None, limit: int = 20) -> SearchResults:
         from ygmon.monitor.search import check_search

@@ -1,10 +1,12 @@
 """One job in full: args, times, its attempts as a timeline, the tail of its own log,
-error and stack. `L` opens the whole log (ygmon.screens.job_log)."""
+error and stack, and the jobs it replays or was replayed as. `L` opens the whole log
+(ygmon.screens.job_log); `E` edits its arguments and replays it (ygmon.screens.replay_action)."""
 
 from __future__ import annotations
 
 import json
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -14,6 +16,7 @@ from ygmon.job_links import job_links
 from ygmon.monitor.schemas import JobDetail
 from ygmon.screens.job_log import JobLogScreen
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.screens.replay_action import replay_flow
 from ygmon.screens.shared_keys import back_key, copy_id_key
 from ygmon.tui.formatting import stamp
 from ygmon.widgets.attempt_timeline import AttemptTimeline
@@ -27,7 +30,7 @@ TALL = 30
 
 def describe(job: JobDetail) -> str:
     lines = [
-        f"Job       {job.id}  (c copies it)",
+        f"Job       {job.id}  (c copies it, E replays it edited)",
         f"Queue     {job.queue}   Task {job.task}   State {job.state.value}",
         f"Args      {json.dumps(job.args, default=str)}   "
         f"Kwargs {json.dumps(job.kwargs, default=str)}",
@@ -37,6 +40,10 @@ def describe(job: JobDetail) -> str:
         f"Stalled {job.stalled_count}",
         f"Worker    {job.worker_id or '-'}",
     ]
+    if job.replay_of:
+        lines.append(f"Replays   {job.replay_of} (its arguments edited)")
+    if job.replayed_as:
+        lines.append(f"Replayed  as {', '.join(job.replayed_as)}")
     if job.error_message:
         lines.append(f"Error     {job.error_message}")
     return "\n".join(lines)
@@ -74,6 +81,7 @@ class JobDetailScreen(PolledScreen):
         copy_id_key("job"),  # the detail's first line says so
         Binding("L", "whole_log", "Log", id="job.log"),
         Binding("u", "copy_link", "Copy link", id="job.link", show=False),
+        Binding("E", "replay", "Replay", id="job.replay", show=False),
     ]
 
     def __init__(self, queue: str, job_id: str) -> None:
@@ -102,6 +110,13 @@ class JobDetailScreen(PolledScreen):
     def action_whole_log(self) -> None:
         if self._job is not None:
             self.app.push_screen(JobLogScreen(self._job, self.read_at, self.now))
+
+    @work(exclusive=True, exit_on_error=False, group="replay")
+    async def action_replay(self) -> None:
+        if self._job is None:
+            self.notify("The job is not loaded yet.", severity="warning")
+            return
+        await replay_flow(self, self._job)
 
     def action_copy_link(self) -> None:
         if not self._links:

@@ -1,7 +1,8 @@
 """Schedules: every periodic task with its cron, last run (of any trigger: scheduled,
 catch-up, late events, by hand), its trigger and outcome, next run and missed runs; the
 selected one's latest run of each trigger under the table; `t` triggers the selected one
-now, after a confirm. Its ages tick each second (ygmon.tui.age_ticker)."""
+now, after a confirm; `b` backfills an aggregation task (ygmon.screens.backfill_dialog).
+Its ages tick each second (ygmon.tui.age_ticker)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from textual.widgets import DataTable, Label, Static
 
 from ygmon.errors import YgmonError
 from ygmon.monitor.queue_control_schemas import ScheduleInfo
+from ygmon.screens.backfill_dialog import BackfillDialog
 from ygmon.screens.confirm_dialog import ConfirmDialog
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.tui.age_ticker import BackendTime, tick_each_second
@@ -76,7 +78,10 @@ def runs_text(s: ScheduleInfo, now: datetime) -> str:
 
 class SchedulesScreen(PolledScreen):
     TITLE = "Schedules"
-    BINDINGS = [Binding("t", "trigger", "Trigger now", id="schedules.trigger")]
+    BINDINGS = [
+        Binding("t", "trigger", "Trigger now", id="schedules.trigger"),
+        Binding("b", "backfill", "Backfill", id="schedules.backfill", show=False),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -85,7 +90,7 @@ class SchedulesScreen(PolledScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Label(
-            "Periodic tasks (UTC) · last run of any trigger · t: run the selected one now",
+            "Periodic tasks (UTC) · last run of any trigger · t runs one now · b backfills",
             classes="screen-title",
         )
         yield KeyedTable(COLUMNS, id="schedules-table")
@@ -145,6 +150,18 @@ class SchedulesScreen(PolledScreen):
         self.app.push_screen(
             ConfirmDialog(question), lambda yes: self._trigger(chosen) if yes else None
         )
+
+    def action_backfill(self) -> None:
+        chosen = self._schedules.get(self.query_one(KeyedTable).selected_key or "")
+        if chosen is None or not chosen.name.startswith("aggregate-"):
+            self.notify(
+                "Backfill runs the aggregation tasks (aggregate-hourly, -weekly, -monthly "
+                "here; aggregate-daily through `ygmon schedules backfill`): select one.",
+                severity="warning",
+            )
+            return
+        today = (self._read.now(self.now()) if self._read else self.now()).date()
+        self.app.push_screen(BackfillDialog(chosen.name, today))
 
     @work(exclusive=True, exit_on_error=False, group="trigger")
     async def _trigger(self, chosen: ScheduleInfo) -> None:

@@ -26,6 +26,15 @@ def short_id(job_id: str) -> str:
     return job_id[: SHORT // 2 - 1] + "…" + job_id[-(SHORT // 2) :]
 
 
+def confirm_code(job_id: str) -> str:
+    """What an operator types to confirm an action on one job: the tail its short id
+    shows (a UUIDv7's last eleven hex digits), or the whole of a short id."""
+    short = short_id(job_id)
+    if short.startswith("…"):
+        return short[1:]
+    return job_id if len(job_id) <= SHORT else job_id[-(SHORT - 1) :]
+
+
 def copy_id(app: App, job_id: str | None) -> None:
     """The whole id to the clipboard, and a word saying so."""
     if not job_id:

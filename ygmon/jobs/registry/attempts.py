@@ -36,14 +36,6 @@ def _span(start: float | None, end: float | None) -> float | None:
 def parse(raw: str) -> Attempt:
     data = json.loads(raw)
     due, start, end = _float(data.get("due")), _float(data.get("start")), _float(data.get("end"))
-    worker = data.get("worker")
-    host, pid = None, None
-    if worker:
-        # Worker ids are host:pid:suffix (ygmon.jobs.worker); a host name holds no ':'.
-        parts = worker.split(":")
-        host = parts[0]
-        if len(parts) > 1 and parts[1].isdigit():
-            pid = int(parts[1])
     return Attempt(
         number=int(data["n"]) if data.get("n") not in (None, "") else None,
         due_at=_ts(due),
@@ -51,9 +43,7 @@ def parse(raw: str) -> Attempt:
         finished_at=_ts(end),
         wait_seconds=_span(due, start),
         run_seconds=_span(start, end),
-        worker_id=worker,
-        host=host,
-        pid=pid,
+        worker_id=data.get("worker"),
         outcome=data.get("outcome") or "unknown",
         error=data.get("error"),
         log=data.get("log"),

@@ -72,6 +72,25 @@ def read_all(store: Any, kind: str) -> dict[str, Any]:
     return _guard(store, work)
 
 
+def get(store: Any, kind: str, key: str) -> Any:
+    """The decoded record `key` of `kind`, or None."""
+
+    def work() -> Any:
+        if _sqlite(store):
+            if not _has_table(store):
+                return None
+            rows = store._read(
+                "select value from ygmon_ops where ns = ? and kind = ? and key = ?",
+                (store.ns, kind, key),
+            )
+            text = rows[0][0] if rows else None
+        else:
+            text = store.r.hget(_redis_key(store, kind), key)
+        return None if text is None else json.loads(text)
+
+    return _guard(store, work)
+
+
 def put(store: Any, kind: str, key: str, value: Any, *, only_new: bool = False) -> bool:
     """Write one record; with `only_new`, only when `key` holds none. Returns whether
     it was written."""

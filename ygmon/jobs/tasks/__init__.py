@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ygmon.cli_numbers import seconds
 from ygmon.errors import ConfigError
-from ygmon.jobs.tasks import analytics, blog, media, notifications, search
+from ygmon.jobs.tasks import analytics, backfill, blog, media, notifications, search
 from ygmon.jobs.tasks.spec import EnqueueCommand, TaskSpec, UnknownTaskError, WorkerStartHook
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def _enqueue_canary(
     return [(job_id, "maintenance")]
 
 
-_MODULES = (analytics, search, media, notifications, blog)
+_MODULES = (analytics, search, media, notifications, blog, backfill)
 
 TASKS: dict[str, TaskSpec] = {
     spec.name: spec

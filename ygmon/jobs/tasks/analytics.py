@@ -15,6 +15,7 @@ a job (at-least-once delivery) finds nothing to change.
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -148,6 +149,7 @@ TASKS: tuple[TaskSpec, ...] = (
         "metrics-aggregation",
         aggregate_hourly,
         "roll the last hour's events up into hourly metrics",
+        params=functools.partial(_aggregate, "hourly"),
         schedule="hourly",
     ),
     TaskSpec(
@@ -155,12 +157,14 @@ TASKS: tuple[TaskSpec, ...] = (
         "metrics-aggregation",
         aggregate_daily,
         "roll a day's events up into daily metrics",
+        params=functools.partial(_aggregate, "daily"),
     ),
     TaskSpec(
         "aggregate-weekly",
         "weekly-metrics-rollup",
         aggregate_weekly,
         "roll the previous ISO week's daily metrics up",
+        params=functools.partial(_aggregate, "weekly"),
         schedule="weekly",
     ),
     TaskSpec(
@@ -168,6 +172,7 @@ TASKS: tuple[TaskSpec, ...] = (
         "monthly-metrics-rollup",
         aggregate_monthly,
         "roll the previous month's daily metrics up",
+        params=functools.partial(_aggregate, "monthly"),
         schedule="monthly",
     ),
 )

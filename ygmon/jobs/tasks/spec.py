@@ -26,6 +26,10 @@ class TaskSpec:
     schedule: str | None = None
     """Name of one of the queue's schedules (ygmon.queues): the task runs
     periodically on that cron, besides whenever it is enqueued."""
+    params: Callable[..., Any] | None = None
+    """What declares the task's keyword arguments when `func` takes **kwargs (a
+    function or a functools.partial of one, whose signature and type hints say them):
+    a replay's edited arguments are checked against it (ygmon.jobs.tasks.arguments)."""
 
 
 class UnknownTaskError(ConfigError):
