@@ -104,8 +104,11 @@ class YgmonApp(AlertChecks, WarmUp, ToastLimit, MonitorApp):
         switcher: ProfileSwitcher | None = None,
         links: dict[str, str] | None = None,
         slo: dict[str, list[str]] | None = None,
+        notes: list[tuple[str, str]] | None = None,
     ) -> None:
         super().__init__()
+        self.notes = list(notes or [])
+        """(topic, what) of what `ygmon demo` set up, shown in help (`?`)."""
         self.monitor = monitor
         self.target = target
         self.profile_name = profile_name
@@ -136,6 +139,17 @@ class YgmonApp(AlertChecks, WarmUp, ToastLimit, MonitorApp):
         return bool(self._read_only) or not self.monitor.SUPPORTS_RETRY
 
     _alerts_started = False
+
+    def on_ready(self) -> None:
+        if self.notes:
+            # The demo printed its notes before the app covered the terminal: say where
+            # they are now.
+            self.notify(
+                "? shows what the demo set up: which jobs fail until a fix file exists, "
+                "the admin user, where e-mails land.",
+                title="ygmon demo",
+                timeout=15,
+            )
 
     def data_shown(self) -> None:
         # The alert rules are checked from the first data on: the first screen's poll
@@ -278,7 +292,7 @@ class YgmonApp(AlertChecks, WarmUp, ToastLimit, MonitorApp):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+            self.push_screen(HelpScreen(self.screen, self.notes))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

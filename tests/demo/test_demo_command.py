@@ -172,7 +172,8 @@ def test_demo_follow_runs_jobs_within_seconds_and_a_killed_demo_leaves_no_worker
 
 def test_demo_opens_the_app_with_a_worker_and_quitting_stops_both(tmp_path: Path) -> None:
     """What `make run` does, on a real pseudo-terminal: the app paints the queues while
-    the demo's worker runs; `q` quits the app, and the worker stops with it."""
+    the demo's worker runs; `?` shows what the demo set up (the notes it printed before
+    the app covered them); `q` quits the app, and the worker stops with it."""
     (tmp_path / "ygmon.toml").write_text("[profiles.local]\nshutdown_grace = 1.0\n")
     master, slave = pty.openpty()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
@@ -200,6 +201,16 @@ def test_demo_opens_the_app_with_a_worker_and_quitting_stops_both(tmp_path: Path
         log = (tmp_path / "ygmon-demo-worker.log").read_text()
         worker_pid = int(re.search(rb"worker\s+pid (\d+)", screen).group(1))
         assert psutil.Process(worker_pid).is_running(), log
+        printed = re.search(rb"admin user\s+(\S+@\S+)", screen)
+        assert printed is not None, screen[:3000].decode(errors="replace")
+        os.write(master, b"?")
+        read_for(20, until=b"What the demo set up")
+        assert b"What the demo set up" in screen, screen[-3000:].decode(errors="replace")
+        read_for(5, until=b"admin user: " + printed.group(1))
+        assert b"admin user: " + printed.group(1) in screen
+        assert b"cause-fixed exists" in screen
+        os.write(master, b"\x1b")
+        read_for(1)
         os.write(master, b"q")
         deadline = time.monotonic() + 20
         while proc.poll() is None and time.monotonic() < deadline:

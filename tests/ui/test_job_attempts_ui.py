@@ -130,6 +130,8 @@ async def test_timeline_and_log(attempts_profile) -> None:
         await pilot.press("L")
         await settle(pilot)
         assert isinstance(app.screen, JobLogScreen)
+        # The log is the job screen's read: the header says when that was.
+        assert str(app.screen.query_one("#header-read").render()) == "read 0s ago"
         log = app.screen.query_one(Log)
         text = "\n".join(log.lines)
         assert "── attempt 1: retried" in text and "dial smtp" in text

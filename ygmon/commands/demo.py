@@ -38,11 +38,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
+ACT_ON = ("jobs", "admin user", "notifications")
+"""The demo's notes an admin acts on in the app: the failing jobs and their fix file, the
+user to sign in as, where e-mails land."""
+
+
 def run(args: argparse.Namespace) -> int:
     from ygmon.commands import status, tui
-    from ygmon.demo.command import create_demo, print_summary
+    from ygmon.demo.command import create_demo, print_summary, summary_lines
     from ygmon.demo.fresh_database import DatabaseNotEmptyError
-    from ygmon.demo.live import run_live
+    from ygmon.demo.live import FIX_AFTER, run_live
 
     settings = settings_from(args)
     try:
@@ -50,10 +55,16 @@ def run(args: argparse.Namespace) -> int:
     except DatabaseNotEmptyError as exc:
         print(f"ygmon: {exc}", file=sys.stderr)
         return 2
-    print_summary(settings, result)
     if args.no_tui:
+        print_summary(summary_lines(settings, result))
         print("next           'ygmon worker' runs the jobs; 'ygmon' opens the app")
         return 0
+    # The app shows the same notes in its help (`?`): the terminal's copy is hidden
+    # while the app owns it.
+    notes = summary_lines(settings, result, FIX_AFTER)
+    print_summary(notes)
+    # In help, what an admin acts on comes first (at 80x24 the rest is a scroll away).
+    notes.sort(key=lambda note: note[0] not in ACT_ON)
     status_args = copy.copy(args)
     status_args.json = False
     return run_live(
@@ -61,6 +72,6 @@ def run(args: argparse.Namespace) -> int:
         settings,
         fix_file=result.fix_file,
         follow=args.follow,
-        open_app=lambda: int(tui.run(args) or 0),
+        open_app=lambda: int(tui.run(args, notes=notes) or 0),
         print_status=lambda: status.run(status_args),
     )

@@ -22,8 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def collect(settings: Settings) -> dict[str, Any]:
-    """The status document; `ygmon status --json` prints it as it is."""
+def collect(settings: Settings, now: float | None = None) -> dict[str, Any]:
+    """The status document; `ygmon status --json` prints it as it is. `now`: a local
+    registry's beats judged at this time, not the store's (a frozen clock)."""
     profile = settings.profile
     if isinstance(profile, LocalProfile):
         # The everyday case, an embedded database already at head, is answered with
@@ -35,10 +36,10 @@ def collect(settings: Settings) -> dict[str, Any]:
 
             path = embedded.sqlite_file(profile.database_url)
             posts = embedded.scheduled_posts(path) if path else None
-            return {**_header(settings), **_local_status(profile, database, posts)}
+            return {**_header(settings), **_local_status(profile, database, posts, now)}
     import asyncio
 
-    return asyncio.run(gather(settings))
+    return asyncio.run(gather(settings, now))
 
 
 def _header(settings: Settings) -> dict[str, Any]:
@@ -50,7 +51,10 @@ def _header(settings: Settings) -> dict[str, Any]:
 
 
 def _local_status(
-    profile: LocalProfile, database: dict[str, Any], scheduled_posts: int | None
+    profile: LocalProfile,
+    database: dict[str, Any],
+    scheduled_posts: int | None,
+    now: float | None = None,
 ) -> dict[str, Any]:
     from ygmon.jobs.registry.snapshot import snapshot
 
@@ -70,16 +74,17 @@ def _local_status(
             stalled_after=profile.stalled_after,
             errors=errors,
             scheduled_jobs=scheduled_posts,
+            now=now,
         ),
     }
 
 
-async def gather(settings: Settings) -> dict[str, Any]:
+async def gather(settings: Settings, now: float | None = None) -> dict[str, Any]:
     """The status document through SQLAlchemy or the remote API (the general path)."""
     profile = settings.profile
     if isinstance(profile, LocalProfile):
         database, posts = await _database_status(profile.database_url)
-        return {**_header(settings), **_local_status(profile, database, posts)}
+        return {**_header(settings), **_local_status(profile, database, posts, now)}
     return {**_header(settings), **await _remote_status(settings)}
 
 

@@ -14,9 +14,12 @@ if TYPE_CHECKING:
     from ygmon.tui.ui_config import UiConfig
 
 
-def make_app(settings: Settings, ui: UiConfig | None = None) -> YgmonApp:
+def make_app(
+    settings: Settings, ui: UiConfig | None = None, notes: list[tuple[str, str]] | None = None
+) -> YgmonApp:
     """The app `ygmon` opens on `settings`, with the config file's profiles to switch to
-    (tests build it here too; `ui`: tests' frozen clock)."""
+    (tests build it here too; `ui`: tests' frozen clock; `notes`: what `ygmon demo` set
+    up, shown in help)."""
     from ygmon.app import YgmonApp
     from ygmon.monitor.factory import make_monitor
     from ygmon.tui.profile_switch import ProfileSwitcher
@@ -33,11 +36,12 @@ def make_app(settings: Settings, ui: UiConfig | None = None) -> YgmonApp:
         links=settings.profile.links,
         slo=settings.profile.slo,
         switcher=ProfileSwitcher(settings.source),
+        notes=notes,
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, notes: list[tuple[str, str]] | None = None) -> int:
     # Textual is imported here so the other subcommands start without it.
-    app = make_app(settings_from(args))
+    app = make_app(settings_from(args), notes=notes)
     app.run()
     return app.return_code or 0

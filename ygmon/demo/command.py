@@ -140,36 +140,54 @@ async def _index_content(profile: LocalProfile, enqueue: Callable[..., str]) -> 
         await db.dispose()
 
 
-def print_summary(settings: Settings, result: DemoResult) -> None:
+def summary_lines(
+    settings: Settings, result: DemoResult, fix_after: float | None = None
+) -> list[tuple[str, str]]:
+    """(topic, what) of what this demo set up: printed before the app opens and shown
+    in the app's help (`?`), from the same result, so the two never differ. `fix_after`:
+    seconds after which the live demo creates the fix file itself."""
     rows = result.summary.rows
     failing = sum(1 for job in DEMO_JOBS if job.fail)
     fixable = sum(1 for job in DEMO_JOBS if job.fixable)
-    print(f"demo database  {redact(settings.profile.database_url)}  ({result.database.absolute()})")
-    print(
-        f"seeded         {result.summary.total_rows:,} rows in {result.seconds:.1f} s: "
-        f"{rows['users']} users, {rows['ip_assets']} video/audio assets, "
-        f"{rows['analytics_events']:,} raw analytics events"
-    )
-    print(
-        "analytics      the worker enriches the events and catches up 30 days of rollups "
-        "(watch the Logs screen fill in)"
-    )
-    print(
-        f"media          {len(result.summary.media_files)} files in {result.media_dir / KEY_PREFIX}"
-    )
-    print(
-        f"jobs           {len(DEMO_JOBS)} canary jobs enqueued: {failing} will fail, "
-        f"{fixable} fail until {result.fix_file} exists (then retry them)"
-    )
-    print(
-        f"search         {result.jobs - len(DEMO_JOBS) - 1} index jobs enqueued: the seeded "
-        "content, an import of generated assets (bulk), a full reindex"
-    )
+    fixed_by = "" if fix_after is None else f"; the demo creates it {fix_after:g} s after start"
     where = (
         f"e-mails land in {result.outbox.absolute()} ('ygmon outbox' lists them)"
         if result.outbox is not None
         else f"e-mails go to {settings.profile.smtp_host}:{settings.profile.smtp_port}"  # type: ignore[union-attr]
     )
-    print(f"notifications  {result.notifications} being delivered; {where}")
-    print("digests        'ygmon enqueue digest daily' sends the DAILY users theirs now")
-    print(f"admin user     {result.summary.admin_email}")
+    return [
+        (
+            "demo database",
+            f"{redact(settings.profile.database_url)}  ({result.database.absolute()})",
+        ),
+        (
+            "seeded",
+            f"{result.summary.total_rows:,} rows in {result.seconds:.1f} s: "
+            f"{rows['users']} users, {rows['ip_assets']} video/audio assets, "
+            f"{rows['analytics_events']:,} raw analytics events",
+        ),
+        (
+            "analytics",
+            "the worker enriches the events and catches up 30 days of rollups "
+            "(watch the Logs screen fill in)",
+        ),
+        ("media", f"{len(result.summary.media_files)} files in {result.media_dir / KEY_PREFIX}"),
+        (
+            "jobs",
+            f"{len(DEMO_JOBS)} canary jobs enqueued: {failing} will fail, "
+            f"{fixable} fail until {result.fix_file} exists (then retry them){fixed_by}",
+        ),
+        (
+            "search",
+            f"{result.jobs - len(DEMO_JOBS) - 1} index jobs enqueued: the seeded "
+            "content, an import of generated assets (bulk), a full reindex",
+        ),
+        ("notifications", f"{result.notifications} being delivered; {where}"),
+        ("digests", "'ygmon enqueue digest daily' sends the DAILY users theirs now"),
+        ("admin user", result.summary.admin_email),
+    ]
+
+
+def print_summary(lines: list[tuple[str, str]]) -> None:
+    for topic, what in lines:
+        print(f"{topic:<14} {what}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ygmon.config import LocalProfile
 from ygmon.db import embedded, scheduled_posts
@@ -32,7 +32,8 @@ from ygmon.monitor.health import build_health, judged, mail_errors
 from ygmon.monitor.job_ops import LocalJobOps
 from ygmon.monitor.local_storages import LocalStorages
 from ygmon.monitor.operator_parts import OperatorParts
-from ygmon.monitor.queue_control import LocalQueueControl, with_pauses
+from ygmon.monitor.queue_control import LocalQueueControl, paused_stats
+from ygmon.monitor.registry_moment import RegistryMoment, SharedRead
 from ygmon.monitor.replay_schemas import ReplayResult
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
@@ -56,7 +57,11 @@ from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
 from ygmon.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
 
 if TYPE_CHECKING:
+    from ygmon.jobs.registry.job_registry import JobRegistry
+    from ygmon.jobs.runtime import JobRuntime
     from ygmon.storage.signing import Signer
+
+T = TypeVar("T")
 
 # SQLAlchemy, the models and Huey are imported where first used: the Overview's polls
 # need none of them on an embedded database (ygmon.db.embedded), and together they
@@ -92,6 +97,7 @@ class LocalMonitor(LocalStorages, OperatorParts):
         self.SUPPORTS_RETRY = not self.read_only
         self._embedded_path = embedded.sqlite_file(profile.database_url)
         self._signer: Signer | None = None
+        self._moment = SharedRead(self._read_moment)
         self.audit_trail = AuditTrail(self, self.now)
         OperatorParts.__init__(
             self,
@@ -105,30 +111,55 @@ class LocalMonitor(LocalStorages, OperatorParts):
 
     # --- the Monitor protocol -----------------------------------------------------
 
+    async def in_registry(self, call: Callable[[JobRegistry], T]) -> T:
+        self._moment.other_call()
+        return await super().in_registry(call)
+
+    async def in_runtime(self, call: Callable[[JobRuntime], T]) -> T:
+        self._moment.other_call()
+        return await super().in_runtime(call)
+
+    async def _read_moment(self) -> RegistryMoment:
+        """Workers, running jobs, counts and pauses in one read (ygmon.monitor.registry_moment)."""
+
+        def read(r: JobRegistry) -> RegistryMoment:
+            return RegistryMoment(
+                r.workers(),
+                r.now(),
+                r.running_per_worker(),
+                r.queue_stats(),
+                queue_pauses.paused_queues(r.store),
+            )
+
+        return await self._in_thread(lambda: read(self._open_reader()))
+
     async def health(self) -> AllWorkersHealth:
-        errors, paused = await self.in_registry(
-            lambda registry: (mail_errors(self.profile), queue_pauses.paused_queues(registry.store))
-        )
-        workers = await self.workers()
+        moment = await self._moment.get()
+        workers = self._judged(moment)
+        errors = mail_errors(self.profile)
         if self._embedded_path is not None:
             posts = await asyncio.to_thread(embedded.scheduled_posts, self._embedded_path)
             if posts is not None:
-                return build_health(workers, posts, errors, paused)
+                return build_health(workers, posts, errors, moment.paused)
 
         posts = await self.read(scheduled_posts.count)
-        return build_health(workers, posts, errors, paused)
+        return build_health(workers, posts, errors, moment.paused)
 
     async def queues(self) -> list[QueueStats]:
-        return await self.in_registry(lambda r: with_pauses(r.queue_stats(), r.store))
+        moment = await self._moment.get()
+        return paused_stats(moment.stats, moment.paused)
 
     async def workers(self) -> list[WorkerInfo]:
+        return self._judged(await self._moment.get())
+
+    def _judged(self, moment: RegistryMoment) -> list[WorkerInfo]:
         # Heartbeats carry the store's time (ygmon.jobs.registry.clock): judge them by it,
         # not by this host's clock.
-        workers, stamp, running = await self.in_registry(
-            lambda r: (r.workers(), r.now(), r.running_per_worker())
-        )
-        judged_now = judged(workers, datetime.fromtimestamp(stamp, UTC), self.profile)
-        return [w.model_copy(update={"running": running.get(w.id, 0)}) for w in judged_now]
+        at = datetime.fromtimestamp(moment.store_now, UTC)
+        return [
+            w.model_copy(update={"running": moment.running.get(w.id, 0)})
+            for w in judged(moment.workers, at, self.profile)
+        ]
 
     async def _counts(self, names: list[str]) -> dict[str, QueueStats]:
         stats = {q.name: q for q in await self.queues()}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ygmon.errors import NotFoundError, ReadOnlyError
 from ygmon.jobs import schedule_runs
@@ -40,9 +40,10 @@ def as_pause(queue: str, pause: queue_pauses.Pause | None) -> QueuePause:
     )
 
 
-def with_pauses(stats: list[QueueStats], store: Any) -> list[QueueStats]:
-    """The queues' counts with their pause state (one read of the paused set)."""
-    paused = queue_pauses.paused_queues(store)
+def paused_stats(
+    stats: list[QueueStats], paused: dict[str, queue_pauses.Pause]
+) -> list[QueueStats]:
+    """The queues' counts with the pause state of those in `paused`."""
     if not paused:
         return stats
     # Validated, not copied: the pause time is cut to milliseconds as every timestamp is.

@@ -22,6 +22,7 @@ from ygmon.screens.confirm_dialog import ConfirmDialog
 from ygmon.screens.export_action import start_export
 from ygmon.screens.shared_keys import back_key, copy_id_key, export_key, search_key
 from ygmon.tui import search_field
+from ygmon.tui.age_ticker import tick_each_second
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.job_id import copy_id, short_id
@@ -73,6 +74,8 @@ class FailedScreen(BulkActions):
         self.query_text = ""
         self.group: FailureGroup | None = None
         """The group whose jobs the list shows (Enter on a group)."""
+        self._shown: tuple[tuple[object, ...], Any] | None = None
+        """What the list was asked for (see `_asked`) and the answer it shows."""
 
     def compose_body(self) -> ComposeResult:
         yield Label("", id="failed-title", classes="screen-title")
@@ -80,6 +83,20 @@ class FailedScreen(BulkActions):
         yield KeyedTable(COLUMNS, free="error", id="failed-table")
         yield KeyedTable(GROUP_COLUMNS, free="cause", id="failed-groups")
         yield EmptyState("", id="failed-empty")
+
+    def on_mount(self) -> None:
+        tick_each_second(self, self._tick)
+
+    def _asked(self) -> tuple[object, ...]:
+        return (self.grouped, self.group, self.query_text)
+
+    def _tick(self) -> None:
+        """The Failed, Last and First ages tick: the answer last read, shown again (no
+        fetch), unless the list was asked for something else since (its answer is
+        coming, and the old one may be of the other kind)."""
+        shown = self._shown
+        if shown is not None and shown[0] == self._asked():
+            self.show(shown[1])
 
     async def fetch(self) -> Any:
         if self.grouped:
@@ -105,6 +122,7 @@ class FailedScreen(BulkActions):
         return text if len(text) <= 40 else text[:39] + "…"
 
     def show(self, data: Any) -> None:
+        self._shown = (self._asked(), data)
         jobs_table = self.query_one("#failed-table", KeyedTable)
         groups_table = self.query_one("#failed-groups", KeyedTable)
         jobs_table.display = not self.grouped

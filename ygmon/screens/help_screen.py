@@ -1,6 +1,7 @@
 """`?`: every key of the screen below and of the app, with its description: the screen's
 own keys first, then the app's, then the keys of the focused table or field (cursor
-movement and the like, which every Textual app shares)."""
+movement and the like, which every Textual app shares). Opened by `ygmon demo`, it first
+says what the demo set up (the notes it printed before the app covered them)."""
 
 from __future__ import annotations
 
@@ -58,11 +59,16 @@ def key_text(screen: Screen) -> str:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close", id="help.close")]
 
-    def __init__(self, below: Screen) -> None:
+    def __init__(self, below: Screen, notes: list[tuple[str, str]] | None = None) -> None:
         super().__init__()
         self._text = key_text(below)
+        self._notes = notes or []
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
+            if self._notes:
+                yield Static("What the demo set up", classes="help-heading")
+                notes = "\n".join(f"{topic}: {what}" for topic, what in self._notes)
+                yield Static(notes, id="help-notes", markup=False)
             yield Static("Keys (Esc closes; ctrl+p opens the command palette)", id="help-title")
             yield Static(self._text, id="help-keys", markup=False)

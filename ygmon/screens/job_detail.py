@@ -109,7 +109,7 @@ class JobDetailScreen(PolledScreen):
 
     def action_whole_log(self) -> None:
         if self._job is not None:
-            self.app.push_screen(JobLogScreen(self._job))
+            self.app.push_screen(JobLogScreen(self._job, self.read_at, self.now))
 
     @work(exclusive=True, exit_on_error=False, group="replay")
     async def action_replay(self) -> None:

@@ -3,6 +3,9 @@ attempt ended and how many of its lines the cap cut; scrolls with the usual keys
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Log, Static
@@ -28,9 +31,16 @@ class JobLogScreen(Screen):
     CSS_PATH = "job_detail.tcss"
     BINDINGS = [back_key("job-log", "app.pop_screen")]
 
-    def __init__(self, job: JobDetail) -> None:
+    def __init__(
+        self,
+        job: JobDetail,
+        read_at: datetime | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """`read_at`: when the job screen read `job` (the header says how long ago)."""
         super().__init__()
         self.job = job
+        self._read = (read_at, clock)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -39,6 +49,9 @@ class JobLogScreen(Screen):
         yield AppFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        read_at, clock = self._read
+        if clock is not None:
+            self.query_one(AppHeader).show_read(read_at, clock)
         log = self.query_one("#job-log", Log)
         log.write_lines(log_lines(self.job))
         log.scroll_home(animate=False)

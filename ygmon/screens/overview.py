@@ -27,6 +27,7 @@ from ygmon.liveness import GONE, beat_words
 from ygmon.monitor.queue_control_schemas import ScheduleInfo
 from ygmon.monitor.schemas import AllWorkersHealth, QueueStats, WorkerHealth, WorkerInfo
 from ygmon.monitor.search_schemas import SearchIndexOverview
+from ygmon.queues import WORKER_GROUPS
 from ygmon.screens import overview_search
 from ygmon.screens.overview_summary import compact_summary
 from ygmon.screens.polled_screen import PolledScreen
@@ -76,7 +77,11 @@ class OverviewScreen(PolledScreen):
     _history: History | None = None
     _history_at = 0.0
     _search_at = -HISTORY_EVERY
+    _search_mark: tuple[int, ...] = ()
+    """The search queues' finished jobs when the index was last read."""
     _search: SearchIndexOverview | None = None
+    _search_error: str | None = None
+    """Why the index could not be read (its figures show "?", this on hover)."""
     _data: OverviewData | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -142,9 +147,12 @@ class OverviewScreen(PolledScreen):
         # The queues matter more than the index's size: an answer without it (a server
         # that cannot read the index) still shows every queue.
         try:
-            return await self.monitor.search_index_overview()
-        except YgmonError:
+            found = await self.monitor.search_index_overview()
+        except YgmonError as exc:
+            self._search_error = f"The search index could not be read: {exc.message}"
             return None
+        self._search_error = None
+        return found
 
     def _schedules_stale(self) -> bool:
         if not self._schedules or self._schedules_read is None:
@@ -163,8 +171,12 @@ class OverviewScreen(PolledScreen):
         self._show_queues(data)
         self._show_schedule(data)
         self._show_workers(data.workers)
-        if time.monotonic() - self._search_at >= HISTORY_EVERY:
-            self._search_at = time.monotonic()
+        # The index changes only when a search job finishes: read it again then (so it
+        # never says "no full reindex yet" beside a finished one), else as the history.
+        searching = WORKER_GROUPS.get(overview_search.GROUP, ())
+        mark = tuple(q.completed + q.failed for q in data.queues if q.name in searching)
+        if mark != self._search_mark or time.monotonic() - self._search_at >= HISTORY_EVERY:
+            self._search_at, self._search_mark = time.monotonic(), mark
             self.load_search()
             self.load_targets()
 
@@ -284,16 +296,24 @@ class OverviewScreen(PolledScreen):
         """The index's size and last reindex: on the group's line when compact, on two
         lines under its queues otherwise."""
         group = data.health.groups.get(overview_search.GROUP)
-        if data.search is None or group is None:
+        error = self._search_error
+        if group is None or (data.search is None and error is None):
             return
         now = self.now()
         inline = self._search_inline
-        suffix = overview_search.compact_summary(data.search, now) if inline else None
+        if data.search is None:
+            # Not read is not empty: "?" and why on hover, never "0 indexed".
+            suffix: str | None = overview_search.UNREAD if inline else None
+            details, why = f"{overview_search.UNREAD} (hover for why)", error
+        else:
+            suffix = overview_search.compact_summary(data.search, now) if inline else None
+            details = why = overview_search.detail_lines(data.search, now)
         for line in self.query(f"#group-{overview_search.GROUP}").results(Static):
             line.update(_group_text(overview_search.GROUP, group, suffix, self.compact))
-            line.tooltip = overview_search.detail_lines(data.search, now)
+            line.tooltip = why
         for detail in self.query(f"#detail-{overview_search.GROUP}").results(Static):
-            detail.update(overview_search.detail_lines(data.search, now))
+            detail.update(details)
+            detail.tooltip = error
 
     def _show_schedule(self, data: OverviewData) -> None:
         """The soonest runs of every schedule, as many as the terminal's height leaves
@@ -310,12 +330,22 @@ class OverviewScreen(PolledScreen):
             f"{s.next_run_at.strftime('%m-%d %H:%M')}"
             for s in shown
         ]
-        scheduled = sum(g.scheduled_jobs or 0 for g in data.health.groups.values())
+        counts = [g.scheduled_jobs for g in data.health.groups.values()]
+        known = [n for n in counts if n is not None]
+        # The health answer holds the count only when the backend could read it.
+        scheduled = str(sum(known)) if known else "?"
         more = len(soonest) - len(shown)
         lines.append(
             f"scheduled posts {scheduled}" + (f" · {more} more: Schedules (9)" if more else "")
         )
-        self.query_one("#schedule", Static).update("\n".join(lines))
+        panel = self.query_one("#schedule", Static)
+        panel.update("\n".join(lines))
+        panel.tooltip = (
+            None
+            if known
+            else "Scheduled posts: ? — the backend's health answer holds no count "
+            "(its database could not be read)."
+        )
 
     def _show_workers(self, workers: list[WorkerInfo]) -> None:
         now = self.now()

@@ -14,11 +14,18 @@ from ygmon.monitor.search_schemas import SearchIndexOverview
 from ygmon.tui.formatting import age
 
 GROUP = "search"
+UNREAD = "? indexed"
+"""The index's size when it could not be read (the reason is the tooltip)."""
+
+
+def indexed(overview: SearchIndexOverview) -> str:
+    """'345 indexed': the documents in the index now, as every screen names them."""
+    return f"{sum(overview.sizes.values()):,} indexed"
 
 
 def index_line(overview: SearchIndexOverview) -> str:
     sizes = "  ".join(f"{name} {count:,}" for name, count in overview.sizes.items())
-    return f"Indexed: {sizes}"
+    return f"{indexed(overview)}: {sizes}"
 
 
 def reindex_line(overview: SearchIndexOverview, now: datetime) -> str:
@@ -32,19 +39,23 @@ def reindex_line(overview: SearchIndexOverview, now: datetime) -> str:
         if n
     ]
     fixed = ", ".join(fixes) if fixes else "nothing to fix"
-    return f"Last full reindex {age(last.finished_at, now)}: {last.checked:,} checked, {fixed}"
+    # The rows it read, soft-deleted ones included (never indexed): a count of its own,
+    # named apart from the index's size.
+    return (
+        f"Last full reindex {age(last.finished_at, now)}: "
+        f"{last.checked:,} source rows checked, {fixed}"
+    )
 
 
 def compact_summary(overview: SearchIndexOverview, now: datetime) -> str:
     """'356 indexed · reindex 2h ago, 3 fixed', for the group's line."""
-    total = sum(overview.sizes.values())
     last = overview.last_full_reindex
     if last is None:
         reindex = "no full reindex yet"
     else:
         fixed = f"{last.total_fixed:,} fixed" if last.total_fixed else "nothing to fix"
         reindex = f"reindex {age(last.finished_at, now)}, {fixed}"
-    return f"{total:,} indexed · {reindex}"
+    return f"{indexed(overview)} · {reindex}"
 
 
 def detail_lines(overview: SearchIndexOverview, now: datetime) -> str:

@@ -75,6 +75,11 @@ class PolledScreen(Screen):
         raise NotImplementedError
 
     @property
+    def read_at(self) -> datetime | None:
+        """When the data on screen was read (the app's clock); None before a first read."""
+        return self._last_good_at
+
+    @property
     def monitor(self) -> Monitor:
         return self.app.monitor
 
@@ -107,6 +112,7 @@ class PolledScreen(Screen):
     def update_header(self) -> None:
         header = self.query_one(AppHeader)
         header.show_app()
+        header.show_read(self._last_good_at, self.now)
         watch = getattr(self.app, "alert_watch", None)
         header.show_alerts(watch.firing if watch is not None else [])
         link = getattr(self.monitor, "link", None)  # RemoteMonitor's stream or polling

@@ -17,6 +17,7 @@ from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.schemas import Page, PreviewAsset
 from ygmon.screens.media_retry import ask_retry, retry_job
 from ygmon.screens.polled_screen import PolledScreen
+from ygmon.tui.age_ticker import tick_each_second
 from ygmon.tui.formatting import age
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
@@ -74,12 +75,22 @@ class PreviewsScreen(PolledScreen):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._rows: list[tuple[str, tuple[str, ...]]] = []
+        self._page: Page[PreviewAsset] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Select([(s, s) for s in STATUSES], prompt="any status", id="preview-status")
         yield KeyedTable(COLUMNS, id="previews-table")
         yield Static("", id="preview-selected", markup=False)
         yield EmptyState("", id="previews-empty")
+
+    def on_mount(self) -> None:
+        tick_each_second(self, self._tick)
+
+    def _tick(self) -> None:
+        """A generating preview's "started 12s ago" ticks: the page last read, shown
+        again (no fetch)."""
+        if self._page is not None:
+            self.show(self._page)
 
     async def fetch(self) -> Page[PreviewAsset]:
         status = self.query_one("#preview-status", Select).value
@@ -88,6 +99,7 @@ class PreviewsScreen(PolledScreen):
         )
 
     def show(self, data: Page[PreviewAsset]) -> None:
+        self._page = data
         now = self.now()
         rows = []
         for asset in data.data:

@@ -23,6 +23,7 @@ from ygmon.screens.export_action import start_export
 from ygmon.screens.overview_search import index_line, reindex_line
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.screens.shared_keys import export_key
+from ygmon.tui.age_ticker import tick_each_second
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
 
@@ -62,6 +63,7 @@ class SearchScreen(PolledScreen):
         self.searches = 0
         """Finished searches (tests wait on it)."""
         self.searched_for = ""
+        self._overview: SearchIndexOverview | None = None
         """The query of the last finished search: a test waits for the one it typed, as a
         pause between two keys on a busy machine can let the debounce search a prefix."""
 
@@ -93,12 +95,22 @@ class SearchScreen(PolledScreen):
 
         start_export(self, f"the hits of “{query.strip()[:40]}”", "search", SearchHit, hits)
 
+    def on_mount(self) -> None:
+        tick_each_second(self, self._show_reindex)
+
+    def _show_reindex(self) -> None:
+        """The last full reindex's age, from the overview last read (ticks, no fetch)."""
+        if self._overview is not None:
+            line = reindex_line(self._overview, self.now())
+            self.query_one("#search-reindex", Static).update(Text(line))
+
     async def fetch(self) -> SearchIndexOverview:
         return await self.monitor.search_index_overview()
 
     def show(self, data: SearchIndexOverview) -> None:
+        self._overview = data
         self.query_one("#search-index", Static).update(Text(index_line(data)))
-        self.query_one("#search-reindex", Static).update(Text(reindex_line(data, self.now())))
+        self._show_reindex()
         if not self.query_one("#search-input", Input).value.strip():
             self.query_one(EmptyState).set_shown(True)
 

@@ -17,6 +17,7 @@ from textual.widgets import Label, Log, Static
 from ygmon.errors import YgmonError
 from ygmon.liveness import GONE, GONE_LISTED_FOR, beat_words
 from ygmon.monitor.schemas import WorkerInfo
+from ygmon.tui.age_ticker import tick_each_second
 from ygmon.tui.formatting import age
 from ygmon.tui.health_words import LIVENESS_ORDER
 from ygmon.tui.local_worker import LocalWorker
@@ -46,6 +47,16 @@ class WorkerScreen(Screen):
             yield Log(id="worker-log", max_lines=2000)
         yield AppFooter(compact=True, show_command_palette=False)
 
+    _seen: list[WorkerInfo] | None = None
+
+    def on_mount(self) -> None:
+        tick_each_second(self, self._tick)
+
+    def _tick(self) -> None:
+        """The beat and start ages tick between two reads of the workers (no fetch)."""
+        if self._seen is not None:
+            self.show_seen(self._seen)
+
     @property
     def worker(self) -> LocalWorker | None:
         return self.app.local_worker
@@ -70,6 +81,7 @@ class WorkerScreen(Screen):
         except YgmonError as exc:
             self.query_one("#worker-seen", Static).update(f"Workers: {exc.message}")
             return
+        self.query_one(AppHeader).show_read(self.app.ui.clock(), self.app.ui.clock)
         self.show_seen(workers)
 
     def _is_ours(self, w: WorkerInfo) -> bool:
@@ -82,6 +94,7 @@ class WorkerScreen(Screen):
         )
 
     def show_seen(self, workers: list[WorkerInfo]) -> None:
+        self._seen = workers
         now = self.app.ui.clock()
         text = Text()
         if not workers:

@@ -1,8 +1,10 @@
 """The top line: product, profile, backend target, READ-ONLY badge, firing alerts,
-rate-limit budget, refresh state."""
+rate-limit budget, how fresh the screen's data is (ticking), refresh state."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from textual import events
@@ -11,11 +13,16 @@ from textual.containers import Horizontal
 from textual.widgets import Label
 
 from ygmon.monitor.queue_control_schemas import AlertState
+from ygmon.tui.age_ticker import tick_each_second
+from ygmon.tui.formatting import span, stamp
 from ygmon.widgets.link_label import LinkLabel
 from ygmon.widgets.target_label import TargetLabel
 
 
 class AppHeader(Horizontal):
+    _read_at: datetime | None = None
+    _clock: Callable[[], datetime] | None = None
+
     def compose(self) -> ComposeResult:
         yield Label("ygmon", id="header-title")
         yield Label("", id="header-profile")
@@ -24,7 +31,27 @@ class AppHeader(Horizontal):
         yield Label("", id="header-alerts")
         yield LinkLabel("", id="header-link")
         yield Label("", id="header-budget")
+        yield Label("", id="header-read")
         yield Label("", id="header-refresh")
+
+    def on_mount(self) -> None:
+        tick_each_second(self, self._show_read)
+
+    def show_read(self, at: datetime | None, clock: Callable[[], datetime]) -> None:
+        """When the screen's data was read (the app's clock), its age ticking: "read 3s
+        ago"; nothing before a first read. The exact time is the tooltip."""
+        self._read_at, self._clock = at, clock
+        self._show_read()
+
+    def _show_read(self) -> None:
+        label = self.query_one("#header-read", Label)
+        if self._read_at is None or self._clock is None:
+            label.update("")
+            label.tooltip = None
+            return
+        seconds = max(0.0, (self._clock() - self._read_at).total_seconds())
+        label.update(f"read {span(seconds)} ago")
+        label.tooltip = f"This screen's data was read at {stamp(self._read_at)} UTC."
 
     def show_app(self) -> None:
         """The app's backend, profile and refresh state, as every screen's header shows them."""

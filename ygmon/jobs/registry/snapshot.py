@@ -168,11 +168,15 @@ def snapshot(
     stalled_after: float,
     errors: Mapping[str, str] | None = None,
     scheduled_jobs: int | None = None,
+    now: float | None = None,
 ) -> dict[str, Any]:
     """`health`, `queues` and `workers` as `ygmon status --json` prints them; each worker
     with its liveness and beat age (ygmon.liveness), and health by the same rule as
-    GET /api/admin/jobs/health."""
+    GET /api/admin/jobs/health. `now`: the time to judge the beats at instead of the
+    store's (a frozen clock, as the app's UiConfig gives its screens)."""
     raw = read_raw(broker_url, namespace)
+    if now is not None:
+        raw = raw._replace(now=now)
     workers = []
     for row in worker_rows(raw.workers):
         beat_age = max(0.0, raw.now - row["last_heartbeat"].timestamp())
