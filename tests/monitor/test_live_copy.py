@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from servers import (
+    FIXED_NOW,
     TEST_SECRET,
     bearer,
     fixed_clock,
@@ -24,8 +26,10 @@ from servers import (
 
 from ygmon.api.auth import issue_token
 from ygmon.config import LocalProfile
+from ygmon.monitor.change_feed import ChangeFeed
 from ygmon.monitor.factory import make_monitor
 from ygmon.monitor.live_topics import TOPICS
+from ygmon.monitor.local import LocalMonitor
 from ygmon.monitor.local_live import LiveLocalMonitor
 from ygmon.monitor.remote import RemoteMonitor
 from ygmon.monitor.remote_live import LinkMode
@@ -186,3 +190,26 @@ async def test_the_stream_outlives_the_servers_keep_alive_comments(
             assert _used(base_url, token) == 1  # the one stream, never opened again
         finally:
             await monitor.close()
+
+
+async def test_the_schedules_clock_alone_is_no_change(bare: LocalProfile) -> None:
+    # An idle server's schedules differ at every read only in checkedAt (the read's own
+    # time): as a change, it sent every viewer an event every 5 s for nothing.
+    now = [FIXED_NOW + timedelta(seconds=20)]
+    monitor = LocalMonitor(bare, clock=lambda: now[0])
+    feed = ChangeFeed(monitor, every=0, slow_every=0)
+    try:
+        await feed.fresh(["schedules"])
+        first, seq = feed.value("schedules"), feed.seq
+        now[0] += timedelta(seconds=1)
+        await feed.fresh(["schedules"])
+        assert feed.value("schedules")[0].checked_at == first[0].checked_at + timedelta(seconds=1)
+        assert feed.seq == seq
+        await monitor.pause_queue("maintenance")  # what a schedule says changes: an event
+        await feed.fresh(["schedules"])
+        assert feed.seq == seq + 1
+        # A copy held 3.2 s since its read moves the clock on by whole seconds.
+        moved = TOPICS["schedules"].rebase(first, 3.2)
+        assert moved[0].checked_at == first[0].checked_at + timedelta(seconds=3)
+    finally:
+        await monitor.close()

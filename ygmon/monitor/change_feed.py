@@ -73,8 +73,6 @@ class ChangeFeed:
         self._keep_log = keep_log
         self.objects: dict[str, Any] = {}
         """Each topic's value at its last read."""
-        self.read_at: dict[str, float] = {}
-        """time.monotonic() when each topic's value was read."""
         self.errors: dict[str, YgmonError] = {}
         """Why each topic whose last read failed failed (it has no value then)."""
         self.seq = 0
@@ -114,7 +112,7 @@ class ChangeFeed:
                 self._began[name] = now
                 self._under_way[name] = loop.create_future()
             self.reads += 1
-            changed = await asyncio.gather(*(self._read(n, now) for n in due))
+            changed = await asyncio.gather(*(self._read(n) for n in due))
             if any(changed):
                 self._tick.set()
                 self._tick = asyncio.Event()
@@ -127,7 +125,7 @@ class ChangeFeed:
         """Make every topic due: the next ask reads it (this client changed something)."""
         self._began.clear()
 
-    async def _read(self, name: str, now: float) -> bool:
+    async def _read(self, name: str) -> bool:
         """Read one topic, hold its value (or its error), and say whether it changed; its
         waiters are released as soon as it is held, not when the whole read ends."""
         topic = TOPICS[name]
@@ -145,7 +143,6 @@ class ChangeFeed:
         old = self.objects.get(name, ...)
         self.objects[name] = value
         self.errors.pop(name, None)
-        self.read_at[name] = now
         self._texts.pop(name, None)
         if old is not ... and topic.steady(old) == topic.steady(value):
             return False
