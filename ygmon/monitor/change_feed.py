@@ -65,8 +65,8 @@ class ChangeFeed:
         slow_every: float = SLOW_EVERY,
         keep_log: bool = True,
     ) -> None:
-        """`slow_every`: the interval of SLOW_TOPICS; `keep_log`: keep the changes (with
-        their JSON) for someone to send on, else only count them."""
+        """`slow_every`: the interval of SLOW_TOPICS; `keep_log`: number the changes and
+        keep them (with their JSON) for someone to send on, else only share the reads."""
         self.monitor = monitor
         self.every = every
         self.slow_every = slow_every
@@ -144,11 +144,12 @@ class ChangeFeed:
         self.objects[name] = value
         self.errors.pop(name, None)
         self._texts.pop(name, None)
+        if not self._keep_log:
+            return False  # nobody sends the changes on: spare the comparison
         if old is not ... and topic.steady(old) == topic.steady(value):
             return False
         self.seq += 1
-        if self._keep_log:
-            self._log.append(self.change(self.seq, name, self.text(name)))
+        self._log.append(self.change(self.seq, name, self.text(name)))
         return True
 
     def change(self, seq: int, topic: str, text: str) -> Change:
