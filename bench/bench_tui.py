@@ -44,7 +44,7 @@ from ygmon.monitor.factory import make_monitor
 from ygmon.tui.ui_config import UiConfig
 
 profile = LocalProfile(database_url=sys.argv[1], broker_url=sys.argv[2], namespace="benchtui")
-app = YgmonApp(make_monitor(Settings("local", profile, None)), target="bench",
+app = YgmonApp(make_monitor(Settings("local", profile, None), live=True), target="bench",
                ui=UiConfig(auto_refresh=False, cursor_blink=False))
 """
 

@@ -124,7 +124,10 @@ def _ygmon_app(settings: Any) -> tuple[App, list[str]]:
     from ygmon.monitor.factory import make_monitor
     from ygmon.tui.ui_config import UiConfig
 
-    app = YgmonApp(make_monitor(settings), target="bench", ui=UiConfig(cursor_blink=False))
+    # live, as `ygmon` builds it: a local feed, or a remote copy of the server's stream
+    app = YgmonApp(
+        make_monitor(settings, live=True), target="bench", ui=UiConfig(cursor_blink=False)
+    )
     return app, [key for key, *_ in SCREENS_BY_KEY]
 
 

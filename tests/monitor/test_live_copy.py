@@ -1,16 +1,20 @@
-"""The remote monitor on the server's stream (ygmon.monitor.remote_live): its copy answers
-as the local monitor does, screens' reads cost no request, answers outside the stream are
-reused or revalidated with ETags, and without the stream it polls one snapshot."""
+"""The live monitors: the remote one on the server's stream (ygmon.monitor.remote_live),
+the local one on the same change feed (ygmon.monitor.local_live). Both answer every topic
+as its polled endpoint does; the local one reads each topic once per interval whoever
+asks; the remote copy's reads cost no request, answers outside the stream are reused or
+revalidated with ETags, and without the stream it polls one snapshot."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from servers import (
+    FIXED_NOW,
     TEST_SECRET,
     bearer,
     fixed_clock,
@@ -22,8 +26,11 @@ from servers import (
 
 from ygmon.api.auth import issue_token
 from ygmon.config import LocalProfile
+from ygmon.monitor.change_feed import ChangeFeed
 from ygmon.monitor.factory import make_monitor
 from ygmon.monitor.live_topics import TOPICS
+from ygmon.monitor.local import LocalMonitor
+from ygmon.monitor.local_live import LiveLocalMonitor
 from ygmon.monitor.remote import RemoteMonitor
 from ygmon.monitor.remote_live import LinkMode
 
@@ -55,6 +62,49 @@ async def test_the_live_copy_answers_as_the_local_monitor(
     finally:
         await local.close()
         await remote.close()
+
+
+@pytest.mark.parametrize("kind", ["local", "remote"])
+async def test_the_live_feed_answers_as_the_polled_endpoints(
+    seeded: LocalProfile, server: tuple[str, str], kind: str
+) -> None:
+    base_url, token = server
+    port = int(base_url.rsplit(":", 1)[1])
+    if kind == "local":
+        settings = local_settings(seeded.replace(serve_port=port))
+    else:
+        settings = remote_settings(*server)
+    monitor = make_monitor(settings, clock=fixed_clock, live=True)
+    try:
+        async with httpx.AsyncClient(base_url=base_url, headers=bearer(token)) as client:
+            for name, topic in TOPICS.items():
+                answer = (await client.get("/api/admin/jobs" + topic.endpoint)).json()
+                polled = answer["pagination"]["total"] if name == "failedCount" else answer["data"]
+                held = await topic.read(monitor)
+                # The schedules' clock is the read's own time, not what they say.
+                assert topic.steady(held) == topic.steady(topic.decode(polled)), name
+    finally:
+        await monitor.close()
+
+
+async def test_the_local_feed_reads_each_topic_once_per_interval(bare: LocalProfile) -> None:
+    monitor = make_monitor(local_settings(bare), live=True)
+    assert isinstance(monitor, LiveLocalMonitor)
+    try:
+        began = time.monotonic()
+        # Five screens (and the alert watch, the health's own look at the workers) at once.
+        for _ in range(3):
+            await asyncio.gather(*(t.read(monitor) for _ in range(5) for t in TOPICS.values()))
+        elapsed = time.monotonic() - began
+        reads = monitor.feed.topic_reads
+        # failedCount is the total of a failed_jobs() page, which is read as asked.
+        assert set(reads) == set(TOPICS) - {"failedCount"}
+        assert max(reads.values()) <= 1 + elapsed / monitor.feed.every
+        # This monitor's own action shows at the next read, not an interval later.
+        await monitor.pause_queue("maintenance")
+        assert next(q for q in await monitor.queues() if q.name == "maintenance").paused
+    finally:
+        await monitor.close()
 
 
 @pytest.fixture
@@ -140,3 +190,26 @@ async def test_the_stream_outlives_the_servers_keep_alive_comments(
             assert _used(base_url, token) == 1  # the one stream, never opened again
         finally:
             await monitor.close()
+
+
+async def test_the_schedules_clock_alone_is_no_change(bare: LocalProfile) -> None:
+    # An idle server's schedules differ at every read only in checkedAt (the read's own
+    # time): as a change, it sent every viewer an event every 5 s for nothing.
+    now = [FIXED_NOW + timedelta(seconds=20)]
+    monitor = LocalMonitor(bare, clock=lambda: now[0])
+    feed = ChangeFeed(monitor, every=0, slow_every=0)
+    try:
+        await feed.fresh(["schedules"])
+        first, seq = feed.value("schedules"), feed.seq
+        now[0] += timedelta(seconds=1)
+        await feed.fresh(["schedules"])
+        assert feed.value("schedules")[0].checked_at == first[0].checked_at + timedelta(seconds=1)
+        assert feed.seq == seq
+        await monitor.pause_queue("maintenance")  # what a schedule says changes: an event
+        await feed.fresh(["schedules"])
+        assert feed.seq == seq + 1
+        # A copy held 3.2 s since its read moves the clock on by whole seconds.
+        moved = TOPICS["schedules"].rebase(first, 3.2)
+        assert moved[0].checked_at == first[0].checked_at + timedelta(seconds=3)
+    finally:
+        await monitor.close()

@@ -211,15 +211,16 @@ def build_app(
 ) -> YgmonApp:
     """The app as `ygmon` builds it: the shared factory gives the monitor; a local app
     may start `ygmon worker` with `worker_config` (a config file of the same profile);
-    `live`: a remote monitor holds the server's stream, as `ygmon tui` makes it; `clock`:
-    a local monitor's (a later one than the data's shows the ages grown)."""
+    a local monitor reads through its change feed, as `ygmon tui` makes it; `live`: a
+    remote monitor holds the server's stream, as `ygmon tui` makes it; `clock`: a local
+    monitor's (a later one than the data's shows the ages grown)."""
     local = isinstance(settings.profile, LocalProfile)
     command = None
     if local:
         source = Settings(settings.profile_name, settings.profile, worker_config)
         command = worker_command(source)
     return YgmonApp(
-        make_monitor(settings, clock=clock if local else None, live=live),
+        make_monitor(settings, clock=clock if local else None, live=live or local),
         target=target,
         ui=ui,
         worker_command=command,

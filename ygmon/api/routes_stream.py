@@ -5,7 +5,8 @@ every subscribed topic (ygmon.monitor.live_topics), then one event per changed t
 named after it, each with an id; `Last-Event-ID` resumes with the changes since (then a
 `resumed` event) while the feed still holds them. A comment line every 15 s keeps
 proxies from closing it. The stream ends with an `end` event when the token expires or
-the user is no longer ADMIN (checked with `require_known_users`).
+the user is no longer ADMIN (checked with `require_known_users`). A change's event is
+encoded once by the feed (ygmon.api.stream_feed) and sent as those bytes by every stream.
 
 GET /snapshot: the same topics in one answer, for a client that cannot hold a stream;
 its ETag (ygmon.api.etags) makes an unchanged one a 304.
@@ -34,7 +35,7 @@ from ygmon.api.errors import TOO_MANY, error_response
 from ygmon.api.guard import IDENTITY_KEY
 from ygmon.api.models import QUERY_ERRORS, extension, extension_router, query_param
 from ygmon.api.params import QueryParams
-from ygmon.api.stream_feed import Change, StreamFeed
+from ygmon.api.stream_feed import StreamFeed
 from ygmon.errors import YgmonError
 from ygmon.monitor.live_topics import TOPICS
 from ygmon.monitor.user_roles import UserRoles
@@ -96,7 +97,7 @@ async def snapshot(request: Request) -> JSONResponse:
     names = _topics(request)
     feed = feed_of(request)
     await feed.fresh()
-    return ok({n: feed.values[n] for n in names if n in feed.values})
+    return ok(feed.snapshot(names))
 
 
 class LiveStream(EventSourceResponse):
@@ -134,12 +135,13 @@ async def stream(request: Request) -> Response:
     return LiveStream(events, lambda: feed.leave(identity.user_id))
 
 
-def _change(feed: StreamFeed, change: Change) -> ServerSentEvent:
-    return ServerSentEvent(
-        change.text,
-        event=change.topic,
-        id=feed.event_id(change.seq),
-    )
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    """Wait for `event` at most `seconds` (TimeoutError), without a task per wait."""
+    if seconds == float("inf"):
+        await event.wait()
+        return
+    async with asyncio.timeout(seconds):
+        await event.wait()
 
 
 def _end(reason: str) -> ServerSentEvent:
@@ -152,16 +154,13 @@ async def _events(
     resume: int | None,
     identity: Identity,
     roles: UserRoles | None,
-) -> AsyncIterator[ServerSentEvent]:
+) -> AsyncIterator[ServerSentEvent | bytes]:
     tick = feed.tick()
     if resume is None:
-        data = {n: v for n, v in feed.values.items() if n in topics}
-        yield ServerSentEvent(
-            json.dumps(data, separators=(",", ":")), event="snapshot", id=feed.event_id()
-        )
+        yield ServerSentEvent(feed.snapshot_text(topics), event="snapshot", id=feed.event_id())
     else:
         for change in feed.changes_after(resume, topics):
-            yield _change(feed, change)
+            yield change.frame
         yield ServerSentEvent(json.dumps({"from": resume}), event="resumed", id=feed.event_id())
     sent = feed.seq
     role_checked = time.monotonic()
@@ -170,8 +169,11 @@ async def _events(
         if left <= 0:
             yield _end("token expired")
             return
+        # Without a role to check, a stream wakes only for a change or its token's end:
+        # fifty idle viewers cost the server nothing between changes.
+        wait = left if roles is None else min(left, ROLE_EVERY)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(tick.wait(), timeout=min(left, ROLE_EVERY))
+            await _wait(tick, wait)
         if roles is not None and time.monotonic() - role_checked >= ROLE_EVERY:
             role_checked = time.monotonic()
             try:
@@ -183,5 +185,5 @@ async def _events(
                 return
         tick = feed.tick()
         for change in feed.changes_after(sent, topics):
-            yield _change(feed, change)
+            yield change.frame  # encoded once, by the feed, for every stream
         sent = feed.seq

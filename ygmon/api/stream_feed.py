@@ -1,13 +1,10 @@
-"""One reader for every live viewer: the topics read at most once per interval, whatever
-the number of open streams, and the changes since, numbered, for streams to send on.
+"""The stream's feed: one reader for every live viewer (ygmon.monitor.change_feed), read in
+the background while a stream is open, its changes numbered with ids that `Last-Event-ID`
+resumes from, and each change's event encoded once for every stream that sends it.
 
-A read compares each topic's JSON with the last one; a topic that changed becomes a
-change with the next id, kept in a bounded log so a client that reconnects with
-`Last-Event-ID` gets what it missed without a full snapshot. Ids carry the feed's epoch
-(a server restart starts a new one), so an id of a previous process never resumes.
-
-The reader runs only while a stream is open; the batched snapshot (GET /snapshot)
-reuses a read younger than the interval instead of reading again.
+Ids carry the feed's epoch (a server restart starts a new one), so an id of a previous
+process never resumes. The batched snapshot (GET /snapshot) reuses a read younger than
+the interval instead of reading again.
 """
 
 from __future__ import annotations
@@ -17,69 +14,49 @@ import contextlib
 import json
 import secrets
 import time
-from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
-from ygmon.monitor.live_topics import TOPICS, read_topics
+from sse_starlette import ServerSentEvent
+
+from ygmon.monitor.change_feed import Change, ChangeFeed
+from ygmon.monitor.live_topics import TOPICS
 from ygmon.monitor.local import LocalMonitor
 
-READ_EVERY = 1.0
-"""Seconds between two reads: a change shows within this (plus one read's time)."""
-SLOW_EVERY = 5.0
-SLOW_TOPICS = frozenset(
-    {
-        "history",
-        "alerts",
-        "schedules",
-        "notificationStats",
-        "searchIndexStats",
-        "searchIndexOverview",
-    }
-)
-"""Topics read every SLOW_EVERY seconds only: each costs more than the counts, and what
-they show (per-minute history, next runs, index sizes) moves slowly; the counts, the
-workers and the failed count, read every interval, carry the news."""
-KEEP_CHANGES = 1000
-"""Changes kept for resuming: at one change of every topic a second, ~100 s of them."""
+STREAM_READ_EVERY = 0.5
+"""Seconds between two reads of the counts for the stream: a job enqueued shows to every
+viewer within this plus a read and a send (p95 under 1 s, `python -m bench stream`);
+the slower topics keep their own interval (ygmon.monitor.change_feed.SLOW_EVERY)."""
 
 
-@dataclass(frozen=True)
-class Change:
-    seq: int
-    topic: str
-    text: str
-    """The topic's JSON, encoded once for every stream that sends it."""
-
-
-class StreamFeed:
-    def __init__(self, monitor: LocalMonitor, every: float = READ_EVERY) -> None:
-        self.monitor = monitor
-        self.every = every
+class StreamFeed(ChangeFeed):
+    def __init__(self, monitor: LocalMonitor, every: float = STREAM_READ_EVERY) -> None:
+        super().__init__(monitor, every)
         self.epoch = secrets.token_hex(4)
-        self.values: dict[str, Any] = {}
-        """Each topic's JSON at the last read."""
-        self.seq = 0
-        """The id of the last change."""
-        self.reads = 0
-        """Reads done (tests and the bench check one per interval, not one per viewer)."""
-        self._log: deque[Change] = deque(maxlen=KEEP_CHANGES)
-        self._read_at = -float("inf")
-        self._slow_at = -float("inf")
-        self._lock = asyncio.Lock()
-        self._tick = asyncio.Event()
         self._listeners = 0
         self._task: asyncio.Task[None] | None = None
         self.streams: dict[str, int] = {}
         """Open streams per subject (the limit is the profile's `max_streams`)."""
 
-    # --- ids ------------------------------------------------------------------------
+    # --- ids and events -------------------------------------------------------------
 
     def event_id(self, seq: int | None = None) -> str:
         return f"{self.epoch}-{self.seq if seq is None else seq}"
 
+    def change(self, seq: int, topic: str, text: str) -> Change:
+        event = ServerSentEvent(text, event=topic, id=self.event_id(seq))
+        return Change(seq, topic, text, event.encode())
+
+    def snapshot_text(self, topics: set[str]) -> str:
+        """The topics held now, as one JSON object (each topic's text encoded once)."""
+        held = [n for n in self.objects if n in topics]
+        return "{" + ",".join(f"{json.dumps(n)}:{self.text(n)}" for n in held) + "}"
+
+    def snapshot(self, topics: list[str]) -> dict[str, Any]:
+        """The topics held now, as JSON data by name."""
+        return {n: TOPICS[n].to_json(self.objects[n]) for n in topics if n in self.objects}
+
     def resume_point(self, last_event_id: str | None) -> int | None:
-        """The change sequence a `Last-Event-ID` resumes after, or None when a full
+        """The change number a `Last-Event-ID` resumes after, or None when a full
         snapshot is needed (no id, another epoch, or changes no longer kept)."""
         if not last_event_id:
             return None
@@ -89,52 +66,16 @@ class StreamFeed:
         seq = int(raw)
         if seq > self.seq:
             return None
-        oldest = self._log[0].seq if self._log else self.seq + 1
-        return seq if seq >= oldest - 1 else None
+        return seq if seq >= self.oldest() - 1 else None
 
-    def changes_after(self, seq: int, topics: set[str]) -> list[Change]:
-        return [c for c in self._log if c.seq > seq and c.topic in topics]
-
-    # --- reading --------------------------------------------------------------------
-
-    async def fresh(self) -> None:
-        """Read the topics unless a read finished less than an interval ago; concurrent
-        callers share one read."""
-        async with self._lock:
-            began = time.monotonic()
-            if began - self._read_at < self.every:
-                return
-            # The interval runs from a read's start, so a slow read does not stretch it.
-            self._read_at = began
-            slow = began - self._slow_at >= SLOW_EVERY
-            names = list(TOPICS) if slow else [n for n in TOPICS if n not in SLOW_TOPICS]
-            values = await read_topics(self.monitor, names)
-            if slow:
-                self._slow_at = began
-            self.reads += 1
-            changed = False
-            for name, data in values.items():
-                if self.values.get(name, ...) != data:
-                    self.values[name] = data
-                    self.seq += 1
-                    text = json.dumps(data, separators=(",", ":"))
-                    self._log.append(Change(self.seq, name, text))
-                    changed = True
-            if changed:
-                self._tick.set()
-                self._tick = asyncio.Event()
-
-    def tick(self) -> asyncio.Event:
-        """Set at the next read that changes something (take it before reading `seq`)."""
-        return self._tick
+    # --- the background reader ------------------------------------------------------
 
     async def _run(self) -> None:
         while self._listeners > 0:
             with contextlib.suppress(Exception):  # a failed read is retried next interval
                 await self.fresh()
-            await asyncio.sleep(max(0.0, self.every - (time.monotonic() - self._read_at)))
-
-    # --- listeners ------------------------------------------------------------------
+            began = max(self._began.values(), default=time.monotonic())
+            await asyncio.sleep(max(0.0, self.every - (time.monotonic() - began)))
 
     def join(self, subject: str) -> None:
         self.streams[subject] = self.streams.get(subject, 0) + 1

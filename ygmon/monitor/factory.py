@@ -13,8 +13,13 @@ def make_monitor(
     settings: Settings, *, clock: Callable[[], datetime] | None = None, live: bool = False
 ) -> Monitor:
     """A RemoteMonitor for a remote profile, else a LocalMonitor (clock: tests only);
-    `live`: a remote one holds the server's stream (the TUI; not one-shot commands)."""
+    `live` (the TUI; not one-shot commands): a remote one holds the server's stream, a
+    local one reads the same topics through one change feed (ygmon.monitor.local_live)."""
     if isinstance(settings.profile, LocalProfile):
+        if live:
+            from ygmon.monitor.local_live import LiveLocalMonitor
+
+            return LiveLocalMonitor(settings.profile, clock)
         from ygmon.monitor.local import LocalMonitor
 
         return LocalMonitor(settings.profile, clock)

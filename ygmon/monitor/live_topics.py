@@ -4,18 +4,22 @@ The server's stream (GET /api/admin/jobs/stream) and its batched snapshot send e
 topic as the JSON its polled endpoint answers (`data` of the envelope); the remote
 monitor keeps the latest value of each and answers the screens from it. `failedCount`
 is the `pagination.total` of GET /failed.
+
+A topic may carry the read's own clock (`clock`: the schedules' `checked_at`, the backend's
+time when they were judged): it is no change of what the topic says (`steady` leaves it
+out), and a copy held since the read moves it on by the time held (`rebase`), so a screen
+reckoning the backend's time from it is not set back by the copy's age.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
-from ygmon.errors import YgmonError
 from ygmon.job_history import History
 from ygmon.monitor.queue_control_schemas import AlertState, ScheduleInfo
 from ygmon.monitor.schemas import (
@@ -38,12 +42,34 @@ class Topic:
     shape: TypeAdapter[Any]
     endpoint: str
     """The polled endpoint whose `data` this topic equals (tests compare them)."""
+    clock: str | None = None
+    """The attribute of each item (a list topic's) that holds the read's own time."""
+
+    def steady(self, value: Any) -> Any:
+        """The value without the read's clock: equal when it says the same."""
+        if self.clock is None:
+            return value
+        return [item.model_copy(update={self.clock: _NO_TIME}) for item in value]
+
+    def rebase(self, value: Any, seconds: float) -> Any:
+        """The value held `seconds` since its read, its clock moved on by them (whole
+        seconds: a copy younger than one is the read itself)."""
+        if self.clock is None or seconds < 1:
+            return value
+        moved = timedelta(seconds=int(seconds))
+        return [
+            item.model_copy(update={self.clock: getattr(item, self.clock) + moved})
+            for item in value
+        ]
 
     def to_json(self, value: Any) -> Any:
         return self.shape.dump_python(value, mode="json", by_alias=True)
 
     def decode(self, data: Any) -> Any:
         return self.shape.validate_python(data)
+
+
+_NO_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 async def _failed_count(monitor: Monitor) -> int:
@@ -76,23 +102,13 @@ TOPICS: dict[str, Topic] = {
         ),
         Topic("history", lambda m: m.history(), TypeAdapter(History), "/history"),
         Topic("alerts", lambda m: m.alerts(), TypeAdapter(list[AlertState]), "/alerts"),
-        Topic("schedules", lambda m: m.schedules(), TypeAdapter(list[ScheduleInfo]), "/schedules"),
+        Topic(
+            "schedules",
+            lambda m: m.schedules(),
+            TypeAdapter(list[ScheduleInfo]),
+            "/schedules",
+            clock="checked_at",
+        ),
         Topic("failedCount", _failed_count, TypeAdapter(int), "/failed"),
     )
 }
-
-
-async def read_topics(monitor: Monitor, names: list[str]) -> dict[str, Any]:
-    """Each topic's JSON now, read concurrently; a topic whose read fails (a search
-    index that cannot be reached) is left out, so one part cannot hide the others."""
-    results = await asyncio.gather(
-        *(TOPICS[n].read(monitor) for n in names), return_exceptions=True
-    )
-    out: dict[str, Any] = {}
-    for name, result in zip(names, results, strict=True):
-        if isinstance(result, BaseException):
-            if not isinstance(result, YgmonError):
-                raise result
-            continue
-        out[name] = TOPICS[name].to_json(result)
-    return out

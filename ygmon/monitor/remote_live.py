@@ -9,6 +9,9 @@ Modes, tried in this order and said in `link()`:
   before.
 - DOWN: the server cannot be reached or refuses the token; the monitor's own calls then
   raise the error the screens show, and the stream is tried again after a backoff.
+
+A topic that carries the server's clock (the schedules' `checkedAt`, which alone changes
+no event) is answered with that clock moved on by the time since it arrived.
 """
 
 from __future__ import annotations
@@ -84,6 +87,8 @@ class LiveCopy:
         self.interval = interval
         self._timeout = timeout
         self.values: dict[str, Any] = {}
+        self._received: dict[str, float] = {}
+        """time.monotonic() when each topic's value arrived (its clock moves on since)."""
         self.mode = LinkMode.CONNECTING
         self.version = 0
         """Bumped when a job topic changes (or anything may have: a new snapshot)."""
@@ -101,8 +106,9 @@ class LiveCopy:
         if self.mode is LinkMode.CONNECTING:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._ready.wait(), self._timeout)
-        if self.mode in (LinkMode.LIVE, LinkMode.POLLING):
-            return self.values.get(topic)
+        if self.mode in (LinkMode.LIVE, LinkMode.POLLING) and topic in self.values:
+            held = time.monotonic() - self._received.get(topic, time.monotonic())
+            return TOPICS[topic].rebase(self.values[topic], held)
         return None
 
     def fresh(self, version: int) -> bool:
@@ -183,10 +189,10 @@ class LiveCopy:
     def _take(self, name: str, data: str, event_id: str) -> None:
         body = json.loads(data)
         if name == "snapshot":
-            self.values.update({n: TOPICS[n].decode(v) for n, v in body.items() if n in TOPICS})
+            self._hold(body)
             self.version += 1
         elif name in TOPICS:
-            self.values[name] = TOPICS[name].decode(body)
+            self._hold({name: body})
             if name in JOB_TOPICS:
                 self.version += 1
         if event_id:
@@ -194,6 +200,13 @@ class LiveCopy:
         self._last_event_at = time.monotonic()
         if name in ("snapshot", "resumed"):
             self._set(LinkMode.LIVE)
+
+    def _hold(self, body: dict[str, Any]) -> None:
+        now = time.monotonic()
+        for name, data in body.items():
+            if name in TOPICS:
+                self.values[name] = TOPICS[name].decode(data)
+                self._received[name] = now
 
     async def _poll_snapshots(self, until: float | None) -> bool:
         """Poll GET /snapshot each interval until `until` (monotonic; None: for good);
@@ -212,7 +225,7 @@ class LiveCopy:
                 continue
             backoff = self.interval
             before = {n: self.values.get(n) for n in JOB_TOPICS}
-            self.values.update({n: TOPICS[n].decode(v) for n, v in body.items() if n in TOPICS})
+            self._hold(body)
             if any(self.values.get(n) != before[n] for n in JOB_TOPICS):
                 self.version += 1
             self._last_event_at = time.monotonic()
