@@ -66,6 +66,7 @@ class LiveLocalMonitor(LocalMonitor):
         # ones back as the server does for its many viewers.
         direct = cast("Monitor", _Direct(self))
         self.feed = ChangeFeed(direct, READ_EVERY, slow_every=READ_EVERY, keep_log=False)
+        self._finished: int | None = None
 
     async def _held(self, topic: str, direct: Callable[[], Awaitable[Any]]) -> Any:
         await self.feed.fresh([topic])
@@ -102,7 +103,15 @@ class LiveLocalMonitor(LocalMonitor):
         return await self._held("health", super().health)
 
     async def queues(self) -> list[QueueStats]:
-        return await self._held("queues", super().queues)
+        found = await self._held("queues", super().queues)
+        finished = sum(q.completed + q.failed for q in found)
+        if self._finished is not None and finished != self._finished:
+            # A job finished: what jobs write (the index, the stats, the history) may have
+            # changed since those topics were read, so a screen that reads them now, as
+            # the Overview does the index once a search job finished, gets a new read.
+            self.feed.forget()
+        self._finished = finished
+        return found
 
     async def workers(self) -> list[WorkerInfo]:
         return await self._held("workers", super().workers)
