@@ -261,6 +261,10 @@ class YgmonApp(AlertChecks, WarmUp, ToastLimit, MonitorApp):
         return screen if isinstance(screen, PolledScreen) else None
 
     def action_refresh_now(self) -> None:
+        # ctrl+r asks for the backend now, not for the local feed's last read (at most a
+        # second old): what another operator did a moment ago shows at once.
+        if (read_anew := getattr(self.monitor, "read_anew", None)) is not None:
+            read_anew()
         if (screen := self._polled()) is not None:
             screen.refresh_now()
 

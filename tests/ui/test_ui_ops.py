@@ -201,6 +201,10 @@ async def test_a_new_alert_rings_and_notifies_once(bare_profile) -> None:
         # Paused five minutes before the frozen NOW, by another operator.
         store = make_store(bare_profile.broker_url, bare_profile.namespace)
         ops_records.put(store, "paused", "email", {"at": _at(timedelta(minutes=5)), "by": "x"})
+        # Manual refresh (frozen UI): ctrl+r reads the backend anew, past the local feed's
+        # read of a moment ago, so the Alerts screen sees the pause.
+        await pilot.press("ctrl+r")
+        await settle(pilot)
         await pilot.press("0")
         await settle(pilot)
         assert isinstance(app.screen, AlertsScreen)

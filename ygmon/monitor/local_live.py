@@ -73,6 +73,10 @@ class LiveLocalMonitor(LocalMonitor):
         held = self.feed.value(topic)
         return await direct() if held is None else held
 
+    def read_anew(self) -> None:
+        """The next ask of every topic reads the backend (ctrl+r: the user wants now)."""
+        self.feed.forget()
+
     async def _acted(self, action: Awaitable[T]) -> T:
         """An action of this monitor's: what it changed shows at the next read, not
         up to an interval later."""

@@ -31,7 +31,6 @@ from textual.widgets import Input
 
 from ygmon.errors import InvalidQueryError
 from ygmon.tui.error_text import banner_text
-from ygmon.tui.formatting import span
 from ygmon.widgets.app_footer import AppFooter
 from ygmon.widgets.app_header import AppHeader
 from ygmon.widgets.link_label import LinkLabel
@@ -54,10 +53,7 @@ class PolledScreen(Screen):
         self.polls = 0
         """Finished polls, successful or not (tests wait on it)."""
         self.shown_at: float | None = None
-        """time.monotonic() of the data on screen (None: none yet); the bench and the
-        header's age marker read it."""
-        self._holding = False
-        """True from a switch to this screen until its poll ends: it shows held data."""
+        """time.monotonic() of the data on screen (None: none yet); the bench reads it."""
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -93,7 +89,6 @@ class PolledScreen(Screen):
             # Built out of sight by the app's warm-up: one poll, to hold data.
             self.poll()
             return
-        self._holding = self.shown_at is not None
         self.update_header()
         self.refresh_now()
 
@@ -121,10 +116,6 @@ class PolledScreen(Screen):
         remaining = getattr(self.monitor, "rate_remaining", None)
         if remaining is not None:
             header.show_budget(remaining, getattr(self.monitor, "rate_limit", None))
-        if self._holding and self.shown_at is not None:
-            held = time.monotonic() - self.shown_at
-            if held >= 1:
-                header.show_held(span(held))
 
     @work(exclusive=True, exit_on_error=False, group="poll")
     async def poll(self) -> None:
@@ -158,7 +149,6 @@ class PolledScreen(Screen):
             self.shown_at = time.monotonic()
             if not hidden:
                 self.app.data_shown()
-        self._holding = False
         self.polls += 1
         self.update_header()
         self._schedule()

@@ -152,6 +152,10 @@ class SearchScreen(PolledScreen):
                     for h in results.hits
                 ]
             )
+            if query != self.searched_for:
+                # Other words, other hits: the best one is selected, not the row the
+                # last query's selection happens to have moved to.
+                table.move_cursor(row=0, animate=False)
             if not query.strip():
                 empty.update(HINT)
             elif not results.hits:

@@ -131,7 +131,8 @@ class WorkerScreen(Screen):
         else:
             code = self.worker.returncode
             ended = "" if code is None else f" It exited with code {code}."
-            label.update(f"This app started no worker (s starts one).{ended} The registry shows:")
+            # The deployment's workers are listed below: this line speaks of the app's own.
+            label.update(f"No worker of this app's own: s starts one here.{ended}")
 
     def append_log(self, line: str) -> None:
         self.query_one(Log).write_line(line)

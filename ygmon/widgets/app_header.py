@@ -104,10 +104,6 @@ class AppHeader(Horizontal):
         text = "" if remaining is None else f"API {remaining}/{limit or '?'}"
         self.query_one("#header-budget", Label).update(text)
 
-    def show_held(self, held_for: str) -> None:
-        """The screen shows data it held (a switch back to it) while it refreshes."""
-        self.query_one("#header-refresh", Label).update(f"data {held_for} old")
-
     def show_refresh(self, interval: float, paused: bool, manual: bool = False) -> None:
         text = "manual refresh" if manual else "FROZEN" if paused else f"every {interval:g}s"
         self.query_one("#header-refresh", Label).update(text)
