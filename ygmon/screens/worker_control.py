@@ -131,8 +131,9 @@ class WorkerScreen(Screen):
         else:
             code = self.worker.returncode
             ended = "" if code is None else f" It exited with code {code}."
-            # The deployment's workers are listed below: this line speaks of the app's own.
-            label.update(f"No worker of this app's own: s starts one here.{ended}")
+            # Says nothing of the deployment's workers (listed below, the demo's among
+            # them): only what this app itself can start.
+            label.update(f"s starts a worker from this app (its log shows below).{ended}")
 
     def append_log(self, line: str) -> None:
         self.query_one(Log).write_line(line)
