@@ -107,6 +107,39 @@ async def test_the_local_feed_reads_each_topic_once_per_interval(bare: LocalProf
         await monitor.close()
 
 
+async def test_a_finished_job_makes_the_local_feed_read_every_topic_anew(
+    bare: LocalProfile,
+) -> None:
+    """What jobs write (the index, the stats) may change when one finishes: a topic read
+    a moment before that is read again at the next ask, not an interval later."""
+    from ygmon.jobs.runtime import open_runtime
+    from ygmon.jobs.worker import in_process_worker
+
+    def one_canary() -> None:
+        with (
+            open_runtime(bare) as rt,
+            in_process_worker(bare, ["maintenance"], runtime=rt),
+        ):
+            rt.enqueue("canary")
+            rt.wait_idle(30, ["maintenance"])
+
+    monitor = make_monitor(local_settings(bare), live=True)
+    assert isinstance(monitor, LiveLocalMonitor)
+    reads = monitor.feed.topic_reads
+    try:
+        await monitor.queues()
+        await asyncio.to_thread(one_canary)
+        await asyncio.sleep(monitor.feed.every)  # the counts are due again
+        await monitor.search_index_overview()
+        before = reads["searchIndexOverview"]
+        done = next(q for q in await monitor.queues() if q.name == "maintenance").completed
+        assert done == 1
+        await monitor.search_index_overview()
+        assert reads["searchIndexOverview"] == before + 1
+    finally:
+        await monitor.close()
+
+
 @pytest.fixture
 def bare(tmp_path: Path) -> LocalProfile:
     """A migrated profile without jobs (seeded outside the test's event loop)."""

@@ -121,9 +121,11 @@ class ChangeFeed:
             with contextlib.suppress(Exception):
                 await asyncio.shield(wait)
 
-    def forget(self) -> None:
-        """Make every topic due: the next ask reads it (this client changed something)."""
-        self._began.clear()
+    def forget(self, keep: frozenset[str] = frozenset()) -> None:
+        """Make every topic but `keep` due: the next ask reads it (this client changed
+        something, or a read showed that something changed)."""
+        for name in [n for n in self._began if n not in keep]:
+            del self._began[name]
 
     async def _read(self, name: str) -> bool:
         """Read one topic, hold its value (or its error), and say whether it changed; its

@@ -113,7 +113,7 @@ class LiveLocalMonitor(LocalMonitor):
             # A job finished: what jobs write (the index, the stats, the history) may have
             # changed since those topics were read, so a screen that reads them now, as
             # the Overview does the index once a search job finished, gets a new read.
-            self.feed.forget()
+            self.feed.forget(keep=frozenset({"queues"}))
         self._finished = finished
         return found
 
