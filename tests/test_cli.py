@@ -54,6 +54,23 @@ def test_status_on_unreachable_database_is_one_line(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_status_json_says_why_it_could_not_count_the_scheduled_posts(tmp_path: Path) -> None:
+    """A schema without the blog's table: the health answer holds no count (never 0) but
+    why, and the rest of the status (queues, workers) still answers."""
+    import sqlite3
+
+    assert run("db", "upgrade", cwd=tmp_path).returncode == 0
+    with sqlite3.connect(tmp_path / "ygmon.db") as conn:
+        conn.execute("DROP TABLE blog_posts")
+    result = run("status", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    blog = doc["health"]["blog"]
+    assert "scheduledJobs" not in blog
+    assert "no such table: blog_posts" in blog["scheduledJobsError"]
+    assert doc["queues"] and doc["workers"] == []
+
+
 @pytest.mark.parametrize("command", [["demo", "--no-tui"], ["worker"]])
 def test_a_local_only_command_on_a_remote_profile_says_so(
     tmp_path: Path, command: list[str]

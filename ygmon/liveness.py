@@ -102,6 +102,7 @@ def health_document(
     pauses: Mapping[str, tuple[float | None, str | None]],
     errors: Mapping[str, str],
     scheduled_jobs: int | None,
+    scheduled_jobs_error: str | None = None,
 ) -> dict[str, Any]:
     """GET /api/admin/jobs/health's `data` from (queues, liveness) of each worker."""
     served: dict[str, list[str]] = {}
@@ -117,5 +118,8 @@ def health_document(
         entry: dict[str, Any] = {"healthy": all(progress), "workers": statuses}
         if group == "blog" and scheduled_jobs is not None:
             entry["scheduledJobs"] = scheduled_jobs
+        elif group == "blog" and scheduled_jobs_error:
+            # A count that could not be read is absent, never 0; this says why.
+            entry["scheduledJobsError"] = scheduled_jobs_error
         doc[group] = entry
     return {"healthy": all(g["healthy"] for g in doc.values()), **doc}

@@ -51,10 +51,17 @@ def test_database_unreachable_is_503(tmp_path: Path) -> None:
     profile = _profile(tmp_path, database_url="postgresql+asyncpg://postgres@127.0.0.1:1/none")
     with serve_on_loopback(profile) as (url, token):
         api = Api(url, token, profile)
-        for path in ("/aggregation/logs", "/previews", "/health"):
+        for path in ("/aggregation/logs", "/previews"):
             response = api.get(BASE + path)
             assert response.status_code == 503
             assert response.json() == UNAVAILABLE
+        # Health is the registry's: it still answers, its one database figure absent
+        # (never 0) with why.
+        response = api.get(BASE + "/health")
+        assert response.status_code == 200
+        blog = response.json()["data"]["blog"]
+        assert "scheduledJobs" not in blog
+        assert "cannot reach the database (postgresql)" in blog["scheduledJobsError"]
 
 
 def test_server_error_is_500_without_a_stack(tmp_path: Path) -> None:

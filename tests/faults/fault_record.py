@@ -75,7 +75,8 @@ FAULTS: dict[str, Fault] = {
         Fault(
             "clock-skew",
             "one worker's clock an hour fast",
-            "no job is marked stalled wrongly; no scheduled minute runs twice",
+            "no job is marked stalled wrongly (run with stalled_after 3 s, so that a wrong "
+            "stall shows within the test); no scheduled minute runs twice",
         ),
     )
 }

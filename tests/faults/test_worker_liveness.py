@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -153,10 +154,12 @@ async def _killed_and_frozen(backend: str, profile: LocalProfile, tmp_path: Path
 
             def status_text_frozen() -> bool:
                 line = next(x for x in _status(config).splitlines() if frozen_id in x)
-                if "LATE" in line or "GONE" in line:
-                    said["status (frozen)"] = line.split("threads")[-1].strip()
-                    return True
-                return False
+                # The HEARTBEAT column, from its word on (the worker's id and threads
+                # before it say nothing about liveness).
+                found = re.search(r"(LATE|GONE)\b.*", line)
+                if found:
+                    said["status (frozen)"] = found.group(0).strip()
+                return found is not None
 
             async def health_down() -> bool:
                 return not (await monitor.health()).groups[GROUP].healthy

@@ -17,6 +17,7 @@ from textual.widgets._toast import ToastRack
 
 from ygmon.jobs.runtime import open_runtime
 from ygmon.screens.logs import LogsScreen
+from ygmon.screens.overview_summary import short_name
 from ygmon.screens.queue_jobs import QueueJobsScreen
 from ygmon.tui.ui_config import UiConfig
 from ygmon.widgets.app_footer import AppFooter
@@ -101,7 +102,10 @@ async def test_the_compact_overview_names_the_workers_and_the_next_run(history_p
         soonest = min(schedules, key=lambda s: (s.next_run_at, s.name))
         summary = str(screen.query_one("#overview-summary", Static).render())
         assert "live worker" in summary, summary
-        assert f"next {soonest.name[:8]}" in summary, summary
+        # The next run's name whole, or its short form: never cut.
+        named = (f"next {n} in " for n in (soonest.name, short_name(soonest.name)))
+        assert any(n in summary for n in named), summary
+        assert "…" not in summary, summary
         assert cell_len(summary) <= 80 - 4
         lines = screen.query("QueueLine")
         assert all(line.region.bottom <= 24 - 1 for line in lines)

@@ -91,24 +91,27 @@ async def test_worker_beats_tick_and_the_screen_says_when_it_read(tmp_path: Path
         await wait_until(pilot, lambda: _text(read) == "read 2s ago")
 
 
-async def test_an_index_that_cannot_be_read_shows_a_question_mark(tmp_path: Path) -> None:
-    """The search index's table is gone: the Overview says "? indexed" and why on hover,
-    never "0 indexed"; the queues (read from the registry) still show."""
+async def _migrated_without(tmp_path: Path, table: str) -> LocalProfile:
+    """A profile whose database is at head, less `table` (a schema the backend cannot
+    read a figure from)."""
     from ygmon.db import Database
     from ygmon.db.migrate import upgrade
 
     profile = make_profile(tmp_path)
-
-    async def migrate() -> None:
-        db = Database(profile.database_url)
-        try:
-            await upgrade(db)
-        finally:
-            await db.dispose()
-
-    await migrate()
+    db = Database(profile.database_url)
+    try:
+        await upgrade(db)
+    finally:
+        await db.dispose()
     with sqlite3.connect(tmp_path / "ygmon.db") as conn:
-        conn.execute("DROP TABLE search_fts_asset")
+        conn.execute(f"DROP TABLE {table}")
+    return profile
+
+
+async def test_an_index_that_cannot_be_read_shows_a_question_mark(tmp_path: Path) -> None:
+    """The search index's table is gone: the Overview says "? indexed" and why on hover,
+    never "0 indexed"; the queues (read from the registry) still show."""
+    profile = await _migrated_without(tmp_path, "search_fts_asset")
     app = build_app(local_settings(profile), UiConfig.frozen(NOW))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -151,3 +154,21 @@ async def test_the_overview_reads_the_index_again_once_a_search_job_finished(
         await pilot.press("ctrl+r")
         await settle(pilot)
         await wait_until(pilot, lambda: "Last full reindex 0s ago" in _text(detail))
+
+
+async def test_scheduled_posts_that_cannot_be_counted_show_a_question_mark(
+    tmp_path: Path,
+) -> None:
+    """The blog's table is gone: the Overview still shows its queues and next runs (the
+    registry answers them), and its "scheduled posts" say "?" with why on hover, never 0."""
+    profile = await _migrated_without(tmp_path, "blog_posts")
+    app = build_app(local_settings(profile), UiConfig.frozen(NOW))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one("#schedule", Static)
+        await wait_until(pilot, lambda: "scheduled posts" in _text(panel))
+        assert _text(panel).splitlines()[-1] == "scheduled posts ?"
+        assert "publish-scheduled-posts" in _text(panel)
+        assert "The scheduled posts could not be counted" in str(panel.tooltip)
+        assert "no such table: blog_posts" in str(panel.tooltip)
+        assert app.screen.query("#line-email")  # the queues show beside it

@@ -4,8 +4,9 @@ injectable); the Textual timer does the rest. A column widens as its ages grow."
 
 from __future__ import annotations
 
+import subprocess
 from contextlib import ExitStack
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from conftest import (
@@ -18,9 +19,13 @@ from conftest import (
 )
 from pilot_helpers import settle, wait_until
 from servers import serve_on_loopback
+from textual.coordinate import Coordinate
+from textual.widgets import Static
 
+from ygmon.config import LocalProfile
 from ygmon.jobs import schedule_runs
 from ygmon.jobs.registry.store import make_store
+from ygmon.pipelines.media.ffmpeg_binary import ffmpeg_exe
 from ygmon.tui.ui_config import UiConfig
 from ygmon.widgets.keyed_table import KeyedTable
 from ygmon.widgets.status_banner import StatusBanner
@@ -97,3 +102,57 @@ async def test_stale_marker_and_retry_countdown_tick(tmp_path: Path) -> None:
             clock.at = NOW + timedelta(seconds=8)
             await wait_until(pilot, lambda: "showing data from 8s ago" in str(banner.render()))
             assert screen.polls == polls
+
+
+async def _generating_preview(profile: LocalProfile, source: Path, started: datetime) -> None:
+    """An audio upload imported through the pipeline whose preview job has started at
+    `started` and not finished: the job's own first step (metadata.started) recorded."""
+    from ygmon.db import Database
+    from ygmon.db.migrate import upgrade
+    from ygmon.pipelines.media import metadata
+    from ygmon.pipelines.media.assets import import_file, locked_asset
+    from ygmon.storage import storage_for
+
+    db = Database(profile.database_url)
+    try:
+        await upgrade(db)
+        storage = storage_for(profile, signed=False)
+        imported = await import_file(db, storage, source, None, title="Tone study")
+        async with db.writer() as session:
+            asset = await locked_asset(session, imported.asset_id)
+            asset.metadata_ = metadata.started(asset.metadata_, started, has_preview=False)
+    finally:
+        await db.dispose()
+
+
+async def test_a_generating_previews_started_age_ticks(tmp_path: Path) -> None:
+    """The Previews screen's one age, a preview's "started 5s ago" while its job runs,
+    grows with the clock from the page last read."""
+    profile = make_profile(tmp_path)
+    tone = tmp_path / "tone.wav"
+    subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi",
+         "-i", "sine=duration=2", str(tone)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    await _generating_preview(profile, tone, NOW - timedelta(seconds=5))
+    clock = SteppedClock(NOW)
+    app = build_app(local_settings(profile), _stepped_ui(clock))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one(KeyedTable)
+        assert table.row_count == 1
+        key = str(table.coordinate_to_cell_key(Coordinate(0, 0)).row_key.value)
+        assert _cell(table, key, "status") == "generating"
+        assert _cell(table, key, "detail") == "started 5s ago"
+        polls = screen.polls
+        clock.at = NOW + timedelta(seconds=7)
+        await wait_until(pilot, lambda: _cell(table, key, "detail") == "started 12s ago")
+        # The line under the table, the highlighted asset's detail, ticks with it.
+        selected = screen.query_one("#preview-selected", Static)
+        assert str(selected.render()) == "Tone study: started 12s ago"
+        clock.at = NOW + timedelta(seconds=65)
+        await wait_until(pilot, lambda: _cell(table, key, "detail") == "started 1m ago")
+        assert screen.polls == polls  # the ticks read nothing

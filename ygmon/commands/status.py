@@ -36,7 +36,9 @@ def collect(settings: Settings, now: float | None = None) -> dict[str, Any]:
 
             path = embedded.sqlite_file(profile.database_url)
             posts = embedded.scheduled_posts(path) if path else None
-            return {**_header(settings), **_local_status(profile, database, posts, now)}
+            # None at head is a failed count: SQLAlchemy's path below says why.
+            if posts is not None:
+                return {**_header(settings), **_local_status(profile, database, posts, now)}
     import asyncio
 
     return asyncio.run(gather(settings, now))
@@ -55,6 +57,7 @@ def _local_status(
     database: dict[str, Any],
     scheduled_posts: int | None,
     now: float | None = None,
+    posts_error: str | None = None,
 ) -> dict[str, Any]:
     from ygmon.jobs.registry.snapshot import snapshot
 
@@ -74,6 +77,7 @@ def _local_status(
             stalled_after=profile.stalled_after,
             errors=errors,
             scheduled_jobs=scheduled_posts,
+            scheduled_jobs_error=posts_error,
             now=now,
         ),
     }
@@ -83,8 +87,8 @@ async def gather(settings: Settings, now: float | None = None) -> dict[str, Any]
     """The status document through SQLAlchemy or the remote API (the general path)."""
     profile = settings.profile
     if isinstance(profile, LocalProfile):
-        database, posts = await _database_status(profile.database_url)
-        return {**_header(settings), **_local_status(profile, database, posts, now)}
+        database, (posts, why) = await _database_status(profile.database_url)
+        return {**_header(settings), **_local_status(profile, database, posts, now, why)}
     return {**_header(settings), **await _remote_status(settings)}
 
 
@@ -137,9 +141,11 @@ def _embedded_database_status(url: str) -> dict[str, Any] | None:
     }
 
 
-async def _database_status(url: str) -> tuple[dict[str, Any], int | None]:
+async def _database_status(
+    url: str,
+) -> tuple[dict[str, Any], tuple[int | None, str | None]]:
     """The database entry, and the scheduled posts health counts (None when the schema
-    is not there yet)."""
+    is not there yet, or with why they could not be counted)."""
     # Imported here: a remote profile never needs SQLAlchemy or Alembic.
     from ygmon.db import Database, is_sqlite, scheduled_posts
     from ygmon.db.migrate import current_revision, ensure_schema, head_revision
@@ -151,10 +157,12 @@ async def _database_status(url: str) -> tuple[dict[str, Any], int | None]:
         # only reported on, since migrating production is a deliberate act.
         revision = await checked(db, ensure_schema(db) if is_sqlite(url) else current_revision(db))
         head = head_revision()
-        posts = None
+        posts: tuple[int | None, str | None] = (None, None)
         if revision == head:
             async with db.reader() as session:
-                posts = await checked(db, scheduled_posts.count(session))
+                posts = await scheduled_posts.count_or_reason(
+                    checked(db, scheduled_posts.count(session))
+                )
     finally:
         await db.dispose()
     database = {

@@ -8,6 +8,7 @@ SQLAlchemy import, see ygmon.db.embedded) and by a SQLAlchemy session otherwise.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 from ygmon.enums import BlogPostStatus
@@ -28,3 +29,21 @@ async def count(session: AsyncSession) -> int:
     from sqlalchemy import text
 
     return int((await session.execute(text(COUNT_SQL), _PARAMS)).scalar_one())
+
+
+async def count_or_reason(counting: Awaitable[int]) -> tuple[int | None, str | None]:
+    """`counting`'s count, or None and why it failed (a database out of reach, a schema
+    without the table): health still answers from the registry, and the count shows
+    as unknown with this reason, never as 0."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ygmon.errors import YgmonError
+
+    try:
+        return await counting, None
+    except YgmonError as exc:
+        reason = exc.message
+    except SQLAlchemyError as exc:
+        cause = str(getattr(exc, "orig", None) or exc).strip()
+        reason = cause.splitlines()[0] if cause else type(exc).__name__
+    return None, f"The scheduled posts could not be counted: {reason}"

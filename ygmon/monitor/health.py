@@ -36,9 +36,10 @@ def judged(workers: list[WorkerInfo], now: datetime, profile: LocalProfile) -> l
 
 def build_health(
     workers: list[WorkerInfo],
-    scheduled_jobs: int,
+    scheduled_jobs: int | None,
     queue_errors: Mapping[str, str] | None = None,
     paused: Mapping[str, Pause] | None = None,
+    scheduled_jobs_error: str | None = None,
 ) -> AllWorkersHealth:
     """Health of judged workers (see `judged`), the queues' pauses and errors."""
     doc = health_document(
@@ -47,6 +48,7 @@ def build_health(
         {q: (p.at, p.by) for q, p in (paused or {}).items()},
         queue_errors or {},
         scheduled_jobs,
+        scheduled_jobs_error,
     )
     return AllWorkersHealth.model_validate(doc)
 

@@ -137,13 +137,12 @@ class LocalMonitor(LocalStorages, OperatorParts):
         moment = await self._moment.get()
         workers = self._judged(moment)
         errors = mail_errors(self.profile)
+        posts, why = None, None
         if self._embedded_path is not None:
             posts = await asyncio.to_thread(embedded.scheduled_posts, self._embedded_path)
-            if posts is not None:
-                return build_health(workers, posts, errors, moment.paused)
-
-        posts = await self.read(scheduled_posts.count)
-        return build_health(workers, posts, errors, moment.paused)
+        if posts is None:
+            posts, why = await scheduled_posts.count_or_reason(self.read(scheduled_posts.count))
+        return build_health(workers, posts, errors, moment.paused, why)
 
     async def queues(self) -> list[QueueStats]:
         moment = await self._moment.get()

@@ -70,6 +70,8 @@ class WorkerHealth(_OmitNone):
     healthy: bool
     workers: dict[str, WorkerStatus] | None = None
     scheduled_jobs: int | None = None
+    scheduled_jobs_error: str | None = Field(None, json_schema_extra=_EXTENSION)
+    """On `blog`, instead of `scheduled_jobs`: why the backend could not count them."""
 
 
 class AllWorkersHealth(CamelModel):

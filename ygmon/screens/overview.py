@@ -330,9 +330,11 @@ class OverviewScreen(PolledScreen):
             f"{s.next_run_at.strftime('%m-%d %H:%M')}"
             for s in shown
         ]
-        counts = [g.scheduled_jobs for g in data.health.groups.values()]
-        known = [n for n in counts if n is not None]
-        # The health answer holds the count only when the backend could read it.
+        groups = data.health.groups.values()
+        known = [g.scheduled_jobs for g in groups if g.scheduled_jobs is not None]
+        # The health answer holds the count only when the backend could read it, and
+        # else (a server of ours) why not.
+        why = next((g.scheduled_jobs_error for g in groups if g.scheduled_jobs_error), None)
         scheduled = str(sum(known)) if known else "?"
         more = len(soonest) - len(shown)
         lines.append(
@@ -343,7 +345,8 @@ class OverviewScreen(PolledScreen):
         panel.tooltip = (
             None
             if known
-            else "Scheduled posts: ? — the backend's health answer holds no count "
+            else why
+            or "Scheduled posts: ? — the backend's health answer holds no count "
             "(its database could not be read)."
         )
 

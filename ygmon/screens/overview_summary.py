@@ -31,6 +31,14 @@ def workers_gist(workers: list[WorkerInfo], now: datetime, beat: bool = True) ->
     return text
 
 
+def short_name(name: str) -> str:
+    """A schedule's name in two words when it has more: its first and last
+    ("publish-scheduled-posts" -> "publish posts"), with a space, so it reads as a
+    gist and is not taken for a task name to type."""
+    words = name.split("-")
+    return name if len(words) <= 2 else f"{words[0]} {words[-1]}"
+
+
 def compact_summary(
     health: str,
     workers: list[WorkerInfo],
@@ -40,7 +48,8 @@ def compact_summary(
     width: int,
 ) -> str:
     """`health` (markup), the workers' gist and the soonest next run, in `width` less
-    the margins: the beat goes first, then the schedule's name is shortened."""
+    the margins. What gives way first: the schedule's full name for its short form,
+    then the beat, and only then is the short form cut."""
     room = width - MARGINS
     soonest = min(schedules, key=lambda s: (s.next_run_at, s.name)) if schedules else None
     text = health
@@ -52,10 +61,11 @@ def compact_summary(
             continue
         when = age(soonest.next_run_at, schedule_now)
         left = room - Text.from_markup(text).cell_len - len(f" · next  {when}")
-        name = soonest.name
-        if len(name) > left:
-            if beat and left < len(name) // 2:
-                continue  # drop the beat rather than most of the name
+        name = next((n for n in (soonest.name, short_name(soonest.name)) if len(n) <= left), None)
+        if name is None:
+            if beat:
+                continue  # drop the beat rather than cut the next run's name
+            name = short_name(soonest.name)
             name = name[: max(4, left) - 1] + "…"
         return f"{text} · next {escape(name)} {when}"
     return text

@@ -168,6 +168,7 @@ def snapshot(
     stalled_after: float,
     errors: Mapping[str, str] | None = None,
     scheduled_jobs: int | None = None,
+    scheduled_jobs_error: str | None = None,
     now: float | None = None,
 ) -> dict[str, Any]:
     """`health`, `queues` and `workers` as `ygmon status --json` prints them; each worker
@@ -188,6 +189,7 @@ def snapshot(
         {q: (p.get("at"), p.get("by")) for q, p in raw.pauses.items()},
         errors or {},
         scheduled_jobs,
+        scheduled_jobs_error,
     )
     queues = queue_rows(raw.counts)
     for row in queues:
