@@ -68,6 +68,7 @@ def test_status_json_says_why_it_could_not_count_the_scheduled_posts(tmp_path: P
     blog = doc["health"]["blog"]
     assert "scheduledJobs" not in blog
     assert "no such table: blog_posts" in blog["scheduledJobsError"]
+    assert blog["healthy"] is False
     assert doc["queues"] and doc["workers"] == []
 
 

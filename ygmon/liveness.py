@@ -119,7 +119,9 @@ def health_document(
         if group == "blog" and scheduled_jobs is not None:
             entry["scheduledJobs"] = scheduled_jobs
         elif group == "blog" and scheduled_jobs_error:
-            # A count that could not be read is absent, never 0; this says why.
+            # A count that could not be read is absent, never 0; this says why. Posts
+            # the database cannot count are posts no worker can publish: not healthy.
             entry["scheduledJobsError"] = scheduled_jobs_error
+            entry["healthy"] = False
         doc[group] = entry
     return {"healthy": all(g["healthy"] for g in doc.values()), **doc}

@@ -62,6 +62,7 @@ def test_database_unreachable_is_503(tmp_path: Path) -> None:
         blog = response.json()["data"]["blog"]
         assert "scheduledJobs" not in blog
         assert "cannot reach the database (postgresql)" in blog["scheduledJobsError"]
+        assert blog["healthy"] is False and response.json()["data"]["healthy"] is False
 
 
 def test_server_error_is_500_without_a_stack(tmp_path: Path) -> None:
