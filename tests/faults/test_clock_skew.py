@@ -17,14 +17,15 @@ import pytest
 from fault_helpers import fault_profile, wait_until
 from fault_record import observe
 
+from ygmon.config import LocalProfile
 from ygmon.db import Database
 from ygmon.db.migrate import upgrade
 from ygmon.jobs.huey.periodic_claims import CHECK_SECONDS
 from ygmon.jobs.runtime import open_runtime
 
-pytestmark = [pytest.mark.redis, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.redis, pytest.mark.timeout(240)]
 
-STALLED_AFTER = 3.0
+STALLED_AFTER = LocalProfile().stalled_after
 SKEW = "+1h"
 PUBLISH = "publish-scheduled-posts"  # cron "* * * * *": due in every minute
 
@@ -59,7 +60,8 @@ def test_a_worker_an_hour_fast_stalls_nothing_and_runs_no_minute_twice(
     ahead = float(probe.stdout) - time.time()
     assert ahead > 3500, f"the fault was not injected: the clock is {ahead:.0f} s ahead"
 
-    profile = fault_profile(sqlite_url, redis_url, namespace, tmp_path, STALLED_AFTER)
+    profile = fault_profile(sqlite_url, redis_url, namespace, tmp_path)
+    assert profile.stalled_after == STALLED_AFTER
     asyncio.run(_migrate(sqlite_url))
     queues = "maintenance,blog-scheduled-publishing"
     first_minute = int(time.time() // 60)
@@ -76,7 +78,7 @@ def test_a_worker_an_hour_fast_stalls_nothing_and_runs_no_minute_twice(
         def finished() -> bool:
             return all((registry.store.get(j) or {}).get("state") == "completed" for j in ids)
 
-        wait_until(finished, 60, "the long canaries")
+        wait_until(finished, STALLED_AFTER * 2 + 60, "the long canaries")
         # Both schedulers read the schedule at start and every CHECK_SECONDS.
         time.sleep(max(0.0, CHECK_SECONDS + 2 - (time.monotonic() - started)))
         last_minute = int(time.time() // 60)

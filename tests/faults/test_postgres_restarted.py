@@ -32,7 +32,7 @@ async def test_postgres_restarted_under_load_a_caught_job_fails_and_its_retry_co
     with private_postgres() as pg:
         db = Database(pg.url)
         await upgrade(db)
-        profile = fault_profile(pg.url, redis_url, namespace, tmp_path, 5.0)
+        profile = fault_profile(pg.url, redis_url, namespace, tmp_path)
         worker = start_worker(profile, "--no-schedule", "--queues", "search-index-bulk,maintenance")
         runtime = open_runtime(profile)
         registry = runtime.registry

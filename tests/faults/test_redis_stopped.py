@@ -40,7 +40,7 @@ async def test_redis_stopped_for_10s_under_load_loses_no_job(
     await upgrade(db)
     await db.dispose()
     with private_redis(durable=True) as redis_server:
-        profile = fault_profile(postgres_url, redis_server.url, namespace, tmp_path, 5.0)
+        profile = fault_profile(postgres_url, redis_server.url, namespace, tmp_path)
         workers = [
             start_worker(profile, "--workers", "2", "--no-schedule", "--queues", "maintenance")
             for _ in range(2)

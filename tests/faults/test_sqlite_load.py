@@ -60,7 +60,7 @@ async def test_tui_api_and_two_workers_on_one_sqlite_file_never_see_locked(
 ) -> None:
     one_file = tmp_path / "ygmon.db"
     profile = fault_profile(
-        f"sqlite+aiosqlite:///{one_file}", f"sqlite:///{one_file}", namespace, tmp_path, 10.0
+        f"sqlite+aiosqlite:///{one_file}", f"sqlite:///{one_file}", namespace, tmp_path
     )
     db = Database(profile.database_url)
     await upgrade(db)

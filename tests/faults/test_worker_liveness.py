@@ -231,7 +231,8 @@ async def _killed_and_frozen(backend: str, profile: LocalProfile, tmp_path: Path
         f"{seen['health']}, API {seen['API']}; `ygmon status --json` said "
         f"{said['status --json']}; the frozen worker in `ygmon status`: "
         f"{said['status (frozen)']}; its 2 jobs back to waiting after "
-        f"{taken:.1f} s (stalled_after {DEFAULTS.stalled_after:g} s); paused with waiting "
+        f"{taken:.1f} s from the kill (stalled_after {DEFAULTS.stalled_after:g} s from its "
+        f"last heartbeat, up to {HEARTBEAT_INTERVAL:g} s before the kill); paused with waiting "
         "jobs and no live worker: not healthy",
         variant=backend,
     )
