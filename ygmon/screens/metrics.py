@@ -9,7 +9,6 @@ from __future__ import annotations
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, Sparkline
 
 from ygmon.job_history import History, HistorySeries, HistoryWindow, percentile
@@ -22,6 +21,7 @@ from ygmon.slo_config import slo_targets
 from ygmon.tui.formatting import count, run_time
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
+from ygmon.widgets.window_chart import compose_window_chart
 
 WINDOWS = list(HistoryWindow)
 # The queue last: at 80 columns the figures come first (the chart's title names it).
@@ -79,17 +79,7 @@ class MetricsScreen(PolledScreen):
         yield Label("", id="metrics-title", classes="screen-title")
         yield KeyedTable(COLUMNS, id="metrics-table")
         yield EmptyState("", id="metrics-empty")
-        with Vertical(id="metrics-chart"):
-            yield Label("", id="metrics-chart-title")
-            with Horizontal(classes="chart-row", id="metrics-runs-row"):
-                yield Label("runs", classes="chart-label", id="metrics-runs-label")
-                yield Sparkline([], id="metrics-runs")
-            with Horizontal(classes="chart-row", id="metrics-failures-row"):
-                yield Label("failed", classes="chart-label", id="metrics-failures-label")
-                yield Sparkline([], id="metrics-failures")
-            with Horizontal(id="metrics-axis"):
-                yield Label("", id="metrics-axis-start")
-                yield Label("now", id="metrics-axis-end")
+        yield from compose_window_chart("metrics", [("runs", "runs"), ("failures", "failed")])
         yield LatencyView(id="metrics-latency")
 
     async def fetch(self) -> History | Latency:
