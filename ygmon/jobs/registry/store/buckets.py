@@ -11,7 +11,6 @@ step as the final move; the retention sweep drops the expired ones.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 MINUTE = 60
@@ -129,9 +128,3 @@ HistoryRow = tuple[int, str, str, Bucket]
 def expired_before(step: int, now: float) -> int:
     """Buckets of `step` starting before this are past their retention."""
     return int(now - KEEP_SECONDS[step])
-
-
-def filter_rows(
-    rows: Iterable[HistoryRow], queue: str | None, task: str | None
-) -> list[HistoryRow]:
-    return [r for r in rows if (queue is None or r[1] == queue) and (task is None or r[2] == task)]
