@@ -21,9 +21,14 @@ from ygmon.slo_config import slo_targets
 from ygmon.tui.formatting import count, run_time
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
-from ygmon.widgets.window_chart import compose_window_chart
+from ygmon.widgets.window_chart import compose_window_chart, show_window
 
 WINDOWS = list(HistoryWindow)
+NOTHING = (
+    "No job finished in the last {window}. Each finished job counts here, per task, "
+    "from the registry's history; w picks another window."
+)
+"""What the empty state says when no job finished in the window."""
 # The queue last: at 80 columns the figures come first (the chart's title names it).
 COLUMNS = [
     ("task", "Task"),
@@ -110,13 +115,7 @@ class MetricsScreen(PolledScreen):
             f"Per task, last {data.window.value} (w: window), by {step}; Enter: its failures"
         )
         self._sync_table(data)
-        self.query_one("#metrics-axis-start", Label).update(f"{data.window.value} ago")
-        empty = self.query_one(EmptyState)
-        empty.update(
-            f"No job finished in the last {data.window.value}. Each finished job counts "
-            "here, per task, from the registry's history; w picks another window."
-        )
-        empty.set_shown(not data.series)
+        show_window(self, "metrics", data.window, NOTHING, not data.series)
         self._show_chart()
 
     def _selected(self) -> HistorySeries | None:

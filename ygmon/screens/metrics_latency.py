@@ -16,7 +16,7 @@ from ygmon.tui.formatting import count, run_time
 from ygmon.tui.latency_targets import mark, measured, target_text
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
-from ygmon.widgets.window_chart import compose_window_chart
+from ygmon.widgets.window_chart import compose_window_chart, show_window
 
 COLUMNS = [
     ("name", "Queue / task"),
@@ -29,6 +29,11 @@ COLUMNS = [
     ("n", "Runs"),
     ("target", "Target"),
 ]
+NOTHING = (
+    "No attempt ended in the last {window}. Each one's wait (start minus due) and run "
+    "count here, per queue and task; w picks another window."
+)
+"""What the empty state says when no attempt ended in the window."""
 TARGET_COLUMN_FROM = 100
 """Terminal columns from which the Target column fits; below it the chart's title says
 how the selected queue meets its targets."""
@@ -68,13 +73,7 @@ class LatencyView(Vertical):
                 cells = (*cells, _target_cell(mine, data))
             rows.append((row_key(r), cells))
         table.sync(rows)
-        self.query_one("#latency-axis-start", Label).update(f"{data.window.value} ago")
-        empty = self.query_one(EmptyState)
-        empty.update(
-            f"No attempt ended in the last {data.window.value}. Each one's wait (start "
-            "minus due) and run count here, per queue and task; w picks another window."
-        )
-        empty.set_shown(not data.rows)
+        show_window(self, "latency", data.window, NOTHING, not data.rows)
         self.show_chart()
 
     @on(DataTable.RowHighlighted, "#latency-table")

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Label, Sparkline
+
+from ygmon.job_history import HistoryWindow
+from ygmon.widgets.empty_state import EmptyState
 
 
 def compose_window_chart(prefix: str, series: list[tuple[str, str]]) -> ComposeResult:
@@ -22,3 +26,15 @@ def compose_window_chart(prefix: str, series: list[tuple[str, str]]) -> ComposeR
         with Horizontal(classes="chart-axis", id=f"{prefix}-axis"):
             yield Label("", classes="axis-start", id=f"{prefix}-axis-start")
             yield Label("now")
+
+
+def show_window(
+    view: Widget, prefix: str, window: HistoryWindow, nothing: str, empty: bool
+) -> None:
+    """Tell `view`'s chart and empty state the window of a new answer: the axis starts
+    `window` ago, and the empty state, shown when the answer is `empty`, says `nothing`
+    (a template of `{window}`)."""
+    view.query_one(f"#{prefix}-axis-start", Label).update(f"{window.value} ago")
+    state = view.query_one(EmptyState)
+    state.update(nothing.format(window=window.value))
+    state.set_shown(empty)
