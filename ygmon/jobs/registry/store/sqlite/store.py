@@ -29,6 +29,7 @@ from ygmon.errors import UnavailableError
 from ygmon.jobs.registry.store.base import FIELDS
 from ygmon.jobs.registry.store.sqlite.claims import CLAIM_DDL, SqliteClaims
 from ygmon.jobs.registry.store.sqlite.counters import SqliteCounters
+from ygmon.jobs.registry.store.sqlite.enqueue import SqliteEnqueue
 from ygmon.jobs.registry.store.sqlite.history import HISTORY_DDL, SqliteHistory
 from ygmon.jobs.registry.store.sqlite.latency import (
     DEPTH_DDL,
@@ -47,7 +48,13 @@ from ygmon.jobs.registry.store.sqlite.workers import SqliteWorkers
 
 
 class SqliteRegistryStore(
-    SqliteMoves, SqliteCounters, SqliteWorkers, SqliteHistory, SqliteLatency, SqliteClaims
+    SqliteMoves,
+    SqliteEnqueue,
+    SqliteCounters,
+    SqliteWorkers,
+    SqliteHistory,
+    SqliteLatency,
+    SqliteClaims,
 ):
     def __init__(self, path: str, namespace: str) -> None:
         self.path = path
