@@ -98,7 +98,6 @@ def _window_answer(name: str) -> Callable[..., Awaitable[Any]]:
         return await self.in_registry(lambda r: getattr(r, name)(read, queue, task))
 
     answer.__name__ = name
-    answer.__qualname__ = f"LocalMonitor.{name}"
     return answer
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, Self, TypeVar
+from typing import Generic, Protocol, Self, TypeVar, cast
 
 MINUTE = 60
 HOUR = 3600
@@ -94,10 +94,11 @@ class Mergeable(Protocol):
     def merge(self, other: Self) -> None: ...
 
 
+K = TypeVar("K", bound=tuple)
 B = TypeVar("B", bound=Mergeable)
 
 
-class MinuteBatch(Generic[B]):
+class MinuteBatch(Generic[K, B]):
     """Buckets `B` of a batch of moves, summed so each row is written once: a move adds
     to its subject's minute (one lookup, as in the Lua scripts), and `rows` derives
     every step's buckets from those minutes. History and latency batches alike: the
@@ -116,11 +117,11 @@ class MinuteBatch(Generic[B]):
         return bucket
 
     @property
-    def rows(self) -> dict[tuple, B]:
-        rows: dict[tuple, B] = {}
+    def rows(self) -> dict[K, B]:
+        rows: dict[K, B] = {}
         for (*subject, minute), b in self._minutes.items():
             for step in STEPS:
-                key = (step, minute // step * step, *subject)
+                key = cast(K, (step, minute // step * step, *subject))
                 into = rows.get(key)
                 if into is None:
                     rows[key] = into = self._empty()
@@ -131,8 +132,8 @@ class MinuteBatch(Generic[B]):
         return bool(self._minutes)
 
 
-class HistoryBatch(MinuteBatch[Bucket]):
-    """The history rows (BucketKey: Bucket) of a batch of final moves."""
+class HistoryBatch(MinuteBatch[BucketKey, Bucket]):
+    """The history rows of a batch of final moves."""
 
     def __init__(self) -> None:
         super().__init__(Bucket)

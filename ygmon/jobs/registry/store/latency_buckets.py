@@ -88,8 +88,8 @@ def _seconds(value: str | float | None) -> float | None:
     return None if value in (None, "") else float(value)  # type: ignore[arg-type]
 
 
-class LatencyBatch(MinuteBatch[LatencyBucket]):
-    """The latency rows (LatencyKey: LatencyBucket) of a batch of closed attempts."""
+class LatencyBatch(MinuteBatch[LatencyKey, LatencyBucket]):
+    """The latency rows of a batch of closed attempts."""
 
     def __init__(self) -> None:
         super().__init__(LatencyBucket)
