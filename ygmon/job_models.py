@@ -160,6 +160,16 @@ class JobDetail(JobSummary):
     replayed_as: list[str] = Field(default_factory=list)
     """This job's replays, oldest first (ygmon extension)."""
 
+    def replay_notes(self) -> list[tuple[str, str]]:
+        """(label, text) of each replay link there is, in the words `ygmon jobs show`
+        and the job detail screen both print: what this job replays, what replays it."""
+        notes = []
+        if self.replay_of:
+            notes.append(("replays", f"{self.replay_of} (its arguments edited)"))
+        if self.replayed_as:
+            notes.append(("replayed", f"as {', '.join(self.replayed_as)}"))
+        return notes
+
 
 class WorkerInfo(CamelModel):
     """A worker process as its heartbeat registered it."""

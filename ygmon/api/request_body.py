@@ -154,3 +154,13 @@ async def no_body(request: Request) -> None:
 
 
 NO_BODY = [Depends(no_body)]
+
+
+def body_doc(properties: dict[str, dict[str, Any]], required: list[str]) -> dict[str, Any]:
+    """The OpenAPI `requestBody` of a strict JSON object body: these properties and no
+    others, `required` of them always sent; the body itself is required when any is."""
+    schema: dict[str, Any] = {"type": "object", "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    schema["properties"] = properties
+    return {"required": bool(required), "content": {"application/json": {"schema": schema}}}

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from ygmon.api.deps import monitor_of, ok
 from ygmon.api.issues import issue
 from ygmon.api.models import NOT_FOUND, Envelope, extension, extension_router
-from ygmon.api.request_body import Field, json_body
+from ygmon.api.request_body import Field, body_doc, json_body
 from ygmon.errors import InvalidQueryError
 from ygmon.monitor.backfill_schemas import BackfillMode, BackfillPlan, BackfillRequest
 
@@ -32,25 +32,16 @@ FIELDS = {
     "maxRunning": Field(int, minimum=1, maximum=50),
     "dryRun": Field(bool, required=True),
 }
-BODY = {
-    "required": True,
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["from", "to", "dryRun"],
-                "properties": {
-                    "from": {"type": "string", "format": "date"},
-                    "to": {"type": "string", "format": "date"},
-                    "mode": {"type": "string", "enum": MODES},
-                    "maxRunning": {"type": "integer", "minimum": 1, "maximum": 50},
-                    "dryRun": {"type": "boolean"},
-                },
-            }
-        }
+BODY = body_doc(
+    {
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "mode": {"type": "string", "enum": MODES},
+        "maxRunning": {"type": "integer", "minimum": 1, "maximum": 50},
+        "dryRun": {"type": "boolean"},
     },
-}
+    ["from", "to", "dryRun"],
+)
 
 
 def _request(name: str, body: dict) -> BackfillRequest:

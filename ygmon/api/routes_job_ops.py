@@ -24,7 +24,7 @@ from ygmon.api.models import (
     query_param,
 )
 from ygmon.api.params import QueryParams
-from ygmon.api.request_body import Field, json_body
+from ygmon.api.request_body import Field, body_doc, json_body
 from ygmon.monitor.job_search_schemas import (
     QUERY_MAX_CHARS,
     BulkResult,
@@ -138,25 +138,16 @@ async def _selection(request: Request) -> tuple[BulkSelection, bool]:
     return selection, body["dryRun"]
 
 
-BULK_BODY = {
-    "required": True,
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["dryRun"],
-                "properties": {
-                    "queueName": {"type": "string", "maxLength": 100},
-                    "q": {"type": "string", "maxLength": QUERY_MAX_CHARS},
-                    "groupKey": {"type": "string", "maxLength": 64},
-                    "limit": {"type": "integer", "minimum": 1, "maximum": 10_000},
-                    "dryRun": {"type": "boolean"},
-                },
-            }
-        }
+BULK_BODY = body_doc(
+    {
+        "queueName": {"type": "string", "maxLength": 100},
+        "q": {"type": "string", "maxLength": QUERY_MAX_CHARS},
+        "groupKey": {"type": "string", "maxLength": 64},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 10_000},
+        "dryRun": {"type": "boolean"},
     },
-}
+    ["dryRun"],
+)
 
 
 def _bulk(action: str, doc: str) -> None:

@@ -14,8 +14,8 @@ from ygmon.api.deps import monitor_of, ok
 from ygmon.api.issues import issue
 from ygmon.api.models import NOT_FOUND, Envelope, extension_get, extension_router, query_param
 from ygmon.api.params import QueryParams
+from ygmon.api.window_query import WINDOW_PARAMS, window_query
 from ygmon.errors import InvalidQueryError
-from ygmon.job_history import HistoryWindow
 from ygmon.job_latency import LATENCY_KINDS, MAX_SHARE_MINUTES, Latency, LatencyShare
 
 router = extension_router()
@@ -25,31 +25,11 @@ def _required(param: dict[str, Any]) -> dict[str, Any]:
     return {**param, "required": True}
 
 
-WINDOWS = [w.value for w in HistoryWindow]
-
-
-@extension_get(
-    router,
-    "/latency",
-    Envelope[Latency],
-    NOT_FOUND,
-    query_param(
-        "window",
-        {"type": "string", "enum": WINDOWS, "default": "1h"},
-        "1h: per minute; 24h and 30d: per hour",
-    ),
-    query_param("queue", {"type": "string"}, "Only this queue"),
-    query_param("task", {"type": "string"}, "Only this task"),
-)
+@extension_get(router, "/latency", Envelope[Latency], NOT_FOUND, *WINDOW_PARAMS)
 async def latency(request: Request) -> JSONResponse:
     """p50 / p95 / p99 of wait and run per queue and task (exact, or estimated from
     buckets), and each queue's depth and throughput per step, oldest first."""
-    q = QueryParams(request.query_params)
-    window = q.choice("window", WINDOWS) or HistoryWindow.HOUR.value
-    queue = q.text("queue", 100)
-    task = q.text("task", 200)
-    q.check()
-    return ok(await monitor_of(request).latency(queue, task, HistoryWindow(window)))
+    return ok(await monitor_of(request).latency(*window_query(request)))
 
 
 @extension_get(

@@ -14,27 +14,19 @@ from fastapi.responses import JSONResponse
 
 from ygmon.api.deps import monitor_of, ok
 from ygmon.api.models import NOT_FOUND, Envelope, extension, extension_router
-from ygmon.api.request_body import Field, json_body
+from ygmon.api.request_body import Field, body_doc, json_body
 from ygmon.monitor.replay_schemas import ReplayResult
 
 router = extension_router()
 
 REPLAY_FIELDS = {"kwargs": Field(dict), "dryRun": Field(bool)}
-REPLAY_BODY = {
-    "required": False,
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {
-                    "kwargs": {"type": "object"},
-                    "dryRun": {"type": "boolean"},
-                },
-            }
-        }
+REPLAY_BODY = body_doc(
+    {
+        "kwargs": {"type": "object"},
+        "dryRun": {"type": "boolean"},
     },
-}
+    [],
+)
 
 
 @router.post(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 from ygmon.config import Settings, load_settings
 from ygmon.errors import ConfigError, NotFoundError
@@ -23,6 +24,14 @@ def settings_from(args: argparse.Namespace) -> Settings:
             "read_only": getattr(args, "read_only", None),
         },
     )
+
+
+def day(text: str) -> date:
+    """The argparse type of a day on the command line (YYYY-MM-DD), or a usage error."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expects a date YYYY-MM-DD, got {text!r}") from None
 
 
 def require_positive(value: float, message: str) -> None:

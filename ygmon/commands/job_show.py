@@ -39,10 +39,7 @@ def attempt_lines(job: JobDetail) -> list[str]:
         f"enqueued {job.enqueued_at.strftime('%Y-%m-%d %H:%M:%S.%f')[:-3]}"
         + (f"  due {job.due_at.strftime('%Y-%m-%d %H:%M:%S.%f')[:-3]}" if job.due_at else ""),
     ]
-    if job.replay_of:
-        lines.append(f"replays {job.replay_of} (its arguments edited)")
-    if job.replayed_as:
-        lines.append(f"replayed as {', '.join(job.replayed_as)}")
+    lines += [f"{label} {text}" for label, text in job.replay_notes()]
     if not job.attempts:
         lines.append("no finished attempt")
     for i, a in enumerate(job.attempts, 1):

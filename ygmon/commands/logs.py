@@ -4,19 +4,12 @@ aggregation runs matching the filters, newest first (the Logs screen, every page
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
+from ygmon.commands.common import day
 from ygmon.commands.listing import add_format_flags, ask, print_rows
 from ygmon.commands.table import when
 
 STATUSES = ("RUNNING", "COMPLETED", "FAILED", "PARTIAL")
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expects a date YYYY-MM-DD, got {text!r}") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,10 +17,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--job-type", metavar="T", help="hourly, daily, weekly or monthly")
     parser.add_argument("--status", type=str.upper, choices=STATUSES, help="the run's status")
     parser.add_argument(
-        "--from", dest="start", type=_day, metavar="YYYY-MM-DD", help="periods from this day"
+        "--from", dest="start", type=day, metavar="YYYY-MM-DD", help="periods from this day"
     )
     parser.add_argument(
-        "--to", dest="end", type=_day, metavar="YYYY-MM-DD", help="periods up to this day"
+        "--to", dest="end", type=day, metavar="YYYY-MM-DD", help="periods up to this day"
     )
     add_format_flags(parser)
     parser.set_defaults(handler=run)

@@ -9,28 +9,20 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 
 from ygmon.cli_numbers import integer
-from ygmon.commands.common import naming
+from ygmon.commands.common import day, naming
 from ygmon.commands.listing import ask
 from ygmon.commands.table import print_table
 from ygmon.errors import ConfigError
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a day (YYYY-MM-DD)") from None
 
 
 def add_actions(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=False)
     one = actions.add_parser("backfill", help="re-run a task's periods over a range")
     one.add_argument("name", metavar="NAME", help="aggregate-hourly, -daily, -weekly or -monthly")
-    one.add_argument("--from", dest="first", type=_day, required=True, metavar="D")
-    one.add_argument("--to", dest="last", type=_day, required=True, metavar="D")
+    one.add_argument("--from", dest="first", type=day, required=True, metavar="D")
+    one.add_argument("--to", dest="last", type=day, required=True, metavar="D")
     one.add_argument("--mode", choices=("missing", "failed", "all"), default="missing")
     one.add_argument("--dry-run", action="store_true", help="list the periods, run nothing")
     one.add_argument(

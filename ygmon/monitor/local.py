@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ygmon.config import LocalProfile
 from ygmon.db import embedded, scheduled_posts
 from ygmon.errors import NotFoundError, ReadOnlyError
-from ygmon.job_history import History, HistoryWindow
-from ygmon.job_latency import Latency, LatencyShare, check_share
+from ygmon.job_history import HistoryWindow
+from ygmon.job_latency import LatencyShare, check_share
 from ygmon.jobs.registry import queue_pauses
 from ygmon.monitor.alerts import Alerts
 from ygmon.monitor.asset_schemas import AssetDetail
@@ -79,6 +79,26 @@ DIGEST_TASKS = {"daily": "digest-daily", "weekly": "digest-weekly"}
 
 def unknown_queue(queue: str) -> NotFoundError:
     return NotFoundError("Queue not found")
+
+
+def _window_answer(name: str) -> Callable[..., Awaitable[Any]]:
+    """The method that answers Monitor's `name` (history, latency) with the registry's
+    answer of that name over a window: one queue (checked, as every local method checks
+    one) or all."""
+
+    async def answer(
+        self: LocalMonitor,
+        queue: str | None = None,
+        task: str | None = None,
+        window: HistoryWindow = HistoryWindow.HOUR,
+    ) -> Any:
+        if queue is not None and queue not in QUEUES_BY_NAME:
+            raise unknown_queue(queue)
+        read = HistoryWindow(window)
+        return await self.in_registry(lambda r: getattr(r, name)(read, queue, task))
+
+    answer.__name__ = name
+    return answer
 
 
 class LocalMonitor(LocalStorages, OperatorParts):
@@ -212,25 +232,10 @@ class LocalMonitor(LocalStorages, OperatorParts):
         )
         return JobPage(data=rows, pagination=Pagination.of(page, page_size, total))
 
-    async def history(
-        self,
-        queue: str | None = None,
-        task: str | None = None,
-        window: HistoryWindow = HistoryWindow.HOUR,
-    ) -> History:
-        if queue is not None and queue not in QUEUES_BY_NAME:
-            raise unknown_queue(queue)
-        return await self.in_registry(lambda r: r.history(HistoryWindow(window), queue, task))
-
-    async def latency(
-        self,
-        queue: str | None = None,
-        task: str | None = None,
-        window: HistoryWindow = HistoryWindow.HOUR,
-    ) -> Latency:
-        if queue is not None and queue not in QUEUES_BY_NAME:
-            raise unknown_queue(queue)
-        return await self.in_registry(lambda r: r.latency(HistoryWindow(window), queue, task))
+    history = _window_answer("history")
+    """Monitor.history: JobRegistry.history of the queue (or all) over the window."""
+    latency = _window_answer("latency")
+    """Monitor.latency: JobRegistry.latency of the queue (or all) over the window."""
 
     async def latency_share(
         self, queue: str, kind: str, over_ms: float, minutes: int

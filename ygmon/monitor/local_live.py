@@ -10,12 +10,12 @@ is a topic whose last read failed, so its error reaches the screen.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from ygmon.config import LocalProfile
 from ygmon.job_history import History, HistoryWindow
+from ygmon.monitor import schemas
 from ygmon.monitor.change_feed import READ_EVERY, ChangeFeed
 from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection
 from ygmon.monitor.local import LocalMonitor
@@ -24,14 +24,6 @@ from ygmon.monitor.queue_control_schemas import (
     QueuePause,
     ScheduleInfo,
     TriggerResult,
-)
-from ygmon.monitor.schemas import (
-    AllWorkersHealth,
-    NotificationJobStats,
-    QueueStats,
-    RetryResult,
-    SearchIndexStats,
-    WorkerInfo,
 )
 from ygmon.monitor.search_schemas import SearchIndexOverview
 
@@ -54,19 +46,15 @@ class _Direct:
 
 
 class LiveLocalMonitor(LocalMonitor):
-    def __init__(
-        self,
-        profile: LocalProfile,
-        clock: Callable[[], datetime] | None = None,
-        *,
-        read_only: bool | None = None,
-    ) -> None:
-        super().__init__(profile, clock, read_only=read_only)
+    _finished: int | None = None
+    """Jobs finished at the last read of the queues: when it moves, the feed forgets its reads."""
+
+    @functools.cached_property
+    def feed(self) -> ChangeFeed:
         # Every topic each interval: a local read is cheap enough not to hold the slower
         # ones back as the server does for its many viewers.
         direct = cast("Monitor", _Direct(self))
-        self.feed = ChangeFeed(direct, READ_EVERY, slow_every=READ_EVERY, keep_log=False)
-        self._finished: int | None = None
+        return ChangeFeed(direct, READ_EVERY, slow_every=READ_EVERY, keep_log=False)
 
     async def _held(self, topic: str, direct: Callable[[], Awaitable[Any]]) -> Any:
         await self.feed.fresh([topic])
@@ -85,7 +73,7 @@ class LiveLocalMonitor(LocalMonitor):
         finally:
             self.feed.forget()
 
-    async def retry(self, queue: str, job_id: str) -> RetryResult:
+    async def retry(self, queue: str, job_id: str) -> schemas.RetryResult:
         return await self._acted(super().retry(queue, job_id))
 
     async def bulk_retry(self, selection: BulkSelection, dry_run: bool) -> BulkResult:
@@ -103,10 +91,10 @@ class LiveLocalMonitor(LocalMonitor):
     async def trigger_schedule(self, name: str) -> TriggerResult:
         return await self._acted(super().trigger_schedule(name))
 
-    async def health(self) -> AllWorkersHealth:
+    async def health(self) -> schemas.AllWorkersHealth:
         return await self._held("health", super().health)
 
-    async def queues(self) -> list[QueueStats]:
+    async def queues(self) -> list[schemas.QueueStats]:
         found = await self._held("queues", super().queues)
         finished = sum(q.completed + q.failed for q in found)
         if self._finished is not None and finished != self._finished:
@@ -117,13 +105,13 @@ class LiveLocalMonitor(LocalMonitor):
         self._finished = finished
         return found
 
-    async def workers(self) -> list[WorkerInfo]:
+    async def workers(self) -> list[schemas.WorkerInfo]:
         return await self._held("workers", super().workers)
 
-    async def search_index_stats(self) -> SearchIndexStats:
+    async def search_index_stats(self) -> schemas.SearchIndexStats:
         return await self._held("searchIndexStats", super().search_index_stats)
 
-    async def notification_stats(self) -> NotificationJobStats:
+    async def notification_stats(self) -> schemas.NotificationJobStats:
         return await self._held("notificationStats", super().notification_stats)
 
     async def search_index_overview(self) -> SearchIndexOverview:

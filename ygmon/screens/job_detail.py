@@ -40,10 +40,8 @@ def describe(job: JobDetail) -> str:
         f"Stalled {job.stalled_count}",
         f"Worker    {job.worker_id or '-'}",
     ]
-    if job.replay_of:
-        lines.append(f"Replays   {job.replay_of} (its arguments edited)")
-    if job.replayed_as:
-        lines.append(f"Replayed  as {', '.join(job.replayed_as)}")
+    # The labels' column: "Replays   ..." as "Job       ..." above.
+    lines += [f"{label.capitalize():<9} {text}" for label, text in job.replay_notes()]
     if job.error_message:
         lines.append(f"Error     {job.error_message}")
     return "\n".join(lines)

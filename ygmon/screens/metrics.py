@@ -9,7 +9,6 @@ from __future__ import annotations
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, Sparkline
 
 from ygmon.job_history import History, HistorySeries, HistoryWindow, percentile
@@ -22,8 +21,14 @@ from ygmon.slo_config import slo_targets
 from ygmon.tui.formatting import count, run_time
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
+from ygmon.widgets.window_chart import compose_window_chart, show_window
 
 WINDOWS = list(HistoryWindow)
+NOTHING = (
+    "No job finished in the last {window}. Each finished job counts here, per task, "
+    "from the registry's history; w picks another window."
+)
+"""What the empty state says when no job finished in the window."""
 # The queue last: at 80 columns the figures come first (the chart's title names it).
 COLUMNS = [
     ("task", "Task"),
@@ -79,17 +84,7 @@ class MetricsScreen(PolledScreen):
         yield Label("", id="metrics-title", classes="screen-title")
         yield KeyedTable(COLUMNS, id="metrics-table")
         yield EmptyState("", id="metrics-empty")
-        with Vertical(id="metrics-chart"):
-            yield Label("", id="metrics-chart-title")
-            with Horizontal(classes="chart-row", id="metrics-runs-row"):
-                yield Label("runs", classes="chart-label", id="metrics-runs-label")
-                yield Sparkline([], id="metrics-runs")
-            with Horizontal(classes="chart-row", id="metrics-failures-row"):
-                yield Label("failed", classes="chart-label", id="metrics-failures-label")
-                yield Sparkline([], id="metrics-failures")
-            with Horizontal(id="metrics-axis"):
-                yield Label("", id="metrics-axis-start")
-                yield Label("now", id="metrics-axis-end")
+        yield from compose_window_chart("metrics", [("runs", "runs"), ("failures", "failed")])
         yield LatencyView(id="metrics-latency")
 
     async def fetch(self) -> History | Latency:
@@ -120,13 +115,7 @@ class MetricsScreen(PolledScreen):
             f"Per task, last {data.window.value} (w: window), by {step}; Enter: its failures"
         )
         self._sync_table(data)
-        self.query_one("#metrics-axis-start", Label).update(f"{data.window.value} ago")
-        empty = self.query_one(EmptyState)
-        empty.update(
-            f"No job finished in the last {data.window.value}. Each finished job counts "
-            "here, per task, from the registry's history; w picks another window."
-        )
-        empty.set_shown(not data.series)
+        show_window(self, "metrics", data.window, NOTHING, not data.series)
         self._show_chart()
 
     def _selected(self) -> HistorySeries | None:

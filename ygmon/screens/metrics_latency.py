@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Sparkline
 
 from ygmon.job_latency import QUANTILES, Latency, LatencyRow, LatencyStats
@@ -16,6 +16,7 @@ from ygmon.tui.formatting import count, run_time
 from ygmon.tui.latency_targets import mark, measured, target_text
 from ygmon.widgets.empty_state import EmptyState
 from ygmon.widgets.keyed_table import KeyedTable
+from ygmon.widgets.window_chart import compose_window_chart, show_window
 
 COLUMNS = [
     ("name", "Queue / task"),
@@ -28,6 +29,11 @@ COLUMNS = [
     ("n", "Runs"),
     ("target", "Target"),
 ]
+NOTHING = (
+    "No attempt ended in the last {window}. Each one's wait (start minus due) and run "
+    "count here, per queue and task; w picks another window."
+)
+"""What the empty state says when no attempt ended in the window."""
 TARGET_COLUMN_FROM = 100
 """Terminal columns from which the Target column fits; below it the chart's title says
 how the selected queue meets its targets."""
@@ -51,17 +57,7 @@ class LatencyView(Vertical):
     def compose(self) -> ComposeResult:
         yield KeyedTable(COLUMNS, id="latency-table")
         yield EmptyState("", id="latency-empty")
-        with Vertical(id="latency-chart"):
-            yield Label("", id="latency-chart-title")
-            with Horizontal(classes="chart-row", id="latency-depth-row"):
-                yield Label("waiting", classes="chart-label", id="latency-depth-label")
-                yield Sparkline([], id="latency-depth")
-            with Horizontal(classes="chart-row", id="latency-done-row"):
-                yield Label("done", classes="chart-label", id="latency-done-label")
-                yield Sparkline([], id="latency-done")
-            with Horizontal(classes="chart-axis"):
-                yield Label("", id="latency-axis-start", classes="axis-start")
-                yield Label("now")
+        yield from compose_window_chart("latency", [("depth", "waiting"), ("done", "done")])
 
     def show(self, data: Latency, targets: list[LatencyTarget], width: int) -> None:
         self._data, self._targets = data, targets
@@ -77,13 +73,7 @@ class LatencyView(Vertical):
                 cells = (*cells, _target_cell(mine, data))
             rows.append((row_key(r), cells))
         table.sync(rows)
-        self.query_one("#latency-axis-start", Label).update(f"{data.window.value} ago")
-        empty = self.query_one(EmptyState)
-        empty.update(
-            f"No attempt ended in the last {data.window.value}. Each one's wait (start "
-            "minus due) and run count here, per queue and task; w picks another window."
-        )
-        empty.set_shown(not data.rows)
+        show_window(self, "latency", data.window, NOTHING, not data.rows)
         self.show_chart()
 
     @on(DataTable.RowHighlighted, "#latency-table")

@@ -25,16 +25,17 @@ from ygmon.errors import YgmonError
 from ygmon.job_history import History
 from ygmon.liveness import GONE, beat_words
 from ygmon.monitor.queue_control_schemas import ScheduleInfo
-from ygmon.monitor.schemas import AllWorkersHealth, QueueStats, WorkerHealth, WorkerInfo
+from ygmon.monitor.schemas import AllWorkersHealth, QueueStats, WorkerInfo
 from ygmon.monitor.search_schemas import SearchIndexOverview
 from ygmon.queues import WORKER_GROUPS
 from ygmon.screens import overview_search
+from ygmon.screens.overview_groups import group_line, queues_head
 from ygmon.screens.overview_summary import compact_summary
 from ygmon.screens.polled_screen import PolledScreen
 from ygmon.slo_config import slo_targets
 from ygmon.tui.age_ticker import BackendTime, tick_each_second
 from ygmon.tui.formatting import age
-from ygmon.tui.health_words import LIVENESS_ORDER, worst_queue
+from ygmon.tui.health_words import LIVENESS_ORDER
 from ygmon.tui.latency_targets import summary_text
 from ygmon.widgets.queue_line import QueueLine
 
@@ -116,7 +117,7 @@ class OverviewScreen(PolledScreen):
         self.set_class(self._search_inline, "-search-inline")
         for line in self.query(QueueLine):
             line.set_compact(compact)
-        self.query_one("#queue-head", Static).update(_head(compact))
+        self.query_one("#queue-head", Static).update(queues_head(compact))
         if self._data is not None:
             self._show_search(self._data)
             self._show_schedule(self._data)
@@ -261,7 +262,7 @@ class OverviewScreen(PolledScreen):
         widgets = []
         for group, names in order:
             status = data.health.groups.get(group)
-            widgets.append(("group", group, _group_text(group, status, compact=compact)))
+            widgets.append(("group", group, group_line(group, status, compact=compact)))
             for name in names:
                 widgets.append(("queue", name, stats[name]))
                 placed.add(name)
@@ -309,7 +310,7 @@ class OverviewScreen(PolledScreen):
             suffix = overview_search.compact_summary(data.search, now) if inline else None
             details = why = overview_search.detail_lines(data.search, now)
         for line in self.query(f"#group-{overview_search.GROUP}").results(Static):
-            line.update(_group_text(overview_search.GROUP, group, suffix, self.compact))
+            line.update(group_line(overview_search.GROUP, group, suffix, self.compact))
             line.tooltip = why
         for detail in self.query(f"#detail-{overview_search.GROUP}").results(Static):
             detail.update(details)
@@ -369,38 +370,3 @@ class OverviewScreen(PolledScreen):
         if started is not None and started.running:
             text += f"\nStarted from this app: pid {started.pid}"
         self.query_one("#workers", Static).update(text)
-
-
-def _head(compact: bool) -> str:
-    name = "  " + "queue".ljust(15 if compact else 27)
-    counts = f"{'wait':>6} {'act':>4} {'done':>6} {'fail':>5}"
-    return f"[dim]{name}{counts}  completed · failed per min, 1h[/dim]"
-
-
-GROUP_LINE_ROOM = 76
-"""Columns a compact group line may take (80 less the margins): beyond, it is cut."""
-
-
-def _group_text(
-    group: str, status: WorkerHealth | None, summary: str | None = None, compact: bool = False
-) -> str:
-    """The group's line, with its worst queue's state; compact (or with `summary`), a
-    shorter served count, and the summary after when it fits."""
-    if status is None:
-        return f"[b]{group}[/b]"
-    workers = status.workers or {}
-    served = sum(1 for s in workers.values() if s.is_running)
-    paused = sum(1 for s in workers.values() if s.paused)
-    worst = worst_queue(workers)
-    # The worst queue's words name a pause already: the count would say it twice.
-    held = f" · {paused} paused" if paused and not (worst and "paused" in worst) else ""
-    said = f" · {worst}" if worst else ""
-    mark = "ok  " if status.healthy else "DOWN"
-    short = compact or summary is not None
-    served_words = "served" if short else "queues served by a live worker"
-    plain = f"{mark} {group}  {served}/{len(workers)} {served_words}{held}{said}"
-    if summary is not None and (not compact or len(plain) + 3 + len(summary) <= GROUP_LINE_ROOM):
-        plain += f" · {summary}"
-    # Bold the mark and the group's name; the rest is escaped text.
-    head = f"{mark} {group}"
-    return f"[b]{mark}[/b] [b]{group}[/b]" + escape(plain[len(head) :])

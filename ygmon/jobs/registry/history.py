@@ -10,32 +10,25 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Protocol
 
-from ygmon.job_history import WINDOW_STEPS, History, HistorySeries, HistoryWindow
+from ygmon.job_history import History, HistorySeries
 from ygmon.jobs.registry.store.buckets import (
     N_RUNTIME_BUCKETS,
     RUNTIME_BOUNDS_MS,
     HistoryRow,
-    filter_rows,
 )
+from ygmon.jobs.registry.window_read import WindowRead
 
 
 class HistoryStore(Protocol):
     def history_rows(self, step: int, start: int, end: int) -> list[HistoryRow]: ...
 
 
-def build_history(
-    store: HistoryStore,
-    window: HistoryWindow,
-    now: float,
-    queue: str | None = None,
-    task: str | None = None,
-) -> History:
-    step, steps = WINDOW_STEPS[window]
-    end = (int(now) // step + 1) * step
-    start = end - step * steps
-    rows = filter_rows(store.history_rows(step, start, end), queue, task)
+def build_history(store: HistoryStore, read: WindowRead) -> History:
+    step, steps, start, end = read.step, read.steps, read.start, read.end
     series: dict[tuple[str, str], dict] = {}
-    for at, q, t, b in rows:
+    for at, q, t, b in store.history_rows(step, start, end):
+        if not read.keeps(q, t):
+            continue
         s = series.get((q, t))
         if s is None:
             s = series[(q, t)] = {
@@ -57,7 +50,7 @@ def build_history(
         for j, n in enumerate(b.histogram):
             s["histogram"][j] += n
     return History(
-        window=window,
+        window=read.window,
         step_seconds=step,
         start=datetime.fromtimestamp(start, UTC),
         end=datetime.fromtimestamp(end, UTC),

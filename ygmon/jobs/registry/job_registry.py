@@ -23,6 +23,7 @@ from ygmon.jobs.registry.history import build_history
 from ygmon.jobs.registry.latency import build_latency, latency_share
 from ygmon.jobs.registry.snapshot import queue_row, queue_rows, worker_rows
 from ygmon.jobs.registry.store.base import ATTEMPT, FINISHED_STATES, RegistryStore, Retention
+from ygmon.jobs.registry.window_read import WindowRead
 from ygmon.liveness import GONE_LISTED_FOR
 from ygmon.queues import QUEUE_NAMES
 
@@ -149,14 +150,14 @@ class JobRegistry:
     ) -> History:
         """Completed and failed jobs and their run times over `window` (see
         ygmon.job_history), ending with the step holding now."""
-        return build_history(self.store, window, self.now(), queue, task)  # type: ignore[arg-type]
+        return build_history(self.store, WindowRead(window, self.now(), queue, task))  # type: ignore[arg-type]
 
     def latency(
         self, window: HistoryWindow, queue: str | None = None, task: str | None = None
     ) -> Latency:
         """Wait and run percentiles, depth and throughput over `window` (see
         ygmon.job_latency), ending with the step holding now."""
-        return build_latency(self.store, window, self.now(), queue, task)  # type: ignore[arg-type]
+        return build_latency(self.store, WindowRead(window, self.now(), queue, task))  # type: ignore[arg-type]
 
     def latency_share(self, queue: str, kind: str, over_ms: float, minutes: int) -> LatencyShare:
         """`queue`'s waits or runs of the last `minutes` and how many exceeded `over_ms`."""

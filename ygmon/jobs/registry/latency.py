@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from ygmon.job_history import WINDOW_STEPS, HistoryWindow
 from ygmon.job_latency import (
     QUANTILES,
     Latency,
@@ -26,6 +25,7 @@ from ygmon.job_latency import (
 from ygmon.jobs.registry.store.buckets import MINUTE, N_RUNTIME_BUCKETS, RUNTIME_BOUNDS_MS
 from ygmon.jobs.registry.store.latency_buckets import DepthRow, LatencyBucket
 from ygmon.jobs.registry.store.latency_buckets import LatencyRow as Row
+from ygmon.jobs.registry.window_read import WindowRead
 
 BOUNDS = [float(b) for b in RUNTIME_BOUNDS_MS]
 
@@ -75,37 +75,25 @@ class _Sum:
         )
 
 
-def _window(window: HistoryWindow, now: float) -> tuple[int, int, int, int]:
-    step, steps = WINDOW_STEPS[window]
-    end = (int(now) // step + 1) * step
-    return step, steps, end - step * steps, end
-
-
-def build_latency(
-    store: LatencyStore,
-    window: HistoryWindow,
-    now: float,
-    queue: str | None = None,
-    task: str | None = None,
-) -> Latency:
-    step, steps, start, end = _window(window, now)
+def build_latency(store: LatencyStore, read: WindowRead) -> Latency:
+    step, steps, start, end = read.step, read.steps, read.start, read.end
     sums: dict[tuple[str, str | None, str], _Sum] = {}
     throughput: dict[str, list[int]] = {}
     for at, q, t, kind, b in store.latency_rows(step, start, end):
-        if (queue is not None and q != queue) or (task is not None and t != task):
+        if not read.keeps(q, t):
             continue
         for key in ((q, t, kind), (q, None, kind)):
             sums.setdefault(key, _Sum()).add(b)
         if kind == "run":
             throughput.setdefault(q, [0] * steps)[(at - start) // step] += b.n
     depth: dict[str, list[int | None]] = {}
-    if task is None:
+    if read.task is None:
         for at, q, n in store.depth_rows(step, start, end):
-            if queue is None or q == queue:
+            if read.queue is None or q == read.queue:
                 depth.setdefault(q, [None] * steps)[(at - start) // step] = n
     subjects = sorted({(q, t) for q, t, _ in sums}, key=lambda s: (s[0], s[1] or ""))
     return Latency(
-        window=window,
+        window=read.window,
         step_seconds=step,
         start=datetime.fromtimestamp(start, UTC),
         end=datetime.fromtimestamp(end, UTC),

@@ -1,5 +1,6 @@
 """Job history buckets, shared by both registry stores: what a bucket holds, how long
-each resolution is kept, and how a batch of final moves adds up into bucket rows.
+each resolution is kept, and how a batch of moves adds up into bucket rows (MinuteBatch,
+the latency batch's too).
 
 Per queue and task, every bucket counts the jobs that completed and failed for good
 in it, and the sum, maximum and distribution (RUNTIME_BOUNDS_MS) of their run times
@@ -11,8 +12,9 @@ step as the final move; the retention sweep drops the expired ones.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, Protocol, Self, TypeVar, cast
 
 MINUTE = 60
 HOUR = 3600
@@ -88,38 +90,59 @@ BucketKey = tuple[int, int, str, str]
 """(step, bucket start, queue, task)."""
 
 
-class HistoryBatch:
-    """The bucket rows of a batch of final moves, summed so each is written once.
+class Mergeable(Protocol):
+    def merge(self, other: Self) -> None: ...
 
-    Jobs add up per queue, task and minute (a job costs one lookup, as in the Lua
-    scripts); `rows` derives every step's buckets from those minutes."""
 
-    def __init__(self) -> None:
-        self._minutes: dict[tuple[str, str, int], Bucket] = {}
+K = TypeVar("K", bound=tuple)
+B = TypeVar("B", bound=Mergeable)
 
-    def add(
-        self, queue: str, task: str, outcome: str, finished_at: float, started_at: str | None
-    ) -> None:
-        key = (queue, task, int(finished_at // MINUTE) * MINUTE)
+
+class MinuteBatch(Generic[K, B]):
+    """Buckets `B` of a batch of moves, summed so each row is written once: a move adds
+    to its subject's minute (one lookup, as in the Lua scripts), and `rows` derives
+    every step's buckets from those minutes. History and latency batches alike: the
+    subject is (queue, task) or (queue, task, kind), a row's key (step, bucket start,
+    subject...)."""
+
+    def __init__(self, empty: Callable[[], B]) -> None:
+        self._empty = empty
+        self._minutes: dict[tuple, B] = {}
+
+    def _bucket(self, key: tuple) -> B:
+        """The bucket of `key` (subject..., minute), made empty when first asked."""
         bucket = self._minutes.get(key)
         if bucket is None:
-            bucket = self._minutes[key] = Bucket()
-        bucket.add(outcome, run_ms(started_at, finished_at))
+            bucket = self._minutes[key] = self._empty()
+        return bucket
 
     @property
-    def rows(self) -> dict[BucketKey, Bucket]:
-        rows: dict[BucketKey, Bucket] = {}
-        for (queue, task, minute), b in self._minutes.items():
+    def rows(self) -> dict[K, B]:
+        rows: dict[K, B] = {}
+        for (*subject, minute), b in self._minutes.items():
             for step in STEPS:
-                key = (step, minute // step * step, queue, task)
+                key = cast(K, (step, minute // step * step, *subject))
                 into = rows.get(key)
                 if into is None:
-                    rows[key] = into = Bucket()
+                    rows[key] = into = self._empty()
                 into.merge(b)
         return rows
 
     def __bool__(self) -> bool:
         return bool(self._minutes)
+
+
+class HistoryBatch(MinuteBatch[BucketKey, Bucket]):
+    """The history rows of a batch of final moves."""
+
+    def __init__(self) -> None:
+        super().__init__(Bucket)
+
+    def add(
+        self, queue: str, task: str, outcome: str, finished_at: float, started_at: str | None
+    ) -> None:
+        minute = int(finished_at // MINUTE) * MINUTE
+        self._bucket((queue, task, minute)).add(outcome, run_ms(started_at, finished_at))
 
 
 HistoryRow = tuple[int, str, str, Bucket]
@@ -129,9 +152,3 @@ HistoryRow = tuple[int, str, str, Bucket]
 def expired_before(step: int, now: float) -> int:
     """Buckets of `step` starting before this are past their retention."""
     return int(now - KEEP_SECONDS[step])
-
-
-def filter_rows(
-    rows: Iterable[HistoryRow], queue: str | None, task: str | None
-) -> list[HistoryRow]:
-    return [r for r in rows if (queue is None or r[1] == queue) and (task is None or r[2] == task)]

@@ -19,7 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ygmon.jobs.registry.store.buckets import MINUTE, N_RUNTIME_BUCKETS, STEPS, runtime_bucket
+from ygmon.jobs.registry.store.buckets import (
+    MINUTE,
+    N_RUNTIME_BUCKETS,
+    STEPS,
+    MinuteBatch,
+    runtime_bucket,
+)
 
 SAMPLE_CAP = 100
 """Samples a bucket keeps at most; past it the bucket keeps only its distribution."""
@@ -82,11 +88,11 @@ def _seconds(value: str | float | None) -> float | None:
     return None if value in (None, "") else float(value)  # type: ignore[arg-type]
 
 
-class LatencyBatch:
-    """The latency rows of a batch of closed attempts, summed so each is written once."""
+class LatencyBatch(MinuteBatch[LatencyKey, LatencyBucket]):
+    """The latency rows of a batch of closed attempts."""
 
     def __init__(self) -> None:
-        self._minutes: dict[tuple[str, str, str, int], LatencyBucket] = {}
+        super().__init__(LatencyBucket)
 
     def close(
         self,
@@ -104,30 +110,8 @@ class LatencyBatch:
         minute = int(e // MINUTE) * MINUTE
         d = _seconds(due)
         if d is not None:
-            self._bucket(queue, task, "wait", minute).add(max(0.0, s - d) * 1000)
-        self._bucket(queue, task, "run", minute).add(max(0.0, e - s) * 1000)
-
-    def _bucket(self, queue: str, task: str, kind: str, minute: int) -> LatencyBucket:
-        key = (queue, task, kind, minute)
-        bucket = self._minutes.get(key)
-        if bucket is None:
-            bucket = self._minutes[key] = LatencyBucket()
-        return bucket
-
-    @property
-    def rows(self) -> dict[LatencyKey, LatencyBucket]:
-        rows: dict[LatencyKey, LatencyBucket] = {}
-        for (queue, task, kind, minute), b in self._minutes.items():
-            for step in STEPS:
-                key = (step, minute // step * step, queue, task, kind)
-                into = rows.get(key)
-                if into is None:
-                    rows[key] = into = LatencyBucket()
-                into.merge(b)
-        return rows
-
-    def __bool__(self) -> bool:
-        return bool(self._minutes)
+            self._bucket((queue, task, "wait", minute)).add(max(0.0, s - d) * 1000)
+        self._bucket((queue, task, "run", minute)).add(max(0.0, e - s) * 1000)
 
 
 def depth_keys(now: float) -> list[tuple[int, int]]:

@@ -16,26 +16,16 @@ from ygmon.jobs.registry.store.buckets import (
     HistoryRow,
     expired_before,
 )
+from ygmon.jobs.registry.store.redis.bucket_reads import RedisBucketReads
 
 
-class RedisHistory:
+class RedisHistory(RedisBucketReads):
     """History buckets of RedisRegistryStore (a mixin: it uses the store's client)."""
 
     def history_rows(self, step: int, start: int, end: int) -> list[HistoryRow]:
-        """Buckets of `step` starting in [start, end), every queue and task: two round
-        trips (the starts that hold data, then their hashes)."""
-        try:
-            starts = [
-                int(at) for at in self.r.zrangebyscore(f"{self.p}hist:{step}", start, f"({end}")
-            ]
-            pipe = self.r.pipeline(transaction=False)
-            for at in starts:
-                pipe.hgetall(f"{self.p}hist:{step}:{at}")
-            hashes = pipe.execute() if starts else []
-        except redis.RedisError as exc:
-            raise self._fail(exc) from None
+        """Buckets of `step` starting in [start, end), every queue and task."""
         rows: list[HistoryRow] = []
-        for at, data in zip(starts, hashes, strict=True):
+        for at, data in self._hashes("hist", step, start, end):
             per_task: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
             for name, value in data.items():
                 queue, task, what = name.rsplit("|", 2)

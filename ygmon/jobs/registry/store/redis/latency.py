@@ -18,26 +18,12 @@ from ygmon.jobs.registry.store.latency_buckets import (
     depth_keys,
     parse_samples,
 )
+from ygmon.jobs.registry.store.redis.bucket_reads import RedisBucketReads
 
 
-class RedisLatency:
+class RedisLatency(RedisBucketReads):
     """Latency and depth buckets of RedisRegistryStore (a mixin: it uses the store's
     client and scripts)."""
-
-    def _hashes(self, kind: str, step: int, start: int, end: int) -> list[tuple[int, dict]]:
-        """(bucket start, hash) of `kind` ('lat' or 'depth') buckets of `step` starting
-        in [start, end)."""
-        try:
-            starts = [
-                int(at) for at in self.r.zrangebyscore(f"{self.p}{kind}:{step}", start, f"({end}")
-            ]
-            pipe = self.r.pipeline(transaction=False)
-            for at in starts:
-                pipe.hgetall(f"{self.p}{kind}:{step}:{at}")
-            hashes = pipe.execute() if starts else []
-        except redis.RedisError as exc:
-            raise self._fail(exc) from None
-        return list(zip(starts, hashes, strict=True))
 
     def latency_rows(self, step: int, start: int, end: int) -> list[LatencyRow]:
         """Latency buckets of `step` starting in [start, end), every queue and task."""

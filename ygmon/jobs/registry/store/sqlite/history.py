@@ -123,14 +123,8 @@ class SqliteHistory:
 
     def history_rows(self, step: int, start: int, end: int) -> list[HistoryRow]:
         """Buckets of `step` starting in [start, end), every queue and task."""
-        rows = self._read(
-            f"select at, queue, task, {', '.join(_COLUMNS)} from ygmon_history "
-            # Rows only attempts that did not end their job wrote (a retry) hold no
-            # history.
-            "where ns = ? and step = ? and at >= ? and at < ? and completed + failed > 0 "
-            "order by at",
-            (self.ns, step, start, end),
-        )
+        # Rows only attempts that did not end their job wrote (a retry) hold no history.
+        rows = self._window_rows(_COLUMNS, "completed + failed > 0", step, start, end)
         return [
             (at, queue, task, Bucket(c, f, s, m, list(h)))
             for at, queue, task, c, f, s, m, *h in rows

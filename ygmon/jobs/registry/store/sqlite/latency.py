@@ -99,12 +99,7 @@ class SqliteLatency:
 
     def latency_rows(self, step: int, start: int, end: int) -> list[LatencyRow]:
         """Latency buckets of `step` starting in [start, end), every queue and task."""
-        rows = self._read(
-            f"select at, queue, task, {', '.join(LATENCY_COLUMNS)} from ygmon_history "
-            "where ns = ? and step = ? and at >= ? and at < ? and (wn > 0 or rn > 0) "
-            "order by at",
-            (self.ns, step, start, end),
-        )
+        rows = self._window_rows(LATENCY_COLUMNS, "(wn > 0 or rn > 0)", step, start, end)
         width = len(LATENCY_COLUMNS) // 2
         out: list[LatencyRow] = []
         for at, queue, task, *values in rows:

@@ -3,6 +3,8 @@ state, each inside one write transaction with its counter changes.
 
 The hot paths (a new id, waiting -> active, active -> finished) have statements of
 their own that dirty as few pages as possible; `_move_any` handles the rest.
+A new job's statements, built before Huey's enqueue transaction, are in
+ygmon.jobs.registry.store.sqlite.enqueue.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ygmon.jobs.registry.store.base import ATTEMPT, FIELDS, MoveOptions, Retenti
 from ygmon.jobs.registry.store.buckets import OUTCOMES
 from ygmon.jobs.registry.store.latency_buckets import LatencyBatch
 from ygmon.jobs.registry.store.sqlite.closing import closing
-from ygmon.jobs.registry.store.sqlite.schema import _ACTIVE, _ACTIVE_FIELDS, _BUMP
+from ygmon.jobs.registry.store.sqlite.schema import _ACTIVE, _ACTIVE_FIELDS
 
 Deltas = dict[tuple[str, str], int]
 
@@ -124,40 +126,6 @@ class SqliteMoves:
         huey_deletes = [m["huey_delete"] for m in moves if m.get("huey_delete")]
         if huey_deletes:
             cur.executemany("delete from kv where queue = ? and key = ?", huey_deletes)
-
-    def enqueue_writer(self, move: dict[str, Any]) -> Callable[[sqlite3.Cursor], None]:
-        """`move_in(cur, **move)` for an enqueue, its statements built now: the caller
-        runs it inside Huey's enqueue transaction, which holds the queue's lock."""
-        create, to_state = move.get("create"), move["to_state"]
-        if create is None or move.get("sort_at") is not None or to_state == "active":
-            return lambda cur: self.move_in(cur, **move)
-        record = {**create, **move["fields"], "id": move["job_id"], "state": to_state}
-        cols = tuple(c for c in FIELDS if c in record)
-        insert = (
-            self._insert_sql(cols),
-            (self.ns, *(record[c] for c in cols), record["enqueued_at"]),
-        )
-        bump = (self.ns, record["queue"], to_state, 1)
-
-        def write(cur: sqlite3.Cursor) -> None:
-            cur.execute(*insert)
-            if cur.rowcount != 1:
-                self.move_in(cur, **move)  # the id exists: an ordinary move
-                return
-            cur.execute(_BUMP, bump)
-            if move.get("retention") is not None:
-                self._trim(cur, record["queue"], to_state, move["retention"])
-
-        return write
-
-    def _insert_sql(self, cols: tuple[str, ...]) -> str:
-        sql = self._sql.get(cols)
-        if sql is None:
-            sql = self._sql[cols] = (
-                f"insert into ygmon_job (ns, {', '.join(cols)}, sort_at) values "
-                f"(?, {'?, ' * len(cols)}?) on conflict (ns, id) do nothing"
-            )
-        return sql
 
     def move_in(
         self,

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 from ygmon.errors import UnavailableError
 from ygmon.jobs.registry.store.base import FIELDS
 from ygmon.jobs.registry.store.sqlite.claims import CLAIM_DDL, SqliteClaims
 from ygmon.jobs.registry.store.sqlite.counters import SqliteCounters
+from ygmon.jobs.registry.store.sqlite.enqueue import SqliteEnqueue
 from ygmon.jobs.registry.store.sqlite.history import HISTORY_DDL, SqliteHistory
 from ygmon.jobs.registry.store.sqlite.latency import (
     DEPTH_DDL,
@@ -47,7 +48,13 @@ from ygmon.jobs.registry.store.sqlite.workers import SqliteWorkers
 
 
 class SqliteRegistryStore(
-    SqliteMoves, SqliteCounters, SqliteWorkers, SqliteHistory, SqliteLatency, SqliteClaims
+    SqliteMoves,
+    SqliteEnqueue,
+    SqliteCounters,
+    SqliteWorkers,
+    SqliteHistory,
+    SqliteLatency,
+    SqliteClaims,
 ):
     def __init__(self, path: str, namespace: str) -> None:
         self.path = path
@@ -109,6 +116,18 @@ class SqliteRegistryStore(
                 return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise UnavailableError(f"cannot read the job registry at {self.path}: {exc}") from None
+
+    def _window_rows(
+        self, columns: Iterable[str], holding: str, step: int, start: int, end: int
+    ) -> list[tuple]:
+        """(at, queue, task, *columns) of the ygmon_history rows of `step` starting in
+        [start, end) for which the SQL `holding` is true, oldest first: a window of
+        history or latency buckets, which share the table's rows."""
+        return self._read(
+            f"select at, queue, task, {', '.join(columns)} from ygmon_history "
+            f"where ns = ? and step = ? and at >= ? and at < ? and {holding} order by at",
+            (self.ns, step, start, end),
+        )
 
     def ping(self) -> None:
         self._read("select 1")
