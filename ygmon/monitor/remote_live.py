@@ -21,7 +21,7 @@ import contextlib
 import enum
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
@@ -78,24 +78,22 @@ class _CannotHold(Exception):
     """The stream opened but nothing came through in time (a buffering proxy)."""
 
 
+@dataclass(eq=False)
 class LiveCopy:
-    def __init__(
-        self, client: httpx.AsyncClient, api: LiveApi, interval: float, timeout: float
-    ) -> None:
-        self._client = client
-        self._api = api
-        self.interval = interval
-        self._timeout = timeout
-        self.values: dict[str, Any] = {}
-        self._received: dict[str, float] = {}
-        """time.monotonic() when each topic's value arrived (its clock moves on since)."""
-        self.mode = LinkMode.CONNECTING
-        self.version = 0
-        """Bumped when a job topic changes (or anything may have: a new snapshot)."""
-        self.last_event_id: str | None = None
-        self._last_event_at: float | None = None
-        self._ready = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+    client: httpx.AsyncClient
+    api: LiveApi
+    interval: float
+    timeout: float
+    values: dict[str, Any] = field(default_factory=dict, init=False)
+    received: dict[str, float] = field(default_factory=dict, init=False)
+    """time.monotonic() when each topic's value arrived (its clock moves on since)."""
+    mode: LinkMode = field(default=LinkMode.CONNECTING, init=False)
+    version: int = field(default=0, init=False)
+    """Bumped when a job topic changes (or anything may have: a new snapshot)."""
+    last_event_id: str | None = field(default=None, init=False)
+    _last_event_at: float | None = field(default=None, init=False)
+    _ready: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+    _task: asyncio.Task[None] | None = field(default=None, init=False)
 
     # --- what the monitor asks ----------------------------------------------------
 
@@ -105,9 +103,9 @@ class LiveCopy:
             self._task = asyncio.get_running_loop().create_task(self._run())
         if self.mode is LinkMode.CONNECTING:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._ready.wait(), self._timeout)
+                await asyncio.wait_for(self._ready.wait(), self.timeout)
         if self.mode in (LinkMode.LIVE, LinkMode.POLLING) and topic in self.values:
-            held = time.monotonic() - self._received.get(topic, time.monotonic())
+            held = time.monotonic() - self.received.get(topic, time.monotonic())
             return TOPICS[topic].rebase(self.values[topic], held)
         return None
 
@@ -159,22 +157,22 @@ class LiveCopy:
         headers = {"Accept": "text/event-stream"}
         if self.last_event_id:
             headers["Last-Event-ID"] = self.last_event_id
-        timeout = httpx.Timeout(self._timeout, read=STREAM_READ_TIMEOUT)
+        timeout = httpx.Timeout(self.timeout, read=STREAM_READ_TIMEOUT)
         try:
             async with aconnect_sse(
-                self._client, "GET", BASE + "/stream", headers=headers, timeout=timeout
+                self.client, "GET", BASE + "/stream", headers=headers, timeout=timeout
             ) as source:
                 response = source.response
-                self._api.note_headers(response)
+                self.api.note_headers(response)
                 if response.status_code == 404:
                     raise _StreamUnsupported
                 if response.status_code != 200:
                     await response.aread()
-                    raise self._api.error_of(response)
+                    raise self.api.error_of(response)
                 events = source.aiter_sse().__aiter__()
                 try:
                     # A proxy that buffers lets nothing through: poll instead.
-                    event = await asyncio.wait_for(events.__anext__(), self._timeout)
+                    event = await asyncio.wait_for(events.__anext__(), self.timeout)
                 except (TimeoutError, StopAsyncIteration):
                     raise _CannotHold from None
                 while event.event != "end":
@@ -206,7 +204,7 @@ class LiveCopy:
         for name, data in body.items():
             if name in TOPICS:
                 self.values[name] = TOPICS[name].decode(data)
-                self._received[name] = now
+                self.received[name] = now
 
     async def _poll_snapshots(self, until: float | None) -> bool:
         """Poll GET /snapshot each interval until `until` (monotonic; None: for good);
@@ -214,7 +212,7 @@ class LiveCopy:
         backoff = self.interval
         while until is None or time.monotonic() < until:
             try:
-                body = await self._api.snapshot()
+                body = await self.api.snapshot()
             except NotFoundError:
                 return False
             except YgmonError as exc:
