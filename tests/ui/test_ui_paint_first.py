@@ -5,6 +5,9 @@ remote API, whose reads count against the user's request budget, nothing is read
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from conftest import backend_settings, build_app, frozen_clock
 from pilot_helpers import wait_until
 
@@ -58,3 +61,24 @@ async def test_an_idle_remote_app_reads_nothing_ahead(shared_profile) -> None:
                     raise AssertionError(f"{mode} was built out of sight")
                 except KeyError:
                     pass
+
+
+async def test_an_app_quit_while_it_warms_its_screens_closes_cleanly(shared_profile) -> None:
+    """Quitting while the screens are about to be built out of sight: the warm-up builds
+    no screen once the app has begun to close. Textual's shutdown walks the screen
+    stacks, and a stack added during that walk raised 'dictionary changed size during
+    iteration' (seen on a loaded machine, where closing a screen is slow: made so here
+    by a closing that outlasts the warm-up's first wait)."""
+    with backend_settings("local", shared_profile) as settings:
+        app = build_app(settings, UiConfig(clock=frozen_clock, cursor_blink=False))
+        prune = app._prune
+
+        async def slow_prune(*args: Any, **kwargs: Any) -> Any:
+            await asyncio.sleep(WARM_AFTER + 0.5)
+            return await prune(*args, **kwargs)
+
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: app._warm_started, timeout=60)
+            built = set(app._screen_stacks)
+            app._prune = slow_prune
+        assert set(app._screen_stacks) <= built, "a screen was built while closing"

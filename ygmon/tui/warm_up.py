@@ -47,7 +47,8 @@ class LaterScreen:
 
 
 class WarmUp:
-    """Needs App's `ui`, `monitor`, `_init_mode`, `get_screen_stack`, and the class's MODES."""
+    """Needs App's `ui`, `monitor`, `is_running`, `_init_mode`, `get_screen_stack`, and
+    the class's MODES."""
 
     _warm_started = False
 
@@ -75,6 +76,11 @@ class WarmUp:
                 continue  # built already (the user went there first)
             except KeyError:
                 pass
+            if not self.is_running:
+                # The app is closing: Textual's shutdown walks the screen stacks, and
+                # one added now would break that walk. No await comes between this
+                # check and _init_mode adding the stack.
+                return
             # Textual's own first step of switch_mode, without the switch.
             await self._init_mode(mode)
             screen = self.get_screen_stack(mode)[0]
