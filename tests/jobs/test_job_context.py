@@ -3,6 +3,9 @@ worker thread's own event loop, on SQLite and on Redis + Postgres."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import warnings
 from datetime import datetime
 
 import pytest
@@ -60,3 +63,28 @@ def test_a_scheduled_spec_runs_on_its_queue_cron(runtime: JobRuntime) -> None:
     assert task.validate_datetime(datetime(2026, 11, 30, 9, 0))
     assert not task.validate_datetime(datetime(2026, 12, 1, 9, 0))
     assert not task.validate_datetime(datetime(2026, 11, 30, 10, 0))
+
+
+async def test_resources_closed_from_async_code_dispose_their_engine(tmp_path) -> None:
+    """An async caller (the app, a test) closing the runtime: each worker thread's engine
+    is disposed on that thread's loop, not left as a coroutine never awaited."""
+    from ygmon.jobs.job_context import ThreadResources
+
+    resources = ThreadResources(f"sqlite+aiosqlite:///{tmp_path / 'app.db'}")
+
+    def on_a_worker_thread():
+        return resources.run(_one(resources)), resources.database.engine
+
+    value, engine = await asyncio.to_thread(on_a_worker_thread)
+    pool = engine.pool
+    assert value == 1 and pool.checkedin() == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        resources.close()
+        gc.collect()
+    assert engine.pool is not pool, "the engine was not disposed"
+
+
+async def _one(resources) -> int:
+    async with resources.database.engine.connect() as conn:
+        return (await conn.execute(text("select 1"))).scalar_one()

@@ -47,6 +47,19 @@ class _ThreadResources:
 
     def close(self) -> None:
         try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            self._close()
+            return
+        # An async caller (a test, the app): asyncio.Runner refuses to run inside a
+        # running loop, and the engine's dispose would be made and never awaited; the
+        # runner's own loop runs on a thread of its own instead.
+        closing = threading.Thread(target=self._close, name="ygmon-close-resources")
+        closing.start()
+        closing.join()
+
+    def _close(self) -> None:
+        try:
             if self._db is not None:
                 self.runner.run(self._db.dispose())
         finally:
