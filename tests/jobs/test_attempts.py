@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from processes import run_ygmon, worker_processes
 
 from ygmon.jobs.runtime import JobRuntime
@@ -93,6 +94,39 @@ def test_a_mix_of_delays_and_retries_gives_the_attempts_that_happened(
     assert failed.state == JobState.FAILED
     assert [a.outcome for a in failed.attempts] == ["retried", "retried", "failed"]
     assert failed.attempts[-1].error == "all-failed failed attempt 3"
+
+
+@pytest.mark.parametrize("job_profile", ["redis"], indirect=True)
+def test_a_job_starts_when_it_is_taken_not_when_its_worker_read_the_clock(
+    runtime: JobRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Redis: a worker's call to take a job can be held after the worker read its clock
+    # (a loaded machine, a busy server), and a job enqueued meanwhile is the one it
+    # takes. The job waited in the queue until the call took it: its start is the
+    # take's, never before it was enqueued.
+    held = 0.3
+    store = runtime.registry.store
+    take = store.activate
+    calling, enqueued = threading.Event(), threading.Event()
+
+    def held_call(*args: object, **kwargs: object) -> object:
+        if not calling.is_set():
+            calling.set()
+            assert enqueued.wait(10)
+            time.sleep(held)  # the delay under test, not a synchronisation
+        return take(*args, **kwargs)
+
+    monkeypatch.setattr(store, "activate", held_call)
+    with in_process_worker(runtime.profile, ["maintenance"], 1, runtime=runtime):
+        assert calling.wait(10)
+        runtime.enqueue("canary", job_id="taken-late")
+        enqueued.set()
+        runtime.wait_idle(20, ["maintenance"])
+    (raw,) = store.attempts("taken-late")
+    entry = json.loads(raw)
+    assert float(entry["start"]) - float(entry["due"]) >= held - SLACK, entry
+    (attempt,) = runtime.registry.get_job("taken-late").attempts
+    assert attempt.wait_seconds >= held - SLACK and attempt.run_seconds < held
 
 
 def test_a_long_log_keeps_its_capped_tail_and_a_quiet_job_keeps_none(

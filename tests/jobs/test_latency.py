@@ -4,45 +4,18 @@ percentiles read back are those of the recorded times; retention trims the bucke
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections import Counter
 
+from latency_helpers import actual_latency, assert_buckets_hold, expected_latency
+
 from ygmon.job_history import HistoryWindow
-from ygmon.jobs.registry.store.buckets import HOUR, MINUTE, RUNTIME_BOUNDS_MS, HistoryBatch
-from ygmon.jobs.registry.store.latency_buckets import LatencyBucket
+from ygmon.jobs.registry.store.buckets import HOUR, MINUTE, HistoryBatch
 from ygmon.jobs.runtime import JobRuntime
 from ygmon.jobs.worker import in_process_worker
 
 IDS = ["slow-1", "slow-2", "delayed", "retried", "quick-1", "quick-2", "quick-3"]
-
-
-def _expected(runtime: JobRuntime, step: int) -> dict:
-    """{(bucket start, queue, task, kind): (samples ms, histogram)} from the jobs'
-    attempts as the registry records them (full precision)."""
-    out: dict = {}
-    for job_id in IDS:
-        r = runtime.registry.store.get(job_id)
-        assert r is not None
-        for raw in runtime.registry.store.attempts(job_id):
-            a = json.loads(raw)
-            due, start, end = float(a["due"]), float(a["start"]), float(a["end"])
-            at = int(end // step) * step
-            for kind, ms in (("wait", (start - due) * 1000), ("run", (end - start) * 1000)):
-                key = (at, r["queue"], r["task"], kind)
-                samples, hist = out.setdefault(key, ([], Counter()))
-                samples.append(ms)
-                hist[sum(ms > b for b in RUNTIME_BOUNDS_MS)] += 1
-    return out
-
-
-def _actual(runtime: JobRuntime, step: int) -> dict[tuple, LatencyBucket]:
-    now = runtime.registry.now()
-    rows = runtime.registry.store.latency_rows(
-        step, int(now // step) * step - 2 * step, int(now) + step
-    )
-    return {(at, q, t, k): b for at, q, t, k, b in rows}
 
 
 def test_a_mix_of_delays_and_retries_gives_the_waits_and_runs_that_happened(
@@ -68,22 +41,10 @@ def test_a_mix_of_delays_and_retries_gives_the_waits_and_runs_that_happened(
         runtime.wait_idle(30, ["maintenance"])
 
     for step in (MINUTE, HOUR):
-        expected = _expected(runtime, step)
-        actual = _actual(runtime, step)
-        assert set(actual) == set(expected)
-        for key, (samples, hist) in expected.items():
-            b = actual[key]
-            assert b.n == len(samples) and b.complete
-            # Kept to a tenth of a millisecond.
-            for kept, ms in zip(sorted(b.samples), sorted(samples), strict=True):
-                assert abs(kept - ms) <= 0.051
-            assert abs(b.max_ms - max(samples)) < 0.01
-            assert abs(b.sum_ms - sum(samples)) < 0.01
-            assert Counter({i: c for i, c in enumerate(b.histogram) if c}) == hist
+        assert_buckets_hold(expected_latency(runtime, IDS, step), actual_latency(runtime, step))
     # 8 attempts: the retried job ran twice, and the quick ones waited behind the slow.
-    waits = sorted(
-        ms for (_, _, _, k), (s, _) in _expected(runtime, HOUR).items() if k == "wait" for ms in s
-    )
+    by_hour = expected_latency(runtime, IDS, HOUR).items()
+    waits = sorted(ms for (_, _, _, k), (s, _) in by_hour if k == "wait" for ms in s)
     assert len(waits) == 8 and waits[-1] >= 700
 
     latency = runtime.registry.latency(HistoryWindow.HOUR, "maintenance")

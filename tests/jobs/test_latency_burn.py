@@ -1,8 +1,8 @@
-"""The latency_burn alert in real processes (on SQLite: the alert reads the Monitor's
-latency_share, which the contract suite checks on both stores): a `ygmon worker`
-running one job at a time, a target of "p95 wait < 1s" on its queue (a user's setting
-for the test, not a default), jobs made to wait behind slow ones: `ygmon alerts --once`
-fires; a run of quick jobs brings the slow share under the fast burn: it clears."""
+"""The latency_burn alert in real processes, on SQLite and on Redis + Postgres: a
+`ygmon worker` running one job at a time, a target of "p95 wait < 1s" on its queue (a
+user's setting for the test, not a default), jobs made to wait behind slow ones:
+`ygmon alerts --once` fires; a run of quick jobs brings the slow share under the fast
+burn: it clears."""
 
 from __future__ import annotations
 
@@ -34,7 +34,11 @@ def _wait_done(runtime: JobRuntime, ids: list[str], timeout: float = 60) -> None
     raise AssertionError("the jobs did not complete in time")
 
 
-@pytest.mark.parametrize("job_profile", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "job_profile",
+    ["sqlite", pytest.param("redis", marks=[pytest.mark.redis, pytest.mark.postgres])],
+    indirect=True,
+)
 def test_the_burn_alert_fires_on_jobs_made_to_wait_and_clears_when_they_stop(
     runtime: JobRuntime, worker_config: Path, spawn_worker: Callable
 ) -> None:

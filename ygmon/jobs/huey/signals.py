@@ -289,7 +289,7 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
     elif redis_store is not None:
         storage.attach(
             lambda conn, key, result_key, woken: redis_store.activate(
-                conn, key, result_key, registry.now(), runtime.worker_id, woken, ceiling
+                conn, key, result_key, registry.injected_now(), runtime.worker_id, woken, ceiling
             ),
             unreadable,
         )

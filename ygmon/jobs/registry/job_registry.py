@@ -71,6 +71,11 @@ class JobRegistry:
     def now(self) -> float:
         return self._clock().timestamp() if self._clock else self.store_clock.now()
 
+    def injected_now(self) -> float | None:
+        """The injected clock's time (tests), or None where the store's clock applies:
+        a store script may then read the server's time itself."""
+        return self._clock().timestamp() if self._clock else None
+
     def retention(self, state: str, now: float | None = None) -> Retention | None:
         if state not in self.limits:
             return None

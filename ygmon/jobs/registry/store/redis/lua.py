@@ -307,7 +307,15 @@ local id = string.sub(header, 1, sep - 1)
 local retries = tonumber(string.sub(header, sep + 1))
 local now = redis.call('HMGET', p .. 'job:' .. id, unpack(READ))
 local allowed_n = tonumber(now[6] or '1')
-local fields = {started_at = ARGV[2], worker_id = ARGV[3], finished_at = cjson.null,
+-- Started when popped, by the server's clock (the store's time, which every registry
+-- time reads): a time the worker read before its call could precede the job's enqueue
+-- by the call's delay on a loaded machine. ARGV[2] gives it instead (a test's clock).
+local started = ARGV[2]
+if started == '' then
+  local t = redis.call('TIME')
+  started = t[1] .. '.' .. string.format('%06d', tonumber(t[2]))
+end
+local fields = {started_at = started, worker_id = ARGV[3], finished_at = cjson.null,
                 attempts_made = tostring(math.max(1, allowed_n - retries))}
 if ARGV[3] == '' then fields['worker_id'] = cjson.null end
 move(p, id, 'active', ARGV[4], '', fields, nil, '', '', nil, now)

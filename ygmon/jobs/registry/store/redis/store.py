@@ -149,7 +149,7 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisLatency
         conn: redis.Redis,
         queue_key: str,
         result_key: str,
-        started_at: float,
+        started_at: float | None,
         worker_id: str | None,
         woken: bool = False,
         ceiling: tuple[str, int] | None = None,
@@ -160,7 +160,8 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisLatency
         result hash `result_key` (an entry is None when absent). `woken`: the caller
         took a token off the queue's wake-up list for this (else the script takes one).
         `ceiling=(queue, n)`: take nothing, and answer 0, while n jobs of the registry's
-        `queue` are active."""
+        `queue` are active. The job starts at `started_at`, or (None) at the server's
+        time when the script pops it."""
         direct = self._activate_direct.get(id(conn))
         if direct is None:
             direct = self._activate_direct[id(conn)] = DirectScript(
@@ -171,7 +172,7 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisLatency
                 [queue_key],
                 [
                     self.p,
-                    repr(started_at),
+                    "" if started_at is None else repr(started_at),
                     worker_id or "",
                     ",waiting,delayed,",
                     result_key,
