@@ -236,7 +236,9 @@ def local_settings(profile: LocalProfile) -> Settings:
 def remote_settings(base_url: str, token: str, **overrides: object) -> Settings:
     return Settings(
         profile_name="remote",
-        profile=RemoteProfile(api_url=base_url, token=token, timeout=5, **overrides),
+        # The default timeout: the served API runs in a thread of the test's own
+        # process, and on a loaded machine a first answer can take seconds.
+        profile=RemoteProfile(api_url=base_url, token=token, **overrides),
         source=None,
     )
 

@@ -88,7 +88,7 @@ async def test_stale_marker_and_retry_countdown_tick(tmp_path: Path) -> None:
             await settle(pilot)
             screen = app.screen
             banner = screen.query_one(StatusBanner)
-            assert not banner.has_class("-error")
+            assert not banner.has_class("-error"), str(banner.render())
             server.close()  # the server goes away: the next poll fails
             await pilot.press("ctrl+r")
             await settle(pilot)
