@@ -1,5 +1,6 @@
-"""What the pause gate costs a worker (ygmon.jobs.huey.pause_gate): every dequeue asks it
-whether its queue is paused, and it reads the paused set at most every 0.5 s.
+"""What the pause gate costs a worker (ygmon.jobs.huey.control_gate): every dequeue asks it
+whether its queue is paused, and it reads the paused set (with the live controls) at
+most every 0.5 s.
 
 Figures: the gate's answer per call beside a bare set lookup, and the CPU time a real
 in-process worker spends per job draining SQLite canaries with the gate beside the same
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from bench.figure import Figure
 from ygmon.config import LocalProfile
-from ygmon.jobs.huey.pause_gate import PauseGate
+from ygmon.jobs.huey.control_gate import ControlGate
 from ygmon.jobs.registry.queue_pauses import paused_queues
 from ygmon.jobs.runtime import open_runtime
 from ygmon.jobs.worker import in_process_worker
@@ -32,7 +33,7 @@ def _per_call() -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         profile = LocalProfile(broker_url=f"sqlite:///{Path(tmp) / 'queue.db'}")
         with open_runtime(profile) as runtime:
-            gate = PauseGate(runtime.registry.store)
+            gate = ControlGate(runtime.registry.store, {}, lambda: None)
             gate.paused("email")
             n = 200_000
             gated = timeit.timeit(lambda: gate.paused("maintenance"), number=n) / n
@@ -53,7 +54,9 @@ def _drain(gated: bool) -> float:
             paused_queues(runtime.registry.store)
             if not gated:
                 for huey in runtime.hueys.values():
-                    huey.hooks = dataclasses.replace(huey.hooks, pause_gate=None)
+                    huey.hooks = dataclasses.replace(huey.hooks, gate=None)
+                    # The take's live controls too (no ceiling on `maintenance` to lose).
+                    huey.storage.control = None
             for _ in range(JOBS):
                 runtime.enqueue("canary")
             started = time.process_time()

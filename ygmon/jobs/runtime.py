@@ -21,7 +21,7 @@ from ygmon.jobs import job_log
 from ygmon.jobs.collapse import Collapse
 from ygmon.jobs.huey import signals
 from ygmon.jobs.huey.broker import QueueHooks, RegistryHuey, make_huey
-from ygmon.jobs.huey.pause_gate import PauseGate
+from ygmon.jobs.huey.control_gate import ControlGate
 from ygmon.jobs.job_context import JobContext, ThreadResources, set_current_job
 from ygmon.jobs.registry.completions import CompletionWriter
 from ygmon.jobs.registry.job_registry import JobRegistry
@@ -60,8 +60,9 @@ class JobRuntime:
         self._tasks: dict[str, TaskWrapper] = {}
         self._task_queue: dict[str, str] = {}
         self._periodic = periodic_names()
-        # One cached paused set for every queue's dequeues (ygmon.jobs.huey.pause_gate).
-        gate = PauseGate(self.registry.store)
+        # One cached read of the pauses and live controls for every queue's dequeues
+        # (ygmon.jobs.huey.control_gate).
+        gate = ControlGate(self.registry.store, self._task_queue, lambda: self.worker_id)
         for spec in QUEUES:
             hooks = QueueHooks(
                 spec.name,
@@ -70,7 +71,7 @@ class JobRuntime:
                 # must still come due while that clock stands still.
                 store_now=self.registry.now if clock is None else None,
                 on_periodic=self._note_periodic,
-                pause_gate=gate,
+                gate=gate,
             )
             huey = make_huey(profile.broker_url, profile.namespace, hooks)
             self.hueys[spec.name] = huey

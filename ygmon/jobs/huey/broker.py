@@ -16,7 +16,8 @@ from huey import PriorityRedisHuey, SqliteHuey
 from huey.api import Huey
 
 from ygmon.broker_url import broker_kind, sqlite_path
-from ygmon.jobs.huey.pause_gate import PausableDequeue, PauseGate
+from ygmon.jobs.huey.control_gate import ControlGate
+from ygmon.jobs.huey.pause_gate import PausableDequeue
 from ygmon.jobs.huey.periodic_claims import ClaimedPeriodic
 from ygmon.jobs.huey.redis_storage import RegistryRedisStorage
 from ygmon.jobs.huey.revocations import DeferredRevocationDelete, prefetched
@@ -35,7 +36,8 @@ class QueueHooks:
     """The store's clock, epoch seconds; None leaves Huey on the host's."""
     on_periodic: Callable[[Any, float], None] | None = None
     """(task, slot as epoch seconds): a periodic slot this scheduler won."""
-    pause_gate: PauseGate | None = None
+    gate: ControlGate | None = None
+    """The process's cached read of pauses and live controls (one for every queue)."""
 
 
 class _RegistryHuey(ClaimedPeriodic, ScheduleHandoff, DeferredRevocationDelete, Huey):

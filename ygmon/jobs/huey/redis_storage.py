@@ -94,6 +94,9 @@ class RegistryRedisStorage(PrefetchedRevocations, PriorityRedisStorage):
             _emptied.queue = None
             time.sleep(self.read_timeout)
             return None
+        if reply == -1:  # jobs were set aside (live controls) and more may follow: look again
+            _emptied.queue = None
+            return None
         _emptied.queue = self.queue_key if reply is None or reply[1] == 0 else None
         if reply is None:
             return None

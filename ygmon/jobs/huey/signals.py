@@ -28,9 +28,10 @@ from ygmon.jobs.huey.broker import RegistryHuey
 from ygmon.jobs.huey.pending import defer_to_enqueue, header_for_enqueue
 from ygmon.jobs.huey.revocations import take_revoke_delete
 from ygmon.jobs.huey.sqlite_storage import RegistrySqliteStorage, SqliteHooks
+from ygmon.jobs.huey.sqlite_take import SqliteTakeControl
 from ygmon.jobs.registry.completions import CompletionWriter
 from ygmon.jobs.registry.job_registry import JobRegistry
-from ygmon.jobs.registry.store.base import ATTEMPT
+from ygmon.jobs.registry.store.base import ATTEMPT, TakeRules
 from ygmon.jobs.registry.store.redis.store import RedisRegistryStore
 from ygmon.jobs.registry.store.sqlite.store import SqliteRegistryStore
 from ygmon.queues import queue_spec
@@ -82,8 +83,11 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
     writer = (lambda: storage.db(commit=True)) if on_sqlite else None
     # Where Huey keeps a revocation entry: its `kv` rows of this queue, or its hash.
     huey_where = storage.name if on_sqlite else storage.result_key
-    limit = queue_spec(queue).max_concurrency
-    ceiling = None if limit is None else (queue, limit)
+    # The queue's ceilings and its tasks' live controls, from the process's gate
+    # (ygmon.jobs.huey.control_gate), checked in the same step as each take.
+    gate = huey.hooks.gate
+    plain = TakeRules(ceiling=queue_spec(queue).max_concurrency)
+    rules = (lambda: gate.rules(queue)) if gate is not None else (lambda: plain)
 
     class_revoke_key = functools.cache(huey.class_revoke_key)
     closing: dict[str, str] = {}
@@ -282,14 +286,19 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
 
     huey.signal(S.SIGNAL_ENQUEUED, S.SIGNAL_SCHEDULED)(on_queued)
     if isinstance(storage, RegistrySqliteStorage) and sqlite_store is not None:
-        free_slots = (
-            None if ceiling is None else lambda cur: ceiling[1] - sqlite_store.active_in(cur, queue)
-        )
-        storage.attach(SqliteHooks(unreadable, activate_in, complete_in, free_slots))
+        control = SqliteTakeControl(sqlite_store, queue, storage.name, rules, registry.now)
+        storage.attach(SqliteHooks(unreadable, activate_in, complete_in, control))
     elif redis_store is not None:
         storage.attach(
             lambda conn, key, result_key, woken: redis_store.activate(
-                conn, key, result_key, registry.injected_now(), runtime.worker_id, woken, ceiling
+                conn,
+                key,
+                result_key,
+                registry.injected_now(),
+                runtime.worker_id,
+                woken,
+                queue,
+                rules(),
             ),
             unreadable,
         )

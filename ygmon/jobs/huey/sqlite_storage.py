@@ -16,6 +16,7 @@ from ygmon.jobs.huey.enqueue_group import EnqueueGroup, PendingEnqueue, write_en
 from ygmon.jobs.huey.pending import Unreadable, take_pending
 from ygmon.jobs.huey.revocations import PrefetchedRevocations
 from ygmon.jobs.huey.schedule_handoff import take_schedule_entry
+from ygmon.jobs.huey.sqlite_take import SqliteTakeControl
 
 _Taken = tuple[bytes, Any, dict[str, bytes | None] | None]
 """An SQLite dequeue: the task's bytes, the task decoded, its revocation entries."""
@@ -29,7 +30,7 @@ class SqliteHooks:
     on_unreadable: Unreadable
     on_dequeue: Callable[[Any, Any], None]
     before_commit: Callable[[Any], Callable[[], None] | None]
-    free_slots: Callable[[Any], int] | None
+    control: SqliteTakeControl | None
 
 
 class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
@@ -51,9 +52,9 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
     """Huey's _revoke_keys: a dequeue reads a task's revocation entries in its own
     transaction (see ygmon.jobs.huey.revocations)."""
     on_unreadable: Unreadable | None = None
-    free_slots: Callable[[Any], int] | None = None
-    """(cursor) -> how many more of this queue's jobs may be active now, read in the
-    dequeue's transaction; None when the queue has no ceiling (QueueSpec.max_concurrency)."""
+    control: SqliteTakeControl | None = None
+    """The queue's ceilings and its tasks' live controls, applied in the dequeue's
+    transaction (ygmon.jobs.huey.sqlite_take)."""
 
     def __init__(
         self,
@@ -78,7 +79,7 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
         self.on_unreadable = hooks.on_unreadable
         self.on_dequeue = hooks.on_dequeue
         self.before_commit = hooks.before_commit
-        self.free_slots = hooks.free_slots
+        self.control = hooks.control
 
     def enqueue(self, data: bytes, priority: float | None = None) -> None:
         item = PendingEnqueue(data, priority, take_pending(), take_schedule_entry())
@@ -138,6 +139,7 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
                 and not conn.execute(
                     "select 1 from task where queue = ? limit 1", (self.name,)
                 ).fetchone()
+                and (self.control is None or not self.control.ready())
             ):
                 return None
             taken = self._take_in(conn, 1 + others)
@@ -159,33 +161,7 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
             # Completions first: a finished job no longer holds a slot of the ceiling.
             if self.before_commit is not None:
                 undo = self.before_commit(curs)
-            if n > 0 and self.free_slots is not None:
-                n = min(n, self.free_slots(curs))
-            rows = (
-                curs.execute(
-                    "select id, data from task where queue = ? order by priority desc, id limit ?",
-                    (self.name, n),
-                ).fetchall()
-                if n > 0
-                else []
-            )
-            taken = []
-            for task_id, blob in rows:
-                curs.execute("delete from task where id = ?", (task_id,))
-                if curs.rowcount != 1:
-                    continue
-                data = bytes(blob)
-                try:
-                    task = None if self.decode is None else self.decode(data)
-                except Exception as exc:
-                    # Left on the queue, it would fail every dequeue of it for good.
-                    if self.on_unreadable is None:
-                        raise
-                    self.on_unreadable(curs, data, exc)
-                    continue
-                if self.on_dequeue is not None:
-                    self.on_dequeue(curs, task)
-                taken.append((data, task, self._revocations(curs, task)))
+            taken = self._take_rows(curs, n) if n > 0 else []
             conn.commit()
         except Exception:
             conn.rollback()
@@ -198,6 +174,50 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
         for item in enqueues:
             item.done = True
         return taken
+
+    def _take_rows(self, curs: Any, n: int) -> list[_Taken]:
+        """Up to `n` tasks taken in the transaction `curs`: under the queue's live
+        controls when it has any, else the first `n` in queue order."""
+        control = self.control
+        if control is not None:
+            rules = control.rules()
+            n = control.slots(curs, rules, n)
+            if n > 0 and rules.per_task:
+                return control.take(curs, rules, n, self._take_row)
+        if n <= 0:
+            return []
+        rows = curs.execute(
+            "select id, data from task where queue = ? order by priority desc, id limit ?",
+            (self.name, n),
+        ).fetchall()
+        taken = []
+        for task_id, blob in rows:
+            curs.execute("delete from task where id = ?", (task_id,))
+            if curs.rowcount != 1:
+                continue
+            got = self._take_row(curs, bytes(blob), None)
+            if got is not None:
+                taken.append(got)
+        return taken
+
+    def _take_row(
+        self, curs: Any, data: bytes, admit: Callable[[Any], bool] | None
+    ) -> _Taken | None:
+        """One task off the queue (already deleted from it) into `active`; None when
+        it cannot be read (its job fails) or `admit(task)` sets it aside."""
+        try:
+            task = None if self.decode is None else self.decode(data)
+        except Exception as exc:
+            # Left on the queue, it would fail every dequeue of it for good.
+            if self.on_unreadable is None:
+                raise
+            self.on_unreadable(curs, data, exc)
+            return None
+        if admit is not None and task is not None and not admit(task):
+            return None
+        if self.on_dequeue is not None:
+            self.on_dequeue(curs, task)
+        return (data, task, self._revocations(curs, task))
 
     def _revocations(self, curs: Any, task: Any) -> dict[str, bytes | None] | None:
         if task is None or self.revoke_keys is None:

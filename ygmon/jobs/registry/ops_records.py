@@ -4,7 +4,7 @@ paused queues (ygmon.jobs.registry.queue_pauses) and schedule runs (ygmon.jobs.s
 One SQLite table `ygmon_ops` (namespace, kind, key -> JSON text) in the broker file, or
 one Redis hash `<namespace>:ygmon:ops:<kind>` per kind: every worker on every host
 reads the same records, and they outlive any process. Nothing here is on a job's path;
-a worker reads the paused set at most once per poll (ygmon.jobs.huey.pause_gate).
+a worker reads them at most once per poll (ygmon.jobs.huey.control_gate).
 """
 
 from __future__ import annotations
@@ -57,17 +57,31 @@ def _guard(store: Any, work: Any) -> Any:
 
 def read_all(store: Any, kind: str) -> dict[str, Any]:
     """Every record of `kind` as {key: decoded JSON}."""
+    return read_kinds(store, (kind,))[kind]
 
-    def work() -> dict[str, Any]:
+
+def read_kinds(store: Any, kinds: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """Every record of each of `kinds`, in one read: {kind: {key: decoded JSON}}."""
+
+    def work() -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {kind: {} for kind in kinds}
         if _sqlite(store):
             if not _has_table(store):
-                return {}
+                return out
             rows = store._read(
-                "select key, value from ygmon_ops where ns = ? and kind = ?", (store.ns, kind)
+                "select kind, key, value from ygmon_ops where ns = ? "
+                f"and kind in ({', '.join('?' * len(kinds))})",
+                (store.ns, *kinds),
             )
-        else:
-            rows = store.r.hgetall(_redis_key(store, kind)).items()
-        return {key: json.loads(value) for key, value in rows}
+            for kind, key, value in rows:
+                out[kind][key] = json.loads(value)
+            return out
+        pipe = store.r.pipeline(transaction=False)
+        for kind in kinds:
+            pipe.hgetall(_redis_key(store, kind))
+        for kind, records in zip(kinds, pipe.execute(), strict=True):
+            out[kind] = {key: json.loads(value) for key, value in records.items()}
+        return out
 
     return _guard(store, work)
 

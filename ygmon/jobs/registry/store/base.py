@@ -8,8 +8,10 @@ per-queue-per-state counters change together, so counts never need a scan and ne
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypedDict
 
 FINISHED_STATES = frozenset({"completed", "failed", "cancelled"})
@@ -52,6 +54,45 @@ class Retention:
 
     keep: int
     min_time: float
+
+
+RATE_WINDOW = 60.0
+"""Seconds over which a task's rate limit (TakeRules.rates) counts its starts."""
+
+
+@dataclass(frozen=True)
+class TakeRules:
+    """What a take of one queue applies besides its order (ygmon.jobs.huey.control_gate
+    builds them from the live controls, ygmon.jobs.registry.live_controls): checked in
+    the same atomic step as the take (the activate script, the dequeue's transaction)."""
+
+    ceiling: int | None = None
+    """Take nothing while this many of the queue's jobs are active in the deployment."""
+    host_limit: int | None = None
+    """Take nothing while this many of the queue's jobs are active on this host: their
+    worker id starts with `host`."""
+    host: str = ""
+    """This worker's host as its worker ids begin ("name:"), for `host_limit`."""
+    paused: frozenset[str] = frozenset()
+    """Tasks of the queue whose jobs are held aside, not started."""
+    rates: Mapping[str, int] = field(default_factory=dict)
+    """Tasks of the queue started at most this many times in any 60 seconds."""
+    held: frozenset[str] = frozenset()
+    """Tasks of the queue that may have jobs held aside, for the take to look at."""
+
+    @property
+    def per_task(self) -> bool:
+        """Whether a take must know each job's task (else it is the plain take)."""
+        return bool(self.paused or self.rates or self.held)
+
+    @functools.cached_property
+    def task_json(self) -> str:
+        """The per-task rules as the Redis activate script reads them ('' for none)."""
+        if not self.per_task:
+            return ""
+        # Held jobs of a paused task stay held: only the others' are looked at.
+        looked = sorted(self.held | set(self.rates))
+        return json.dumps({"p": sorted(self.paused), "r": dict(self.rates), "h": looked})
 
 
 class MoveOptions(TypedDict, total=False):

@@ -13,14 +13,18 @@ class RedisCounters:
     """Counter reads and writes of RedisRegistryStore (a mixin)."""
 
     def counts(self) -> dict[tuple[str, str], int]:
+        return self._pair_counts("counts")
+
+    def _pair_counts(self, name: str) -> dict[tuple[str, str], int]:
+        """The hash `name` of counts keyed `a|b`, as {(a, b): n}."""
         try:
-            raw = self.r.hgetall(self.p + "counts")
+            raw = self.r.hgetall(self.p + name)
         except redis.RedisError as exc:
             raise self._fail(exc) from None
         out = {}
         for key, n in raw.items():
-            queue, _, state = key.partition("|")
-            out[(queue, state)] = int(n)
+            first, _, second = key.partition("|")
+            out[(first, second)] = int(n)
         return out
 
     def trim(self, queue: str, state: str, retention: Retention) -> int:

@@ -272,60 +272,6 @@ return done
 """
 )
 
-# Take the next task of a Huey queue and mark its job active, in one step, and say how
-# many tasks are left (the worker blocks on the wake-up list once none is): the member
-# carries the job id, retries left and the task's class revocation key in a header (see
-# ygmon.jobs.huey.broker.RegistryRedisStorage), since Lua cannot read Huey's pickle. The
-# reply also carries the task's two revocation entries from Huey's result hash (ARGV[5]),
-# which Huey would otherwise read in a round trip of its own just after.
-ACTIVATE_LUA = (
-    MOVE_FN_LUA
-    + f"local WAKE_SUFFIX = '{WAKE_SUFFIX}'\n"
-    + """
-local p = ARGV[1]
-if ARGV[7] ~= '' then
-  local active = tonumber(redis.call('HGET', p .. 'counts', ARGV[8] .. '|active') or '0')
-  if active >= tonumber(ARGV[7]) then return 0 end
-end
-local popped = redis.call('ZPOPMIN', KEYS[1])
-if #popped == 0 then return false end
-local member = popped[1]
--- The wake-up list holds about one token per waiting task; a worker that blocked took
--- this task's token already.
-if ARGV[6] == '' then redis.call('LPOP', KEYS[1] .. WAKE_SUFFIX) end
-local left = redis.call('ZCARD', KEYS[1])
-local n = struct.unpack('>I2', string.sub(member, 9, 10))
-local header = string.sub(member, 11, 10 + n)
-local rt_key = false
-local z = string.find(header, '\\0', 1, true)
-if z then
-  rt_key = string.sub(header, z + 1)
-  header = string.sub(header, 1, z - 1)
-end
-local sep = string.find(header, '|[^|]*$')
-local id = string.sub(header, 1, sep - 1)
-local retries = tonumber(string.sub(header, sep + 1))
-local now = redis.call('HMGET', p .. 'job:' .. id, unpack(READ))
-local allowed_n = tonumber(now[6] or '1')
--- Started when popped, by the server's clock (the store's time, which every registry
--- time reads): a time the worker read before its call could precede the job's enqueue
--- by the call's delay on a loaded machine. ARGV[2] gives it instead (a test's clock).
-local started = ARGV[2]
-if started == '' then
-  local t = redis.call('TIME')
-  started = t[1] .. '.' .. string.format('%06d', tonumber(t[2]))
-end
-local fields = {started_at = started, worker_id = ARGV[3], finished_at = cjson.null,
-                attempts_made = tostring(math.max(1, allowed_n - retries))}
-if ARGV[3] == '' then fields['worker_id'] = cjson.null end
-move(p, id, 'active', ARGV[4], '', fields, nil, '', '', nil, now)
-if not rt_key then return {member, left} end
-local r_key = 'r:' .. id
-local seen = redis.call('HMGET', ARGV[5], r_key, rt_key)
-return {member, left, r_key, seen[1], rt_key, seen[2]}
-"""
-)
-
 TRIM_LUA = DELETE_JOB_LUA + "return trim(ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5])"
 
 # The retention sweep's cut of the history (or the latency or depth buckets): ARGV[1]

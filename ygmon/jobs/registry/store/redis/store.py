@@ -2,9 +2,10 @@
 
 Keys (all under `<namespace>:ygmon:`): `job:<id>` a hash per job; `idx:<queue>:<state>`
 sorted sets by list order; `counts` a hash `queue|state -> n`; `workers` a hash of
-heartbeats; `last` a hash of last completion times. Each move is one Lua script, so the
-record, the indexes and the counters change atomically. Beside each Huey queue key, a
-`<queue key>.wake` list wakes idle workers (WAKE_SUFFIX).
+heartbeats; `last` a hash of last completion times; `held:*` and `rate:*` the live
+controls' held-back jobs and rate windows (take_lua). Each move is one Lua script, so
+the record, the indexes and the counters change atomically. Beside each Huey queue key,
+a `<queue key>.wake` list wakes idle workers (WAKE_SUFFIX).
 """
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ from typing import Any
 import redis
 
 from ygmon.errors import UnavailableError
-from ygmon.jobs.registry.store.base import FIELDS, Retention
+from ygmon.jobs.registry.store.base import FIELDS, Retention, TakeRules
 from ygmon.jobs.registry.store.redis.claims import RedisClaims
+from ygmon.jobs.registry.store.redis.controls import RedisControls
 from ygmon.jobs.registry.store.redis.counters import RedisCounters
 from ygmon.jobs.registry.store.redis.direct import DirectCalls, DirectScript
 from ygmon.jobs.registry.store.redis.history import RedisHistory
 from ygmon.jobs.registry.store.redis.latency import RedisLatency
 from ygmon.jobs.registry.store.redis.latency_lua import DEPTH_LUA
 from ygmon.jobs.registry.store.redis.lua import (
-    ACTIVATE_LUA,
     ATTEMPTS_SUFFIX,
     MOVE_LUA,
     MOVE_MANY_LUA,
@@ -34,10 +35,12 @@ from ygmon.jobs.registry.store.redis.lua import (
     WAKE_KEEP,
     WAKE_SUFFIX,
 )
+from ygmon.jobs.registry.store.redis.take_lua import ACTIVATE_LUA
 from ygmon.jobs.registry.store.redis.workers import RedisWorkers
 
 __all__ = ["WAKE_KEEP", "WAKE_SUFFIX", "RedisRegistryStore"]
 
+_NO_RULES = TakeRules()
 _STATES = ("waiting", "delayed", "active", "completed", "failed", "cancelled")
 
 
@@ -51,7 +54,9 @@ def _allowed_text(states: frozenset[str]) -> str:
     return "," + ",".join(sorted(states)) + ","
 
 
-class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisLatency, RedisClaims):
+class RedisRegistryStore(
+    RedisCounters, RedisWorkers, RedisHistory, RedisLatency, RedisClaims, RedisControls
+):
     def __init__(self, url: str, namespace: str) -> None:
         self.url = url
         self.p = f"{namespace}:ygmon:"
@@ -152,21 +157,24 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisLatency
         started_at: float | None,
         worker_id: str | None,
         woken: bool = False,
-        ceiling: tuple[str, int] | None = None,
+        queue: str = "",
+        rules: TakeRules | None = None,
     ) -> list[Any] | int | None:
-        """Pop the next member of Huey's queue `queue_key` and mark its job active: None
-        when the queue is empty, else [member, tasks left] and, when the member names
-        its class revocation key, [id key, its entry, class key, its entry] of Huey's
-        result hash `result_key` (an entry is None when absent). `woken`: the caller
-        took a token off the queue's wake-up list for this (else the script takes one).
-        `ceiling=(queue, n)`: take nothing, and answer 0, while n jobs of the registry's
-        `queue` are active. The job starts at `started_at`, or (None) at the server's
-        time when the script pops it."""
+        """Take the next job of Huey's queue `queue_key` (the registry's `queue`) and mark
+        it active: None when none may start, else [member, tasks left] and, when the
+        member names its class revocation key, [id key, its entry, class key, its entry]
+        of Huey's result hash `result_key` (an entry is None when absent). `woken`: the
+        caller took a token off the queue's wake-up list for this (else the script takes
+        one). Under `rules` (see TakeRules and take_lua): 0 while a ceiling is reached,
+        -1 when the take set jobs aside and more may follow (look again at once). The
+        job starts at `started_at`, or (None) at the server's time when the script
+        takes it."""
         direct = self._activate_direct.get(id(conn))
         if direct is None:
             direct = self._activate_direct[id(conn)] = DirectScript(
                 DirectCalls(conn), self._activate
             )
+        rules = rules or _NO_RULES
         try:
             return direct(
                 [queue_key],
@@ -177,7 +185,11 @@ class RedisRegistryStore(RedisCounters, RedisWorkers, RedisHistory, RedisLatency
                     ",waiting,delayed,",
                     result_key,
                     "1" if woken else "",
-                    *((str(ceiling[1]), ceiling[0]) if ceiling else ("", "")),
+                    "" if rules.ceiling is None else str(rules.ceiling),
+                    queue,
+                    "" if rules.host_limit is None else str(rules.host_limit),
+                    rules.host,
+                    rules.task_json,
                 ],
             )
         except redis.RedisError as exc:

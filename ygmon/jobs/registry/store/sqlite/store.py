@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from ygmon.errors import UnavailableError
 from ygmon.jobs.registry.store.base import FIELDS
 from ygmon.jobs.registry.store.sqlite.claims import CLAIM_DDL, SqliteClaims
+from ygmon.jobs.registry.store.sqlite.controls import CONTROLS_DDL, SqliteControls
 from ygmon.jobs.registry.store.sqlite.counters import SqliteCounters
 from ygmon.jobs.registry.store.sqlite.enqueue import SqliteEnqueue
 from ygmon.jobs.registry.store.sqlite.history import HISTORY_DDL, SqliteHistory
@@ -55,6 +56,7 @@ class SqliteRegistryStore(
     SqliteHistory,
     SqliteLatency,
     SqliteClaims,
+    SqliteControls,
 ):
     def __init__(self, path: str, namespace: str) -> None:
         self.path = path
@@ -75,7 +77,7 @@ class SqliteRegistryStore(
                         "select name from sqlite_master where name in ('ygmon_job', 'ygmon_active')"
                     )
                 }
-                for sql in (*_DDL, HISTORY_DDL, DEPTH_DDL, CLAIM_DDL):
+                for sql in (*_DDL, HISTORY_DDL, DEPTH_DDL, CLAIM_DDL, *CONTROLS_DDL):
                     cur.execute(sql)
                 add_missing_columns(cur)
                 add_latency_columns(cur)
