@@ -10,10 +10,8 @@ storage gives the CPU time per job of both sides (this process, plus the Redis s
 when it is the bench's own), which other load on the machine disturbs far less than
 throughput.
 
-Redis: YGMON_BENCH_REDIS_URL when set; else a redis-server of the bench's own on a free
-loopback port when one is installed (the machine's shared Redis serves other processes'
-tests, and each of their scripts stalls both sides' calls), else redis://127.0.0.1:6379/0.
-Keys live under a fresh namespace and are deleted afterwards.
+Redis: the bench's own server when it can run one (bench/bench_redis.py). Keys live
+under a fresh namespace and are deleted afterwards.
 
     .venv/bin/python -m bench jobs
     YGMON_BENCH_KINDS=sqlite YGMON_BENCH_STATUS=0 .venv/bin/python -m bench jobs
@@ -26,8 +24,6 @@ import io
 import json
 import logging
 import os
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,7 +31,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +39,14 @@ from huey import PriorityRedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
 from bench import bench_job_log
+from bench.bench_redis import SERVER_CPU, drop_redis_keys, own_redis
 from bench.figure import Figure
 from ygmon.config import LocalProfile
-from ygmon.jobs.runtime import open_runtime
+from ygmon.jobs.runtime import JobRuntime, open_runtime
 from ygmon.jobs.worker import in_process_worker
 
 N = int(os.environ.get("YGMON_BENCH_JOBS", "5000"))
 WAITING = int(os.environ.get("YGMON_BENCH_WAITING", "1000000"))
-REDIS_URL = os.environ.get("YGMON_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-OWN_REDIS = "YGMON_BENCH_REDIS_URL" not in os.environ and shutil.which("redis-server")
 WORKERS = 2
 ROUNDS = int(os.environ.get("YGMON_BENCH_ROUNDS", "7"))
 """Measured pairs per storage (odd, so one round holds the median ratio)."""
@@ -68,14 +63,10 @@ class _Quiet(Consumer):
         pass
 
 
-_server_cpu: list[Any] = []
-"""The Redis client of the bench's own server, when it runs one (its CPU counts too)."""
-
-
 def _cpu() -> float:
     """CPU seconds of this process (every thread), plus the bench's own Redis server's."""
     used = time.process_time()
-    for client in _server_cpu:
+    for client in SERVER_CPU:
         info = client.info("cpu")
         used += info["used_cpu_user"] + info["used_cpu_sys"]
     return used
@@ -123,13 +114,18 @@ def _bare_huey(kind: str, where: str, ns: str, n: int) -> tuple[float, float]:
             huey.storage.flush_all()
 
 
-def _ygmon(kind: str, where: str, ns: str, n: int) -> tuple[float, float]:
+def _ygmon(
+    kind: str, where: str, ns: str, n: int, prepare: Callable[[JobRuntime], None] | None = None
+) -> tuple[float, float]:
     """(jobs/s, CPU seconds per job) of ygmon's worker: enqueued until the registry has
-    recorded every job as finished (its history included)."""
+    recorded every job as finished (its history included). `prepare(runtime)` runs
+    before the worker starts (a live control set, say)."""
     url = f"sqlite:///{where}" if kind == "sqlite" else where
     profile = LocalProfile(broker_url=url, namespace=ns)
     runtime = open_runtime(profile)
     try:
+        if prepare is not None:
+            prepare(runtime)
         with in_process_worker(profile, ["maintenance"], WORKERS, runtime=runtime):
             cpu, started = _cpu(), time.perf_counter()
             for _ in range(n):
@@ -147,7 +143,7 @@ def _ygmon(kind: str, where: str, ns: str, n: int) -> tuple[float, float]:
     finally:
         runtime.close()
         if kind == "redis":
-            _drop_redis_keys(where, ns)
+            drop_redis_keys(where, ns)
 
 
 def _wait_drained(runtime: Any, deadline: float) -> None:
@@ -179,7 +175,7 @@ def _throughput(kind: str, where: str, ns: str) -> list[Figure]:
         rounds.append((runs["ours"] / runs["bare"], runs["ours"], runs["bare"]))
     rounds.sort()
     ratio, ours, bare = rounds[len(rounds) // 2]
-    where_cpu = "this process + its Redis server" if _server_cpu else "this process"
+    where_cpu = "this process + its Redis server" if SERVER_CPU else "this process"
     return [
         Figure(
             f"ygmon worker, history on, no-op jobs, {kind}, {WORKERS} threads, N={N}, "
@@ -199,52 +195,6 @@ def _throughput(kind: str, where: str, ns: str) -> list[Figure]:
             statistics.median(cpu["bare"]),
         ),
     ]
-
-
-@contextlib.contextmanager
-def _redis() -> Iterator[str]:
-    """The URL of the Redis the bench uses (see the module's docstring)."""
-    if not OWN_REDIS:
-        yield REDIS_URL
-        return
-    import redis
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [OWN_REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        _server_cpu.append(client)
-        yield url
-    finally:
-        _server_cpu.clear()
-        client.close()
-        server.terminate()
-        server.wait(10)
-
-
-def _drop_redis_keys(url: str, ns: str) -> None:
-    import redis
-
-    r = redis.Redis.from_url(url)
-    for pattern in (f"{ns}:*", f"huey.*{ns}*"):
-        keys = list(r.scan_iter(pattern, count=10_000))
-        for i in range(0, len(keys), 10_000):
-            r.delete(*keys[i : i + 10_000])
 
 
 def _fill_waiting(kind: str, where: str, ns: str, queue: str, n: int) -> None:
@@ -363,20 +313,20 @@ def run() -> list[Figure]:
                 log_url = f"sqlite:///{tmp / f'{ns}-log.db'}"
                 figures += bench_job_log.figures(kind, log_url, f"{ns}l", _cpu)
                 continue
-            with _redis() as url:
+            with own_redis() as url:
                 try:
                     figures += _throughput(kind, url, ns)
                     figures += bench_job_log.figures(kind, url, f"{ns}l", _cpu)
                 finally:
-                    _drop_redis_keys(url, ns)
-                    _drop_redis_keys(url, f"{ns}l")
+                    drop_redis_keys(url, ns)
+                    drop_redis_keys(url, f"{ns}l")
         if not STATUS:
             return figures
         for kind in ("redis", "sqlite"):
             ns = f"bench{uuid.uuid4().hex[:8]}"
             with contextlib.ExitStack() as stack:
                 where = (
-                    stack.enter_context(_redis())
+                    stack.enter_context(own_redis())
                     if kind == "redis"
                     else str(tmp / f"{ns}-status.db")
                 )
@@ -386,7 +336,7 @@ def run() -> list[Figure]:
                         whole, part = _status_seconds(kind, where, ns, tmp)
                 finally:
                     if kind == "redis":
-                        _drop_redis_keys(where, ns)
+                        drop_redis_keys(where, ns)
             figures.append(
                 Figure(
                     f"status --json queues+workers, {WAITING:,} waiting, {kind}",

@@ -237,9 +237,9 @@ def _backend(kind: str, tmp: Path, corpus: Corpus) -> Iterator[LocalProfile]:
         try:
             yield profile
         finally:
-            from bench.bench_jobs import _drop_redis_keys
+            from bench.bench_redis import drop_redis_keys
 
-            _drop_redis_keys(REDIS_URL, ns)
+            drop_redis_keys(REDIS_URL, ns)
 
 
 async def _migrate(url: str) -> None:

@@ -20,6 +20,9 @@ from ygmon.jobs.registry.store.redis.store import WAKE_KEEP, WAKE_SUFFIX
 _emptied = threading.local()
 """Per consumer thread: the queue its last dequeue left empty."""
 
+CEILING_WAIT = 0.2
+"""Seconds a worker waits before it looks again at a queue whose ceiling is reached."""
+
 Activate = Callable[[Any, str, str, bool], list[Any] | int | None]
 
 
@@ -90,9 +93,11 @@ class RegistryRedisStorage(PrefetchedRevocations, PriorityRedisStorage):
                 is not None
             )
         reply = self.activate(self.conn, self.queue_key, self.result_key, woken)
-        if reply == 0:  # the queue's ceiling is reached: wait, as an idle worker would
+        if reply == 0:
+            # The queue's ceiling (or live limit) is reached: look again shortly. Not
+            # a whole read_timeout: a slot freed meanwhile would stay empty that long.
             _emptied.queue = None
-            time.sleep(self.read_timeout)
+            time.sleep(CEILING_WAIT)
             return None
         if reply == -1:  # jobs were set aside (live controls) and more may follow: look again
             _emptied.queue = None

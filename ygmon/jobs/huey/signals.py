@@ -289,8 +289,9 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
         control = SqliteTakeControl(sqlite_store, queue, storage.name, rules, registry.now)
         storage.attach(SqliteHooks(unreadable, activate_in, complete_in, control))
     elif redis_store is not None:
-        storage.attach(
-            lambda conn, key, result_key, woken: redis_store.activate(
+
+        def activate(conn: Any, key: str, result_key: str, woken: bool) -> Any:
+            reply = redis_store.activate(
                 conn,
                 key,
                 result_key,
@@ -299,9 +300,23 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
                 woken,
                 queue,
                 rules(),
-            ),
-            unreadable,
-        )
+            )
+            if reply == 0 and runtime.completions.flush_queue(queue):
+                # At the ceiling: this process's finished jobs count as active until
+                # their write-behind is written; written now, they free their slots.
+                reply = redis_store.activate(
+                    conn,
+                    key,
+                    result_key,
+                    registry.injected_now(),
+                    runtime.worker_id,
+                    woken,
+                    queue,
+                    rules(),
+                )
+            return reply
+
+        storage.attach(activate, unreadable)
     huey.post_execute("ygmon-registry")(on_finished)
     huey.signal(S.SIGNAL_ERROR)(on_error)
     huey.signal(S.SIGNAL_REVOKED, S.SIGNAL_EXPIRED, S.SIGNAL_CANCELED)(on_cancelled)

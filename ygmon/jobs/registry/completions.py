@@ -112,6 +112,22 @@ class CompletionWriter:
         """Write everything handed over so far (shutdown and close call it)."""
         self._flush(None)
 
+    def flush_queue(self, queue: str) -> bool:
+        """Write `queue`'s completions handed over so far, now; False when there were
+        none (or writing them failed: the flusher tries again). Until written, those
+        jobs count as active, so a take refused by the queue's ceiling calls this."""
+        with self._lock:
+            moves = self._items.get(queue)
+            if not moves:
+                return False
+            self._items[queue] = []
+        try:
+            self._write_batch(queue, moves)
+        except YgmonError:
+            self.give_back(queue, moves)
+            return False
+        return True
+
     def _flush(self, older_than: float | None) -> None:
         with self._lock:
             due = {
