@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from servers import Api, fixed_clock, serve_on_loopback
+from servers import Api, fixed_clock, serve_on_loopback, sqlite_profile
 
 from ygmon.api.auth import issue_token
 from ygmon.config import LocalProfile
@@ -26,11 +26,7 @@ CHANGES = [
 
 @pytest.fixture
 def profile(tmp_path: Path) -> LocalProfile:
-    return LocalProfile(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'ygmon.db'}",
-        broker_url=f"sqlite:///{tmp_path / 'queue.db'}",
-        jwt_secret="ygmon-test-secret-0123456789-abcdefghij",
-    )
+    return sqlite_profile(tmp_path)
 
 
 def _issues(response) -> list[tuple[list[str], str]]:
