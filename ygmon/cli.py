@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "ygmon.commands.failed",
     "ygmon.commands.logs",
     "ygmon.commands.queues",
+    "ygmon.commands.tasks",
     "ygmon.commands.audit",
     "ygmon.commands.schedules",
     "ygmon.commands.alerts",

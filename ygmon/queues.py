@@ -92,6 +92,14 @@ QUEUES: tuple[QueueSpec, ...] = (
 QUEUE_NAMES: tuple[str, ...] = tuple(q.name for q in QUEUES)
 QUEUES_BY_NAME: dict[str, QueueSpec] = {q.name: q for q in QUEUES}
 
+# The bounds of live control (ygmon.jobs.registry.live_controls), checked by every
+# backend and by the command line while it parses.
+MAX_LIMIT = 1000
+"""The most jobs of one queue a live concurrency limit may let run at once: past it a
+limit is a typo (a queue's own concurrency is a few dozen at most)."""
+MAX_RATE = 60_000
+"""The most starts a minute a task's rate limit may allow (a thousand a second)."""
+
 # Worker groups of the health endpoint, in the contract's display order.
 GROUP_NAMES: tuple[str, ...] = (
     "email",

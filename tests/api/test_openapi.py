@@ -28,8 +28,13 @@ def test_openapi_document_validates(api: Api) -> None:
     # assets/{assetId}, audit; queue pause and resume, a queue's oldest waiting job,
     # schedules, a schedule's trigger, alerts; job-search, failed/groups, bulk/retry,
     # bulk/discard, a job's replay, a schedule's backfill; the live stream and its
-    # batched snapshot.
-    assert len([p for p in doc["paths"] if p.startswith("/api/admin/jobs")]) == 33
+    # batched snapshot; the live controls, a queue's limit, a task's pause, resume and
+    # rate.
+    assert len([p for p in doc["paths"] if p.startswith("/api/admin/jobs")]) == 38
+    limit = doc["paths"]["/api/admin/jobs/queues/{queueName}/limit"]
+    assert set(limit) == {"put", "delete"} and limit["put"]["x-ygmon-extension"] is True
+    body = limit["put"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["limit"] and body["additionalProperties"] is False
     stream = doc["paths"]["/api/admin/jobs/stream"]["get"]
     assert stream["x-ygmon-extension"] is True
     assert "text/event-stream" in stream["responses"]["200"]["content"]

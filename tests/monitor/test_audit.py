@@ -16,9 +16,9 @@ from servers import (
     bearer,
     fixed_clock,
     local_settings,
+    read_only_monitors,
     remote_settings,
     seeded_profile,
-    serve_on_loopback,
 )
 
 from ygmon.config import LocalProfile
@@ -151,28 +151,20 @@ def fresh(tmp_path: Path) -> LocalProfile:
 async def test_read_only_refusals(fresh: LocalProfile) -> None:
     """The backend records its refusals (someone tried to change a read-only server);
     a read-only client refuses before sending anything, so nothing is recorded."""
-    profile = fresh
-    with serve_on_loopback(profile, read_only=True, clock=fixed_clock) as (base_url, token):
-        local_ro = make_monitor(local_settings(profile.replace(read_only=True)), clock=fixed_clock)
-        server_ro = make_monitor(remote_settings(base_url, token))
-        client_ro = make_monitor(remote_settings(base_url, token, read_only=True))
-        try:
-            with pytest.raises(ReadOnlyError):
-                await local_ro.retry("maintenance", FAILED_JOBS[0])
-            with pytest.raises(ReadOnlyError):
-                await server_ro.retry("maintenance", FAILED_JOBS[0])
-            with pytest.raises(ReadOnlyError):
-                await client_ro.retry("maintenance", FAILED_JOBS[0])
-            records = await _all(local_ro)
-            assert [(r.actor_kind, r.outcome) for r in records] == [
-                ("api", "refused"),
-                ("local", "refused"),
-            ]
-            assert records[0].actor == "admin-1"
-            assert all("read-only" in (r.error or "") for r in records)
-        finally:
-            for monitor in (local_ro, server_ro, client_ro):
-                await monitor.close()
+    async with read_only_monitors(fresh) as (local_ro, server_ro, client_ro):
+        with pytest.raises(ReadOnlyError):
+            await local_ro.retry("maintenance", FAILED_JOBS[0])
+        with pytest.raises(ReadOnlyError):
+            await server_ro.retry("maintenance", FAILED_JOBS[0])
+        with pytest.raises(ReadOnlyError):
+            await client_ro.retry("maintenance", FAILED_JOBS[0])
+        records = await _all(local_ro)
+        assert [(r.actor_kind, r.outcome) for r in records] == [
+            ("api", "refused"),
+            ("local", "refused"),
+        ]
+        assert records[0].actor == "admin-1"
+        assert all("read-only" in (r.error or "") for r in records)
 
 
 @pytest.mark.parametrize("kind", ["local", "remote"])

@@ -1,6 +1,6 @@
-"""Every operator action of issue 14 leaves exactly one audit record with its actor, over
-the local and the remote backend (the API records the token's subject) on both
-storages; a dry run changes nothing and records nothing."""
+"""Every operator action of issue 14 (and the live controls of issue 26) leaves exactly
+one audit record with its actor, over the local and the remote backend (the API records
+the token's subject) on both storages; a dry run changes nothing and records nothing."""
 
 from __future__ import annotations
 
@@ -25,6 +25,12 @@ ACTIONS: dict[str, tuple[Action, str | Callable[[Any], str]]] = {
     "pause": (lambda m: m.pause_queue("email"), "email"),
     "resume": (lambda m: m.resume_queue("email"), "email"),
     "trigger": (lambda m: m.trigger_schedule("sweep-retention"), "sweep-retention"),
+    "limit": (lambda m: m.set_queue_limit("email", 2, "host"), "email/2/host"),
+    "clear-limit": (lambda m: m.clear_queue_limit("email"), "email"),
+    "pause-task": (lambda m: m.pause_task("canary"), "canary"),
+    "resume-task": (lambda m: m.resume_task("canary"), "canary"),
+    "rate": (lambda m: m.set_task_rate("canary", 60), "canary/60"),
+    "clear-rate": (lambda m: m.clear_task_rate("canary"), "canary"),
     "bulk-retry": (
         lambda m: m.bulk_retry(BulkSelection(queue_name="maintenance"), dry_run=False),
         # The jobs it took, counted before (an earlier case may have retried them).
@@ -74,6 +80,14 @@ async def test_each_action_leaves_one_record_with_its_actor(
             # The pause names who paused as its audit record does.
             assert result.paused_by == f"{expected_actor[0]}@{expected_actor[2]}"
             await monitor.resume_queue("email")
+        # The live controls name who set them as the audit record does.
+        if action == "limit":
+            assert result.set_by == f"{expected_actor[0]}@{expected_actor[2]}"
+        if action == "pause-task":
+            assert result.paused_by == f"{expected_actor[0]}@{expected_actor[2]}"
+            await monitor.resume_task("canary")  # a pause keeps its first author
+        if action == "rate":
+            assert result.rate_set_by == f"{expected_actor[0]}@{expected_actor[2]}"
     finally:
         await monitor.close()
 

@@ -20,6 +20,7 @@ from ygmon.monitor.alerts import Alerts
 from ygmon.monitor.audit import AuditTrail
 from ygmon.monitor.job_ops import LocalJobOps
 from ygmon.monitor.job_search_schemas import BulkSelection
+from ygmon.monitor.live_control import LocalLiveControl
 from ygmon.monitor.local import LocalMonitor
 from ygmon.monitor.queue_control import LocalQueueControl
 
@@ -76,6 +77,26 @@ async def test_queue_control_needs_only_the_registry_and_the_runtime(seeded) -> 
         assert (ran.last_job_id, ran.last_trigger) == (triggered.job_id, "manual")
         actions = [r.action for r in (await monitor.audit_log()).data]
         assert actions == ["trigger", "resume", "pause"]
+    finally:
+        await monitor.close()
+
+
+async def test_live_control_needs_only_the_registry(seeded) -> None:
+    monitor = LocalMonitor(seeded, fixed_clock)
+    try:
+        trail = AuditTrail(only(monitor, "database", "read"), fixed_clock)
+        control = LocalLiveControl(only(monitor, "in_registry"), trail, read_only=False)
+        assert (await control.set_queue_limit("email", 2)).limit == 2
+        assert (await control.pause_task("canary")).paused
+        assert (await control.set_task_rate("canary", 9)).per_minute == 9
+        assert await control.live_controls() == await monitor.live_controls()
+        await control.clear_queue_limit("email")
+        await control.resume_task("canary")
+        await control.clear_task_rate("canary")
+        actions = [r.action for r in (await monitor.audit_log()).data]
+        assert actions == [
+            "clear-rate", "resume-task", "clear-limit", "rate", "pause-task", "limit"
+        ]  # fmt: skip
     finally:
         await monitor.close()
 

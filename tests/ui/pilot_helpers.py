@@ -52,6 +52,14 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
     return run
 
 
+def select_row(app: App, key: str) -> None:
+    """Put the screen's table cursor on the row of `key` (a queue, a schedule)."""
+    from ygmon.widgets.keyed_table import KeyedTable
+
+    table = app.screen.query_one(KeyedTable)
+    table.move_cursor(row=table.get_row_index(key))
+
+
 async def open_job(pilot: Pilot, queue: str, job_id: str) -> None:
     """From anywhere: the Queues screen, `queue`'s jobs, then the job `job_id`."""
     from ygmon.screens.queue_jobs import QueueJobsScreen

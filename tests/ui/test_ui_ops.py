@@ -21,7 +21,7 @@ from conftest import (
     make_profile,
     seed_jobs,
 )
-from pilot_helpers import settle, wait_until
+from pilot_helpers import select_row, settle, wait_until
 from textual.pilot import Pilot
 
 from ygmon.config import LocalProfile
@@ -124,11 +124,6 @@ def bare_profile(tmp_path: Path) -> LocalProfile:
     return make_profile(tmp_path, alerts={"paused_too_long": [{"queue": "email", "minutes": 0}]})
 
 
-def _select(app, key: str) -> None:
-    table = app.screen.query_one(KeyedTable)
-    table.move_cursor(row=table.get_row_index(key))
-
-
 async def test_p_pauses_and_resumes_the_selected_queue(bare_profile, backend) -> None:
     with backend_settings(backend, bare_profile) as settings:
         app = build_app(settings, UiConfig.frozen(NOW))
@@ -138,7 +133,7 @@ async def test_p_pauses_and_resumes_the_selected_queue(bare_profile, backend) ->
                 await pilot.press("2")
                 await settle(pilot)
                 assert isinstance(app.screen, QueuesScreen)
-                _select(app, "email")
+                select_row(app, "email")
                 await pilot.press("P")
                 await settle(pilot)
                 assert isinstance(app.screen, ConfirmDialog)
@@ -164,7 +159,7 @@ async def test_t_triggers_the_selected_schedule(bare_profile, backend) -> None:
             await pilot.press("9")
             await settle(pilot)
             assert isinstance(app.screen, SchedulesScreen)
-            _select(app, "aggregate-hourly")
+            select_row(app, "aggregate-hourly")
             await pilot.press("t")
             await settle(pilot)
             assert "Run aggregate-hourly now" in app.screen.question

@@ -19,6 +19,7 @@ from ygmon.api import (
     routes_history,
     routes_job_ops,
     routes_latency,
+    routes_live_control,
     routes_media,
     routes_queue_control,
     routes_replay,
@@ -92,6 +93,7 @@ def create_app(
     app.include_router(routes_job_ops.router)
     app.include_router(routes_replay.router)
     app.include_router(routes_backfill.router)
+    app.include_router(routes_live_control.router)
     app.include_router(routes_stream.snapshot_router)
     if profile.max_streams > 0:
         app.include_router(routes_stream.stream_router)

@@ -40,6 +40,32 @@ def require_positive(value: float, message: str) -> None:
         raise ConfigError(message)
 
 
+def add_named_action(
+    actions: argparse._SubParsersAction, action: str, words: str, what: str, listed_by: str
+) -> argparse.ArgumentParser:
+    """`ACTION NAME [--json]` of a queue or a task (`what`, kept as `args.<what>`),
+    handled by its parser's `handler` default; the parser is `args.parser` (for usage
+    errors found after parsing)."""
+    one = actions.add_parser(action, help=words)
+    one.add_argument(what, metavar="NAME", help=f"the {what} (`{listed_by}` lists them)")
+    one.add_argument("--json", action="store_true", help="print JSON")
+    one.set_defaults(parser=one)
+    return one
+
+
+def add_amount(
+    parser: argparse.ArgumentParser, dest: str, metavar: str, high: int, unit: str, clear: str
+) -> None:
+    """A whole number 1 to `high` (`unit`, checked while parsing) or `--clear` (`clear`
+    words): which one was given is the handler's to check (the parser's `error`)."""
+    from ygmon.cli_numbers import integer
+
+    parser.add_argument(
+        dest, metavar=metavar, nargs="?", type=integer(1, high), help=f"{unit}, 1 to {high}"
+    )
+    parser.add_argument("--clear", action="store_true", help=clear)
+
+
 @contextmanager
 def naming(what: str, name: str | None, listed_by: str) -> Iterator[None]:
     """A backend's "Queue not found" (the API's body, kept as it is) said again with the

@@ -40,6 +40,28 @@ def ask(args: argparse.Namespace, question: Callable[[Any], Awaitable[T]]) -> T:
     return asyncio.run(run())
 
 
+def act_on(
+    args: argparse.Namespace,
+    what: str,
+    name: str,
+    listed_by: str,
+    act: Callable[[Any], Awaitable[Any]],
+) -> Any:
+    """`act(monitor)` on the queue or task `name` (a backend's "not found" said again
+    with the name, ygmon.commands.common.naming): with `--json` its answer is printed
+    and None returned, else the answer is returned for the caller to say in words."""
+    import json
+
+    from ygmon.commands.common import naming
+
+    with naming(what, name, listed_by):
+        result = ask(args, act)
+    if not args.json:
+        return result
+    print(json.dumps(result.to_json(), indent=2))
+    return None
+
+
 def print_rows(
     args: argparse.Namespace,
     rows: Sequence[Any],

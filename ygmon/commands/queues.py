@@ -1,5 +1,5 @@
 """`ygmon queues [--csv | --json]`: every queue's counts (the Queues screen); `ygmon
-queues pause|resume NAME` (ygmon.commands.queues_control)."""
+queues pause|resume NAME` and `ygmon queues limit NAME N` (ygmon.commands.queues_control)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ygmon.commands.listing import add_format_flags, ask, print_rows
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "queues", help="list every queue's counts (--csv / --json), or pause / resume one"
+        "queues", help="list every queue's counts (--csv / --json), or pause, resume or limit one"
     )
     add_format_flags(parser)
     parser.set_defaults(handler=run)

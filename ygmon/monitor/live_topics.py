@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter
 
 from ygmon.job_history import History
+from ygmon.monitor.live_control_schemas import LiveControls
 from ygmon.monitor.queue_control_schemas import AlertState, ScheduleInfo
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
@@ -110,5 +111,6 @@ TOPICS: dict[str, Topic] = {
             clock="checked_at",
         ),
         Topic("failedCount", _failed_count, TypeAdapter(int), "/failed"),
+        Topic("liveControls", lambda m: m.live_controls(), TypeAdapter(LiveControls), "/controls"),
     )
 }

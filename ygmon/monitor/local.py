@@ -2,8 +2,9 @@
 ygmon.monitor.local_storages says).
 
 The operator tools are parts LocalMonitor holds (ygmon.monitor.operator_parts): the
-audit trail, job operations, queue control and alerts, each given this monitor through
-the narrow protocol of what it uses (ygmon.monitor.local_access, ygmon.monitor.alerts).
+audit trail, job operations, queue control, live control and alerts, each given this
+monitor through the narrow protocol of what it uses (ygmon.monitor.local_access,
+ygmon.monitor.alerts).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ygmon.monitor.coverage_schemas import (
 )
 from ygmon.monitor.health import build_health, judged, mail_errors
 from ygmon.monitor.job_ops import LocalJobOps
+from ygmon.monitor.live_control import LocalLiveControl
 from ygmon.monitor.local_storages import LocalStorages
 from ygmon.monitor.operator_parts import OperatorParts
 from ygmon.monitor.queue_control import LocalQueueControl, paused_stats
@@ -125,6 +127,7 @@ class LocalMonitor(LocalStorages, OperatorParts):
             queue_control=LocalQueueControl(
                 self, self.audit_trail, self.read_only, profile.schedule_grace
             ),
+            live_control=LocalLiveControl(self, self.audit_trail, self.read_only),
             audit=self.audit_trail,
             alert_checks=Alerts(self, profile.alerts, self.now, profile.slo),
         )

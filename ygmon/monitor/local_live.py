@@ -18,6 +18,7 @@ from ygmon.job_history import History, HistoryWindow
 from ygmon.monitor import schemas
 from ygmon.monitor.change_feed import READ_EVERY, ChangeFeed
 from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection
+from ygmon.monitor.live_control_schemas import LimitState, LiveControls, TaskControl
 from ygmon.monitor.local import LocalMonitor
 from ygmon.monitor.queue_control_schemas import (
     AlertState,
@@ -90,6 +91,29 @@ class LiveLocalMonitor(LocalMonitor):
 
     async def trigger_schedule(self, name: str) -> TriggerResult:
         return await self._acted(super().trigger_schedule(name))
+
+    async def set_queue_limit(
+        self, queue: str, limit: int, scope: str = "deployment"
+    ) -> LimitState:
+        return await self._acted(super().set_queue_limit(queue, limit, scope))
+
+    async def clear_queue_limit(self, queue: str) -> LimitState:
+        return await self._acted(super().clear_queue_limit(queue))
+
+    async def pause_task(self, task: str) -> TaskControl:
+        return await self._acted(super().pause_task(task))
+
+    async def resume_task(self, task: str) -> TaskControl:
+        return await self._acted(super().resume_task(task))
+
+    async def set_task_rate(self, task: str, per_minute: int) -> TaskControl:
+        return await self._acted(super().set_task_rate(task, per_minute))
+
+    async def clear_task_rate(self, task: str) -> TaskControl:
+        return await self._acted(super().clear_task_rate(task))
+
+    async def live_controls(self) -> LiveControls:
+        return await self._held("liveControls", super().live_controls)
 
     async def health(self) -> schemas.AllWorkersHealth:
         return await self._held("health", super().health)

@@ -4,9 +4,9 @@ Two implementations return the same typed models: LocalMonitor reads the databas
 the job registry; RemoteMonitor calls the admin REST API. Optional abilities are
 class-level flags, and every failure is a YgmonError (ygmon.errors).
 
-The operator tools are declared in four parts (JobOperations, QueueOperations,
-AuditReading, AlertReading): each monitor holds one object per part and passes those
-calls to it (ygmon.monitor.operator_parts).
+The operator tools are declared in five parts (JobOperations, QueueOperations,
+LiveControlOperations, AuditReading, AlertReading): each monitor holds one object per
+part and passes those calls to it (ygmon.monitor.operator_parts).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ygmon.monitor.audit_schemas import AuditRecord
 from ygmon.monitor.backfill_schemas import BackfillPlan, BackfillRequest
 from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS, AggregationCoverage
 from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
+from ygmon.monitor.live_control_schemas import LimitState, LiveControls, TaskControl
 from ygmon.monitor.queue_control_schemas import (
     AlertState,
     QueuePause,
@@ -92,6 +93,42 @@ class QueueOperations(Protocol):
         ...
 
 
+class LiveControlOperations(Protocol):
+    """How much runs, changed while workers run (ygmon.jobs.registry.live_controls):
+    a queue's concurrency limit, a paused task, a task's rate limit. Every change is
+    one audited action; ReadOnlyError on a read-only backend, NotFoundError("Queue not
+    found") / ("Task not found") for a name no worker runs, InvalidQueryError naming
+    the field (`limit`, `scope`, `perMinute`) for a value out of bounds
+    (ygmon.monitor.live_control_schemas)."""
+
+    async def live_controls(self) -> LiveControls:
+        """The queues with a limit and every task with its pause and rate, with the
+        waiting jobs of each paused task and the last minute's runs of each rate-limited
+        one."""
+        ...
+
+    async def set_queue_limit(
+        self, queue: str, limit: int, scope: str = "deployment"
+    ) -> LimitState:
+        """At most `limit` of the queue's jobs active across the deployment (scope
+        "deployment") or on each host ("host")."""
+        ...
+
+    async def clear_queue_limit(self, queue: str) -> LimitState: ...
+
+    async def pause_task(self, task: str) -> TaskControl:
+        """The task's jobs wait, on every host, while its queue's other tasks run."""
+        ...
+
+    async def resume_task(self, task: str) -> TaskControl: ...
+
+    async def set_task_rate(self, task: str, per_minute: int) -> TaskControl:
+        """At most `per_minute` starts of the task in any minute across the deployment."""
+        ...
+
+    async def clear_task_rate(self, task: str) -> TaskControl: ...
+
+
 class AuditReading(Protocol):
     async def audit_log(self, page: int = 1, page_size: int = 50) -> Page[AuditRecord]:
         """Recorded operator actions, newest first (ygmon.monitor.audit)."""
@@ -105,7 +142,9 @@ class AlertReading(Protocol):
 
 
 @runtime_checkable
-class Monitor(JobOperations, QueueOperations, AuditReading, AlertReading, Protocol):
+class Monitor(
+    JobOperations, QueueOperations, LiveControlOperations, AuditReading, AlertReading, Protocol
+):
     SUPPORTS_RETRY: bool
     """False on a read-only backend: retry() raises ReadOnlyError, the UI says why."""
     SUPPORTS_LOCAL_WORKER: bool

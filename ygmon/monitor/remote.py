@@ -16,11 +16,7 @@ from typing import Any
 import httpx
 
 from ygmon.config import RemoteProfile
-from ygmon.errors import (
-    ReadOnlyError,
-    UnavailableError,
-    YgmonError,
-)
+from ygmon.errors import ReadOnlyError, UnavailableError, YgmonError
 from ygmon.job_history import History, HistoryWindow
 from ygmon.job_latency import Latency, LatencyShare
 from ygmon.monitor.admin_api import BASE, Json, segment
@@ -40,6 +36,7 @@ from ygmon.monitor.remote_cache import AnswerCache
 from ygmon.monitor.remote_errors import error_of, not_ygmon
 from ygmon.monitor.remote_job_ops import RemoteJobOps
 from ygmon.monitor.remote_live import LinkState, LiveCopy
+from ygmon.monitor.remote_live_control import RemoteLiveControl
 from ygmon.monitor.remote_queue_control import RemoteQueueControl
 from ygmon.monitor.replay_schemas import ReplayResult
 from ygmon.monitor.schemas import (
@@ -109,6 +106,7 @@ class RemoteMonitor(OperatorParts):
         super().__init__(
             job_ops=RemoteJobOps(self, profile.read_only),
             queue_control=RemoteQueueControl(self, profile.read_only),
+            live_control=RemoteLiveControl(self, profile.read_only, self._held),
             audit=RemoteAudit(self),
             alert_checks=Alerts(self, profile.alerts, self.now, profile.slo),
         )
