@@ -6,15 +6,15 @@ the audit records each refusal."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from servers import (
     FIXED_NOW,
-    fixed_clock,
     local_settings,
     read_only_monitors,
     remote_settings,
@@ -184,32 +184,34 @@ def fresh(tmp_path: Path) -> LocalProfile:
     return sqlite_profile(tmp_path)
 
 
-@pytest.fixture
-def ran_at_1159(fresh: LocalProfile) -> LocalProfile:
-    """Four canaries that ended at 11:59:30, the whole minute before FIXED_NOW."""
+async def test_last_minute_counts_the_starts_the_rate_counts(fresh: LocalProfile) -> None:
+    """A rate of 3 a minute and four canaries: three start, the fourth is held back, and
+    both monitors say 3 started in the last minute (what the rate compares with)."""
     from ygmon.jobs.worker import in_process_worker
 
-    ended_at = FIXED_NOW - timedelta(seconds=30)
-    with (
-        open_runtime(fresh, clock=lambda: ended_at) as rt,
-        in_process_worker(fresh, ["maintenance"], runtime=rt, clock=lambda: ended_at),
-    ):
-        for _ in range(4):
-            rt.enqueue("canary")
-        rt.wait_idle(20, queues=["maintenance"])
-    return fresh
-
-
-async def test_last_minute_counts_the_runs_beside_the_rate(ran_at_1159: LocalProfile) -> None:
-    profile = ran_at_1159
-    with serve_on_loopback(profile, clock=fixed_clock) as (base_url, token):
-        local = make_monitor(local_settings(profile), clock=fixed_clock)
+    with serve_on_loopback(fresh) as (base_url, token):
+        local = make_monitor(local_settings(fresh))
         remote = make_monitor(remote_settings(base_url, token))
         try:
             await local.set_task_rate("canary", 3)
-            for monitor in (local, remote):
-                canary = (await monitor.live_controls()).task("canary")
-                assert canary is not None and (canary.per_minute, canary.last_minute) == (3, 4)
+            with (
+                open_runtime(fresh) as rt,
+                in_process_worker(fresh, ["maintenance"], runtime=rt),
+            ):
+                ids = [rt.enqueue("canary") for _ in range(4)]
+
+                def states() -> list[str | None]:
+                    return [(rt.registry.store.get(i) or {}).get("state") for i in ids]
+
+                deadline = time.monotonic() + 30
+                while states().count("completed") < 3:
+                    assert time.monotonic() < deadline, states()
+                    await asyncio.sleep(0.1)
+                assert states().count("waiting") == 1, states()
+                for monitor in (local, remote):
+                    canary = (await monitor.live_controls()).task("canary")
+                    assert canary is not None
+                    assert (canary.per_minute, canary.last_minute) == (3, 3)
         finally:
             await local.close()
             await remote.close()

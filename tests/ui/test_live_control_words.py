@@ -51,7 +51,7 @@ def test_a_per_host_limit_counts_the_hosts_that_serve_the_queue() -> None:
     assert control_lines(controls, {"email": at_limit}, hosts, NOW) == [
         "limit   email ≤ 3 active per host (2 hosts): 6 active, 9 waiting held back",
         "paused  deliver (email) 0s ago: ≥500 waiting",
-        "rate    send ≤ 60/min: 61 in the last minute",
+        "rate    send ≤ 60/min: 61 started in the last minute",
     ]
     assert control_lines(controls, {"email": below}, hosts, NOW)[0] == (
         "limit   email ≤ 3 active per host (2 hosts): 5 active"

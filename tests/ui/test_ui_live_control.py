@@ -103,7 +103,7 @@ async def test_the_screen_says_what_each_control_holds_back(controls_profile) ->
             "limit   email ≤ 2 active per host (0 hosts): 0 active",
             "limit   maintenance ≤ 1 active across hosts: 1 active, 3 waiting held back",
             "paused  canary (maintenance) 5m ago by ops: 3 waiting",
-            "rate    enrich-events ≤ 60/min: 0 in the last minute",
+            "rate    enrich-events ≤ 60/min: 0 started in the last minute",
         ]
 
 
@@ -214,7 +214,7 @@ async def test_t_pauses_resumes_and_rate_limits_a_task(bare_profile, backend) ->
                 await wait_until(pilot, lambda: isinstance(app.screen, QueuesScreen))
                 await settle(pilot)
                 assert (await canary()).per_minute == 30
-                assert "rate    canary ≤ 30/min: 0 in the last minute" in _lines(app)
+                assert "rate    canary ≤ 30/min: 0 started in the last minute" in _lines(app)
 
                 await _open(pilot, "T", TaskDialog)
                 assert app.screen.query_one("#task-rate", Input).value == "30"

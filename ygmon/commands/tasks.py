@@ -1,5 +1,5 @@
 """`ygmon tasks [--csv | --json]`: every task a worker runs, with its queue, whether it
-is paused (and its jobs waiting) and its rate limit (and its runs of the last minute);
+is paused (and its jobs waiting) and its rate limit (and its starts of the last minute);
 `ygmon tasks pause|resume NAME`: hold one task's jobs while its queue's other tasks run;
 `ygmon tasks rate NAME N | --clear`: at most N starts a minute across the deployment.
 Through the Monitor, so a remote profile changes the server's tasks; a read-only backend

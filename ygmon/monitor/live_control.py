@@ -95,10 +95,10 @@ class LocalLiveControl:
             controls = live_controls.read_controls(r.store)
             held = {tasks[t] for t in controls.paused_tasks if t in tasks}
             waiting = live_control_reads.waiting_per_task(r.store, held, WAITING_SCAN)
-            ended = live_control_reads.ended_last_minute(r.store, r.now()) if controls.rates else {}
-            return controls, waiting, ended
+            started = live_controls.recent_starts(r.store, controls.rates, r.now())
+            return controls, waiting, started
 
-        controls, waiting, ended = await self.registry.in_registry(read)
+        controls, waiting, started = await self.registry.in_registry(read)
         rows = []
         for task, queue in tasks.items():
             row = task_control(task, queue, controls)
@@ -107,7 +107,7 @@ class LocalLiveControl:
                 counts["waiting"] = waiting.per_task.get(task, 0)
                 counts["waiting_exact"] = queue in waiting.whole
             if row.per_minute is not None:
-                counts["last_minute"] = ended.get(task, 0)
+                counts["last_minute"] = started.get(task, 0)
             rows.append(row.model_copy(update=counts) if counts else row)
         return LiveControls(
             limits=[

@@ -75,7 +75,7 @@ def rate_line(task: TaskControl) -> str:
     line = f"rate    {task.task} ≤ {task.per_minute}/min"
     if task.last_minute is None:
         return line
-    return f"{line}: {count(task.last_minute)} in the last minute"
+    return f"{line}: {count(task.last_minute)} started in the last minute"
 
 
 def control_lines(

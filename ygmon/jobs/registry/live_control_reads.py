@@ -1,10 +1,7 @@
 """What the listing of live controls shows beside the records (ygmon.jobs.registry.
 live_controls), read from what the registry keeps anyway: the waiting jobs of a paused
-task, and the runs of a rate-limited task over the last whole minute.
-
-Neither is on a job's path: the monitor reads them when it lists the controls, and only
-for the queues of paused tasks (one page of each) and when a rate is set (one read of
-the minute's latency buckets).
+task. It is not on a job's path: the monitor reads it when it lists the controls, and
+only for the queues of paused tasks (one page of each).
 """
 
 from __future__ import annotations
@@ -12,8 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any, NamedTuple
-
-from ygmon.jobs.registry.store.buckets import MINUTE
 
 
 class Waiting(NamedTuple):
@@ -33,14 +28,3 @@ def waiting_per_task(store: Any, queues: Iterable[str], scan: int) -> Waiting:
         if total <= len(rows):
             whole.add(queue)
     return Waiting(per_task, whole)
-
-
-def ended_last_minute(store: Any, now: float) -> Counter[str]:
-    """Each task's attempts that ended in the last whole minute before `now` (the wait
-    samples of the minute's latency buckets: one per attempt, in the minute it ended)."""
-    end = int(now) // MINUTE * MINUTE
-    ended: Counter[str] = Counter()
-    for _start, _queue, task, kind, bucket in store.latency_rows(MINUTE, end - MINUTE, end):
-        if kind == "wait":
-            ended[task] += bucket.n
-    return ended
