@@ -131,9 +131,16 @@ def test_enqueued_and_finished_jobs_arrive_as_events_and_last_event_id_resumes(
         _enqueue(profile, "live-2")
         with open_stream(base_url, token, Last_Event_ID=last_id) as (_, events):
             seen = []
+            waiting_seen = resumed_seen = False
+            # The change may come before `resumed` (sent on, when the feed read it
+            # before this stream opened) or after it (read at the next interval).
             for event in events:
                 seen.append((event.event, json.loads(event.data)))
-                if event.event == "queues" and _maintenance(seen[-1][1])["waiting"] == 1:
+                resumed_seen |= event.event == "resumed"
+                waiting_seen |= event.event == "queues" and (
+                    _maintenance(seen[-1][1])["waiting"] == 1
+                )
+                if resumed_seen and waiting_seen:
                     break
             # What happened meanwhile (read now or at the reader's next interval), never
             # a full snapshot, and the word that it resumed from the id sent.
