@@ -106,6 +106,39 @@ def test_command_named_skips_the_values_of_global_options() -> None:
     assert command_named(["bogus"]) is None
 
 
+def test_opening_the_app_imports_no_other_commands_module(tmp_path: Path) -> None:
+    """`ygmon` (options only) opens the app without building the other commands' parsers
+    or importing their modules; a word that names no command, or --help, still gets the
+    whole parser."""
+    config = tmp_path / "ygmon.toml"
+    config.write_text(
+        '[profiles.here]\nkind = "local"\n'
+        f'database_url = "sqlite+aiosqlite:///{tmp_path / "app.db"}"\n'
+        f'broker_url = "sqlite:///{tmp_path / "queue.db"}"\n'
+    )
+    code = (
+        "import sys\n"
+        "from textual.app import App\n"
+        "App.run = lambda self, *args, **kwargs: None  # built, not run\n"
+        "from ygmon.cli import main\n"
+        f"main(['--config', {str(config)!r}, '--profile', 'here'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('ygmon.commands.')))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "ygmon.commands.tui" in done.stdout
+    for other in ("status", "jobs", "job_replay", "worker", "serve", "queues_control"):
+        assert f"'ygmon.commands.{other}'" not in done.stdout, done.stdout
+    from ygmon.cli import _opens_the_app
+
+    assert not _opens_the_app(["--config", "c.toml", "bogus"])
+    assert not _opens_the_app(["--help"]) and not _opens_the_app(["-h"])
+    assert _opens_the_app([]) and _opens_the_app(["--token", "status"])
+
+
 def test_status_into_a_reader_that_left_is_quiet(tmp_path: Path) -> None:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
     proc = subprocess.Popen(

@@ -52,9 +52,22 @@ def command_named(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _opens_the_app(argv: Sequence[str]) -> bool:
+    """True when `argv` names no command and asks for no help: `ygmon` opens the app,
+    and none of the commands' modules (or their parsers) need importing."""
+    args = iter(argv)
+    for arg in args:
+        if arg in _VALUED_OPTIONS:
+            next(args, None)
+        elif arg in ("-h", "--help") or not arg.startswith("-"):
+            return False
+    return True
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The whole parser, or with only subcommand `only` registered: each parser costs
-    about a millisecond to build, and `ygmon status` has 50 ms for its whole answer."""
+    """The whole parser, or with only subcommand `only` registered ("" for none): each
+    parser costs about a millisecond to build, and `ygmon status` has 50 ms for its
+    whole answer."""
     parser = argparse.ArgumentParser(
         prog="ygmon", description="Monitor and run the platform's background jobs."
     )
@@ -82,7 +95,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(command_named(argv))
+    parser = build_parser("" if _opens_the_app(argv) else command_named(argv))
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

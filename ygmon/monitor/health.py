@@ -55,6 +55,10 @@ def build_health(
 
 def mail_errors(profile: LocalProfile) -> dict[str, str]:
     """{"email": error} while the mail server's shared circuit breaker is open."""
+    if profile.mail_backend != "smtp":
+        # Only SMTP has a breaker; its module brings pybreaker, which imports redis
+        # (tens of ms of every local app's first health read).
+        return {}
     from ygmon.mail.breaker import breaker_error
 
     error = breaker_error(profile)

@@ -94,3 +94,21 @@ def test_the_breaker_opens_while_smtp_is_down_and_every_mail_goes_once_it_return
 
     counted = Counter(smtp.sink.ids())
     assert counted == Counter(f"<notification.{n}@ygmon.test>" for n in made)
+
+
+def test_without_smtp_health_has_no_breaker_and_never_loads_it() -> None:
+    """The outbox (the default) has no circuit breaker: health reads nothing of one and
+    does not import pybreaker, which imports redis (tens of ms of an app's first read)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from ygmon.config import LocalProfile\n"
+        "from ygmon.monitor.health import mail_errors\n"
+        "print(mail_errors(LocalProfile(mail_backend='outbox')), 'pybreaker' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["{}", "False"], done.stdout
