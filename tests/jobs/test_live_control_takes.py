@@ -104,3 +104,33 @@ def test_held_jobs_outlive_the_worker_that_held_them(
         with in_process_worker(job_profile, [QUEUE], 1, runtime=other):
             _until(lambda: all(_state(other, j) == JobState.COMPLETED for j in ids), 10, "them")
     assert held_back(store) == {}
+
+
+def test_a_sqlite_take_reads_nothing_of_the_store_inside_its_transaction(tmp_path) -> None:
+    """A take runs inside Huey's SQLite transaction. Were it to reread the controls there,
+    it would wait on the store's connection, whose user may be a write waiting on that
+    very transaction's lock: each stalled for the busy timeout (jobs of a loaded demo
+    did not flow for 15 s). The gate's read is stale and the store's connection held by
+    another thread: the take still takes the job at once."""
+    import threading
+
+    from ygmon.jobs.huey.control_gate import REFRESH_SECONDS
+
+    profile = LocalProfile(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'app.db'}",
+        broker_url=f"sqlite:///{tmp_path / 'queue.db'}",
+        namespace="take",
+    )
+    with open_runtime(profile) as runtime:
+        runtime.enqueue("canary")
+        storage = runtime.hueys[QUEUE].storage
+        time.sleep(REFRESH_SECONDS + 0.1)  # the gate's last read is now stale
+        taken: list = []
+        with runtime.registry.store._lock:  # another user of the store's connection
+            take = threading.Thread(target=lambda: taken.append(storage.take()))
+            take.start()
+            take.join(10)
+            stalled = take.is_alive()
+        take.join()
+    assert not stalled, "the take waited on the store's connection"
+    assert taken and taken[0] is not None, "the job was not taken"

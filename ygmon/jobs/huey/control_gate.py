@@ -74,6 +74,13 @@ class ControlGate:
     def rules(self, queue: str) -> TakeRules:
         if time.monotonic() - self._read_at >= self.refresh:
             self._reread()
+        return self.known_rules(queue)
+
+    def known_rules(self, queue: str) -> TakeRules:
+        """The queue's rules as last read, without reading the store: for a take inside
+        its SQLite transaction. A read there waits on the store's connection, whose
+        writer may be waiting on that very transaction's lock: the take then stalls
+        for the busy timeout. The dequeue's `paused` check, just before, rereads."""
         rules = self._rules.get(queue)
         return rules if rules is not None else _PLAIN.get(queue, _NONE)
 

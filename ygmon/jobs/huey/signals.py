@@ -286,7 +286,9 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
 
     huey.signal(S.SIGNAL_ENQUEUED, S.SIGNAL_SCHEDULED)(on_queued)
     if isinstance(storage, RegistrySqliteStorage) and sqlite_store is not None:
-        control = SqliteTakeControl(sqlite_store, queue, storage.name, rules, registry.now)
+        # Inside the take's transaction only what the gate already holds (see known_rules).
+        known = (lambda: gate.known_rules(queue)) if gate is not None else (lambda: plain)
+        control = SqliteTakeControl(sqlite_store, queue, storage.name, known, registry.now)
         storage.attach(SqliteHooks(unreadable, activate_in, complete_in, control))
     elif redis_store is not None:
 
