@@ -135,7 +135,7 @@ class QueuesScreen(PolledScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in CONTROL_KEYS and self.app.read_only:
-            return None  # shown, disabled: the backend refuses every change
+            return False  # hidden: the backend refuses every change
         return True
 
     def action_export(self) -> None:
