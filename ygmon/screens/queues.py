@@ -134,9 +134,8 @@ class QueuesScreen(PolledScreen):
         self.refresh_bindings()  # a remote backend may have said it is read-only
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in CONTROL_KEYS and self.app.read_only:
-            return False  # hidden: the backend refuses every change
-        return True
+        # Hidden (False) on a read-only backend: it refuses every change.
+        return not (action in CONTROL_KEYS and self.app.read_only)
 
     def action_export(self) -> None:
         start_export(self, "every queue's counts", "queues", QueueStats, lambda m: m.queues())
