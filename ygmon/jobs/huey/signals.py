@@ -293,29 +293,17 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
     elif redis_store is not None:
 
         def activate(conn: Any, key: str, result_key: str, woken: bool) -> Any:
-            reply = redis_store.activate(
-                conn,
-                key,
-                result_key,
-                registry.injected_now(),
-                runtime.worker_id,
-                woken,
-                queue,
-                rules(),
-            )
+            def take() -> Any:
+                now = registry.injected_now()
+                return redis_store.activate(
+                    conn, key, result_key, now, runtime.worker_id, woken, queue, rules()
+                )
+
+            reply = take()
             if reply == 0 and runtime.completions.flush_queue(queue):
                 # At the ceiling: this process's finished jobs count as active until
                 # their write-behind is written; written now, they free their slots.
-                reply = redis_store.activate(
-                    conn,
-                    key,
-                    result_key,
-                    registry.injected_now(),
-                    runtime.worker_id,
-                    woken,
-                    queue,
-                    rules(),
-                )
+                reply = take()
             return reply
 
         storage.attach(activate, unreadable)
