@@ -57,7 +57,18 @@ async def test_the_live_copy_answers_as_the_local_monitor(
     try:
         assert isinstance(remote, RemoteMonitor)
         for name, topic in TOPICS.items():
-            assert await topic.read(remote) == await topic.read(local), name
+            got, want = await topic.read(remote), await topic.read(local)
+            if topic.clock is not None:
+                # A copy held a second or more has its clock moved on by whole seconds
+                # (Topic.rebase): a loaded machine holds it that long. The rest is equal.
+                for held, read in zip(got, want, strict=True):
+                    moved = (
+                        getattr(held, topic.clock) - getattr(read, topic.clock)
+                    ).total_seconds()
+                    assert moved == int(moved) and 0 <= moved <= 30, (name, moved)
+                got = [item.model_copy(update={topic.clock: None}) for item in got]
+                want = [item.model_copy(update={topic.clock: None}) for item in want]
+            assert got == want, name
         assert remote.link() is not None and remote.link().mode is LinkMode.LIVE
     finally:
         await local.close()
