@@ -18,8 +18,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -80,25 +80,6 @@ def serve_on_loopback(
     finally:
         server.should_exit = True
         thread.join(10)
-
-
-@asynccontextmanager
-async def read_only_monitors(profile: LocalProfile) -> AsyncIterator[tuple[Any, Any, Any]]:
-    """Over a read-only server of `profile` (on fixed_clock): a read-only local monitor,
-    a remote monitor of the server, and a read-only remote profile of it; closed on exit."""
-    from ygmon.monitor.factory import make_monitor
-
-    with serve_on_loopback(profile, read_only=True, clock=fixed_clock) as (base_url, token):
-        monitors = (
-            make_monitor(local_settings(profile.replace(read_only=True)), clock=fixed_clock),
-            make_monitor(remote_settings(base_url, token)),
-            make_monitor(remote_settings(base_url, token, read_only=True)),
-        )
-        try:
-            yield monitors
-        finally:
-            for monitor in monitors:
-                await monitor.close()
 
 
 def _config_file(profile: LocalProfile, directory: Path) -> Path:

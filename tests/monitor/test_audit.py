@@ -10,13 +10,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from read_only_monitors import read_only_monitors
 from servers import (
     FAILED_JOBS,
     admin_token,
     bearer,
     fixed_clock,
     local_settings,
-    read_only_monitors,
     remote_settings,
     seeded_profile,
 )

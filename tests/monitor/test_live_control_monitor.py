@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from read_only_monitors import read_only_monitors
 from servers import (
     FIXED_NOW,
     local_settings,
-    read_only_monitors,
     remote_settings,
     serve_on_loopback,
     sqlite_profile,
