@@ -17,12 +17,14 @@ from ygmon.jobs.runtime import JobRuntime, open_runtime
 @pytest.fixture(params=["sqlite", "redis"])
 def job_profile(request: pytest.FixtureRequest, tmp_path: Path, namespace: str) -> LocalProfile:
     """A local profile whose broker is an SQLite file, or Redis with Postgres beside it."""
+    # 3 s, not the default 30: a SIGKILLed worker's jobs come back within a test's
+    # time, and a heartbeat late by a second on a loaded machine is no stall (at 1 s it was).
     if request.param == "sqlite":
         return LocalProfile(
             database_url=request.getfixturevalue("sqlite_url"),
             broker_url=f"sqlite:///{tmp_path / 'queue.db'}",
             namespace=namespace,
-            stalled_after=1.0,
+            stalled_after=3.0,
             shutdown_grace=2.0,
             media_dir=str(tmp_path / "media"),
         )
@@ -30,7 +32,7 @@ def job_profile(request: pytest.FixtureRequest, tmp_path: Path, namespace: str) 
         database_url=request.getfixturevalue("postgres_url"),
         broker_url=request.getfixturevalue("redis_url"),
         namespace=namespace,
-        stalled_after=1.0,
+        stalled_after=3.0,
         shutdown_grace=2.0,
         media_dir=str(tmp_path / "media"),
     )

@@ -28,11 +28,13 @@ def search_profile(request: pytest.FixtureRequest, tmp_path: Path, namespace: st
     else:
         database_url = request.getfixturevalue("postgres_url")
         broker_url = request.getfixturevalue("redis_url")
+    # 3 s, not the default 30: a SIGKILLed worker's jobs come back within a test's
+    # time, and a heartbeat late by a second on a loaded machine is no stall (at 1 s it was).
     return LocalProfile(
         database_url=database_url,
         broker_url=broker_url,
         namespace=namespace,
-        stalled_after=1.0,
+        stalled_after=3.0,
         shutdown_grace=2.0,
         media_dir=str(tmp_path / "media"),
         jwt_secret=TEST_SECRET,
