@@ -1,10 +1,13 @@
 """Names the dead-code check (vulture, run by `make test`) cannot see used.
 
 Each is read by another program, not by ygmon's code: table columns the platform reads
-and writes, contract values and JSON fields ygmon sends but never reads back, and a
-screen the app loads by name. Framework hooks are matched by name or decorator in
-pyproject.toml's [tool.vulture] instead. vulture only parses this file.
+and writes, contract values and JSON fields ygmon sends but never reads back, a
+screen the app loads by name, and a field of a Textual event that Textual reads.
+Framework hooks are matched by name or decorator in pyproject.toml's [tool.vulture]
+instead. vulture only parses this file.
 """
+
+from textual.events import ScreenResume
 
 from ygmon.api.models import Envelope, ErrorBody, PageEnvelope
 from ygmon.db.models import (
@@ -66,3 +69,6 @@ ScheduleInfo.last_error
 
 # Loaded by name (ygmon.app's screen table).
 SearchScreen
+
+# Set by PolledScreen.on_screen_resume, read by Textual's Screen._on_screen_resume.
+ScreenResume.refresh_styles

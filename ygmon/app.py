@@ -35,7 +35,7 @@ SCREENS_BY_KEY: tuple[tuple[str, str, str, Callable[[], Screen]], ...] = (
     ("3", "logs", "Logs", LaterScreen("logs", "LogsScreen")),
     ("4", "failed", "Failed", LaterScreen("failed", "FailedScreen")),
     ("5", "previews", "Previews", LaterScreen("previews", "PreviewsScreen")),
-    ("6", "worker", "Worker", LaterScreen("worker_control", "WorkerScreen", warm=False)),
+    ("6", "worker", "Worker", LaterScreen("worker_control", "WorkerScreen")),
     ("7", "metrics", "Metrics", LaterScreen("metrics", "MetricsScreen")),
     ("8", "search", "Search", LaterScreen("search", "SearchScreen")),
     ("9", "schedules", "Schedules", LaterScreen("schedules", "SchedulesScreen")),

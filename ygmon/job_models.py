@@ -39,6 +39,7 @@ class CamelModel(BaseModel):
         serialize_by_alias=True,
         from_attributes=True,
         frozen=True,
+        defer_build=True,
     )
 
     def to_json(self) -> dict[str, Any]:

@@ -16,7 +16,17 @@ from ygmon.tui.ui_config import UiConfig
 from ygmon.tui.warm_up import WARM_AFTER
 from ygmon.widgets.keyed_table import KeyedTable
 
-WARMED = ("queues", "logs", "failed", "previews", "metrics", "search", "schedules", "audit")
+WARMED = (
+    "queues",
+    "logs",
+    "failed",
+    "previews",
+    "worker",
+    "metrics",
+    "search",
+    "schedules",
+    "audit",
+)
 
 
 async def test_an_idle_app_holds_every_screens_data_before_its_key(shared_profile) -> None:
@@ -37,30 +47,43 @@ async def test_an_idle_app_holds_every_screens_data_before_its_key(shared_profil
             assert logs.query_one(KeyedTable).row_count == 20
             assert logs.shown_at is not None
             assert app.policy.failures == 0
-            # The Worker screen starts its own timers when resumed: it is built on use.
-            try:
-                app.get_screen_stack("worker")
-                raise AssertionError("the Worker screen was built out of sight")
-            except KeyError:
-                pass
+            # The Worker screen (no PolledScreen) read its workers once out of sight and
+            # started no timer of its own: no suspend would come to stop it.
+            worker = app.get_screen_stack("worker")[0]
+            assert not worker.is_current and worker.polls > 0
+            assert getattr(worker, "_seen_timer", None) is None
 
             await pilot.press("3")
             assert app.screen is logs
             assert logs.query_one(KeyedTable).row_count == 20
 
 
-async def test_an_idle_remote_app_reads_nothing_ahead(shared_profile) -> None:
+async def test_an_idle_remote_app_builds_its_screens_but_reads_nothing_ahead(
+    shared_profile,
+) -> None:
+    """Over a remote API reads count against the user's budget: the idle app builds the
+    other screens (their modules, widgets and styles) but none of them reads."""
     with backend_settings("remote", shared_profile) as settings:
         app = build_app(settings, UiConfig(clock=frozen_clock, cursor_blink=False))
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_until(pilot, lambda: app.screen.polls > 0, timeout=30)
-            await pilot.pause(WARM_AFTER + 2)
+
+            def built() -> bool:
+                return all(mode in app._screen_stacks for mode in WARMED)
+
+            await wait_until(pilot, built, timeout=WARM_AFTER + 30)
+            await pilot.pause(0.5)
             for mode in WARMED:
-                try:
-                    app.get_screen_stack(mode)
-                    raise AssertionError(f"{mode} was built out of sight")
-                except KeyError:
-                    pass
+                screen = app.get_screen_stack(mode)[0]
+                assert not screen.is_current
+                assert screen.polls == 0, f"{mode} read ahead"
+            logs = app.get_screen_stack("logs")[0]
+            assert logs.shown_at is None
+
+            await pilot.press("3")
+            assert app.screen is logs
+            await wait_until(pilot, lambda: logs.polls > 0, timeout=30)
+            assert logs.query_one(KeyedTable).row_count == 20
 
 
 async def test_an_app_quit_while_it_warms_its_screens_closes_cleanly(shared_profile) -> None:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
 from ygmon.errors import InvalidQueryError, ReadOnlyError, UnavailableError, YgmonError
 from ygmon.monitor.audit_schemas import Actor, AuditRecord
 from ygmon.monitor.local_access import DatabaseAccess
-from ygmon.monitor.schemas import CamelModel, Page, Pagination
+from ygmon.monitor.schemas import CamelModel, Page, Pagination, page_of
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -300,12 +300,9 @@ class AuditTrail:
                     .limit(page_size)
                 )
             ).scalars()
-            return AuditPage(
+            return page_of(AuditRecord)(
                 data=[AuditRecord.model_validate(row) for row in rows],
                 pagination=Pagination.of(page, page_size, total),
             )
 
         return await self.storage.read(query)
-
-
-AuditPage = Page[AuditRecord]

@@ -23,7 +23,7 @@ from ygmon.monitor.job_search_schemas import (
     JobQuery,
 )
 from ygmon.monitor.local_access import RegistryAccess
-from ygmon.monitor.schemas import JobSummary, Page, Pagination
+from ygmon.monitor.schemas import JobSummary, Page, Pagination, page_of
 from ygmon.queues import QUEUES_BY_NAME
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ class LocalJobOps:
             return [JobSummary.model_validate(registry._summary(r)) for r in rows], total
 
         rows, total = await self.registry.in_registry(run)
-        return Page[JobSummary](
+        return page_of(JobSummary)(
             data=rows, pagination=Pagination.of(query.page, query.page_size, total)
         )
 

@@ -13,6 +13,7 @@ reckoning the backend's time from it is not set back by the copy's age.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,7 +41,8 @@ if TYPE_CHECKING:
 class Topic:
     name: str
     read: Callable[[Monitor], Awaitable[Any]]
-    shape: TypeAdapter[Any]
+    kind: Any
+    """The type of the topic's value (a model, or a list of one)."""
     endpoint: str
     """The polled endpoint whose `data` this topic equals (tests compare them)."""
     clock: str | None = None
@@ -64,10 +66,17 @@ class Topic:
         ]
 
     def to_json(self, value: Any) -> Any:
-        return self.shape.dump_python(value, mode="json", by_alias=True)
+        return _adapter(self.kind).dump_python(value, mode="json", by_alias=True)
 
     def decode(self, data: Any) -> Any:
-        return self.shape.validate_python(data)
+        return _adapter(self.kind).validate_python(data)
+
+
+@functools.cache
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    # Built at first use, not at import: building every topic's schema cost the app's
+    # launch a tenth of its time before the first screen (bench tui).
+    return TypeAdapter(kind)
 
 
 _NO_TIME = datetime(1970, 1, 1, tzinfo=UTC)
@@ -80,37 +89,37 @@ async def _failed_count(monitor: Monitor) -> int:
 TOPICS: dict[str, Topic] = {
     t.name: t
     for t in (
-        Topic("health", lambda m: m.health(), TypeAdapter(AllWorkersHealth), "/health"),
-        Topic("queues", lambda m: m.queues(), TypeAdapter(list[QueueStats]), "/queues"),
-        Topic("workers", lambda m: m.workers(), TypeAdapter(list[WorkerInfo]), "/workers"),
+        Topic("health", lambda m: m.health(), AllWorkersHealth, "/health"),
+        Topic("queues", lambda m: m.queues(), list[QueueStats], "/queues"),
+        Topic("workers", lambda m: m.workers(), list[WorkerInfo], "/workers"),
         Topic(
             "notificationStats",
             lambda m: m.notification_stats(),
-            TypeAdapter(NotificationJobStats),
+            NotificationJobStats,
             "/notifications/stats",
         ),
         Topic(
             "searchIndexStats",
             lambda m: m.search_index_stats(),
-            TypeAdapter(SearchIndexStats),
+            SearchIndexStats,
             "/search-index/stats",
         ),
         Topic(
             "searchIndexOverview",
             lambda m: m.search_index_overview(),
-            TypeAdapter(SearchIndexOverview),
+            SearchIndexOverview,
             "/search-index/overview",
         ),
-        Topic("history", lambda m: m.history(), TypeAdapter(History), "/history"),
-        Topic("alerts", lambda m: m.alerts(), TypeAdapter(list[AlertState]), "/alerts"),
+        Topic("history", lambda m: m.history(), History, "/history"),
+        Topic("alerts", lambda m: m.alerts(), list[AlertState], "/alerts"),
         Topic(
             "schedules",
             lambda m: m.schedules(),
-            TypeAdapter(list[ScheduleInfo]),
+            list[ScheduleInfo],
             "/schedules",
             clock="checked_at",
         ),
-        Topic("failedCount", _failed_count, TypeAdapter(int), "/failed"),
-        Topic("liveControls", lambda m: m.live_controls(), TypeAdapter(LiveControls), "/controls"),
+        Topic("failedCount", _failed_count, int, "/failed"),
+        Topic("liveControls", lambda m: m.live_controls(), LiveControls, "/controls"),
     )
 }

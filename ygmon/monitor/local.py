@@ -54,6 +54,7 @@ from ygmon.monitor.schemas import (
     RetryResult,
     SearchIndexStats,
     WorkerInfo,
+    page_of,
 )
 from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
 from ygmon.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
@@ -69,9 +70,6 @@ T = TypeVar("T")
 # need none of them on an embedded database (ygmon.db.embedded), and together they
 # cost the terminal app about three times a bare Textual app's start-up.
 
-# Held here: pydantic rebuilds a parametrized generic, schema and all, whenever its
-# cache entry has been collected (about a millisecond a call).
-JobPage = Page[JobSummary]
 
 DIGEST_QUEUE = "notification-digest"
 # The digest pipeline registers one task per frequency under these names; the registry
@@ -233,7 +231,7 @@ class LocalMonitor(LocalStorages, OperatorParts):
         rows, total = await self.in_registry(
             lambda r: r.list_jobs(queue, state, (page - 1) * page_size, page_size)
         )
-        return JobPage(data=rows, pagination=Pagination.of(page, page_size, total))
+        return page_of(JobSummary)(data=rows, pagination=Pagination.of(page, page_size, total))
 
     history = _window_answer("history")
     """Monitor.history: JobRegistry.history of the queue (or all) over the window."""
@@ -252,7 +250,7 @@ class LocalMonitor(LocalStorages, OperatorParts):
         rows, total = await self.in_registry(
             lambda r: r.list_jobs(None, JobState.FAILED, (page - 1) * page_size, page_size)
         )
-        return JobPage(data=rows, pagination=Pagination.of(page, page_size, total))
+        return page_of(JobSummary)(data=rows, pagination=Pagination.of(page, page_size, total))
 
     async def job(self, queue: str, job_id: str) -> JobDetail:
         from ygmon.jobs.registry import replays

@@ -33,6 +33,7 @@ from ygmon.monitor.schemas import (
     Pagination,
     PreviewAsset,
     PreviewStatus,
+    page_of,
     preview_status,
 )
 
@@ -40,11 +41,6 @@ from ygmon.monitor.schemas import (
 # row written outside SQLAlchemy may spell its timestamp without the microseconds
 # (sorting it before a bound equal to it): a second of slack keeps such rows in.
 _BOUND_SLACK = timedelta(seconds=1)
-
-# Pydantic caches a parametrised generic only while something holds it: written inline,
-# Page[...] was built anew, schema and all, on every call (about a millisecond).
-LogPage = Page[MetricsAggregationJobLog]
-PreviewPage = Page[PreviewAsset]
 
 
 # Which of LogQuery's filters are set; the statements of each combination are built once.
@@ -146,7 +142,8 @@ async def aggregation_logs(
         # Plain dicts: pydantic reads a RowMapping through Mapping.get, five times slower.
         keys = list(result.keys())
         data = [_log_model(dict(zip(keys, row, strict=True))) for row in result]
-    return LogPage(data=data, pagination=Pagination.of(query.page, query.page_size, total))
+    pagination = Pagination.of(query.page, query.page_size, total)
+    return page_of(MetricsAggregationJobLog)(data=data, pagination=pagination)
 
 
 def _preview_where(status: PreviewStatus | None) -> list[Any]:
@@ -196,4 +193,4 @@ async def previews(
         )
         for a in (await session.execute(stmt)).scalars()
     ]
-    return PreviewPage(data=data, pagination=Pagination.of(page, page_size, total))
+    return page_of(PreviewAsset)(data=data, pagination=Pagination.of(page, page_size, total))

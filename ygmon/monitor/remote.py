@@ -54,6 +54,7 @@ from ygmon.monitor.schemas import (
     RetryResult,
     SearchIndexStats,
     WorkerInfo,
+    page_of,
 )
 from ygmon.monitor.search_schemas import QUERY_CHARS, SearchIndexOverview, SearchResults
 
@@ -272,7 +273,7 @@ class RemoteMonitor(OperatorParts):
             "endDate": query.end_date.isoformat() if query.end_date else None,
         }
         body = await self.get_page("/aggregation/logs", params)
-        return Page[MetricsAggregationJobLog].model_validate(body)
+        return page_of(MetricsAggregationJobLog).model_validate(body)
 
     async def aggregation_coverage(
         self, level: str | None = None, periods: int = DEFAULT_PERIODS
@@ -288,7 +289,7 @@ class RemoteMonitor(OperatorParts):
     ) -> Page[JobSummary]:
         params = {"state": state.value if state else None, "page": page, "pageSize": page_size}
         body = await self.get_page(f"/queues/{segment(queue)}/jobs", params)
-        return Page[JobSummary].model_validate(body)
+        return page_of(JobSummary).model_validate(body)
 
     async def history(
         self,
@@ -318,7 +319,7 @@ class RemoteMonitor(OperatorParts):
 
     async def failed_jobs(self, page: int = 1, page_size: int = 50) -> Page[JobSummary]:
         body = await self.get_page("/failed", {"page": page, "pageSize": page_size})
-        return Page[JobSummary].model_validate(body)
+        return page_of(JobSummary).model_validate(body)
 
     async def job(self, queue: str, job_id: str) -> JobDetail:
         return JobDetail.model_validate(
@@ -331,7 +332,7 @@ class RemoteMonitor(OperatorParts):
         body = await self.get_page(
             "/previews", {"status": status, "page": page, "pageSize": page_size}
         )
-        return Page[PreviewAsset].model_validate(body)
+        return page_of(PreviewAsset).model_validate(body)
 
     async def asset(self, asset_id: str) -> AssetDetail:
         return AssetDetail.model_validate(await self.get_data(f"/assets/{segment(asset_id)}"))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ygmon.monitor.admin_api import AdminApi
 from ygmon.monitor.audit_schemas import AuditRecord
-from ygmon.monitor.schemas import Page
+from ygmon.monitor.schemas import Page, page_of
 
 
 @dataclass(eq=False)
@@ -17,4 +17,4 @@ class RemoteAudit:
 
     async def audit_log(self, page: int = 1, page_size: int = 50) -> Page[AuditRecord]:
         body = await self.api.get_page("/audit", {"page": page, "pageSize": page_size})
-        return Page[AuditRecord].model_validate(body)
+        return page_of(AuditRecord).model_validate(body)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ygmon.errors import ReadOnlyError, ServerError
 from ygmon.monitor.admin_api import AdminApi
 from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
-from ygmon.monitor.schemas import JobSummary, Page
+from ygmon.monitor.schemas import JobSummary, Page, page_of
 from ygmon.timestamps import iso
 
 
@@ -30,7 +30,7 @@ class RemoteJobOps:
             "pageSize": query.page_size,
         }
         body = await self.api.request("GET", "/job-search", params)
-        return Page[JobSummary].model_validate(
+        return page_of(JobSummary).model_validate(
             {"data": body["data"], "pagination": body["pagination"]}
         )
 

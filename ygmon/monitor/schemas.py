@@ -4,6 +4,7 @@ job, queue and worker models live there, below the registry that answers in them
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
@@ -227,3 +228,13 @@ class Pagination(CamelModel):
 class Page(CamelModel, Generic[T]):
     data: list[T]
     pagination: Pagination
+
+
+@functools.cache
+def page_of(item: type[T]) -> type[Page[T]]:
+    """Page[item], built at its first use and held from then on.
+
+    Held: pydantic keeps a parametrised generic only while something holds it, and
+    builds it anew, schema and all, otherwise (about a millisecond a call). At first
+    use: parametrising at import built Page's schema before the app's first screen."""
+    return Page[item]  # type: ignore[valid-type]

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.timer import Timer
@@ -54,6 +54,8 @@ class PolledScreen(Screen):
         """Finished polls, successful or not (tests wait on it)."""
         self.shown_at: float | None = None
         """time.monotonic() of the data on screen (None: none yet); the bench reads it."""
+        self._left_with: tuple[object, ...] | None = None
+        """_styled_by() when the screen left the front (None: it never was in front)."""
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -84,10 +86,26 @@ class PolledScreen(Screen):
             for field in self.query(Input):
                 field.cursor_blink = False
 
-    def on_screen_resume(self) -> None:
+    def _styled_by(self) -> tuple[object, ...]:
+        """What the app changes of this screen's styles while it is not in front: the
+        stylesheet (a theme change counts it), the app's classes and pseudo-classes."""
+        app = self.app
+        return (app._css_update_count, frozenset(app.classes), app.pseudo_classes)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual restyles the whole screen at each resume (a few hundred nodes, the
+        # larger part of a screen key's time); a screen whose styles nothing changed
+        # since it left the front is styled already. Changes to its own nodes were
+        # applied as they happened.
+        if self._left_with is not None and self._left_with == self._styled_by():
+            event.refresh_styles = False
         if not self.is_current:
-            # Built out of sight by the app's warm-up: one poll, to hold data.
-            self.poll()
+            # Built out of sight by the app's warm-up: one poll, to hold data, where
+            # reads cost no request budget. Its widgets are styled as they mount, with
+            # the app as it is now.
+            self._left_with = self._styled_by()
+            if self.monitor.READS_ARE_FREE:
+                self.poll()
             return
         self.update_header()
         self.refresh_now()
@@ -98,6 +116,7 @@ class PolledScreen(Screen):
         self.notify(why, title=error.title, severity="warning")
 
     def on_screen_suspend(self) -> None:
+        self._left_with = self._styled_by()
         self._cancel_timer()
 
     def refresh_now(self) -> None:

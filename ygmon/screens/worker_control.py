@@ -48,6 +48,8 @@ class WorkerScreen(Screen):
         yield AppFooter(compact=True, show_command_palette=False)
 
     _seen: list[WorkerInfo] | None = None
+    polls = 0
+    """Finished reads of the workers (the app's warm-up waits on it, as on PolledScreen's)."""
 
     def on_mount(self) -> None:
         tick_each_second(self, self._tick)
@@ -64,6 +66,12 @@ class WorkerScreen(Screen):
     def on_screen_resume(self) -> None:
         self.query_one(AppHeader).show_app()
         self.show_state()
+        if not self.is_current:
+            # Built out of sight by the app's warm-up: one read where reads are free,
+            # and no timer (no suspend would come to stop it).
+            if self.app.monitor.READS_ARE_FREE:
+                self.load_seen()
+            return
         self.load_seen()
         if getattr(self, "_seen_timer", None) is None and self.app.ui.auto_refresh:
             self._seen_timer = self.set_interval(self.app.policy.interval, self.load_seen)
@@ -81,6 +89,8 @@ class WorkerScreen(Screen):
         except YgmonError as exc:
             self.query_one("#worker-seen", Static).update(f"Workers: {exc.message}")
             return
+        finally:
+            self.polls += 1
         self.query_one(AppHeader).show_read(self.app.ui.clock(), self.app.ui.clock)
         self.show_seen(workers)
 

@@ -6,9 +6,9 @@ first data, and after WARM_AFTER seconds, the app builds each other data screen 
 sight, one at a time: its module, its widgets, and one poll of its data (PolledScreen
 polls once when it is resumed out of sight). A screen the user opens first is simply
 skipped. Nothing is warmed when the app refreshes only by hand (UiConfig.auto_refresh
-False): such an app reads the backend only when asked; nor over a remote API, whose
-reads count against the user's request budget (its live stream paints the screens it
-carries at once anyway, and the others are fetched when opened).
+False): such an app reads the backend only when asked. Over a remote API, whose reads
+count against the user's request budget, the screens are built but read nothing ahead
+(Monitor.READS_ARE_FREE): a key then costs the screen's first read, not its build.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class WarmUp:
         if self._warm_started:
             return
         self._warm_started = True
-        if self.ui.auto_refresh and self.monitor.READS_ARE_FREE:
+        if self.ui.auto_refresh:
             self.warm_up()
 
     def rewarm(self: Any) -> None:
@@ -84,6 +84,15 @@ class WarmUp:
             # Textual's own first step of switch_mode, without the switch.
             await self._init_mode(mode)
             screen = self.get_screen_stack(mode)[0]
+            # _init_mode loaded the screen's CSS and restyled with it before the screen
+            # mounted its widgets, but leaves the screen's count of the stylesheet's
+            # changes behind (Textual updates it for the stack in front only): the first
+            # switch to the screen would then re-read every stylesheet and restyle the
+            # screen again, most of that switch's time. A later change (a theme) still
+            # moves the app's count on, and that switch restyles.
+            screen._css_update_count = self._css_update_count
+            if not self.monitor.READS_ARE_FREE:
+                continue  # built only: it reads when it is opened
             deadline = time.monotonic() + WARM_WAIT
             while screen.polls == 0 and screen.is_attached and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)

@@ -21,8 +21,19 @@ class AppFooter(Footer):
     and the app's run past the edge, and the key that lists them all must stay."""
 
     _recompose_queued = False
+    _shown: tuple[object, ...] | None = None
+    """The keys as last composed: a recompose that would show the same is skipped."""
+
+    def _keys(self) -> tuple[object, ...]:
+        return tuple(
+            (b.key, b.key_display, b.description, b.action, b.group, enabled, tooltip)
+            for _, b, enabled, tooltip in self.screen.active_bindings.values()
+            if b.show
+        )
 
     def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._shown = self._keys()
         for widget in super().compose():
             if isinstance(widget, FooterKey) and widget.action == HELP_ACTION:
                 widget.add_class("-help")
@@ -37,4 +48,8 @@ class AppFooter(Footer):
 
     async def recompose(self) -> None:
         self._recompose_queued = False
+        # A switch back to a screen sends its bindings again, unchanged: tearing down
+        # and mounting its keys was a good part of the switch's time.
+        if self._shown is not None and self.is_attached and self._keys() == self._shown:
+            return
         await super().recompose()
