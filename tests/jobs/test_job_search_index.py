@@ -11,7 +11,7 @@ import pytest
 
 from ygmon.config import LocalProfile
 from ygmon.jobs.registry.search import SLACK, JobSearch
-from ygmon.jobs.registry.search_text import doc_of, group_key, normalise, parse_query
+from ygmon.jobs.registry.search_text import doc_of, group_key, id_key, normalise, parse_query
 from ygmon.jobs.runtime import open_runtime
 
 T0 = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
@@ -109,3 +109,12 @@ def test_a_jobs_words_and_query_terms() -> None:
     (term,) = parse_query("user-12")
     assert term.prefixed() == [("user", False), ("12", False)]
     assert parse_query("--- !!") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0193ABCD-ef01_x", "Bad-1", "ÉTÉ_x ü 42", "a²b½c", "日本-語_1", "٣٤-a", "Ⅷ", "--__  ", ""],
+)
+def test_an_id_key_keeps_what_isalnum_keeps(text: str) -> None:
+    # The index and a search's terms must agree with matches(), whatever the script.
+    assert id_key(text) == "".join(ch for ch in text.lower() if ch.isalnum())

@@ -147,12 +147,13 @@ class SqliteJobSearch:
         ns = self.ns
         try:
             with self.store._write() as cur:
+                keys = [id_key(d.id) for d in docs]
                 cur.executemany(
                     "insert or replace into ygmon_search_fts (rowid, ns, job_id, id, rid, body) "
                     "values (?, ?, ?, ?, ?, ?)",
                     [
-                        (doc_rowid(ns, d.id), ns, d.id, id_key(d.id), id_key(d.id)[::-1], d.body)
-                        for d in docs
+                        (doc_rowid(ns, d.id), ns, d.id, key, key[::-1], d.body)
+                        for d, key in zip(docs, keys, strict=True)
                     ],
                 )
                 cur.executemany(
