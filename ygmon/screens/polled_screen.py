@@ -86,11 +86,15 @@ class PolledScreen(Screen):
             for field in self.query(Input):
                 field.cursor_blink = False
 
-    def _styled_by(self) -> tuple[object, ...]:
+    def _styled_by(self) -> tuple[object, ...] | None:
         """What the app changes of this screen's styles while it is not in front: the
-        stylesheet (a theme change counts it), the app's classes and pseudo-classes."""
+        stylesheet (a theme change counts it), the app's classes and pseudo-classes.
+        None where this Textual keeps no count of stylesheet changes: always restyle."""
         app = self.app
-        return (app._css_update_count, frozenset(app.classes), app.pseudo_classes)
+        count = getattr(app, "_css_update_count", None)
+        if count is None:
+            return None
+        return (count, frozenset(app.classes), app.pseudo_classes)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Textual restyles the whole screen at each resume (a few hundred nodes, the

@@ -90,9 +90,14 @@ class WarmUp:
             # switch to the screen would then re-read every stylesheet and restyle the
             # screen again, most of that switch's time. A later change (a theme) still
             # moves the app's count on, and that switch restyles.
-            screen._css_update_count = self._css_update_count
+            count = getattr(self, "_css_update_count", None)
+            if count is not None and hasattr(screen, "_css_update_count"):
+                screen._css_update_count = count
             if not self.monitor.READS_ARE_FREE:
-                continue  # built only: it reads when it is opened
+                # Built only: it reads when it is opened. A pause between two builds
+                # leaves the keys pressed meanwhile their turn.
+                await asyncio.sleep(0.05)
+                continue
             deadline = time.monotonic() + WARM_WAIT
             while screen.polls == 0 and screen.is_attached and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)

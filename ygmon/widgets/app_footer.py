@@ -25,11 +25,14 @@ class AppFooter(Footer):
     """The keys as last composed: a recompose that would show the same is skipped."""
 
     def _keys(self) -> tuple[object, ...]:
-        return tuple(
-            (b.key, b.key_display, b.description, b.action, b.group, enabled, tooltip)
-            for _, b, enabled, tooltip in self.screen.active_bindings.values()
-            if b.show
-        )
+        shown = []
+        for _, b, enabled, tooltip in self.screen.active_bindings.values():
+            if b.show:
+                group = getattr(b, "group", None)  # a Binding field of newer Textuals
+                shown.append(
+                    (b.key, b.key_display, b.description, b.action, group, enabled, tooltip)
+                )
+        return tuple(shown)
 
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
