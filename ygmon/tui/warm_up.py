@@ -32,12 +32,9 @@ class LaterScreen:
     """A mode's screen, made from ygmon.screens.`module`.`name` on first use: the app
     starts without the other screens' modules (and the widgets they bring)."""
 
-    def __init__(self, module: str, name: str, *, warm: bool = True) -> None:
+    def __init__(self, module: str, name: str) -> None:
         self.module = module
         self.name = name
-        self.warm = warm
-        """False: not built by the warm-up (a screen that is not a PolledScreen would
-        start its own timers on a resume out of sight, and no suspend would stop them)."""
 
     def screen_class(self) -> type[Screen]:
         return getattr(importlib.import_module(f"ygmon.screens.{self.module}"), self.name)
@@ -69,7 +66,7 @@ class WarmUp:
     async def warm_up(self: Any) -> None:
         await asyncio.sleep(WARM_AFTER)
         for mode, make in type(self).MODES.items():
-            if not isinstance(make, LaterScreen) or not make.warm:
+            if not isinstance(make, LaterScreen):
                 continue
             try:
                 self.get_screen_stack(mode)
