@@ -148,3 +148,21 @@ def test_status_into_a_reader_that_left_is_quiet(tmp_path: Path) -> None:
     proc.stdout.close()  # as `ygmon status | head -0` would
     assert proc.wait(60) == 141
     assert proc.stderr.read() == b""
+
+
+def test_the_cli_looks_for_no_pydantic_plugin_unless_the_environment_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Looking for plugins reads every installed package's metadata at the first model a
+    command validates; ygmon has none. A value the user set, even empty, is kept."""
+    from ygmon.cli import main
+
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
+
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ""
