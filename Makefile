@@ -21,17 +21,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/ygmon demo --force
 
-# The suite waits on real servers, workers and ffmpeg far more than it computes (a run
-# used about 10 minutes of CPU over 13.5 minutes on 2 cores with two processes): four
-# pytest processes overlap those waits (TEST_JOBS=0 runs it in one process).
-TEST_JOBS ?= 4
+# The suite waits on real servers, workers and clocks more than it computes: six pytest
+# processes overlap those waits (TEST_JOBS=0 runs it in one process). The tests that
+# mostly sleep (a rate seen over two minutes, a worker taken back after the default
+# 30 s stall) carry xdist_group("sleepy-a"/"sleepy-b"): `--dist loadgroup` runs each
+# group in one process, from the start, so two processes sleep through them while four
+# run the rest (on this 2-core machine: 560 s a run; four processes, no groups: 600-610 s).
+TEST_JOBS ?= 6
 
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/vulture
-	$(BIN)/pytest -q -n $(TEST_JOBS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 # `make bench BENCH=peers` runs only the modules whose name holds one of BENCH's words.
 BENCH ?=

@@ -82,6 +82,7 @@ def _until_second(low: float, high: float) -> None:
 
 
 @pytest.mark.redis
+@pytest.mark.xdist_group("sleepy-b")
 def test_no_window_boundary_lets_more_than_100_through(
     tmp_path: Path, redis_url: str, namespace: str
 ) -> None:

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 from httpx_sse import ServerSentEvent, connect_sse
 from servers import (
     TEST_SECRET,
@@ -277,6 +278,7 @@ async def _demote(url: str, user_id: str) -> None:
     await db.dispose()
 
 
+@pytest.mark.xdist_group("sleepy-b")
 def test_a_role_downgrade_ends_the_stream(tmp_path: Path) -> None:
     import asyncio
 

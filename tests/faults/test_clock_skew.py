@@ -46,6 +46,7 @@ async def _migrate(url: str) -> None:
     await db.dispose()
 
 
+@pytest.mark.xdist_group("sleepy-b")
 def test_a_worker_an_hour_fast_stalls_nothing_and_runs_no_minute_twice(
     redis_url: str, sqlite_url: str, namespace: str, tmp_path: Path, start_worker
 ) -> None:

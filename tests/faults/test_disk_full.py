@@ -78,6 +78,7 @@ def _finished_with(runtime, job_id: str) -> tuple[str, str]:
     return record.get("state") or "", record.get("error_message") or ""
 
 
+@pytest.mark.xdist_group("sleepy-b")
 async def test_a_full_disk_fails_the_job_cleanly_and_the_next_run_succeeds(
     tmp_path: Path, namespace: str
 ) -> None:

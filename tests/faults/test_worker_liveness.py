@@ -80,6 +80,7 @@ def _status(config: Path, *args: str) -> str:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "redis+postgres"])
+@pytest.mark.xdist_group("sleepy-b")
 def test_killed_and_frozen_workers_with_default_settings(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:

@@ -89,6 +89,7 @@ def _worker_id(runtime: JobRuntime, proc: subprocess.Popen) -> str:
     return worker["id"]
 
 
+@pytest.mark.xdist_group("sleepy-a")
 def test_a_killed_workers_attempt_and_its_rerun_are_what_happened(
     job_profile: LocalProfile, runtime: JobRuntime, spawn_worker: Callable
 ) -> None:

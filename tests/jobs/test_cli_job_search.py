@@ -66,6 +66,7 @@ def test_a_worker_indexes_jobs_from_its_index_thread(runtime: JobRuntime) -> Non
             time.sleep(0.1)
 
 
+@pytest.mark.xdist_group("sleepy-a")
 def test_a_long_index_pass_does_not_stop_the_heartbeat(
     runtime: JobRuntime, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -54,6 +54,7 @@ def _throughput(samples: list[Sample]) -> float:
     return (last.completed - first.completed) / (last.at - first.at)
 
 
+@pytest.mark.xdist_group("sleepy-b")
 def test_a_queue_limit_lowered_under_load_holds_on_both_hosts_and_raising_it_restores_throughput(
     profile, tmp_path: Path
 ) -> None:
@@ -149,6 +150,7 @@ def test_a_paused_task_waits_while_its_queue_runs_and_resume_runs_it_in_order(
 
 @pytest.mark.slow
 @pytest.mark.timeout(420)
+@pytest.mark.xdist_group("sleepy-a")
 def test_a_rate_limit_of_60_a_minute_holds_over_two_minutes_on_both_stores(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:

@@ -87,6 +87,7 @@ def test_many_headers_adding_up_are_refused(served: tuple[str, str]) -> None:
     _ok(base_url, token)
 
 
+@pytest.mark.xdist_group("sleepy-b")
 def test_slow_clients_are_dropped_and_others_served(served: tuple[str, str]) -> None:
     base_url, token = served
     host, port = base_url.removeprefix("http://").split(":")

@@ -8,6 +8,7 @@ import asyncio
 import time
 from collections import Counter
 
+import pytest
 from notify_helpers import SmtpServer, add_user
 
 from ygmon.config import LocalProfile
@@ -67,6 +68,7 @@ def _seed_one_failure_at_a_time(
     return asyncio.run(seed())
 
 
+@pytest.mark.xdist_group("sleepy-a")
 def test_the_breaker_opens_while_smtp_is_down_and_every_mail_goes_once_it_returns(
     mail_profile: LocalProfile, smtp: SmtpServer
 ) -> None:
