@@ -27,6 +27,7 @@ run: $(STAMP)
 # 30 s stall) carry xdist_group("sleepy-a"/"sleepy-b"): `--dist loadgroup` runs each
 # group in one process, from the start, so two processes sleep through them while four
 # run the rest (on this 2-core machine: 560 s a run; four processes, no groups: 600-610 s).
+# A new test that mostly sleeps for tens of seconds joins the lighter of the two groups.
 TEST_JOBS ?= 6
 
 test: $(STAMP)
