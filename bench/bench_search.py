@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.child_env import child_env
 from bench.figure import Figure
 from bench.postgres_db import PG_URL, fresh_database, pg_dsn
 from bench.search_corpus import Corpus, load_postgres, load_sqlite
@@ -158,7 +159,7 @@ def _through_job(runtime: JobRuntime) -> tuple[float, float]:
 
 
 def _cli_search(config: Path, word: str) -> list[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
+    env = child_env()
     done = subprocess.run(
         [sys.executable, "-m", "ygmon", "--config", str(config), "search", word, "--json"],
         capture_output=True,

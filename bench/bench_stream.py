@@ -34,6 +34,7 @@ import httpx
 import psutil
 from httpx_sse import aconnect_sse
 
+from bench.child_env import child_env
 from bench.figure import Figure
 from ygmon.api.auth import issue_token
 from ygmon.config import LocalProfile, RemoteProfile
@@ -97,7 +98,7 @@ def _serve(profile: LocalProfile) -> Iterator[tuple[str, int]]:
         if isinstance(value, str | int | float | bool):
             lines.append(f"{key} = {json.dumps(value)}")
     config.write_text("\n".join(lines) + "\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
+    env = child_env()
     env["YGMON_CONFIG"] = str(config)
     port = _free_port()
     proc = subprocess.Popen(

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import compileall
 import json
-import os
 import random
 import sqlite3
 import statistics
@@ -32,6 +31,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.child_env import child_env
 from bench.figure import Figure
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
@@ -139,8 +139,7 @@ asyncio.run(drive())
 
 
 def _child(code: str, *args: str) -> tuple[float, str]:
-    # No YGMON_* variable of the caller's shell may pick another profile or database.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
+    env = child_env()
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=600, env=env
@@ -166,7 +165,7 @@ async def _demo_database(url: str) -> None:
 
 def _until_painted(code: str, *args: str) -> tuple[float, float, str]:
     """(seconds to the child's "painted" line, seconds to its exit, its stdout)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
+    env = child_env()
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-c", code, *args],

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import socket
 import statistics
 import subprocess
@@ -27,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.bench_tui import _demo_database
+from bench.child_env import child_env
 from bench.figure import Figure
 
 SWITCHES = 50
@@ -42,18 +42,13 @@ uvicorn.run(create_app(profile, per_minute=10_000_000), host="127.0.0.1",
 """
 
 
-def _env() -> dict[str, str]:
-    # No YGMON_* variable of the caller's shell may pick another profile or database.
-    return {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
-
-
 def _samples(*args: str) -> list[float]:
     done = subprocess.run(
         [sys.executable, "-m", "bench.switch_child", *args, str(SWITCHES)],
         capture_output=True,
         text=True,
         timeout=600,
-        env=_env(),
+        env=child_env(),
         cwd=Path(__file__).resolve().parent.parent,
     )
     if done.returncode != 0:
@@ -71,7 +66,7 @@ def _server(url: str, broker: str) -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-c", _SERVER, url, broker, SECRET, str(port)], env=_env()
+        [sys.executable, "-c", _SERVER, url, broker, SECRET, str(port)], env=child_env()
     )
     base = f"http://127.0.0.1:{port}"
     try:

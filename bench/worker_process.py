@@ -4,13 +4,13 @@ config file holding the bench's profile, stopped with SIGTERM at the end."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.child_env import child_env
 from ygmon.config import LocalProfile
 
 
@@ -28,7 +28,7 @@ def ygmon_worker(
     profile: LocalProfile, config: Path, *args: str
 ) -> Iterator[subprocess.Popen[str]]:
     """`ygmon worker ARGS` over `profile`; yields the process once it says it runs."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YGMON_")}
+    env = child_env()
     proc = subprocess.Popen(
         [sys.executable, "-m", "ygmon.cli", "--config", str(write_config(profile, config)),
          "worker", *args],
