@@ -247,14 +247,27 @@ class YgmonApp(AlertChecks, WarmUp, ToastLimit, MonitorApp):
         spare = "overview" if current != "overview" else "queues"
         for mode, make in makers.items():
             if mode != current:
-                await self.remove_mode(mode)
+                await self._drop_mode(mode)
                 self.add_mode(mode, make)
         await self.switch_mode(spare)
-        await self.remove_mode(current)
+        await self._drop_mode(current)
         self.add_mode(current, makers[current])
         await self.switch_mode(current)
-        await self.remove_mode(spare)
+        await self._drop_mode(spare)
         self.add_mode(spare, makers[spare])
+
+    async def _drop_mode(self, mode: str) -> None:
+        """remove_mode, the workers of its screens cancelled first: Textual takes a removed
+        screen's widgets down without them, and a poll whose read came back meanwhile
+        would write to widgets already gone."""
+        try:
+            stack = self.get_screen_stack(mode)
+        except KeyError:  # never built
+            stack = []
+        for screen in stack:
+            for node in screen.walk_children(with_self=True):
+                self.workers.cancel_node(node)
+        await self.remove_mode(mode)
 
     def _polled(self) -> PolledScreen | None:
         screen = self.screen

@@ -4,6 +4,7 @@ the new profile's data; snapshots of the picker and of a coloured header."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from pilot_helpers import keys_then_settle, settle, wait_until
 from servers import admin_token, serve_on_loopback
 from textual.pilot import Pilot
 from textual.widgets import Label
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from ygmon.commands.tui import make_app
 from ygmon.config import LocalProfile, load_settings
@@ -206,3 +208,43 @@ async def test_a_switch_moves_the_alerts_to_the_new_profiles_rules(
         assert app.alert_watch.firing == []
         alerts = app.screen.query_one("#header-alerts", Label)
         assert str(alerts.render()) == ""
+
+
+async def test_a_poll_that_returns_while_its_screen_is_thrown_away_ends_quietly(
+    shared_profile: LocalProfile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A switch rebuilds every screen; the Overview built on the way polls, and its read
+    may come back after the switch began taking that screen down (its widgets gone, the
+    screen not yet closed). The poll must end there, not fail on the missing widgets."""
+    from ygmon.screens.overview import OverviewScreen
+
+    config = tmp_path / "ygmon.toml"
+    lines = _table("one", _local(shared_profile)) + _table("two", _local(shared_profile))
+    config.write_text("\n".join(lines) + "\n")
+    read = OverviewScreen.fetch
+    rows: list[object] = []
+    late: list[Worker] = []
+
+    async def late_read(self: OverviewScreen) -> object:
+        if not rows:  # profile one's read, before the switch
+            rows.append(await read(self))
+            return rows[0]
+        late.append(get_current_worker())
+        # The same rows, returned at the worst moment: the screen's widgets gone.
+        while self.query("#overview-summary") or not self._pruning:
+            await asyncio.sleep(0)
+        return rows[0]
+
+    app = make_app(load_settings(config=str(config), profile="one"), UiConfig.frozen(NOW))
+    async with app.run_test(size=(120, 40)) as pilot:
+        monkeypatch.setattr(OverviewScreen, "fetch", late_read)
+        app.action_refresh_now()
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert await app.switch_profile("two")
+        await settle(pilot)  # raises a worker's failure
+        assert len(late) == 1, "the Overview built during the switch polled"
+        await wait_until(pilot, lambda: late[0].is_finished)
+        assert late[0].state != WorkerState.ERROR, late[0].error
+        assert isinstance(app.screen, FailedScreen) and _failed_ids(app) >= set(FAILED_JOBS)
