@@ -132,10 +132,7 @@ async def test_every_screen_tells_the_same_state(one_state: LocalProfile) -> Non
         summary = _text(screen.query_one("#overview-summary", Static))
         live = int(re.search(r"(\d+) live workers?", summary).group(1))  # type: ignore[union-attr]
         alerts = int(re.search(r"(\d+) alerts?", summary).group(1))  # type: ignore[union-attr]
-        counts = {
-            line.stats.name: _ints(_text(line.query_one(".ql-counts", Label)))
-            for line in screen.query(QueueLine)
-        }
+        counts = {line.stats.name: _ints(line.counts) for line in screen.query(QueueLine)}
         hour = {
             line.stats.name: _ints(str(line.tooltip).split(":", 1)[1])
             for line in screen.query(QueueLine)

@@ -8,13 +8,20 @@ since when.
 In the compact layout the label is a short name that tells the queue apart within its
 worker group (the group's line is just above); the full name is the tooltip, and the
 Queues screen (2) lists it.
+
+The line is one widget that draws its four parts (name, counts, two sparklines) itself:
+as a row of four widgets, the Overview's thirteen lines were 52 more widgets to mount,
+style and lay out before its first paint. The parts' styles are component classes in
+app.tcss; the sparklines are Textual's own renderable, sized as 2fr and 1fr would size
+them.
 """
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Label, Sparkline
+from rich.segment import Segment
+from rich.text import Text
+from textual.renderables.sparkline import Sparkline
+from textual.widget import Widget
 
 from ygmon.monitor.schemas import QueueStats
 
@@ -66,7 +73,22 @@ def _drawn(points: list[int]) -> list[float]:
     return [float(p) for p in points] if any(points) else []
 
 
-class QueueLine(Horizontal):
+COUNTS_WIDTH = 25
+"""Columns of counts_text() and the space after it."""
+
+
+class QueueLine(Widget):
+    """One queue's line; `-failing` and `-paused` restyle its counts and its name."""
+
+    COMPONENT_CLASSES = {
+        "queue-line--name",
+        "queue-line--counts",
+        "queue-line--done-max",
+        "queue-line--done-min",
+        "queue-line--failed-max",
+        "queue-line--failed-min",
+    }
+
     def __init__(self, stats: QueueStats, compact: bool) -> None:
         super().__init__(id=f"line-{stats.name}", classes="queue-line")
         self.stats = stats
@@ -74,11 +96,10 @@ class QueueLine(Horizontal):
         self.tooltip = stats.name
         self._points: tuple[list[int], list[int]] = ([], [])
 
-    def compose(self) -> ComposeResult:
-        yield Label(self._label(), classes="ql-name")
-        yield Label(counts_text(self.stats), classes="ql-counts")
-        yield Sparkline(_drawn(self._points[0]), classes="ql-done")
-        yield Sparkline(_drawn(self._points[1]), classes="ql-failed")
+    @property
+    def counts(self) -> str:
+        """The counts as the line shows them."""
+        return counts_text(self.stats)
 
     def _label(self) -> str:
         return label_of(self.stats.name, self.compact, self.stats.paused)
@@ -88,25 +109,64 @@ class QueueLine(Horizontal):
         self.set_class(self.stats.paused, "-paused")
 
     def show(self, stats: QueueStats) -> None:
-        was_paused, self.stats = self.stats.paused, stats
-        self.query_one(".ql-counts", Label).update(counts_text(stats))
+        if stats == self.stats:
+            return
+        self.stats = stats
         self.set_class(stats.failed > 0, "-failing")
         self.set_class(stats.paused, "-paused")
-        if stats.paused != was_paused:
-            self.query_one(".ql-name", Label).update(self._label())
+        self.refresh()
 
     def set_compact(self, compact: bool) -> None:
         if compact != self.compact:
             self.compact = compact
-            self.query_one(".ql-name", Label).update(self._label())
+            self.refresh()
 
     def show_history(self, completed: list[int], failed: list[int]) -> None:
-        """Per-minute points, oldest first (kept until composed if not yet)."""
+        """Per-minute points, oldest first."""
+        if (completed, failed) == self._points:
+            return
         self._points = (completed, failed)
         self.tooltip = (
             f"{self.stats.name}: {sum(completed):,} completed, {sum(failed):,} failed "
             "in the last hour"
         )
-        for spark in self.query(Sparkline):
-            points = completed if spark.has_class("ql-done") else failed
-            spark.data = _drawn(points)
+        self.refresh()
+
+    def render(self) -> Text:
+        name_width = (SHORT_WIDTH if self.compact else FULL_WIDTH) + 1
+        # What 2fr and 1fr get of the rest, a column's margin before each (Textual
+        # floors the fractions' running sum).
+        rest = max(0, self.size.width - name_width - COUNTS_WIDTH - 2)
+        done_width = 2 * rest // 3
+        line = Text(no_wrap=True, overflow="crop", end="")
+        line.append(
+            self._label().ljust(name_width),
+            self.get_component_rich_style("queue-line--name", partial=True),
+        )
+        line.append(
+            self.counts.ljust(COUNTS_WIDTH),
+            self.get_component_rich_style("queue-line--counts", partial=True),
+        )
+        for part, points, width in (
+            ("done", self._points[0], done_width),
+            ("failed", self._points[1], rest - done_width),
+        ):
+            line.append(" ")
+            line.append_text(self._sparkline(part, points, width))
+        return line
+
+    def _sparkline(self, part: str, points: list[int], width: int) -> Text:
+        if width <= 0:
+            return Text()
+        _, base = self.background_colors
+        low = base + self.get_component_styles(f"queue-line--{part}-min").color
+        high = base + self.get_component_styles(f"queue-line--{part}-max").color
+        drawn = Sparkline(
+            _drawn(points),
+            width=width,
+            height=1,
+            min_color=low.rich_color,
+            max_color=high.rich_color,
+        )
+        segments = self.app.console.render(drawn, self.app.console.options.update_width(width))
+        return Text.assemble(*((s.text, s.style) for s in Segment.filter_control(segments)))
