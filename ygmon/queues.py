@@ -130,10 +130,9 @@ def schedule(queue: str, name: str) -> str:
 
 def next_run(schedule_cron: str, after: datetime) -> datetime:
     """The first time strictly after `after` that `schedule_cron` fires, in UTC."""
-    # Imported here: croniter (with dateutil) costs ~120 ms, and `ygmon status` reads
-    # this module only for the queue names.
-    from croniter import croniter
+    # Imported here: `ygmon status` reads this module only for the queue names.
+    from cronsim import CronSim
 
     if after.tzinfo is None:
         after = after.replace(tzinfo=UTC)
-    return croniter(schedule_cron, after.astimezone(UTC)).get_next(datetime).astimezone(UTC)
+    return next(CronSim(schedule_cron, after.astimezone(UTC))).astimezone(UTC)

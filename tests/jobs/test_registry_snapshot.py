@@ -56,7 +56,7 @@ import contextlib, io, json, sys
 from ygmon.cli import main
 with contextlib.redirect_stdout(io.StringIO()) as out:
     assert main(["--config", sys.argv[1], "status", "--json"]) == 0
-heavy = ["asyncio", "pydantic", "sqlalchemy", "huey", "redis", "dataclasses", "croniter"]
+heavy = ["asyncio", "pydantic", "sqlalchemy", "huey", "redis", "dataclasses", "cronsim"]
 print(json.dumps({"loaded": [m for m in heavy if m in sys.modules], "doc": out.getvalue()}))
 """
 

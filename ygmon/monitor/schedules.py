@@ -29,13 +29,13 @@ def _utc(ts: float | None) -> datetime | None:
 def missed_slots(cron: str, after: datetime, until: datetime) -> tuple[int, datetime | None]:
     """(how many, the first) slots of `cron` strictly after `after` and at or before
     `until`, counting at most MAX_COUNTED."""
-    from croniter import croniter
+    from cronsim import CronSim
 
-    it = croniter(cron, after)
+    it = CronSim(cron, after)
     first: datetime | None = None
     n = 0
     while n < MAX_COUNTED:
-        slot = it.get_next(datetime)
+        slot = next(it)
         if slot > until:
             break
         first = first or slot
