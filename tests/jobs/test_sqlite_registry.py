@@ -163,7 +163,7 @@ def test_completions_taken_by_a_dequeue_that_rolls_back_are_still_written(
         huey.execute(huey.dequeue())  # "done" ran; its completion waits for a dequeue
         activate = huey.storage.on_dequeue
 
-        def disk_fails(cur: sqlite3.Cursor, task: object) -> None:
+        def disk_fails(cur: sqlite3.Cursor, task: object, counts: dict) -> None:
             raise sqlite3.OperationalError("disk I/O error")
 
         huey.storage.on_dequeue = disk_fails

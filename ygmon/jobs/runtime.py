@@ -52,9 +52,8 @@ class JobRuntime:
         self.hueys: dict[str, RegistryHuey] = {}
         self.collapse = Collapse(self.hueys)
         """Markers that let one job cover a burst of requests (ygmon.jobs.collapse)."""
-        self.completions = CompletionWriter(
-            self._write_completions, piggyback=broker_kind(profile.broker_url) == "sqlite"
-        )
+        on_sqlite = broker_kind(profile.broker_url) == "sqlite"
+        self.completions = CompletionWriter(self._write_completions, piggyback=on_sqlite)
         self.thread_resources = ThreadResources(profile.database_url)
         """Each worker thread's event loop and Database (ygmon.jobs.job_context)."""
         self._tasks: dict[str, TaskWrapper] = {}
@@ -68,8 +67,10 @@ class JobRuntime:
                 spec.name,
                 claim=self.registry.store.claim,
                 # An injected clock (tests) leaves Huey on its own: delayed retries
-                # must still come due while that clock stands still.
-                store_now=self.registry.now if clock is None else None,
+                # must still come due while that clock stands still. So does SQLite,
+                # whose registry's clock is this host's (ygmon.jobs.registry.clock):
+                # Huey reads it each job, and its own read is the cheaper.
+                store_now=self.registry.now if clock is None and not on_sqlite else None,
                 on_periodic=self._note_periodic,
                 gate=gate,
             )

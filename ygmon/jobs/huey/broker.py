@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from huey import PriorityRedisHuey, SqliteHuey
-from huey.api import Huey
+from huey.api import Huey, Task
 
 from ygmon.broker_url import broker_kind, sqlite_path
 from ygmon.jobs.huey.control_gate import ControlGate
@@ -45,12 +45,24 @@ class _RegistryHuey(ClaimedPeriodic, ScheduleHandoff, DeferredRevocationDelete, 
 
     def __init__(self, name: str, *, hooks: QueueHooks, **kwargs: Any) -> None:
         self.hooks = hooks
+        self._class_keys: dict[type, str] = {}
         super().__init__(name, **kwargs)
 
     def class_revoke_key(self, task_class: type) -> str:
         """Where Huey's revoke_all(task_class) keeps its entry, for the Redis scripts
-        that check it in the same step as the pop."""
-        return self._task_key(task_class, "rt")
+        that check it in the same step as the pop. It depends on the class alone, so
+        it is worked out once per class: every job asks for it once or twice."""
+        key = self._class_keys.get(task_class)
+        if key is None:
+            key = self._class_keys[task_class] = self._task_key(task_class, "rt")
+        return key
+
+    def _revoke_keys(self, task: Any) -> list[str]:
+        # Huey._revoke_keys: asked twice per job on SQLite (the dequeue's read of the
+        # entries, then is_revoked); a task's keys without Huey's type tests per call.
+        if isinstance(task, Task):
+            return [task.revoke_id, self.class_revoke_key(type(task))]
+        return super()._revoke_keys(task)
 
 
 class _SqliteHuey(_RegistryHuey, SqliteHuey):

@@ -29,7 +29,8 @@ class PendingEnqueue:
 
     data: bytes
     priority: float | None
-    write: Callable[[Any], None] | None
+    write: Callable[[Any, dict], None] | None
+    """(cursor, the transaction's counter changes): the registry's write."""
     entry: int | None
     done: bool = False
 
@@ -66,8 +67,12 @@ class EnqueueGroup:
                 self._waiting.remove(item)
 
 
-def write_enqueues(curs: Any, queue: str, to_blob: Callable[[bytes], Any], items: list) -> None:
-    """Huey's enqueue of each of `items` (and its registry write) in the transaction `curs`."""
+def write_enqueues(
+    curs: Any, queue: str, to_blob: Callable[[bytes], Any], items: list, counts: dict
+) -> None:
+    """Huey's enqueue of each of `items` (and its registry write) in the transaction
+    `curs`; the registry's counter changes may go to `counts`, which the transaction
+    writes before it commits (RegistrySqliteStorage.write_counts)."""
     for item in items:
         if item.entry is not None:
             curs.execute("delete from schedule where id = ?", (item.entry,))
@@ -78,4 +83,4 @@ def write_enqueues(curs: Any, queue: str, to_blob: Callable[[bytes], Any], items
             (queue, to_blob(item.data), item.priority or 0),
         )
         if item.write is not None:
-            item.write(curs)
+            item.write(curs, counts)

@@ -41,7 +41,7 @@ class PrefetchedRevocations(_Storage):
         # BaseStorage.peek_many: answered from the dequeue's own read when it has one.
         seen = getattr(_prefetched, "entries", None)
         _prefetched.entries = None
-        if seen is not None and len(keys) == len(seen) and all(k in seen for k in keys):
+        if seen is not None and len(keys) == len(seen) and all(map(seen.__contains__, keys)):
             return {k: v for k, v in seen.items() if v is not None}
         return super().peek_many(keys)
 

@@ -11,7 +11,6 @@ failure.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import sqlite3
@@ -39,9 +38,13 @@ from ygmon.queues import queue_spec
 log = logging.getLogger("ygmon.jobs")
 _PENDING = frozenset({"waiting", "delayed", "active"})
 _ACTIVE = frozenset({"active"})
+_COMING_DUE = frozenset({"delayed", "active"})
+"""Where a job enqueued to wait may come from besides nowhere (a new one)."""
 
 
 def _result_json(value: Any) -> str | None:
+    if value is None:  # most tasks return nothing: no encoder for it
+        return "null"
     try:
         text = json.dumps(value)
     except (TypeError, ValueError):
@@ -89,7 +92,6 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
     plain = TakeRules(ceiling=queue_spec(queue).max_concurrency)
     rules = (lambda: gate.rules(queue)) if gate is not None else (lambda: plain)
 
-    class_revoke_key = functools.cache(huey.class_revoke_key)
     closing: dict[str, str] = {}
     """Per job id: the attempt a retry's on_error closed, until its re-enqueue writes it
     (Huey signals both from the thread that ran it, one right after the other)."""
@@ -105,7 +107,7 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
 
     @guarded
     def on_queued(signal: str, task: Any, *args: Any) -> None:
-        now = registry.now()
+        now = repr(registry.now())
         eta = task.eta
         if eta is not None and eta.replace(tzinfo=UTC) > datetime.now(UTC):
             state = "delayed"
@@ -115,8 +117,8 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
         closed = closing.pop(task.id, None)
         # Due now, or at its eta (a delay, a backoff, or the schedule handing over a task
         # come due); an eta left from an earlier attempt does not count.
-        due = repr(
-            eta.replace(tzinfo=UTC).timestamp()
+        due = (
+            repr(eta.replace(tzinfo=UTC).timestamp())
             if eta is not None and (signal == S.SIGNAL_SCHEDULED or closed is None)
             else now
         )
@@ -131,7 +133,7 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
             "job_id": task.id,
             "to_state": state,
             "fields": fields,
-            "allowed_from": frozenset({"delayed", "active"}) if state == "waiting" else _PENDING,
+            "allowed_from": _COMING_DUE if state == "waiting" else _PENDING,
             "create": {
                 "queue": queue,
                 "task": task.name,
@@ -139,7 +141,7 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
                 "kwargs": json.dumps(task.kwargs) if task.kwargs else "{}",
                 "attempts_made": "0",
                 "attempts_allowed": str(runtime.attempts_allowed(task)),
-                "enqueued_at": repr(now),
+                "enqueued_at": now,
                 "stalled_count": "0",
                 "priority": str(task.priority or 0),
                 "due_at": due,
@@ -150,7 +152,7 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
         elif sqlite_store is not None:
             defer_to_enqueue(sqlite_store.enqueue_writer(move))
         elif redis_store is not None:
-            header_for_enqueue(task.id, task.retries, class_revoke_key(type(task)))
+            header_for_enqueue(task.id, task.retries, huey.class_revoke_key(type(task)))
             defer_to_enqueue(
                 lambda key, member, score, scheduled: redis_store.move(
                     **move, enqueue=(key, member, score), from_schedule=scheduled
@@ -159,10 +161,11 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
         else:
             store.move(**move, writer=writer)
 
-    def activate_in(cur: Any, task: Any) -> None:
-        """SQLite: mark the job active inside the dequeue's transaction."""
+    def activate_in(cur: Any, task: Any, counts: dict) -> None:
+        """SQLite: mark the job active inside the dequeue's transaction, its counter
+        changes left to the transaction's `counts`."""
         assert sqlite_store is not None
-        sqlite_store.activate_in(cur, task.id, queue, _active_fields(task))
+        sqlite_store.activate_in(cur, task.id, queue, _active_fields(task), counts)
 
     def complete_in(cur: Any) -> Callable[[], None] | None:
         """SQLite: write this queue's due completions inside the dequeue's transaction;
@@ -289,7 +292,9 @@ def connect(huey: RegistryHuey, queue: str, runtime: Host) -> None:
         # Inside the take's transaction only what the gate already holds (see known_rules).
         known = (lambda: gate.known_rules(queue)) if gate is not None else (lambda: plain)
         control = SqliteTakeControl(sqlite_store, queue, storage.name, known, registry.now)
-        storage.attach(SqliteHooks(unreadable, activate_in, complete_in, control))
+        storage.attach(
+            SqliteHooks(unreadable, activate_in, complete_in, control, sqlite_store.bump_all_in)
+        )
     elif redis_store is not None:
 
         def activate(conn: Any, key: str, result_key: str, woken: bool) -> Any:

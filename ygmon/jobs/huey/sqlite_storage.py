@@ -5,6 +5,7 @@ enqueues and dequeues across the threads of a process."""
 from __future__ import annotations
 
 import collections
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,14 @@ from ygmon.jobs.huey.sqlite_take import SqliteTakeControl
 
 _Taken = tuple[bytes, Any, dict[str, bytes | None] | None]
 """An SQLite dequeue: the task's bytes, the task decoded, its revocation entries."""
+Counts = dict[tuple[str, str], int]
+"""The registry's counter changes of one transaction, per (queue, state)."""
+
+
+@functools.cache
+def _kv_read(n: int) -> str:
+    """The read of a task's `n` revocation entries, built once (it runs every dequeue)."""
+    return f"select key, value from kv where queue = ? and key in ({', '.join('?' * n)})"
 
 
 @dataclass(frozen=True)
@@ -28,9 +37,10 @@ class SqliteHooks:
     see RegistrySqliteStorage's attributes of the same names."""
 
     on_unreadable: Unreadable
-    on_dequeue: Callable[[Any, Any], None]
+    on_dequeue: Callable[[Any, Any, Counts], None]
     before_commit: Callable[[Any], Callable[[], None] | None]
     control: SqliteTakeControl | None
+    write_counts: Callable[[Any, Counts], None]
 
 
 class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
@@ -40,10 +50,15 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
     decode: Callable[[bytes], Any] | None = None
     """Huey's deserialize_task: a dequeue decodes its task once, for both the registry
     and the consumer (see _SqliteHuey.dequeue)."""
-    on_dequeue: Callable[[Any, Any], None] | None = None
-    """(cursor, decoded task): marks the job active in the dequeue's transaction: a
-    worker killed between taking a task and running it still leaves the job `active`,
-    so the stalled-job sweep finds it."""
+    on_dequeue: Callable[[Any, Any, Counts], None] | None = None
+    """(cursor, decoded task, counts): marks the job active in the dequeue's
+    transaction: a worker killed between taking a task and running it still leaves the
+    job `active`, so the stalled-job sweep finds it. Its counter changes may go to
+    `counts` (see write_counts)."""
+    write_counts: Callable[[Any, Counts], None] | None = None
+    """(cursor, counts): the counter changes the transaction's enqueues and takes
+    gathered, in one statement just before it commits: a transaction typically holds
+    an enqueue and a take, whose changes of `waiting` cancel out."""
     before_commit: Callable[[Any], Callable[[], None] | None] | None = None
     """(cursor) -> undo or None: writes in the dequeue's transaction whatever else is
     due (batched completions), so it costs no commit of its own; `undo` takes them back
@@ -72,6 +87,8 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
         self._wanting_lock = threading.Lock()
         self._enqueues = EnqueueGroup()
         """Enqueues waiting for the lock, written by the next transaction to run."""
+        self._counts: Counts = {}
+        """The counter changes of the transaction under way (see write_counts)."""
 
     def attach(self, hooks: SqliteHooks) -> None:
         """Wire the registry's writes in: Huey makes its storage in its own constructor,
@@ -80,6 +97,7 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
         self.on_dequeue = hooks.on_dequeue
         self.before_commit = hooks.before_commit
         self.control = hooks.control
+        self.write_counts = hooks.write_counts
 
     def enqueue(self, data: bytes, priority: float | None = None) -> None:
         item = PendingEnqueue(data, priority, take_pending(), take_schedule_entry())
@@ -154,14 +172,18 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
         curs = conn.cursor()
         undo = None
         enqueues = []
+        # Read by _take_row; the transaction holds the lock, so it is the only one.
+        self._counts = counts = {}
         try:
             curs.execute(self.begin_sql)
             enqueues = self._enqueues.claim()
-            write_enqueues(curs, self.name, self.to_blob, enqueues)
+            write_enqueues(curs, self.name, self.to_blob, enqueues, counts)
             # Completions first: a finished job no longer holds a slot of the ceiling.
             if self.before_commit is not None:
                 undo = self.before_commit(curs)
             taken = self._take_rows(curs, n) if n > 0 else []
+            if counts:  # only the hooks attach() set write_counts with add to it
+                self.write_counts(curs, counts)  # type: ignore[misc]
             conn.commit()
         except Exception:
             conn.rollback()
@@ -216,15 +238,12 @@ class RegistrySqliteStorage(PrefetchedRevocations, SqliteStorage):
         if admit is not None and task is not None and not admit(task):
             return None
         if self.on_dequeue is not None:
-            self.on_dequeue(curs, task)
+            self.on_dequeue(curs, task, self._counts)
         return (data, task, self._revocations(curs, task))
 
     def _revocations(self, curs: Any, task: Any) -> dict[str, bytes | None] | None:
         if task is None or self.revoke_keys is None:
             return None
         keys = self.revoke_keys(task)
-        rows = curs.execute(
-            f"select key, value from kv where queue = ? and key in ({','.join('?' * len(keys))})",
-            (self.name, *keys),
-        ).fetchall()
+        rows = curs.execute(_kv_read(len(keys)), (self.name, *keys)).fetchall()
         return dict.fromkeys(keys) | {key: bytes(value) for key, value in rows}

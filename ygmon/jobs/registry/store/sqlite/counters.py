@@ -18,10 +18,19 @@ class SqliteCounters:
     def _bump(self, cur: sqlite3.Cursor, queue: str, state: str, delta: int) -> None:
         cur.execute(_BUMP, (self.ns, queue, state, delta))
 
+    def bump_all_in(self, cur: sqlite3.Cursor, deltas: Deltas) -> None:
+        """Counter changes gathered over the caller's write transaction `cur` (its
+        enqueues and takes, ygmon.jobs.huey.sqlite_storage), in one statement."""
+        self._bump_all(cur, deltas)
+
     def _bump_all(self, cur: sqlite3.Cursor, deltas: Deltas) -> None:
         """All of a step's counter changes in one statement (a dequeue has two)."""
         rows = [(q, s, n) for (q, s), n in deltas.items() if n]
-        if not rows:
+        if len(rows) <= 1:
+            # Most often one: an enqueue and a take in one transaction leave `waiting` as
+            # it was.
+            if rows:
+                cur.execute(_BUMP, (self.ns, *rows[0]))
             return
         sql = self._sql.get(("bump", len(rows)))
         if sql is None:

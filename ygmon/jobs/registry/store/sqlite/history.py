@@ -24,6 +24,9 @@ from ygmon.jobs.registry.store.sqlite.latency import (
     latency_values,
 )
 
+Finished = tuple[str, str, str, float, tuple[str, str | None] | None]
+"""A final move, as the history counts it: (job id, queue, outcome, time, and the job's
+(task, started_at) when the move knew them, else None: they are read from its row)."""
 _H = tuple(f"h{i}" for i in range(N_RUNTIME_BUCKETS))
 HISTORY_DDL = (
     "create table if not exists ygmon_history (ns text not null, step integer not null, "
@@ -52,20 +55,19 @@ _NO_RUNS = Bucket()
 class SqliteHistory:
     """History rows of SqliteRegistryStore (a mixin: it uses the store's connection)."""
 
-    def _finish(
-        self, cur: sqlite3.Cursor, finished: list[tuple[str, str, str, float]], lat: LatencyBatch
-    ) -> None:
-        """What final moves `(job id, queue, outcome, time)` leave besides the rows: the
-        last-completed times and the history buckets, each written once for the batch,
-        with the wait and run times of the attempts the batch closed (`lat`)."""
+    def _finish(self, cur: sqlite3.Cursor, finished: list[Finished], lat: LatencyBatch) -> None:
+        """What final moves leave besides the rows: the last-completed times and the
+        history buckets, each written once for the batch, with the wait and run times
+        of the attempts the batch closed (`lat`)."""
         if not finished:
             self._write_history(cur, HistoryBatch(), lat)
             return
-        jobs = self._task_and_start(cur, [job_id for job_id, *_ in finished])
+        unknown = [job_id for job_id, *_, known in finished if known is None]
+        jobs = self._task_and_start(cur, unknown) if unknown else {}
         last: dict[str, float] = {}
         history = HistoryBatch()
-        for job_id, queue, outcome, now in finished:
-            task, started_at = jobs[job_id]
+        for job_id, queue, outcome, now, known in finished:
+            task, started_at = known or jobs[job_id]
             if outcome == "completed":
                 last[queue] = last[f"{queue}|{task}"] = now
             history.add(queue, task, outcome, now, started_at)

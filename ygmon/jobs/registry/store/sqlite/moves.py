@@ -19,26 +19,34 @@ from ygmon.errors import UnavailableError
 from ygmon.jobs.registry.store.base import ATTEMPT, FIELDS, MoveOptions, Retention
 from ygmon.jobs.registry.store.buckets import OUTCOMES
 from ygmon.jobs.registry.store.latency_buckets import LatencyBatch
-from ygmon.jobs.registry.store.sqlite.closing import closing
+from ygmon.jobs.registry.store.sqlite.closing import Closed, closing
+from ygmon.jobs.registry.store.sqlite.history import Finished
 from ygmon.jobs.registry.store.sqlite.schema import _ACTIVE, _ACTIVE_FIELDS
 
 Deltas = dict[tuple[str, str], int]
+_ACTIVE_FIELD_SET = frozenset(_ACTIVE_FIELDS)
 
-_APPEND_ATTEMPT = "attempts = coalesce(attempts, '') || json_set(?, '$.due', due_at) || char(10), "
-"""The closed attempt (a JSON object) appended as one line, with the due time the row
-holds (the update reads the row's values from before it)."""
+_APPEND_ATTEMPT = (
+    "attempts = coalesce(attempts, '') || json_set(?, '$.start', ?, '$.worker', ?, '$.n', ?, "
+    "'$.due', due_at) || char(10), "
+)
+"""The closed attempt (a JSON object, see closing.Closed) appended as one line, with
+the running record's figures and the due time the row holds (the update reads the
+row's values from before it)."""
 
 
 class SqliteMoves:
     """The moves of SqliteRegistryStore (a mixin: it uses the store's connection)."""
 
-    def _update_sql(self, columns: tuple[str, ...]) -> str:
-        """`update ygmon_job set <columns>, sort_at = coalesce(?, enqueued_at)`, cached:
-        building it per job showed up in profiles, and it runs inside the write lock."""
-        sql = self._sql.get(columns)
+    def _update_sql(self, columns: tuple[str, ...], closes: bool) -> str:
+        """`update ygmon_job set <columns>, [attempts,] sort_at = coalesce(?, enqueued_at)`,
+        cached: building it per job showed up in profiles, and it runs inside the write
+        lock. `closes`: the update appends a closed attempt."""
+        key = ("update", columns, closes)
+        sql = self._sql.get(key)
         if sql is None:
-            sets = "".join(_APPEND_ATTEMPT if c == ATTEMPT else f"{c} = ?, " for c in columns)
-            sql = self._sql[columns] = (
+            sets = "".join(f"{c} = ?, " for c in columns) + (_APPEND_ATTEMPT if closes else "")
+            sql = self._sql[key] = (
                 f"update ygmon_job set {sets}sort_at = coalesce(?, enqueued_at) "
                 "where ns = ? and id = ?"
             )
@@ -79,24 +87,27 @@ class SqliteMoves:
         last-finished times and the trims are written once for the whole batch. A
         move's `huey_delete=(Huey queue name, key)` deletes that entry of Huey's too."""
         deltas: Deltas = {}
-        finished: list[tuple[str, str, str, float]] = []
+        finished: list[Finished] = []
         trims: dict[tuple[str, str], Retention] = {}
         lat = LatencyBatch()
+        finishing = [_finishes_running(m["to_state"], m) for m in moves]
         running = self._stop_running(
-            cur, [m["job_id"] for m in moves if _finishes_running(m["to_state"], m)]
+            cur, [m["job_id"] for m, f in zip(moves, finishing, strict=True) if f]
         )
-        for move in moves:
+        for move, finishes in zip(moves, finishing, strict=True):
             to_state, sort_at = move["to_state"], move.get("sort_at")
-            finishing = _finishes_running(to_state, move)
-            taken = running.pop(move["job_id"], None) if finishing else None
+            taken = running.pop(move["job_id"], None) if finishes else None
+            known: tuple[str, str | None] | None = None
             if taken is not None:
                 queue, worker, started, made, task, due = taken
-                changes, end = closing((worker, started, made), move["fields"])
+                changes, closed, end = closing((worker, started, made), move["fields"])
                 lat.close(queue, task, due, started, end)
-                self._update_row(cur, move["job_id"], changes, to_state, sort_at)
+                self._update_row(cur, move["job_id"], changes, to_state, sort_at, closed)
                 _add(deltas, queue, "active", -1)
                 _add(deltas, queue, to_state, 1)
                 done: tuple[str, str | None] | None = (queue, None)
+                # What the history needs of the row, read with the running mark already.
+                known = (task, changes["started_at"])
             else:
                 done = self._move(
                     cur,
@@ -114,7 +125,7 @@ class SqliteMoves:
             queue, _ = done
             if to_state in OUTCOMES:
                 now = time.time() if sort_at is None else sort_at
-                finished.append((move["job_id"], queue, to_state, now))
+                finished.append((move["job_id"], queue, to_state, now, known))
             if move.get("retention") is not None:
                 trims[(queue, to_state)] = move["retention"]
         self._bump_all(cur, deltas)
@@ -154,7 +165,7 @@ class SqliteMoves:
         finished = []
         if done is not None and to_state in OUTCOMES:
             at = time.time() if sort_at is None else sort_at
-            finished.append((job_id, done[0], to_state, at))
+            finished.append((job_id, done[0], to_state, at, None))
         self._finish(cur, finished, lat)
         if done is None:
             return False
@@ -186,21 +197,31 @@ class SqliteMoves:
         return found
 
     def activate_in(
-        self, cur: sqlite3.Cursor, job_id: str, queue: str, fields: Mapping[str, str | None]
+        self,
+        cur: sqlite3.Cursor,
+        job_id: str,
+        queue: str,
+        fields: Mapping[str, str | None],
+        counts: Deltas | None = None,
     ) -> bool:
         """The dequeue's move to `active` inside its transaction `cur`: for a job waiting
-        in `queue` (the common case) a single statement besides the counters, else an
+        in `queue` (the common case) a single statement, its counter changes added to
+        `counts` when given (the caller writes them before it commits), else an
         ordinary move from waiting or delayed."""
-        if fields.keys() <= set(_ACTIVE_FIELDS):
+        if fields.keys() <= _ACTIVE_FIELD_SET:
             cur.execute(
                 "insert into ygmon_active (ns, id, queue, worker_id, started_at, attempts_made) "
                 "select ns, id, queue, ?, ?, ? from ygmon_job "
                 "where ns = ? and id = ? and queue = ? and state = 'waiting' "
                 "on conflict (ns, id) do nothing",
-                (*(fields.get(c) for c in _ACTIVE_FIELDS), self.ns, job_id, queue),
+                (*map(fields.get, _ACTIVE_FIELDS), self.ns, job_id, queue),
             )
             if cur.rowcount == 1:
-                self._bump_all(cur, {(queue, "waiting"): -1, (queue, "active"): 1})
+                into = {} if counts is None else counts
+                _add(into, queue, "waiting", -1)
+                _add(into, queue, "active", 1)
+                if counts is None:
+                    self._bump_all(cur, into)
                 return True
         return self.move_in(
             cur, job_id, "active", fields, allowed_from=frozenset({"waiting", "delayed"})
@@ -233,11 +254,8 @@ class SqliteMoves:
         if create is not None and sort_at is None and to_state != "active":
             # The common enqueue: a new id. One insert, no lookup first.
             record = {**create, **fields, "id": job_id, "state": to_state}
-            cols = tuple(c for c in FIELDS if c in record)
-            cur.execute(
-                self._insert_sql(cols),
-                (self.ns, *(record[c] for c in cols), record["enqueued_at"]),
-            )
+            sql, values = self._insert_plan(tuple(record))
+            cur.execute(sql, (self.ns, *values(record), record["enqueued_at"]))
             if cur.rowcount == 1:
                 _add(deltas, record["queue"], to_state, 1)
                 return record["queue"], record["task"]
@@ -253,7 +271,7 @@ class SqliteMoves:
                 cur.execute(
                     "insert into ygmon_active (ns, id, queue, worker_id, started_at, "
                     "attempts_made) values (?, ?, ?, ?, ?, ?) on conflict (ns, id) do nothing",
-                    (self.ns, job_id, row[0], *(fields.get(c) for c in _ACTIVE_FIELDS)),
+                    (self.ns, job_id, row[0], *map(fields.get, _ACTIVE_FIELDS)),
                 )
             if row is not None and cur.rowcount == 1:
                 rest = {c: v for c, v in fields.items() if c not in _ACTIVE_FIELDS and c != ATTEMPT}
@@ -274,9 +292,9 @@ class SqliteMoves:
             if row is not None:
                 queue, worker, started, made, task, due = row
                 cur.execute("delete from ygmon_active where ns = ? and id = ?", (self.ns, job_id))
-                changes, end = closing((worker, started, made), fields)
+                changes, closed, end = closing((worker, started, made), fields)
                 lat.close(queue, task, due, started, end)
-                self._update_row(cur, job_id, changes, to_state, sort_at)
+                self._update_row(cur, job_id, changes, to_state, sort_at, closed)
                 _add(deltas, queue, "active", -1)
                 _add(deltas, queue, to_state, 1)
                 return queue, None
@@ -291,9 +309,11 @@ class SqliteMoves:
         fields: Mapping[str, str | None],
         state: str,
         sort_at: float | None,
+        closed: Closed | None = None,
     ) -> None:
-        columns = (*fields, "state")
-        cur.execute(self._update_sql(columns), (*fields.values(), state, sort_at, self.ns, job_id))
+        """The row's `fields` and `state`, and the attempt it closes (if any) appended."""
+        sql = self._update_sql((*fields, "state"), closed is not None)
+        cur.execute(sql, (*fields.values(), state, *(closed or ()), sort_at, self.ns, job_id))
 
     def _move_any(
         self,
@@ -340,15 +360,16 @@ class SqliteMoves:
         if allowed_from is not None and state not in allowed_from:
             return None
         changes = {c: v for c, v in fields.items() if c != ATTEMPT}
+        closed = None
         if running:
             cur.execute("delete from ygmon_active where ns = ? and id = ?", (self.ns, job_id))
-            changes, end = closing(taken, fields)
+            changes, closed, end = closing(taken, fields)
             lat.close(queue, task, due, taken[1], end)
         row_state = to_state
         if to_state == "active":
             self._take(cur, job_id, queue, [changes.pop(c, None) for c in _ACTIVE_FIELDS])
             row_state = "waiting"
-        self._update_row(cur, job_id, changes, row_state, sort_at)
+        self._update_row(cur, job_id, changes, row_state, sort_at, closed)
         _add(deltas, queue, state, -1)
         _add(deltas, queue, to_state, 1)
         return queue, task

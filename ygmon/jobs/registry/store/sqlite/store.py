@@ -24,6 +24,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from ygmon.errors import UnavailableError
 from ygmon.jobs.registry.store.base import FIELDS
@@ -62,7 +63,8 @@ class SqliteRegistryStore(
         self.path = path
         self.ns = namespace
         self._lock = threading.RLock()
-        self._sql: dict[tuple, str] = {}
+        self._sql: dict[tuple, Any] = {}
+        """Statements (and their value getters) built once per shape of write."""
         try:
             self._conn = sqlite3.connect(
                 path, timeout=30, check_same_thread=False, isolation_level=None
