@@ -1,4 +1,5 @@
 """`make bench`: run every bench/bench_*.py module's `run()` and print its figures.
+Code the benches share lives in modules named otherwise (redis_server.py, child_env.py).
 
 `python -m bench NAME ...` runs only the modules whose name contains one of NAME.
 """
@@ -21,13 +22,20 @@ def _compile_bytecode() -> None:
     compileall.compile_dir(str(package), quiet=1)
 
 
-def main(selected: list[str]) -> int:
-    _compile_bytecode()
-    names = sorted(
+def bench_modules(selected: list[str] | None = None) -> list[str]:
+    """The modules `make bench` runs: every bench/bench_*.py (each has a `run()`; a
+    module the benches share is named otherwise), or those whose name contains one of
+    `selected`."""
+    return sorted(
         m.name
         for m in pkgutil.iter_modules([str(Path(__file__).parent)])
         if m.name.startswith("bench_") and (not selected or any(s in m.name for s in selected))
     )
+
+
+def main(selected: list[str]) -> int:
+    _compile_bytecode()
+    names = bench_modules(selected)
     missed = 0
     for name in names:
         started = time.perf_counter()

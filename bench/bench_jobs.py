@@ -10,7 +10,7 @@ storage gives the CPU time per job of both sides (this process, plus the Redis s
 when it is the bench's own), which other load on the machine disturbs far less than
 throughput.
 
-Redis: the bench's own server when it can run one (bench/bench_redis.py). Keys live
+Redis: the bench's own server when it can run one (bench/redis_server.py). Keys live
 under a fresh namespace and are deleted afterwards.
 
     .venv/bin/python -m bench jobs
@@ -38,9 +38,9 @@ from typing import Any
 from huey import PriorityRedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
-from bench import bench_job_log
-from bench.bench_redis import SERVER_CPU, drop_redis_keys, own_redis
+from bench import job_log_cost
 from bench.figure import Figure
+from bench.redis_server import SERVER_CPU, drop_redis_keys, own_redis
 from ygmon.config import LocalProfile
 from ygmon.jobs.runtime import JobRuntime, open_runtime
 from ygmon.jobs.worker import in_process_worker
@@ -325,12 +325,12 @@ def run() -> list[Figure]:
             if kind == "sqlite":
                 figures += _throughput(kind, str(tmp / f"{ns}.db"), ns)
                 log_url = f"sqlite:///{tmp / f'{ns}-log.db'}"
-                figures += bench_job_log.figures(kind, log_url, f"{ns}l", _cpu)
+                figures += job_log_cost.figures(kind, log_url, f"{ns}l", _cpu)
                 continue
             with own_redis() as url:
                 try:
                     figures += _throughput(kind, url, ns)
-                    figures += bench_job_log.figures(kind, url, f"{ns}l", _cpu)
+                    figures += job_log_cost.figures(kind, url, f"{ns}l", _cpu)
                 finally:
                     drop_redis_keys(url, ns)
                     drop_redis_keys(url, f"{ns}l")

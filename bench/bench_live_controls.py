@@ -18,8 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.bench_jobs import KINDS, _ygmon
-from bench.bench_redis import own_redis
 from bench.figure import Figure
+from bench.redis_server import own_redis
 from ygmon.jobs.registry import live_controls
 from ygmon.jobs.runtime import JobRuntime
 

@@ -238,7 +238,7 @@ def _backend(kind: str, tmp: Path, corpus: Corpus) -> Iterator[LocalProfile]:
         try:
             yield profile
         finally:
-            from bench.bench_redis import drop_redis_keys
+            from bench.redis_server import drop_redis_keys
 
             drop_redis_keys(REDIS_URL, ns)
 
