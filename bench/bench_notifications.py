@@ -124,16 +124,7 @@ async def _create_all(profile: LocalProfile, enqueue: Any, users: list[User], bu
             await create_notifications(db, enqueue, [_new(i, users) for i in range(NOTIFICATIONS)])
             return
         for i in range(NOTIFICATIONS):
-            item = _new(i, users)
-            await create_notification(
-                db,
-                enqueue,
-                user_id=item.user_id,
-                kind=item.kind,
-                title=item.title,
-                message=item.message,
-                action_url=item.action_url,
-            )
+            await create_notification(db, enqueue, **_new(i, users))
     finally:
         await db.dispose()
 
