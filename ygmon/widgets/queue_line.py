@@ -90,7 +90,7 @@ class QueueLine(Widget):
     }
 
     def __init__(self, stats: QueueStats, compact: bool) -> None:
-        super().__init__(id=f"line-{stats.name}", classes="queue-line")
+        super().__init__(id=f"line-{stats.name}")
         self.stats = stats
         self.compact = compact
         self.tooltip = stats.name
