@@ -41,7 +41,13 @@ def make_app(
 
 
 def run(args: argparse.Namespace, notes: list[tuple[str, str]] | None = None) -> int:
-    # Textual is imported here so the other subcommands start without it.
-    app = make_app(settings_from(args), notes=notes)
-    app.run()
+    from ygmon.tui import launch_gc
+
+    launch_gc.pause()  # the first screen's first poll resumes it
+    try:
+        # Textual is imported here so the other subcommands start without it.
+        app = make_app(settings_from(args), notes=notes)
+        app.run()
+    finally:
+        launch_gc.resume()  # an app that ended (or failed) before its first poll
     return app.return_code or 0

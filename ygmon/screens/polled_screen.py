@@ -30,6 +30,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from ygmon.errors import InvalidQueryError
+from ygmon.tui import launch_gc
 from ygmon.tui.error_text import banner_text
 from ygmon.widgets.app_footer import AppFooter
 from ygmon.widgets.app_header import AppHeader
@@ -173,6 +174,8 @@ class PolledScreen(Screen):
             if not hidden:
                 self.app.data_shown()
         self.polls += 1
+        if not hidden:
+            launch_gc.resume()  # the launch is over once the screen in front has polled
         self.update_header()
         self._schedule()
 
