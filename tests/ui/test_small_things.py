@@ -10,7 +10,6 @@ import os
 
 from conftest import NOW, build_app, local_settings
 from pilot_helpers import settle, wait_until
-from textual.widgets._footer import FooterKey, FooterLabel
 
 from ygmon.config import LocalProfile, RemoteProfile, Settings
 from ygmon.jobs.worker import in_process_worker
@@ -45,17 +44,18 @@ async def test_footer_keys_keep_a_space_between_them(shared_profile) -> None:
                 await pilot.press(screen_key)
             await settle(pilot)
             footer = app.screen.query_one(AppFooter)
-            parts = sorted(
-                (w for w in footer.query("*") if isinstance(w, FooterKey | FooterLabel)),
-                key=lambda w: w.region.x,
-            )
-            assert len(parts) >= 6
-            for left, right in itertools.pairwise(parts):
-                assert right.region.x > left.region.right, (left, right)
-            assert parts[-1].region.right <= 80
+            spans = footer.spans
+            assert len(spans) >= 6
+            line = footer.render().plain
+            for left, right in itertools.pairwise(spans):
+                # What lies between two keys (a group's label, or nothing) has a space
+                # on either side.
+                between = line[left.end : right.start]
+                assert between[:1] == between[-1:] == " ", (left, right, between)
+            assert spans[-1].end <= 80
             if screen_key == "4":
                 # Failed shows Retry and Groups; its title line names the other keys.
-                assert {"Retry", "Groups"} <= {p.description for p in footer.query(FooterKey)}
+                assert {"Retry", "Groups"} <= {k.description for k in footer.keys}
 
 
 async def test_the_failed_tables_time_column_fits_80_columns(shared_profile) -> None:

@@ -26,7 +26,6 @@ from pilot_helpers import keys_then_settle, select_row, settle, wait_until
 from servers import serve_on_loopback
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
-from textual.widgets._footer import FooterKey
 
 from ygmon.config import LocalProfile
 from ygmon.jobs.registry import live_controls
@@ -247,7 +246,7 @@ async def test_read_only_hides_c_and_t(bare_profile, kind: str) -> None:
                 assert isinstance(app.screen, QueuesScreen)
             shown = {b.binding.key for b in app.screen.active_bindings.values() if b.enabled}
             assert "P" in shown and not {"C", "T"} & shown
-            keys = {k.description for k in app.screen.query_one(AppFooter).query(FooterKey)}
+            keys = {k.description for k in app.screen.query_one(AppFooter).keys}
             assert "Pause queue" in keys and not {"Limit", "Tasks"} & keys, keys
             assert _lines(app) == "No queue limit, paused task or rate."
 

@@ -46,7 +46,7 @@ class JobLogScreen(Screen):
         yield AppHeader()
         yield Static(f"Log of job {self.job.id} ({self.job.task})", id="job-log-title")
         yield Log(id="job-log", highlight=False)
-        yield AppFooter(compact=True, show_command_palette=False)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         read_at, clock = self._read

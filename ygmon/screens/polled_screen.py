@@ -62,7 +62,7 @@ class PolledScreen(Screen):
         yield AppHeader()
         yield StatusBanner()
         yield from self.compose_body()
-        yield AppFooter(compact=True, show_command_palette=False)
+        yield AppFooter()
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

@@ -45,7 +45,7 @@ class WorkerScreen(Screen):
             yield Label("", id="worker-state")
             yield Static("", id="worker-seen", markup=False)
             yield Log(id="worker-log", max_lines=2000)
-        yield AppFooter(compact=True, show_command_palette=False)
+        yield AppFooter()
 
     _seen: list[WorkerInfo] | None = None
     polls = 0
