@@ -68,6 +68,7 @@ class _Fetched:
 
 
 class AssetDetailScreen(PolledScreen):
+    CSS_PATH = "asset_detail.tcss"
     BINDINGS = [
         Binding("r", "retry", "Retry", id="asset.retry"),
         back_key("asset", "app.pop_screen"),

@@ -40,6 +40,7 @@ def audit_row(record: AuditRecord) -> tuple[str, tuple[str, ...]]:
 
 class AuditScreen(PagedTableScreen[AuditRecord]):
     TITLE = "Audit"
+    CSS_PATH = "audit.tcss"
     AUTO_FOCUS = "#audit-table"
     TABLE_ID = "audit-table"
     PANEL_ID = "audit-expanded"

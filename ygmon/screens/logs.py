@@ -55,6 +55,7 @@ def log_row(log: MetricsAggregationJobLog) -> tuple[str, tuple[str, ...]]:
 
 class LogsScreen(PagedTableScreen[MetricsAggregationJobLog]):
     TITLE = "Logs"
+    CSS_PATH = "logs.tcss"
     AUTO_FOCUS = "#logs-table"
     TABLE_ID = "logs-table"
     PANEL_ID = "log-expanded"

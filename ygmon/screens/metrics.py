@@ -67,6 +67,7 @@ def task_row(s: HistorySeries, bounds: list[float], with_queue: bool = True) -> 
 
 class MetricsScreen(PolledScreen):
     TITLE = "Metrics"
+    CSS_PATH = "metrics.tcss"
     BINDINGS = [
         Binding("w", "next_window", "Window", id="metrics.window"),
         Binding("l", "latency", "Latency", id="metrics.latency"),

@@ -69,6 +69,7 @@ def _size(value: int | None) -> str:
 
 class PreviewsScreen(PolledScreen):
     TITLE = "Previews"
+    CSS_PATH = "previews.tcss"
     AUTO_FOCUS = "#previews-table"
     BINDINGS = [Binding("r", "retry", "Retry", id="previews.retry")]
 

@@ -78,6 +78,7 @@ def runs_text(s: ScheduleInfo, now: datetime) -> str:
 
 class SchedulesScreen(PolledScreen):
     TITLE = "Schedules"
+    CSS_PATH = "schedules.tcss"
     BINDINGS = [
         Binding("t", "trigger", "Trigger now", id="schedules.trigger"),
         Binding("b", "backfill", "Backfill", id="schedules.backfill", show=False),

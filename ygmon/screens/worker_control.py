@@ -30,6 +30,7 @@ WORKER_KEYS = Binding.Group("Worker", compact=True)
 
 class WorkerScreen(Screen):
     TITLE = "Worker"
+    CSS_PATH = "worker_control.tcss"
     # One footer slot for the three (? lists each): the app's keys fill 80 columns.
     BINDINGS = [
         Binding("s", "start", "Start worker", id="worker.start", group=WORKER_KEYS),
