@@ -24,6 +24,7 @@ from ygmon.widgets.app_header import AppHeader
 from ygmon.widgets.job_id import SHORT
 from ygmon.widgets.keyed_table import KeyedTable
 from ygmon.widgets.link_label import LinkLabel
+from ygmon.widgets.queue_board import QueueBoard
 
 LONG_REMOTE = "remote: https://ygmon-admin.example.com:8443"
 LONG_LOCAL = "local: sqlite+aiosqlite:////srv/platform/deployments/production/ygmon.db"
@@ -109,8 +110,9 @@ async def test_the_compact_overview_names_the_workers_and_the_next_run(history_p
         assert any(n in summary for n in named), summary
         assert "…" not in summary, summary
         assert cell_len(summary) <= 80 - 4
-        lines = screen.query("QueueLine")
-        assert all(line.region.bottom <= 24 - 1 for line in lines)
+        board = screen.query_one(QueueBoard)
+        lines = [y for y, row in enumerate(board.rows) if row.kind == "queue"]
+        assert lines and all(board.region.y + y + 1 <= 24 - 1 for y in lines)
 
 
 async def test_hourly_runs_show_their_hour_on_the_logs_screen(shared_profile) -> None:

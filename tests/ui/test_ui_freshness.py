@@ -20,6 +20,7 @@ from ygmon.config import LocalProfile
 from ygmon.jobs.registry.store import make_store
 from ygmon.tui.ui_config import UiConfig
 from ygmon.widgets.keyed_table import KeyedTable
+from ygmon.widgets.queue_board import BoardRow, QueueBoard
 
 
 def _stepped(profile: LocalProfile, clock: SteppedClock):
@@ -115,13 +116,15 @@ async def test_an_index_that_cannot_be_read_shows_a_question_mark(tmp_path: Path
     app = build_app(local_settings(profile), UiConfig.frozen(NOW))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        detail = app.screen.query_one("#detail-search", Static)
-        await wait_until(pilot, lambda: "? indexed" in _text(detail))
+        board = app.screen.query_one(QueueBoard)
+        await wait_until(pilot, lambda: "? indexed" in board.detail_text("search"))
         await settle(pilot)
-        assert "0 indexed" not in _text(detail)
-        assert "search index could not be read" in str(detail.tooltip)
-        assert "no such table: search_fts_asset" in str(detail.tooltip)
-        assert app.screen.query("#line-email")
+        assert "0 indexed" not in board.detail_text("search")
+        detail = BoardRow("detail", "search")
+        assert detail in board.rows  # drawn under its queues at 120x40
+        assert "search index could not be read" in str(board.tooltip_of(detail))
+        assert "no such table: search_fts_asset" in str(board.tooltip_of(detail))
+        assert board.queue("email") is not None
 
 
 async def test_the_overview_reads_the_index_again_once_a_search_job_finished(
@@ -148,12 +151,12 @@ async def test_the_overview_reads_the_index_again_once_a_search_job_finished(
 
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        detail = app.screen.query_one("#detail-search", Static)
-        await wait_until(pilot, lambda: "Full reindex: none yet" in _text(detail))
+        board = app.screen.query_one(QueueBoard)
+        await wait_until(pilot, lambda: "Full reindex: none yet" in board.detail_text("search"))
         await asyncio.to_thread(reindex)
         await pilot.press("ctrl+r")
         await settle(pilot)
-        await wait_until(pilot, lambda: "Last full reindex 0s ago" in _text(detail))
+        await wait_until(pilot, lambda: "Last full reindex 0s ago" in board.detail_text("search"))
 
 
 async def test_scheduled_posts_that_cannot_be_counted_show_a_question_mark(
@@ -171,4 +174,4 @@ async def test_scheduled_posts_that_cannot_be_counted_show_a_question_mark(
         assert "publish-scheduled-posts" in _text(panel)
         assert "The scheduled posts could not be counted" in str(panel.tooltip)
         assert "no such table: blog_posts" in str(panel.tooltip)
-        assert app.screen.query("#line-email")  # the queues show beside it
+        assert app.screen.query_one(QueueBoard).queue("email")  # the queues show beside it

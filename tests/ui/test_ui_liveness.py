@@ -17,6 +17,7 @@ from ygmon.jobs.registry import ops_records
 from ygmon.jobs.registry.store import make_store
 from ygmon.screens.alerts import AlertsScreen
 from ygmon.tui.ui_config import UiConfig
+from ygmon.widgets.queue_board import QueueBoard
 
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
@@ -75,7 +76,7 @@ async def test_health_line_counts_alerts_and_the_badge_opens_alerts(liveness_pro
         # Two live workers of three (the late one still serves); two alerts fire.
         assert "UNHEALTHY" in summary and "2 alerts" in summary, summary
         assert "2 live workers" in summary, summary
-        group = str(app.screen.query_one("#group-maintenance", Static).render())
+        group = app.screen.query_one(QueueBoard).group_text("maintenance")
         assert "maintenance: paused by ann, no live worker" in group, group
         panel = str(app.screen.query_one("#workers", Static).render())
         assert "LATE, last beat 5s ago" in panel and "GONE, last beat 20s ago" in panel

@@ -14,6 +14,7 @@ from ygmon.screens.queues import QueuesScreen
 from ygmon.screens.worker_control import WorkerScreen
 from ygmon.tui.ui_config import UiConfig
 from ygmon.widgets.keyed_table import KeyedTable
+from ygmon.widgets.queue_board import QueueBoard
 from ygmon.widgets.status_banner import StatusBanner
 
 
@@ -23,7 +24,7 @@ async def test_every_screen_by_its_key(backend, shared_profile) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             assert isinstance(app.screen, OverviewScreen)
-            assert app.screen.query("QueueLine")
+            assert app.screen.query_one(QueueBoard).queue_names()
             await pilot.press("2")
             await settle(pilot)
             assert isinstance(app.screen, QueuesScreen)

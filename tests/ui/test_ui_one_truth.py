@@ -27,7 +27,7 @@ from ygmon.jobs.registry.store import make_store
 from ygmon.liveness import GONE, beat_words
 from ygmon.tui.ui_config import UiConfig
 from ygmon.widgets.keyed_table import KeyedTable
-from ygmon.widgets.queue_line import QueueLine
+from ygmon.widgets.queue_board import BoardRow, QueueBoard
 
 RULES = {"no_worker": [{"queue": "email"}, {"queue": "maintenance"}]}
 WORKERS = (
@@ -127,28 +127,23 @@ async def test_every_screen_tells_the_same_state(one_state: LocalProfile) -> Non
 
         # --- Overview ---------------------------------------------------------------
         await wait_until(pilot, lambda: "alerts" in _text(screen.query_one("#overview-summary")))
-        detail = screen.query_one("#detail-search", Static)
-        await wait_until(pilot, lambda: "indexed" in _text(detail))
+        board = screen.query_one(QueueBoard)
+        await wait_until(pilot, lambda: "indexed" in board.detail_text("search"))
         summary = _text(screen.query_one("#overview-summary", Static))
         live = int(re.search(r"(\d+) live workers?", summary).group(1))  # type: ignore[union-attr]
         alerts = int(re.search(r"(\d+) alerts?", summary).group(1))  # type: ignore[union-attr]
-        counts = {line.stats.name: _ints(line.counts) for line in screen.query(QueueLine)}
+        counts = {name: _ints(board.counts(name)) for name in board.queue_names()}
+        tips = {name: str(board.tooltip_of(BoardRow("queue", name))) for name in counts}
         hour = {
-            line.stats.name: _ints(str(line.tooltip).split(":", 1)[1])
-            for line in screen.query(QueueLine)
-            if "last hour" in str(line.tooltip)
+            name: _ints(tip.split(":", 1)[1]) for name, tip in tips.items() if "last hour" in tip
         }
-        down = {
-            static.id.removeprefix("group-")
-            for static in screen.query(".group-line").results(Static)
-            if _text(static).startswith("DOWN")
-        }
-        maintenance = _text(screen.query_one("#group-maintenance", Static))
+        down = {g for g in board.group_names() if board.group_text(g).startswith("DOWN")}
+        maintenance = board.group_text("maintenance")
         panel_beats = _beats(_text(screen.query_one("#workers", Static)))
         next_runs = re.findall(
             r"^(\S+)\s+(in \d+\w)\s", _text(screen.query_one("#schedule", Static)), re.M
         )
-        indexed = _text(detail).splitlines()
+        indexed = board.detail_text("search").splitlines()
 
         # --- Queues -----------------------------------------------------------------
         await pilot.press("2")

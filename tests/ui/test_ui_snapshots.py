@@ -21,6 +21,7 @@ from textual.pilot import Pilot
 from ygmon.app import SCREENS_BY_KEY
 from ygmon.tui.ui_config import UiConfig
 from ygmon.widgets.keyed_table import KeyedTable
+from ygmon.widgets.queue_board import QueueBoard
 
 CLOSED_PORT = 9
 """Nothing listens on the discard port: a connection is refused at once."""
@@ -59,9 +60,10 @@ def test_overview_with_history(snap_compare, history_profile, size: tuple[int, i
 
     async def check(pilot: Pilot) -> None:
         await settle(pilot)
-        lines = app.screen.query("QueueLine")
+        board = app.screen.query_one(QueueBoard)
+        lines = [y for y, row in enumerate(board.rows) if row.kind == "queue"]
         assert len(lines) == 13
-        assert all(line.region.bottom <= size[1] - 1 for line in lines)  # above the footer
+        assert all(board.region.y + y + 1 <= size[1] - 1 for y in lines)  # above the footer
 
     assert snap_compare(app, terminal_size=size, run_before=check)
 

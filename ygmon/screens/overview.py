@@ -14,11 +14,12 @@ import asyncio
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import NamedTuple
 
 from rich.markup import escape
 from textual import events, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from ygmon.errors import YgmonError
@@ -37,7 +38,7 @@ from ygmon.tui.age_ticker import BackendTime, tick_each_second
 from ygmon.tui.formatting import age
 from ygmon.tui.health_words import LIVENESS_ORDER
 from ygmon.tui.latency_targets import summary_text
-from ygmon.widgets.queue_line import QueueLine
+from ygmon.widgets.queue_board import BoardGroup, QueueBoard
 
 COMPACT_BELOW = (100, 30)
 """Width and height under which the Overview uses its compact layout."""
@@ -70,6 +71,17 @@ DAILY_DIGEST = "digest-daily"
 """The schedule whose next run the summary line names."""
 
 
+class SearchShown(NamedTuple):
+    """What the Overview shows of the search index, on its group's line and under it."""
+
+    line: str
+    why: str | None
+    """The line's tooltip."""
+    details: str
+    error: str | None
+    """The details' tooltip: why the index could not be read."""
+
+
 class OverviewScreen(PolledScreen):
     TITLE = "Overview"
 
@@ -90,7 +102,8 @@ class OverviewScreen(PolledScreen):
             yield Static("", id="overview-summary")
             yield Static("", id="overview-targets")
             yield Static("", id="queue-head")
-            yield Vertical(id="queue-list")
+            # One widget draws every line: nothing is mounted when the data arrives.
+            yield QueueBoard(id="queue-list")
             with Horizontal(id="overview-side"):
                 yield Static("", id="schedule", classes="panel")
                 yield Static("", id="workers", classes="panel")
@@ -114,9 +127,7 @@ class OverviewScreen(PolledScreen):
     def _apply_layout(self) -> None:
         compact = self.compact
         self.set_class(compact, "-compact")
-        self.set_class(self._search_inline, "-search-inline")
-        for line in self.query(QueueLine):
-            line.set_compact(compact)
+        self.query_one(QueueBoard).set_layout(compact, details=not self._search_inline)
         self.query_one("#queue-head", Static).update(queues_head(compact))
         if self._data is not None:
             self._show_search(self._data)
@@ -248,9 +259,7 @@ class OverviewScreen(PolledScreen):
             self._show_summary(self._data)
 
     def _show_queues(self, data: OverviewData) -> None:
-        box = self.query_one("#queue-list", Vertical)
         stats = {q.name: q for q in data.queues}
-        placed: set[str] = set()
         compact = self.compact
         order: list[tuple[str, list[str]]] = [
             (group, [q for q in (status.workers or {}) if q in stats])
@@ -259,47 +268,31 @@ class OverviewScreen(PolledScreen):
         rest = [q.name for q in data.queues if not any(q.name in qs for _, qs in order)]
         if rest:
             order.append(("other", rest))
-        widgets = []
+        search = self._search_shown(data)
+        groups = []
         for group, names in order:
-            status = data.health.groups.get(group)
-            widgets.append(("group", group, group_line(group, status, compact=compact)))
-            for name in names:
-                widgets.append(("queue", name, stats[name]))
-                placed.add(name)
-            if group == overview_search.GROUP:
-                widgets.append(("detail", group, ""))
-        if not box.children:
-            box.mount_all(
-                Static(value, id=f"group-{key}", classes="group-line", markup=True)
-                if kind == "group"
-                else Static(value, id=f"detail-{key}", classes="group-detail", markup=False)
-                if kind == "detail"
-                else QueueLine(value, compact)
-                for kind, key, value in widgets
-            )
-        else:
-            for kind, key, value in widgets:
-                if isinstance(value, QueueStats):
-                    for line in box.query(f"#line-{key}").results(QueueLine):
-                        line.show(value)
-                elif kind == "group":
-                    for found in box.query(f"#group-{key}").results(Static):
-                        found.update(value)
+            line = group_line(group, data.health.groups.get(group), compact=compact)
+            if group == overview_search.GROUP and search is not None:
+                # Its line as _show_search draws it: a poll with nothing new repaints nothing.
+                line = search.line
+            queues = tuple(stats[name] for name in names)
+            groups.append(BoardGroup(group, line, queues, group == overview_search.GROUP))
+        board = self.query_one(QueueBoard)
+        board.show(groups)
         self._apply_layout()
         if data.history is not None:
             per_queue = data.history.per_queue()
             steps = len(range(0, 3600, data.history.step_seconds))
-            for line in self.query(QueueLine):
-                done, failed = per_queue.get(line.stats.name, ([0] * steps, [0] * steps))
-                line.show_history(done, failed)
+            none = ([0] * steps, [0] * steps)
+            board.show_history({q: per_queue.get(q, none) for q in board.queue_names()})
 
-    def _show_search(self, data: OverviewData) -> None:
-        """The index's size and last reindex: on the group's line when compact, on two
-        lines under its queues otherwise."""
+    def _search_shown(self, data: OverviewData) -> SearchShown | None:
+        """The search group's line and detail lines with their tooltips; None before
+        the index was first read."""
         group = data.health.groups.get(overview_search.GROUP)
         error = self._search_error
         if group is None or (data.search is None and error is None):
-            return
+            return None
         now = self.now()
         inline = self._search_inline
         if data.search is None:
@@ -309,12 +302,17 @@ class OverviewScreen(PolledScreen):
         else:
             suffix = overview_search.compact_summary(data.search, now) if inline else None
             details = why = overview_search.detail_lines(data.search, now)
-        for line in self.query(f"#group-{overview_search.GROUP}").results(Static):
-            line.update(group_line(overview_search.GROUP, group, suffix, self.compact))
-            line.tooltip = why
-        for detail in self.query(f"#detail-{overview_search.GROUP}").results(Static):
-            detail.update(details)
-            detail.tooltip = error
+        line = group_line(overview_search.GROUP, group, suffix, self.compact)
+        return SearchShown(line, why, details, error)
+
+    def _show_search(self, data: OverviewData) -> None:
+        """The index's size and last reindex: on the group's line when compact, on two
+        lines under its queues otherwise."""
+        shown = self._search_shown(data)
+        if shown is not None:
+            board = self.query_one(QueueBoard)
+            board.show_group(overview_search.GROUP, shown.line, shown.why)
+            board.show_detail(overview_search.GROUP, shown.details, shown.error)
 
     def _show_schedule(self, data: OverviewData) -> None:
         """The soonest runs of every schedule, as many as the terminal's height leaves

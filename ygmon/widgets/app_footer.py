@@ -1,7 +1,7 @@
 """The key bar at the foot of every screen: the screen's shown keys, as Textual's Footer
 shows them in its compact style, with the help key held at the right end.
 
-It is one widget that draws its keys itself (as QueueLine draws its parts): Textual's
+It is one widget that draws its keys itself (as QueueBoard draws its lines): Textual's
 Footer mounts a widget per key, per group and per group label (eighteen on the
 Overview), each styled, laid out and rendered before the first paint, and rebuilds
 them all when the keys change; here a change is one repaint. The parts' styles are
@@ -17,14 +17,13 @@ from __future__ import annotations
 from itertools import groupby
 from typing import NamedTuple
 
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.color import Color
-from textual.css.styles import StylesBase
 from textual.screen import Screen
 from textual.widget import Widget
+
+from ygmon.widgets.part_styles import Layers
 
 HELP_ACTION = "help"
 
@@ -69,55 +68,6 @@ def _footer_key(
         (tooltip or binding.description) if grouped else (tooltip or None),
         binding.action == HELP_ACTION,
     )
-
-
-_Folded = tuple[Color, Color, Style, float]
-"""Background, colour, text style and opacity, as DOMNode.rich_style folds them."""
-
-
-def _fold(layers: list[StylesBase], start: _Folded | None = None) -> _Folded:
-    """DOMNode.rich_style's walk down a node's ancestors, over any list of styles."""
-    background, color, style, opacity = start or (
-        Color(0, 0, 0, 0),
-        Color(255, 255, 255, 0),
-        Style(),
-        1.0,
-    )
-    for styles in layers:
-        opacity *= styles.opacity
-        text_background = background
-        if styles.has_rule("background"):
-            tinted = styles.background.tint(styles.background_tint)
-            text_background = background + tinted
-            background += tinted.multiply_alpha(opacity)
-        if styles.has_rule("color"):
-            color = styles.color
-        style += styles.text_style
-        if styles.has_rule("auto_color") and styles.auto_color:
-            color = text_background.get_contrast_text(color.a)
-    return background, color, style, opacity
-
-
-class _Layers:
-    """Rich styles of parts drawn over one another, as if each were a widget inside the
-    one before (Textual styles a component class as a child of its widget, never of
-    another component): a key's own cells over the bar, its key over those, as Footer,
-    FooterKey and FooterKey's components were."""
-
-    def __init__(self, widget: Widget) -> None:
-        self._widget = widget
-        self._cache: dict[tuple[str, ...], Style] = {}
-        self._base = _fold([node.styles for node in reversed(widget.ancestors_with_self)])
-
-    def style(self, *names: str) -> Style:
-        if names not in self._cache:
-            parts = [self._widget.get_component_styles(f"app-footer--{n}") for n in names]
-            background, color, style, _ = _fold(parts, self._base)
-            self._cache[names] = style + Style.from_color(
-                (background + color).rich_color if (background.a or color.a) else None,
-                background.rich_color if background.a else None,
-            )
-        return self._cache[names]
 
 
 class AppFooter(Widget, can_focus=False):
@@ -192,7 +142,7 @@ class AppFooter(Widget, can_focus=False):
         return self._spans
 
     def render(self) -> Text:
-        layers = _Layers(self)
+        layers = Layers(self, "app-footer--")
         right = Text(end="")
         right_spans: list[KeySpan] = []
         for item in self._keys:
@@ -234,7 +184,7 @@ class AppFooter(Widget, can_focus=False):
         self,
         line: Text,
         key: ShownKey,
-        layers: _Layers,
+        layers: Layers,
         spans: list[KeySpan],
         padded: bool = False,
     ) -> None:
