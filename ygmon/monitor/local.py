@@ -21,14 +21,8 @@ from ygmon.job_history import HistoryWindow
 from ygmon.job_latency import LatencyShare, check_share
 from ygmon.jobs.registry import queue_pauses
 from ygmon.monitor.alerts import Alerts
-from ygmon.monitor.asset_schemas import AssetDetail
 from ygmon.monitor.audit import AuditTrail, audited
-from ygmon.monitor.backfill_schemas import BackfillPlan, BackfillRequest
-from ygmon.monitor.coverage_schemas import (
-    DEFAULT_PERIODS,
-    AggregationCoverage,
-    check_coverage_query,
-)
+from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS, check_coverage_query
 from ygmon.monitor.health import build_health, judged, mail_errors
 from ygmon.monitor.job_ops import LocalJobOps
 from ygmon.monitor.live_control import LocalLiveControl
@@ -36,7 +30,6 @@ from ygmon.monitor.local_storages import LocalStorages
 from ygmon.monitor.operator_parts import OperatorParts
 from ygmon.monitor.queue_control import LocalQueueControl, paused_stats
 from ygmon.monitor.registry_moment import RegistryMoment, SharedRead
-from ygmon.monitor.replay_schemas import ReplayResult
 from ygmon.monitor.schemas import (
     AllWorkersHealth,
     DigestRuns,
@@ -56,12 +49,16 @@ from ygmon.monitor.schemas import (
     WorkerInfo,
     page_of,
 )
-from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
 from ygmon.queues import DIGEST_SCHEDULES, QUEUES_BY_NAME, next_run
 
 if TYPE_CHECKING:
     from ygmon.jobs.registry.job_registry import JobRegistry
     from ygmon.jobs.runtime import JobRuntime
+    from ygmon.monitor.asset_schemas import AssetDetail
+    from ygmon.monitor.backfill_schemas import BackfillPlan, BackfillRequest
+    from ygmon.monitor.coverage_schemas import AggregationCoverage
+    from ygmon.monitor.replay_schemas import ReplayResult
+    from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
     from ygmon.storage.signing import Signer
 
 T = TypeVar("T")

@@ -7,23 +7,26 @@ that part needs of them; the calls are passed on here, once for both.
 
 from __future__ import annotations
 
-from ygmon.monitor.audit_schemas import AuditRecord
-from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
-from ygmon.monitor.live_control_schemas import LimitState, LiveControls, TaskControl
-from ygmon.monitor.protocol import (
-    AlertReading,
-    AuditReading,
-    JobOperations,
-    LiveControlOperations,
-    QueueOperations,
-)
-from ygmon.monitor.queue_control_schemas import (
-    AlertState,
-    QueuePause,
-    ScheduleInfo,
-    TriggerResult,
-)
-from ygmon.monitor.schemas import JobSummary, Page
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ygmon.monitor.audit_schemas import AuditRecord
+    from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
+    from ygmon.monitor.live_control_schemas import LimitState, LiveControls, TaskControl
+    from ygmon.monitor.protocol import (
+        AlertReading,
+        AuditReading,
+        JobOperations,
+        LiveControlOperations,
+        QueueOperations,
+    )
+    from ygmon.monitor.queue_control_schemas import (
+        AlertState,
+        QueuePause,
+        ScheduleInfo,
+        TriggerResult,
+    )
+    from ygmon.monitor.schemas import JobSummary, Page
 
 
 class OperatorParts:

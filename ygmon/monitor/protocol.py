@@ -11,40 +11,44 @@ part and passes those calls to it (ygmon.monitor.operator_parts).
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from ygmon.job_history import History, HistoryWindow
-from ygmon.job_latency import Latency, LatencyShare
-from ygmon.monitor.asset_schemas import AssetDetail
-from ygmon.monitor.audit_schemas import AuditRecord
-from ygmon.monitor.backfill_schemas import BackfillPlan, BackfillRequest
-from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS, AggregationCoverage
-from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
-from ygmon.monitor.live_control_schemas import LimitState, LiveControls, TaskControl
-from ygmon.monitor.queue_control_schemas import (
-    AlertState,
-    QueuePause,
-    ScheduleInfo,
-    TriggerResult,
-)
-from ygmon.monitor.replay_schemas import ReplayResult
-from ygmon.monitor.schemas import (
-    AllWorkersHealth,
-    JobDetail,
-    JobState,
-    JobSummary,
-    LogQuery,
-    MetricsAggregationJobLog,
-    NotificationJobStats,
-    Page,
-    PreviewAsset,
-    PreviewStatus,
-    QueueStats,
-    RetryResult,
-    SearchIndexStats,
-    WorkerInfo,
-)
-from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
+from ygmon.job_history import HistoryWindow
+from ygmon.monitor.coverage_schemas import DEFAULT_PERIODS
+
+if TYPE_CHECKING:
+    from ygmon.job_history import History
+    from ygmon.job_latency import Latency, LatencyShare
+    from ygmon.monitor.asset_schemas import AssetDetail
+    from ygmon.monitor.audit_schemas import AuditRecord
+    from ygmon.monitor.backfill_schemas import BackfillPlan, BackfillRequest
+    from ygmon.monitor.coverage_schemas import AggregationCoverage
+    from ygmon.monitor.job_search_schemas import BulkResult, BulkSelection, FailureGroup, JobQuery
+    from ygmon.monitor.live_control_schemas import LimitState, LiveControls, TaskControl
+    from ygmon.monitor.queue_control_schemas import (
+        AlertState,
+        QueuePause,
+        ScheduleInfo,
+        TriggerResult,
+    )
+    from ygmon.monitor.replay_schemas import ReplayResult
+    from ygmon.monitor.schemas import (
+        AllWorkersHealth,
+        JobDetail,
+        JobState,
+        JobSummary,
+        LogQuery,
+        MetricsAggregationJobLog,
+        NotificationJobStats,
+        Page,
+        PreviewAsset,
+        PreviewStatus,
+        QueueStats,
+        RetryResult,
+        SearchIndexStats,
+        WorkerInfo,
+    )
+    from ygmon.monitor.search_schemas import SearchIndexOverview, SearchResults
 
 
 class JobOperations(Protocol):
