@@ -39,7 +39,7 @@ async def test_the_first_poll_with_data_resumes_collection_with_the_launch_froze
 ) -> None:
     launch_gc.pause()
     assert not gc.isenabled()
-    app = build_app(local_settings(shared_profile), UiConfig(auto_refresh=False))
+    app = build_app(local_settings(shared_profile), UiConfig())
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.screen.polls > 0)
         assert not app.screen.has_class("-stale")
@@ -50,7 +50,7 @@ async def test_the_first_poll_with_data_resumes_collection_with_the_launch_froze
 async def test_a_failed_first_poll_resumes_collection_too() -> None:
     launch_gc.pause()
     settings = remote_settings(f"http://127.0.0.1:{_closed_port()}", "token")
-    app = build_app(settings, UiConfig(auto_refresh=False))
+    app = build_app(settings, UiConfig())
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.screen.polls > 0)
         assert app.screen.has_class("-stale")

@@ -277,9 +277,9 @@ class OverviewScreen(PolledScreen):
                 line = search.line
             queues = tuple(stats[name] for name in names)
             groups.append(BoardGroup(group, line, queues, group == overview_search.GROUP))
+        # Its layout (compact, detail lines) follows the screen's size (on_resize).
         board = self.query_one(QueueBoard)
         board.show(groups)
-        self._apply_layout()
         if data.history is not None:
             per_queue = data.history.per_queue()
             steps = len(range(0, 3600, data.history.step_seconds))
