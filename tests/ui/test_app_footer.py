@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pilot_helpers import wait_until
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label, Tooltip
@@ -177,11 +178,12 @@ async def test_hovering_a_key_highlights_it_and_shows_its_tooltip() -> None:
         ex = _span(app, "x")
         plain = _style_at(app, ex.start).bgcolor
         await pilot.hover(AppFooter, offset=(ex.start + 1, 0))
-        await pilot.pause(app.TOOLTIP_DELAY + 0.3)
         footer = app.query_one(AppFooter)
         assert footer.tooltip == "Does nothing"
         tooltip = app.screen.query_one(Tooltip)
-        assert tooltip.display and "Does nothing" in str(tooltip.render())
+        # Shown after the app's tooltip delay: waited for, not slept (a busy machine).
+        await wait_until(pilot, lambda: tooltip.display)
+        assert "Does nothing" in str(tooltip.render())
         assert _style_at(app, ex.start).bgcolor != plain
         assert _style_at(app, _span(app, "1").start).bgcolor == plain
 
